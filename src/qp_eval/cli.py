@@ -1,0 +1,148 @@
+"""The ``qp-eval`` command line: parse, call the core, render, choose the exit code.
+
+Exit codes (computed in ``main`` and by each command): 0 clean; 1 findings of severity
+error (or, for ``status``, anything missing); 2 the tool could not run (usage error, bad
+rubric, no workspace). Heavy libraries (pandas, openpyxl, python-docx) are imported inside
+the commands that use them, so ``qp-eval --help`` pays only for typer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer import rich_utils
+
+from .errors import QpError
+
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+rich_utils.DEFAULT_STRING = "[默认: {}]"
+rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+
+app = typer.Typer(
+    name="qp-eval",
+    help="青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。", no_args_is_help=True)
+app.add_typer(rubric_app, name="rubric")
+
+# --- shared options, defined once ------------------------------------------------------
+YearOpt = Annotated[
+    Optional[int], typer.Option("--year", "-y", help="评估年度；省略时取工作目录中最新的年度。", show_default=False)
+]
+WorkspaceOpt = Annotated[
+    Path, typer.Option("--workspace", "-w", help="工作目录（含 rubric/、scores/、archive/、reports/）。")
+]
+RubricOpt = Annotated[
+    Optional[Path], typer.Option("--rubric", help="评估细则文件；省略时按工作目录约定查找。", show_default=False)
+]
+
+
+def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _year(workspace: Path, year: int | None) -> int:
+    from .workspace import Workspace
+
+    if year is not None:
+        return year
+    found = Workspace(workspace).latest_year()
+    if found is None:
+        raise typer.BadParameter("工作目录中找不到任何年度，请用 --year 指定。", param_hint="--year")
+    return found
+
+
+def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN202
+    from .rubric import load_rubric
+    from .workspace import Workspace
+
+    path = rubric if rubric is not None else Workspace(workspace).rubric_path(_year(workspace, year))
+    return load_rubric(path), path
+
+
+# --- rubric ----------------------------------------------------------------------------
+@rubric_app.command("check")
+def rubric_check(
+    file: Annotated[Optional[Path], typer.Argument(help="要检查的评估细则 YAML 文件；省略时检查当前年度的细则。", show_default=False)] = None,
+    workspace: WorkspaceOpt = Path("."),
+    year: YearOpt = None,
+) -> None:
+    """检查评估细则：键名、引用、分值合计、量化规则、日期、等次分数段。无误时退出码为 0，有问题时为 1。"""
+    from .errors import RubricError
+    from .rubric import load_rubric
+    from .workspace import Workspace
+
+    path = file if file is not None else Workspace(workspace).rubric_path(_year(workspace, year))
+    out = _console()
+    try:
+        r = load_rubric(path)
+    except RubricError as e:
+        err = _console(stderr=True)
+        for f in e.findings:
+            err.print(f"[red][{f.code}][/red] {f.location}  {f.message}", markup=True)
+            err.print(f"       提示：{f.hint}", style="dim")
+        err.print(f"共 {len(e.findings)} 处问题。")
+        raise typer.Exit(1) from None
+    out.print(
+        f"评估细则 {path} 检查通过：{len(r.units)} 个街镇，{len(r.departments)} 个科室，"
+        f"{len(r.items)} 个项目，{len(r.criteria)} 条细则，总分 {r.total_points}，指纹 {r.fingerprint}。"
+    )
+
+
+@rubric_app.command("show")
+def rubric_show(
+    workspace: WorkspaceOpt = Path("."),
+    year: YearOpt = None,
+    rubric: RubricOpt = None,
+) -> None:
+    """显示评估细则：科室 → 项目 → 细则及分值，然后是合计与各项政策。"""
+    from .render_rubric import render_rubric
+
+    r, path = _load(workspace, year, rubric)
+    render_rubric(r, str(path), _console())
+
+
+def _localize_help(command: object) -> None:
+    """Put the built-in --help option's text into Chinese (best effort across typer versions)."""
+    try:
+        ctx = command.context_class(command)  # type: ignore[attr-defined]
+        opt = command.get_help_option(ctx)  # type: ignore[attr-defined]
+        if opt is not None:
+            opt.help = "显示本帮助并退出。"
+    except Exception:  # pragma: no cover - cosmetic only
+        return
+    for sub in getattr(command, "commands", {}).values():
+        _localize_help(sub)
+
+
+def main() -> None:
+    """Entry point: runs the app; a QpError is printed once in Chinese and exits with 2."""
+    command = typer.main.get_command(app)
+    _localize_help(command)
+    try:
+        command.main(prog_name="qp-eval")
+    except QpError as e:
+        _console(stderr=True).print(str(e), markup=False)
+        sys.exit(2)
+    except Exception as e:  # never a traceback for the office staff
+        if os.environ.get("QP_EVAL_DEBUG"):
+            raise
+        _console(stderr=True).print(
+            f"qp-eval 内部错误：{type(e).__name__}: {e}\n请把这条信息和所用的文件交给维护人员（设置 QP_EVAL_DEBUG=1 可看到详细信息）。",
+            markup=False,
+        )
+        sys.exit(2)

@@ -1,0 +1,294 @@
+"""Loading a rubric file: YAML syntax, the model, then the rules across fields.
+
+Every problem becomes a ``Finding`` that names the file and the YAML line; all of them
+are collected before ``RubricError`` is raised, so the bureau fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import RubricError
+from .findings import Finding
+from .rubric import Rubric, normalize_name
+from .yamlsource import Path_, Source, parse
+
+Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
+
+
+def load(path: Path) -> Rubric:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RubricError(name, [Finding.of("R001", f"无法读取文件：{e}", file=name)]) from None
+    try:
+        src = parse(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(e, "problem", None) or str(e)
+        raise RubricError(name, [Finding.of("R001", f"YAML 格式错误：{problem}", file=name, line=line)]) from None
+    findings = [
+        Finding.of("R014", f"键 “{p[-1]}” 在同一层级重复出现", file=name, line=line)
+        for p, line in src.duplicate_keys
+    ]
+    if not isinstance(src.data, dict):
+        findings.append(Finding.of("R001", "文件内容不是一个映射（键: 值）", file=name, line=1))
+        raise RubricError(name, findings)
+    try:
+        rubric = Rubric.model_validate(src.data)
+    except ValidationError as e:
+        findings += [_from_pydantic(err, src, name) for err in e.errors()]
+        raise RubricError(name, findings) from None
+    findings += [
+        Finding.of(code, msg, file=name, line=src.line_of(p)) for code, p, msg in cross_checks(rubric)
+    ]
+    if findings:
+        raise RubricError(name, findings)
+    return rubric
+
+
+# --- pydantic errors to findings ---------------------------------------------------
+
+
+def _data_path(data: object, loc: tuple[object, ...]) -> Path_:
+    """The part of a pydantic ``loc`` that exists in the data (drops union tags)."""
+    out: list[object] = []
+    cur = data
+    for el in loc:
+        if isinstance(cur, dict) and el in cur:
+            cur = cur[el]
+            out.append(el)
+        elif isinstance(cur, list) and isinstance(el, int) and 0 <= el < len(cur):
+            cur = cur[el]
+            out.append(el)
+        elif isinstance(cur, dict | list):
+            continue  # a tag such as 'ratio_at_least', or a missing field
+        else:
+            break
+    return tuple(out)
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        out += _models_in(arg)
+    return out
+
+
+def _model_at(data: object, path: Path_) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Rubric
+    cur = data
+    for el in path:
+        if isinstance(el, int):
+            cur = cur[el]  # type: ignore[index]
+            continue
+        if model is None or el not in model.model_fields:
+            return None
+        cur = cur[el]  # type: ignore[index]
+        candidates = _models_in(model.model_fields[el].annotation)
+        model = _pick(candidates, cur)
+    return model
+
+
+def _pick(candidates: list[type[BaseModel]], value: object) -> type[BaseModel] | None:
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    items = value if isinstance(value, list) else [value]
+    kind = next((v.get("kind") for v in items if isinstance(v, dict)), None)
+    for m in candidates:
+        ann = m.model_fields.get("kind")
+        if ann is not None and kind in typing.get_args(ann.annotation):
+            return m
+    return None
+
+
+def _from_pydantic(err: dict, src: Source, file: str) -> Finding:
+    loc = tuple(err["loc"])
+    path = _data_path(src.data, loc)
+    line = src.line_of(path)
+    where = ".".join(str(x) for x in loc)
+    etype = err["type"]
+    if etype == "extra_forbidden":
+        key = loc[-1]
+        model = _model_at(src.data, path[:-1])
+        allowed = sorted(model.model_fields) if model else []
+        near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
+        hint = f"是否想写 “{near[0]}”？" if near else ("可用的键：" + "、".join(allowed) if allowed else "")
+        return Finding.of("R002", f"未知的键 “{key}”（位置 {where}）。{hint}", file=file, line=line)
+    if etype.startswith("date") or etype.startswith("datetime"):
+        return Finding.of("R011", f"{where} 的值 “{err.get('input')}” 不是有效日期", file=file, line=line)
+    if etype == "missing":
+        return Finding.of("R003", f"缺少必填项 {where}", file=file, line=line)
+    if etype == "union_tag_invalid":
+        return Finding.of("R003", f"{where} 的规则类型 kind 无效：{err.get('input')!r}", file=file, line=line)
+    return Finding.of("R003", f"{where}：{_msg_zh(err)}（输入值 {_short(err.get('input'))}）", file=file, line=line)
+
+
+_ZH = {
+    "greater_than": "必须大于 {gt}",
+    "greater_than_equal": "必须不小于 {ge}",
+    "less_than_equal": "必须不大于 {le}",
+    "too_short": "至少需要 {min_length} 项",
+    "int_parsing": "必须是整数",
+    "int_type": "必须是整数",
+    "decimal_parsing": "必须是数字",
+    "decimal_type": "必须是数字",
+    "string_type": "必须是文字",
+    "bool_type": "必须是 true 或 false",
+    "bool_parsing": "必须是 true 或 false",
+    "literal_error": "只能是 {expected}",
+    "tuple_type": "必须是列表",
+    "model_type": "必须是一个映射（键: 值）",
+    "model_attributes_type": "必须是一个映射（键: 值）",
+    "union_tag_not_found": "缺少规则类型 kind",
+}
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _msg_zh(err: dict) -> str:
+    template = _ZH.get(err["type"])
+    if template is None:
+        return str(err.get("msg", "值无效"))
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+# --- rules across fields ------------------------------------------------------------
+
+
+def cross_checks(r: Rubric) -> Iterator[Problem]:
+    yield from _duplicates(r)
+    yield from _references(r)
+    yield from _aliases(r)
+    yield from _points(r)
+    yield from _rules(r)
+    yield from _grades(r)
+
+
+def _dups(values: list[object], path: Path_, field: str, what: str) -> Iterator[Problem]:
+    seen: set[object] = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            yield ("R005", path + (i, field), f"{what}编号 “{v}” 重复")
+        seen.add(v)
+
+
+def _duplicates(r: Rubric) -> Iterator[Problem]:
+    yield from _dups([u.id for u in r.units], ("units",), "id", "街镇")
+    yield from _dups([d.id for d in r.departments], ("departments",), "id", "科室")
+    yield from _dups([i.no for i in r.items], ("items",), "no", "项目")
+    seen: set[str] = set()
+    for i, item in enumerate(r.items):
+        for j, c in enumerate(item.criteria):
+            if c.id in seen:
+                yield ("R005", ("items", i, "criteria", j, "id"), f"细则编号 “{c.id}” 重复")
+            seen.add(c.id)
+            if c.measure:
+                base = ("items", i, "criteria", j, "measure", "inputs")
+                yield from _dups([x.id for x in c.measure.inputs], base, "id", "指标")
+    yield from _dups([c.id for c in r.problems.categories], ("problems", "categories"), "id", "问题类别")
+    yield from _dups([x.grade for x in r.highlights.ratings], ("highlights", "ratings"), "grade", "亮点等级")
+    yield from _dups([g.name for g in r.grades], ("grades",), "name", "等次")
+
+
+def _references(r: Rubric) -> Iterator[Problem]:
+    depts = set(r.department)
+    units = set(r.unit)
+    for i, item in enumerate(r.items):
+        if item.department not in depts:
+            yield ("R004", ("items", i, "department"), f"第 {item.no} 项的评估科室 “{item.department}” 未定义")
+        for k, a in enumerate(item.assists):
+            if a not in depts:
+                yield ("R004", ("items", i, "assists", k), f"第 {item.no} 项的协评科室 “{a}” 未定义")
+        for j, c in enumerate(item.criteria):
+            p = ("items", i, "criteria", j)
+            if c.department is not None and c.department not in depts:
+                yield ("R004", p + ("department",), f"细则 {c.id} 的评估科室 “{c.department}” 未定义")
+            for k, u in enumerate(c.applies_to or ()):
+                if u not in units:
+                    yield ("R004", p + ("applies_to", k), f"细则 {c.id} 适用的街镇 “{u}” 未定义")
+
+
+def _aliases(r: Rubric) -> Iterator[Problem]:
+    owner: dict[str, str] = {}
+    for i, u in enumerate(r.units):
+        for k, key in enumerate((u.id, u.name, *u.aliases)):
+            n = normalize_name(key)
+            if n in owner and owner[n] != u.id:
+                p: Path_ = ("units", i, "aliases", k - 2) if k >= 2 else ("units", i)
+                yield ("R008", p, f"“{key}” 同时指向 {owner[n]} 和 {u.id}")
+            owner.setdefault(n, u.id)
+
+
+def _places(d: Decimal) -> int:
+    exp = d.normalize().as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def _points(r: Rubric) -> Iterator[Problem]:
+    total = Decimal(0)
+    for i, item in enumerate(r.items):
+        total += item.points
+        s = sum((c.points for c in item.criteria), Decimal(0))
+        if s != item.points:
+            yield ("R006", ("items", i, "points"), f"第 {item.no} 项分值 {item.points}，其细则分值之和为 {s}")
+        for j, c in enumerate(item.criteria):
+            if _places(c.points) > r.precision:
+                yield ("R015", ("items", i, "criteria", j, "points"), f"细则 {c.id} 分值 {c.points} 的小数位多于 {r.precision} 位")
+    if total != r.total_points:
+        yield ("R007", ("total_points",), f"总分 {r.total_points}，各项目分值之和为 {total}")
+
+
+def _rules(r: Rubric) -> Iterator[Problem]:
+    for i, item in enumerate(r.items):
+        for j, c in enumerate(item.criteria):
+            if c.measure is None:
+                continue
+            p = ("items", i, "criteria", j, "measure", "rule")
+            declared = {x.id for x in c.measure.inputs}
+            for used in c.measure.rule.input_ids():
+                if used not in declared:
+                    yield ("R009", p, f"细则 {c.id} 的规则用到指标 “{used}”，但 inputs 中没有声明")
+            for fld, msg in c.measure.rule.range_problems():
+                yield ("R010", p + (fld,), f"细则 {c.id}：{msg}")
+
+
+def _grades(r: Rubric) -> Iterator[Problem]:
+    bands = r.grades
+    top = bands[0]
+    if top.max is not None:
+        yield ("R013", ("grades", 0, "max"), f"最高等次 “{top.name}” 不应设上限，否则高于 {top.max} 分的得分没有等次")
+    for i, band in enumerate(bands):
+        last = i == len(bands) - 1
+        if band.min is None and not last:
+            yield ("R013", ("grades", i), f"等次 “{band.name}” 缺少最低分 min（只有最低等次可以省略）")
+            return
+        if last and band.min is not None and band.min > 0:
+            yield ("R013", ("grades", i, "min"), f"最低等次 “{band.name}” 从 {band.min} 分起，低于此分的得分没有等次")
+        if i == 0:
+            continue
+        higher = bands[i - 1]
+        assert higher.min is not None
+        if band.min is not None and band.min >= higher.min:
+            yield ("R012", ("grades", i, "min"), f"等次 “{band.name}” 的最低分 {band.min} 不低于上一等次 “{higher.name}” 的 {higher.min}")
+        elif band.max is not None and band.max > higher.min:
+            yield ("R012", ("grades", i, "max"), f"等次 “{band.name}” 的上限 {band.max} 与 “{higher.name}”（≥ {higher.min}）重叠")
+        elif band.max is not None and band.max < higher.min:
+            yield ("R013", ("grades", i, "max"), f"等次 “{band.name}” 的上限 {band.max} 与 “{higher.name}”（≥ {higher.min}）之间有空档")

@@ -1,0 +1,98 @@
+"""Where things live by convention, file hashes, and atomic writes.
+
+A workspace is a folder holding ``rubric/<year>.yaml`` (else the rubric shipped in the
+package), ``scores/<year>/``, ``archive/<year>.json`` and ``reports/<year>/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import RubricNotFound
+
+
+def shipped_rubric(year: int) -> Path | None:
+    p = resources.files("qp_eval").joinpath("rubrics", f"{year}.yaml")
+    return Path(str(p)) if p.is_file() else None
+
+
+def shipped_years() -> list[int]:
+    folder = resources.files("qp_eval").joinpath("rubrics")
+    return sorted(int(m.group(1)) for f in folder.iterdir() if (m := re.fullmatch(r"(\d{4})\.yaml", f.name)))
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    def rubric_path(self, year: int) -> Path:
+        own = self.root / "rubric" / f"{year}.yaml"
+        if own.is_file():
+            return own
+        shipped = shipped_rubric(year)
+        if shipped is not None:
+            return shipped
+        raise RubricNotFound(year, [str(own), "qp-eval 自带的评估细则"])
+
+    def scores_dir(self, year: int) -> Path:
+        return self.root / "scores" / str(year)
+
+    def archive_path(self, year: int) -> Path:
+        return self.root / "archive" / f"{year}.json"
+
+    def reports_dir(self, year: int) -> Path:
+        return self.root / "reports" / str(year)
+
+    def latest_year(self) -> int | None:
+        """The latest year with scores; else with a rubric of its own; else the newest shipped."""
+        for folder in (self.root / "scores", self.root / "rubric"):
+            years = _years_in(folder)
+            if years:
+                return max(years)
+        shipped = shipped_years()
+        return shipped[-1] if shipped else None
+
+
+def _years_in(folder: Path) -> list[int]:
+    if not folder.is_dir():
+        return []
+    return [int(m.group(1)) for p in folder.iterdir() if (m := re.fullmatch(r"(\d{4})(?:\.yaml)?", p.name))]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success rename it into place.
+
+    An exception inside the block removes the temporary file and leaves ``target`` as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+
+
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)

@@ -1,0 +1,94 @@
+"""YAML to plain Python values, remembering the line of every key and item.
+
+Numbers with a fraction become ``Decimal`` from their written text (0.035 stays 0.035),
+dates stay text for the model to parse (so "2024-13-45" is a finding, not a crash), and a
+key written twice in one mapping is reported rather than silently overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import yaml
+
+Path_ = tuple[object, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return loader.construct_yaml_float(node)  # .inf, .nan
+
+
+def _plain(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    return str(loader.construct_scalar(node))
+
+
+# YAML 1.2 booleans only: in YAML 1.1 a key "no" (an item's number) would become False.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _plain)
+
+
+@dataclass
+class Source:
+    data: object
+    lines: dict[Path_, int] = field(default_factory=dict)  # path -> 1-based line
+    duplicate_keys: list[tuple[Path_, int]] = field(default_factory=list)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of the deepest known prefix of ``path``."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), None)
+
+
+def parse(text: str) -> Source:
+    """Parse YAML text; raises ``yaml.YAMLError`` (with a mark) on bad syntax."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        src = Source(data=None)
+        if node is not None:
+            src.data = _build(loader, node, (), src)
+        return src
+    finally:
+        loader.dispose()
+
+
+def _build(loader: _Loader, node: yaml.Node, path: Path_, src: Source) -> object:
+    src.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        out: dict[object, object] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, Decimal):
+                key = str(key)
+            line = key_node.start_mark.line + 1
+            if key in out:
+                src.duplicate_keys.append((path + (key,), line))
+            src.lines[path + (key,)] = line
+            out[key] = _build(loader, value_node, path + (key,), src)
+            src.lines[path + (key,)] = line
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, child, path + (i,), src) for i, child in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)

@@ -1,0 +1,105 @@
+"""CLI wiring: help texts, exit codes, streams, start-up imports."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from qp_eval.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = Path(__file__).parent / "data" / "mini.yaml"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=120
+    )
+
+
+def walk(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from walk(sub, path + (name,))
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys\n"
+        "sys.argv = ['qp-eval', '--help']\n"
+        "from qp_eval.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'openpyxl', 'docx', 'python_calamine', 'numpy') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert "HEAVY []" in out
+
+
+def test_every_command_has_chinese_help():
+    root = typer.main.get_command(app)
+    seen = 0
+    for path, command in walk(root):
+        text = command.help or ""
+        assert CJK.search(text), f"{' '.join(path) or 'qp-eval'} has no Chinese help"
+        for param in command.params:
+            if getattr(param, "help", None) is not None:
+                assert CJK.search(param.help), f"{path} option {param.name} help not Chinese"
+        seen += 1
+    assert seen >= 3
+
+
+@pytest.mark.parametrize("args", [["--help"], ["rubric", "--help"], ["rubric", "check", "--help"], ["rubric", "show", "--help"]])
+def test_help_pages_render_in_chinese(args):
+    r = run(*args)
+    assert r.returncode == 0
+    assert "显示本帮助并退出" in r.stdout
+
+
+def test_rubric_check_sound_file_exits_0_on_stdout():
+    r = run("rubric", "check", str(MINI))
+    assert r.returncode == 0, r.stderr
+    assert "检查通过" in r.stdout and r.stderr == ""
+
+
+def test_rubric_check_broken_file_exits_1_with_findings_on_stderr(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI.read_text(encoding="utf-8").replace("total_points: 20", "total_points: 21"), encoding="utf-8")
+    r = run("rubric", "check", str(bad))
+    assert r.returncode == 1
+    assert "R007" in r.stderr and "bad.yaml:" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_rubric_show_lists_departments_items_and_totals():
+    r = run("rubric", "show", "--year", "2024")
+    assert r.returncode == 0, r.stderr
+    for text in ("老龄工作和养老服务科", "27. 信息报送", "1.3 特殊困难老年人探访关爱工作", "总分", "优秀 ≥ 90"):
+        assert text in r.stdout
+
+
+def test_rubric_is_found_in_the_package_outside_the_repository(tmp_path):
+    r = run("rubric", "show", "--year", "2024", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "自带" not in r.stderr
+
+
+def test_workspace_rubric_overrides_the_shipped_one(tmp_path):
+    (tmp_path / "rubric").mkdir()
+    (tmp_path / "rubric" / "2024.yaml").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    r = run("rubric", "show", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "测试细则" in r.stdout
+
+
+def test_missing_year_is_a_chinese_error_with_exit_2(tmp_path):
+    r = run("rubric", "show", "--year", "1999", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "找不到 1999 年度的评估细则" in r.stderr
+    assert "Traceback" not in r.stderr

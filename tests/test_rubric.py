@@ -1,0 +1,271 @@
+"""The rubric: the shipped 2024 file, and every way a broken rubric is refused.
+
+Each broken rubric is the small valid one (tests/data/mini.yaml) with one change; the test
+asserts the code, the file name and the YAML line of the problem.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from qp_eval.errors import RubricError
+from qp_eval.rubric import load_rubric
+from qp_eval.workspace import shipped_rubric
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = (Path(__file__).parent / "data" / "mini.yaml").read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the first line containing ``needle`` (the expected place)."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in text")
+
+
+def broken(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    assert old in MINI, old
+    text = MINI.replace(old, new, 1)
+    p = tmp_path / "broken.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p, text
+
+
+def refusal(path: Path) -> list:
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    return info.value.findings
+
+
+def only(findings: list, code: str):
+    hits = [f for f in findings if f.code == code]
+    assert hits, [(f.code, f.message) for f in findings]
+    return hits[0]
+
+
+# --- the shipped 2024 rubric -------------------------------------------------------------
+
+
+def test_2024_rubric_has_the_plan_structure():
+    r = load_rubric(ROOT / "rubric" / "2024.yaml")
+    assert len(r.units) == 11
+    assert len(r.departments) == 8
+    assert [i.no for i in r.items] == list(range(1, 28))
+    assert r.total_points == 100
+    assert sum(i.points for i in r.items) == Decimal(100)
+    assert [u.name for u in r.units if u.kind == "街道"] == ["夏阳街道", "盈浦街道", "香花桥街道"]
+    assert r.resolve_unit("朱家角") == "zhujiajiao"
+    assert r.resolve_unit(" 白鹤\u3000") == "baihe"
+    measurable = sorted(c.id for c in r.criteria.values() if c.measure)
+    assert measurable == ["11.5", "2.1", "2.2", "24.1", "5.3", "5.4"]
+    assert r.criteria["1.3"].periods is not None and r.criteria["1.3"].periods.combine == "mean"
+    assert r.criteria["18.1"].applies_to == ("liantang", "jinze")
+    assert {c.name for c in r.problems.categories if c.veto} == {"违反党风廉政有关规定", "重大安全生产责任事故"}
+    assert r.highlights.cap == 5 and r.problems.cap == 10
+    assert str(r.deadlines.department_scoring) == "2024-12-10"
+
+
+def test_2024_rubric_points_follow_the_plan_defaults():
+    r = load_rubric(ROOT / "rubric" / "2024.yaml")
+    expected = {1: 8, 2: 4, 3: 5, 4: 4, 5: 5, 6: 5, 7: 3, 8: 3, 9: 2, 10: 3, 11: 5, 12: 2, 13: 3, 14: 3,
+                15: 3, 16: 5, 17: 2, 18: 3, 19: 3, 20: 3, 21: 3, 22: 3, 23: 2, 24: 4, 25: 2, 26: 6, 27: 6}
+    assert {i.no: i.points for i in r.items} == {k: Decimal(v) for k, v in expected.items()}
+
+
+def test_2024_rubric_says_the_plan_sets_no_points():
+    head = (ROOT / "rubric" / "2024.yaml").read_text(encoding="utf-8")[:400]
+    assert "没有规定任何分值" in head
+
+
+def test_shipped_rubric_is_the_repository_rubric():
+    shipped = shipped_rubric(2024)
+    assert shipped is not None
+    assert shipped.read_bytes() == (ROOT / "rubric" / "2024.yaml").read_bytes()
+
+
+def test_fingerprint_ignores_comments_but_not_content(tmp_path):
+    base = load_rubric(Path(__file__).parent / "data" / "mini.yaml").fingerprint
+    p = tmp_path / "c.yaml"
+    p.write_text("# 注释\n" + MINI, encoding="utf-8")
+    assert load_rubric(p).fingerprint == base
+    p2, _ = broken(tmp_path, "points: 2}", "points: 2.0}")
+    assert load_rubric(p2).fingerprint == base  # same number
+    p3, _ = broken(tmp_path, "title: 测试细则", "title: 另一个")
+    assert load_rubric(p3).fingerprint != base
+
+
+def test_decimals_are_exact():
+    r = load_rubric(Path(__file__).parent / "data" / "mini.yaml")
+    assert r.items[1].criteria[0].measure.rule.target == Decimal("3.5")
+    assert r.highlights.ratings[1].bonus == Decimal("0.6")
+
+
+# --- rejections, each naming file and line -------------------------------------------------
+
+
+def test_unknown_key_suggests_the_nearest(tmp_path):
+    p, text = broken(tmp_path, "    department: d1\n    points: 6", "    departmnet: d1\n    points: 6")
+    f = only(refusal(p), "R002")
+    assert f.file == str(p)
+    assert f.line == line_of(text, "departmnet")
+    assert "department" in f.message and "departmnet" in f.message
+
+
+def test_unknown_key_inside_a_rule_suggests_the_nearest(tmp_path):
+    p, text = broken(tmp_path, "target: 3.5", "traget: 3.5")
+    f = only(refusal(p), "R002")
+    assert f.line == line_of(text, "traget")
+    assert "“target”" in f.message
+
+
+def test_unknown_department_reference(tmp_path):
+    p, text = broken(tmp_path, "department: d2\n    points: 5\n    criteria:\n      - {id: \"3.1\"",
+                     "department: d9\n    points: 5\n    criteria:\n      - {id: \"3.1\"")
+    f = only(refusal(p), "R004")
+    assert "d9" in f.message
+    assert f.line == line_of(text, "department: d9")
+
+
+def test_unknown_unit_reference(tmp_path):
+    p, text = broken(tmp_path, "applies_to: [a]", "applies_to: [zz]")
+    f = only(refusal(p), "R004")
+    assert "zz" in f.message and f.line == line_of(text, "applies_to: [zz]")
+
+
+def test_duplicate_criterion_id(tmp_path):
+    p, text = broken(tmp_path, '{id: "3.2"', '{id: "3.1"')
+    f = only(refusal(p), "R005")
+    assert "3.1" in f.message
+    assert f.line == line_of(text, 'name: 界桩')
+
+
+def test_duplicate_unit_id(tmp_path):
+    p, text = broken(tmp_path, "{id: c, name: 丙镇", "{id: b, name: 丙镇")
+    f = only(refusal(p), "R005")
+    assert f.line == line_of(text, "name: 丙镇")
+
+
+def test_criteria_points_must_add_up_to_the_item(tmp_path):
+    p, text = broken(tmp_path, "{id: \"3.2\", name: 界桩, standard: 界桩维护, points: 3}",
+                     "{id: \"3.2\", name: 界桩, standard: 界桩维护, points: 2}")
+    findings = refusal(p)
+    f = only(findings, "R006")
+    assert "5" in f.message and "4" in f.message
+    lines = MINI.splitlines()
+    item3 = line_of(text, "name: 项目三")
+    assert f.line == item3 + 2 and "points: 5" in lines[f.line - 1]
+
+
+def test_items_must_add_up_to_the_total(tmp_path):
+    p, text = broken(tmp_path, "total_points: 20", "total_points: 21")
+    f = only(refusal(p), "R007")
+    assert f.line == line_of(text, "total_points: 21")
+
+
+def test_alias_resolving_to_two_units(tmp_path):
+    p, text = broken(tmp_path, "{id: c, name: 丙镇, kind: 镇}", "{id: c, name: 丙镇, kind: 镇, aliases: [甲]}")
+    f = only(refusal(p), "R008")
+    assert "甲" in f.message
+    assert f.line == line_of(text, "name: 丙镇")
+
+
+def test_alias_equal_to_another_units_name_after_spaces(tmp_path):
+    p, _ = broken(tmp_path, "{id: c, name: 丙镇, kind: 镇}", "{id: c, name: 丙镇, kind: 镇, aliases: [' 乙街道 ']}")
+    assert only(refusal(p), "R008")
+
+
+def test_rule_missing_an_input(tmp_path):
+    p, text = broken(tmp_path, "denominator: elderly_pop", "denominator: elderly_population")
+    f = only(refusal(p), "R009")
+    assert "elderly_population" in f.message
+    assert f.line == line_of(text, "rule: {kind: ratio_at_least")
+
+
+def test_target_outside_its_range(tmp_path):
+    p, text = broken(tmp_path, "target: 3.5", "target: -1")
+    f = only(refusal(p), "R010")
+    assert f.line == line_of(text, "target: -1")
+
+
+def test_step_threshold_above_100_is_refused(tmp_path):
+    new = "rule: {kind: step_below, numerator: beds, denominator: elderly_pop, threshold: 180, per_point: 0.2}"
+    p, text = broken(
+        tmp_path,
+        "rule: {kind: ratio_at_least, numerator: beds, denominator: elderly_pop, scale: 100, target: 3.5, credit: linear}",
+        new,
+    )
+    f = only(refusal(p), "R010")
+    assert "180" in f.message and f.line == line_of(text, "step_below")
+
+
+def test_date_that_is_not_a_date(tmp_path):
+    p, text = broken(tmp_path, "department_scoring: 2024-12-10", "department_scoring: 2024-13-45")
+    f = only(refusal(p), "R011")
+    assert "2024-13-45" in f.message
+    assert f.line == line_of(text, "2024-13-45")
+
+
+def test_grade_band_overlap(tmp_path):
+    p, text = broken(tmp_path, "{name: 良好, min: 15}", "{name: 良好, min: 15, max: 19}")
+    f = only(refusal(p), "R012")
+    assert f.line == line_of(text, "max: 19")
+
+
+def test_grade_band_gap(tmp_path):
+    p, text = broken(tmp_path, "{name: 良好, min: 15}", "{name: 良好, min: 15, max: 17}")
+    f = only(refusal(p), "R013")
+    assert f.line == line_of(text, "max: 17")
+
+
+def test_lowest_grade_band_must_start_at_zero(tmp_path):
+    p, text = broken(tmp_path, "{name: 不合格}", "{name: 不合格, min: 5}")
+    f = only(refusal(p), "R013")
+    assert f.line == line_of(text, "{name: 不合格, min: 5}")
+
+
+def test_duplicate_yaml_key(tmp_path):
+    p, text = broken(tmp_path, "precision: 2\n", "precision: 2\nprecision: 3\n")
+    f = only(refusal(p), "R014")
+    assert f.line == line_of(text, "precision: 3")
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    p, text = broken(tmp_path, "title: 测试细则", "title: [测试细则")
+    f = only(refusal(p), "R001")
+    assert f.file == str(p) and f.line is not None
+
+
+def test_missing_field_and_wrong_type(tmp_path):
+    p, text = broken(tmp_path, "    name: 项目二\n", "")
+    f = only(refusal(p), "R003")
+    assert "name" in f.message
+    p2, text2 = broken(tmp_path, "precision: 2", "precision: 两位")
+    f2 = only(refusal(p2), "R003")
+    assert f2.line == line_of(text2, "precision: 两位")
+
+
+def test_points_with_more_decimals_than_precision(tmp_path):
+    p, text = broken(tmp_path, "precision: 2", "precision: 0")
+    # 0.6 bonus is fine (not a criterion); criteria here are whole numbers, so it loads
+    assert load_rubric(p).precision == 0
+    p2, text2 = broken(tmp_path, "{id: \"1.1\", name: 细则一, standard: 标准一, points: 2}",
+                       "{id: \"1.1\", name: 细则一, standard: 标准一, points: 2.125}")
+    f = only(refusal(p2), "R015")
+    assert f.line == line_of(text2, "points: 2.125")
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = MINI.replace("total_points: 20", "total_points: 21").replace("applies_to: [a]", "applies_to: [zz]")
+    p = tmp_path / "two.yaml"
+    p.write_text(text, encoding="utf-8")
+    codes = {f.code for f in refusal(p)}
+    assert {"R004", "R007"} <= codes
+
+
+def test_missing_file_is_a_finding(tmp_path):
+    f = only(refusal(tmp_path / "nope.yaml"), "R001")
+    assert "nope.yaml" in f.file
