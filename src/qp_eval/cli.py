@@ -116,6 +116,60 @@ def rubric_show(
     render_rubric(r, str(path), _console())
 
 
+# --- template --------------------------------------------------------------------------
+@app.command("template")
+def template(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出目录；默认为工作目录下的 scores/<年度>/。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名文件。")] = False,
+    rubric: RubricOpt = None,
+) -> None:
+    """为每个评估科室生成评分表，并生成问题登记表和亮点登记表。已存在的文件不会被覆盖（除非加 --force）。"""
+    from .workspace import Workspace
+    from .writers.template import write_templates
+
+    r, _ = _load(workspace, year, rubric)
+    target = out if out is not None else Workspace(workspace).scores_dir(r.year)
+    written, skipped = write_templates(r, target, force=force)
+    con = _console()
+    for w in written:
+        con.print(f"已生成 {w.path}（{w.kind}，{w.rows} 行）", markup=False)
+    err = _console(stderr=True)
+    for p in skipped:
+        err.print(f"已存在，未覆盖：{p}（如需覆盖请加 --force）", markup=False)
+    idle = [d.name for d in r.departments if not r.criteria_of(d.id)]
+    if idle:
+        con.print(f"以下科室在细则中没有评分项，未生成评分表：{'、'.join(idle)}", markup=False)
+
+
+# --- validate --------------------------------------------------------------------------
+@app.command("validate")
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="要检查的文件或目录（递归查找 .xlsx/.xlsm/.xls/.ods）；省略时检查 scores/<年度>/。", show_default=False)] = None,
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json。")] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="把警告也当作错误。")] = False,
+) -> None:
+    """逐个单元格检查评分表、指标和登记表。无错误时退出码为 0，有错误时为 1。输入文件不会被修改。"""
+    from .render_findings import print_findings, print_json
+    from .validate import validate_paths
+    from .workspace import Workspace
+
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter("只能是 table 或 json", param_hint="--format")
+    r, _ = _load(workspace, year, rubric)
+    targets = list(paths) if paths else [Workspace(workspace).scores_dir(r.year)]
+    result = validate_paths(r, targets, strict=strict)
+    if fmt == "json":
+        print_json(result.findings)
+    else:
+        print_findings(result, _console())
+    raise typer.Exit(0 if result.ok else 1)
+
+
 def _localize_help(command: object) -> None:
     """Put the built-in --help option's text into Chinese (best effort across typer versions)."""
     try:

@@ -1,0 +1,110 @@
+"""The sheet names, column headers and expected rows shared by the template writer and the reader.
+
+Both sides import from here, so what ``template`` writes and what ``validate`` expects cannot
+drift apart. A quarterly criterion's rows use ids such as ``1.3-Q1`` in the 编号 column.
+Measurable criteria (量化细则) have no row in 评分: the department enters their figures
+in 指标 and the score is computed by the rubric's rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .rubric import Criterion, Input, Rubric
+
+INFO_SHEET = "说明"
+SCORE_SHEET = "评分"
+FIGURE_SHEET = "指标"
+PROBLEM_SHEET = "问题"
+HIGHLIGHT_SHEET = "亮点"
+
+SCORE_COLUMNS = ("街镇", "编号", "评估项目", "评估内容", "分值", "得分", "扣分说明")
+FIGURE_COLUMNS = ("街镇", "编号", "指标", "数值", "单位")
+PROBLEM_COLUMNS = ("街镇", "问题类别", "问题描述", "发生日期", "来源", "扣分", "依据")
+HIGHLIGHT_COLUMNS = ("街镇", "序号", "亮点名称", "简介", "类型", "佐证材料", "评定等级")
+
+# the columns a reader cannot do without (others are for people)
+SCORE_REQUIRED = ("街镇", "编号", "得分", "扣分说明")
+FIGURE_REQUIRED = ("街镇", "编号", "指标", "数值")
+PROBLEM_REQUIRED = ("街镇", "问题类别", "发生日期", "扣分")
+HIGHLIGHT_REQUIRED = ("街镇", "序号", "亮点名称", "类型", "佐证材料", "评定等级")
+
+NOT_APPLICABLE = "不适用"
+
+# 说明 sheet: key in column A, value in column B
+KEY_KIND = "文件类型"
+KEY_YEAR = "年度"
+KEY_DEPT_ID = "科室编号"
+KEY_DEPT_NAME = "科室名称"
+KEY_FINGERPRINT = "细则指纹"
+KEY_DEADLINE = "截止日期"
+
+KIND_SCORES = "科室评分表"
+KIND_PROBLEMS = "问题登记"
+KIND_HIGHLIGHTS = "亮点登记"
+KINDS = (KIND_SCORES, KIND_PROBLEMS, KIND_HIGHLIGHTS)
+
+PROBLEM_FILE = "问题登记.xlsx"
+HIGHLIGHT_FILE = "亮点登记.xlsx"
+PROBLEM_BLANK_ROWS = 200
+
+
+def score_file_name(year: int, department_name: str) -> str:
+    return f"{year}年度评分表_{department_name}.xlsx"
+
+
+def row_id(criterion_id: str, period: str | None) -> str:
+    return f"{criterion_id}-{period}" if period else criterion_id
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    unit_id: str
+    criterion: Criterion
+    period: str | None
+
+    @property
+    def id(self) -> str:
+        return row_id(self.criterion.id, self.period)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    unit_id: str
+    criterion: Criterion
+    input: Input
+
+
+def scored_criteria(rubric: Rubric, department_id: str) -> list[Criterion]:
+    """The criteria a department enters scores for in 评分 (not the measurable ones)."""
+    return [c for c in rubric.criteria_of(department_id) if c.measure is None]
+
+
+def measured_criteria(rubric: Rubric, department_id: str) -> list[Criterion]:
+    return [c for c in rubric.criteria_of(department_id) if c.measure is not None]
+
+
+def score_rows(rubric: Rubric, department_id: str) -> Iterator[ScoreRow]:
+    """Every (town, criterion[, quarter]) row of a department's 评分 sheet, in sheet order."""
+    criteria = scored_criteria(rubric, department_id)
+    for unit in rubric.units:
+        for c in criteria:
+            for period in c.periods.labels if c.periods else (None,):
+                yield ScoreRow(unit.id, c, period)
+
+
+def figure_rows(rubric: Rubric, department_id: str) -> Iterator[FigureRow]:
+    criteria = measured_criteria(rubric, department_id)
+    for unit in rubric.units:
+        for c in criteria:
+            if not c.applies(unit.id):
+                continue
+            assert c.measure is not None
+            for inp in c.measure.inputs:
+                yield FigureRow(unit.id, c, inp)
+
+
+def scoring_departments(rubric: Rubric) -> list[str]:
+    """Departments that score at least one criterion (an assisting unit may score none)."""
+    return [d.id for d in rubric.departments if rubric.criteria_of(d.id)]

@@ -1,0 +1,252 @@
+"""Opening .xlsx/.xlsm/.xls/.ods files safely into ``RawSheet``s. The only input I/O.
+
+Guards run before any parser sees the file: its size on disk, and for zip containers the
+declared uncompressed size and compression ratio (a zip bomb is refused unopened). Values,
+never formulas, are read with python-calamine; for .xlsx/.xlsm, formula cells that carry
+no cached value are found by a streaming look at the sheet XML (defusedxml).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MiB
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+Cell = tuple[int, int]  # 0-based (row, column)
+
+
+class ReadFailure(Exception):
+    """A file that cannot be read; ``message`` is Chinese and says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: list[list[object]]  # values from A1
+    merged: list[tuple[Cell, Cell]] = field(default_factory=list)
+    formula_without_value: set[Cell] = field(default_factory=set)
+
+    def value(self, r: int, c: int) -> object:
+        if r < len(self.rows) and c < len(self.rows[r]):
+            return self.rows[r][c]
+        return ""
+
+    def merged_range_of(self, r: int, c: int) -> tuple[Cell, Cell] | None:
+        for (r0, c0), (r1, c1) in self.merged:
+            if r0 <= r <= r1 and c0 <= c <= c1 and (r0, c0) != (r1, c1):
+                return (r0, c0), (r1, c1)
+        return None
+
+
+@dataclass
+class RawBook:
+    path: Path
+    sheet_names: list[str]
+    _wb: object = None
+    _cache: dict[str, RawSheet] = field(default_factory=dict)
+
+    def find(self, wanted: str) -> str | None:
+        """The sheet's real name for ``wanted``, ignoring surrounding spaces and zero-width characters."""
+        from .rubric import normalize_name
+
+        key = normalize_name(wanted)
+        return next((n for n in self.sheet_names if normalize_name(n) == key), None)
+
+    def sheet(self, wanted: str) -> RawSheet | None:
+        name = self.find(wanted)
+        if name is None:
+            return None
+        if name not in self._cache:
+            self._cache[name] = self._load(name)
+        return self._cache[name]
+
+    def _load(self, name: str) -> RawSheet:
+        try:
+            s = self._wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
+            rows = s.to_python(skip_empty_area=False)
+            merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (s.merged_cell_ranges or [])]
+        except Exception as e:  # calamine raises several kinds on damaged parts
+            raise ReadFailure(f"工作表“{name}”无法读取：{_reason(e)}") from None
+        formulas: set[Cell] = set()
+        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            formulas = _formulas_without_value(self.path, name)
+        return RawSheet(name, rows, merged, formulas)
+
+    def close(self) -> None:
+        close = getattr(self._wb, "close", None)
+        if close:
+            close()
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).strip() or type(e).__name__
+    return text[:200]
+
+
+def open_book(path: Path) -> RawBook:
+    """Open a workbook for reading values; raises ``ReadFailure`` with a Chinese reason."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise ReadFailure(f"无法访问文件：{e.strerror or e}") from None
+    if size == 0:
+        raise ReadFailure("文件是空的（0 字节）")
+    if size > MAX_FILE_BYTES:
+        raise ReadFailure(f"文件过大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限")
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as e:
+        raise ReadFailure(f"无法读取文件：{e.strerror or e}") from None
+    if head.startswith(b"PK"):
+        _zip_guard(path)
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        pass  # OLE: .xls, or an encrypted workbook (calamine says which)
+    else:
+        raise ReadFailure("不是电子表格文件（可能是改了扩展名的文本、CSV 或其他文件）")
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = list(wb.sheet_names)
+    except Exception as e:
+        raise ReadFailure(_calamine_reason(e)) from None
+    return RawBook(path, names, wb)
+
+
+def _calamine_reason(e: Exception) -> str:
+    name = type(e).__name__
+    text = str(e)
+    if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
+        return "文件已加密（设置了打开密码），请去掉密码后另存再提交"
+    return f"文件已损坏或不是支持的格式：{_reason(e)}"
+
+
+def _zip_guard(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = 0
+            for info in z.infolist():
+                total += info.file_size
+                if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise ReadFailure(f"文件内部压缩比异常（{info.filename}），疑似压缩炸弹，已拒绝打开")
+            if total > MAX_UNZIPPED_BYTES:
+                raise ReadFailure(
+                    f"文件解压后约 {total // (1024 * 1024)} MB，超过 {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB 的上限，已拒绝打开"
+                )
+    except zipfile.BadZipFile:
+        raise ReadFailure("文件已损坏（压缩包结构不完整，可能未完整复制或下载）") from None
+    except (OSError, EOFError) as e:
+        raise ReadFailure(f"文件已损坏：{_reason(e)}") from None
+
+
+# --- formulas without a cached value (.xlsx/.xlsm) ------------------------------------------
+
+_REF = re.compile(r"([A-Z]+)(\d+)")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _sheet_part(z: zipfile.ZipFile, sheet_name: str) -> str | None:
+    from defusedxml import ElementTree as ET
+
+    wb = ET.fromstring(z.read("xl/workbook.xml"))
+    rid = None
+    for s in wb.iter(f"{_NS_MAIN}sheet"):
+        if s.get("name") == sheet_name:
+            rid = s.get(f"{_NS_REL}id")
+    if rid is None:
+        return None
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return str(PurePosixPath("xl") / target)
+    return None
+
+
+def _formulas_without_value(path: Path, sheet_name: str) -> set[Cell]:
+    from defusedxml import ElementTree as ET
+
+    out: set[Cell] = set()
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _sheet_part(z, sheet_name)
+            if part is None or part not in z.namelist():
+                return out
+            data = z.read(part)
+            if b"<f" not in data and b":f>" not in data and b":f " not in data:
+                return out  # no formula at all: skip the parse
+            root = ET.fromstring(data)
+    except Exception:
+        return out  # calamine read the values; this look is only an extra check
+    for c in root.iter(f"{_NS_MAIN}c"):
+        f = c.find(f"{_NS_MAIN}f")
+        if f is None:
+            continue
+        v = c.find(f"{_NS_MAIN}v")
+        is_ = c.find(f"{_NS_MAIN}is")
+        if (v is None or not (v.text or "").strip()) and is_ is None:
+            m = _REF.fullmatch(c.get("r", ""))
+            if m:
+                out.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+    return out
+
+
+def find_spreadsheets(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Spreadsheet files under ``paths`` (recursively, sorted), and paths that could not be searched."""
+    found: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def walk(folder: Path) -> None:
+        try:
+            st = folder.stat()
+        except OSError as e:
+            problems.append((folder, f"无法访问：{e.strerror or e}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            problems.append((folder, "目录链接形成循环，已跳过"))
+            return
+        seen_dirs.add(key)
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError as e:
+            problems.append((folder, f"无法读取目录：{e.strerror or e}"))
+            return
+        for p in entries:
+            if p.name.startswith((".", "~$")):
+                continue  # hidden files, Office lock files
+            if p.is_dir():
+                walk(p)
+            elif p.suffix.lower() in SPREADSHEET_SUFFIXES:
+                found.append(p)
+
+    for p in paths:
+        if p.is_dir():
+            walk(p)
+        elif p.exists() or p.is_symlink():
+            found.append(p)
+        else:
+            problems.append((p, "文件或目录不存在"))
+    return found, problems

@@ -1,0 +1,42 @@
+"""Findings for people (a rich table grouped by file, then a summary) and for programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from itertools import groupby
+
+from rich.console import Console
+from rich.table import Table
+
+from .findings import Finding
+
+SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
+
+
+def print_findings(result, console: Console) -> None:  # noqa: ANN001 - validate.Result
+    findings: list[Finding] = result.findings
+    for file, group in groupby(findings, key=lambda f: f.file):
+        rows = list(group)
+        table = Table(title=file or "（路径）", title_justify="left", show_lines=False)
+        table.add_column("代码", no_wrap=True)
+        table.add_column("级别", no_wrap=True)
+        table.add_column("位置", no_wrap=True)
+        table.add_column("问题")
+        table.add_column("处理办法", style="dim")
+        for f in rows:
+            place = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+            table.add_row(f.code, SEVERITY[f.severity], place, _escape(f.message), _escape(f.hint))
+        console.print(table)
+    console.print(
+        f"共检查 {result.files} 个文件、{result.tables.rows} 行数据：错误 {result.errors()} 个，警告 {result.warnings()} 个。"
+        + ("" if result.errors() else "  [green]可以用于计分。[/green]")
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+def print_json(findings: list[Finding]) -> None:
+    sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,82 @@
+"""The clean tables that validation hands to scoring: plain frozen records with their source.
+
+Every value carries where it came from (file, sheet, A1 cell or row), so each number in a
+result can be traced back to the cell a person typed it in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    sheet: str
+    cell: str  # A1 reference, or "第 N 行" for a register row
+
+    def __str__(self) -> str:
+        return f"{self.file} {self.sheet}!{self.cell}"
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    unit_id: str
+    criterion_id: str
+    period: str | None
+    value: Decimal | None  # None: not applicable
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    unit_id: str
+    criterion_id: str
+    input_id: str
+    value: Decimal
+    source: Source
+
+
+@dataclass(frozen=True)
+class ProblemEntry:
+    unit_id: str
+    category_id: str
+    description: str
+    date: dt.date | None
+    origin: str  # 来源
+    deduction: Decimal | None  # None: the category's default
+    basis: str  # 依据
+    source: Source
+
+
+@dataclass(frozen=True)
+class HighlightEntry:
+    unit_id: str
+    seq: int
+    name: str
+    summary: str
+    type: str
+    evidence: str
+    rating: str  # "" when not yet rated
+    source: Source
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    kind: str  # layout.KIND_*
+    department_id: str | None
+    sha256: str
+
+
+@dataclass
+class Tables:
+    scores: list[ScoreEntry] = field(default_factory=list)
+    figures: list[FigureEntry] = field(default_factory=list)
+    problems: list[ProblemEntry] = field(default_factory=list)
+    highlights: list[HighlightEntry] = field(default_factory=list)
+    files: list[InputFile] = field(default_factory=list)
+    rows: int = 0  # data rows read, for the summary line

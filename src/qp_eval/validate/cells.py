@@ -1,0 +1,129 @@
+"""Reading one cell's value the way a person meant it, and finding a sheet's header row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..rubric import ZERO_WIDTH, normalize_name
+
+HEADER_SEARCH_ROWS = 20
+
+
+def a1(r: int, c: int) -> str:
+    """0-based (row, column) to an A1 reference as the sheet shows it."""
+    letters = ""
+    n = c + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{r + 1}"
+
+
+def show(value: object) -> str:
+    """A cell value as text for a message, shortened."""
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.translate(ZERO_WIDTH).strip())
+
+
+def text_of(value: object) -> str:
+    """A cell's text, stripped; numbers in their shortest form (1.0 -> '1')."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class Number:
+    value: Decimal | None
+    problem: str | None = None  # a finding code: V401 not a number, V406 NaN/inf
+    widened: bool = False  # full-width characters were read as half-width (V402)
+
+
+def number(value: object) -> Number:
+    """A cell as an exact decimal: floats from their shortest repr, text parsed strictly."""
+    if isinstance(value, bool):
+        return Number(None, "V401")
+    if isinstance(value, int):
+        return Number(Decimal(value))
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return Number(None, "V406")
+        return Number(Decimal(repr(value)))
+    if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
+        return Number(None, "V401")
+    raw = str(value).translate(ZERO_WIDTH).strip()
+    text = unicodedata.normalize("NFKC", raw).strip()
+    widened = text != raw
+    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return Number(None, "V406")
+    if not text or not all(ch in "0123456789.+-eE" for ch in text):
+        return Number(None, "V401")
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return Number(None, "V401")
+    return Number(d, None, widened)
+
+
+def places(d: Decimal) -> int:
+    exp = d.normalize().as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def date_of(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", text_of(value)).replace("/", "-").replace(".", "-")
+    for fmt in ("%Y-%m-%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class Header:
+    row: int  # 0-based row of the header
+    columns: dict[str, int]  # header text -> 0-based column
+    duplicates: list[tuple[str, int]]  # (header, column) seen again
+
+
+def find_header(rows: list[list[object]], expected: tuple[str, ...]) -> Header | None:
+    """The row (among the first few) that holds most of the expected headers."""
+    wanted = {normalize_name(h): h for h in expected}
+    best: Header | None = None
+    best_hits = 0
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, int] = {}
+        duplicates: list[tuple[str, int]] = []
+        for c, value in enumerate(row):
+            if not isinstance(value, str):
+                continue
+            key = wanted.get(normalize_name(value))
+            if key is None:
+                continue
+            if key in columns:
+                duplicates.append((key, c))
+            else:
+                columns[key] = c
+        if len(columns) > best_hits:
+            best, best_hits = Header(r, columns, duplicates), len(columns)
+    return best if best_hits >= 2 else None

@@ -1,0 +1,71 @@
+"""What every check needs: the rubric, the file being read, and where findings go."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+from ..read import RawSheet
+from ..rubric import ZERO_WIDTH, Rubric, normalize_name
+from ..tables import Source, Tables
+from .cells import a1, find_header, is_blank, show, text_of
+
+
+@dataclass
+class FileContext:
+    rubric: Rubric
+    file: str  # as shown to the user
+    findings: list[Finding] = field(default_factory=list)
+    tables: Tables = field(default_factory=Tables)
+
+    def add(self, code: str, message: str, sheet: str = "", r: int | None = None, c: int | None = None) -> None:
+        cell = a1(r, c) if r is not None and c is not None else ""
+        self.findings.append(Finding.of(code, message, file=self.file, sheet=sheet, cell=cell))
+
+    def source(self, sheet: str, r: int, c: int) -> Source:
+        return Source(self.file, sheet, a1(r, c))
+
+    def unit(self, sheet: RawSheet, r: int, c: int) -> str | None:
+        """The unit id in a 街镇 cell, with T302 for hidden characters and T301 when unknown."""
+        value = sheet.value(r, c)
+        text = text_of(value)
+        if is_blank(value):
+            self.add("T301", "街镇为空", sheet.name, r, c)
+            return None
+        if text.translate(ZERO_WIDTH) != text:
+            self.add("T302", f"街镇“{show(text.translate(ZERO_WIDTH))}”中有不可见字符，已去除", sheet.name, r, c)
+        unit_id = self.rubric.resolve_unit(text)
+        if unit_id is None:
+            names = {normalize_name(n): n for u in self.rubric.units for n in (u.name, *u.aliases)}
+            near = difflib.get_close_matches(normalize_name(text), list(names), n=1, cutoff=0.3)
+            hint = f"，是否为“{self.rubric.unit[self.rubric.resolve_unit(names[near[0]]) or ''].name}”？" if near else ""
+            self.add("T301", f"未知的街镇“{show(text)}”{hint}", sheet.name, r, c)
+        return unit_id
+
+
+def locate_columns(
+    ctx: FileContext, sheet: RawSheet, columns: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[int, dict[str, int]] | None:
+    """(header row, column map) of a sheet, or None after reporting what is missing."""
+    header = find_header(sheet.rows, columns)
+    if header is None:
+        for name in required:
+            ctx.add("S202", f"工作表“{sheet.name}”中找不到表头“{name}”", sheet.name)
+        return None
+    for name, c in header.duplicates:
+        ctx.add("S203", f"表头“{name}”重复出现", sheet.name, header.row, c)
+    missing = [n for n in required if n not in header.columns]
+    for name in missing:
+        ctx.add("S202", f"工作表“{sheet.name}”中找不到表头“{name}”", sheet.name, header.row, 0)
+    if missing or header.duplicates:
+        return None
+    return header.row, header.columns
+
+
+def data_rows(sheet: RawSheet, start: int, key_columns: list[int]):  # noqa: ANN201 - generator
+    """Rows after the header whose key columns are not all blank (blank rows are skipped)."""
+    for r in range(start + 1, len(sheet.rows)):
+        if all(is_blank(sheet.value(r, c)) for c in key_columns):
+            continue
+        yield r

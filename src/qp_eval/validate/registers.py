@@ -1,0 +1,113 @@
+"""Checks of the office's two registers: 问题登记 and 亮点登记."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .. import layout as L
+from ..read import RawBook
+from ..rubric import normalize_name
+from ..tables import HighlightEntry, ProblemEntry, Source
+from .cells import a1, date_of, is_blank, number, places, show, text_of
+from .context import FileContext, data_rows, locate_columns
+
+
+def check_problems(ctx: FileContext, book: RawBook) -> None:
+    sheet = book.sheet(L.PROBLEM_SHEET)
+    if sheet is None:
+        ctx.add("S201", f"缺少工作表“{L.PROBLEM_SHEET}”")
+        return
+    found = locate_columns(ctx, sheet, L.PROBLEM_COLUMNS, L.PROBLEM_REQUIRED)
+    if found is None:
+        return
+    head, col = found
+    rubric = ctx.rubric
+    policy = rubric.problems
+    optional = [col[c] for c in ("问题描述", "来源", "依据") if c in col]
+    for r in data_rows(sheet, head, [col["街镇"], col["问题类别"], col["发生日期"], col["扣分"], *optional]):
+        ctx.tables.rows += 1
+        unit_id = ctx.unit(sheet, r, col["街镇"])
+        raw_cat = sheet.value(r, col["问题类别"])
+        cat = policy.category(text_of(raw_cat)) or next(
+            (c for c in policy.categories if normalize_name(c.name) == normalize_name(text_of(raw_cat))), None
+        )
+        ok = unit_id is not None
+        if cat is None:
+            ctx.add("P501", f"未知的问题类别“{show(raw_cat)}”", sheet.name, r, col["问题类别"])
+            ok = False
+        raw_date = sheet.value(r, col["发生日期"])
+        when = date_of(raw_date)
+        if when is None or when.year != rubric.year:
+            what = "为空" if is_blank(raw_date) else f"“{show(raw_date)}”"
+            ctx.add("P503", f"发生日期{what}无效或不在 {rubric.year} 年内", sheet.name, r, col["发生日期"])
+            ok = False
+        raw_d = sheet.value(r, col["扣分"])
+        deduction = None
+        if not is_blank(raw_d):
+            n = number(raw_d)
+            limit = (cat.max_per_case if cat and cat.max_per_case else None) or policy.cap
+            if n.value is None or n.value <= 0 or n.value > limit or places(n.value) > rubric.precision:
+                ctx.add("P502", f"扣分“{show(raw_d)}”应为大于 0、不超过 {limit} 的数字", sheet.name, r, col["扣分"])
+                ok = False
+            deduction = n.value
+        if not ok:
+            continue
+        assert unit_id is not None and cat is not None
+        ctx.tables.problems.append(ProblemEntry(
+            unit_id, cat.id, _text(sheet, r, col, "问题描述"), when, _text(sheet, r, col, "来源"), deduction,
+            _text(sheet, r, col, "依据"), Source(ctx.file, sheet.name, f"第 {r + 1} 行"),
+        ))
+
+
+def _text(sheet, r: int, col: dict[str, int], name: str) -> str:  # noqa: ANN001
+    return text_of(sheet.value(r, col[name])) if name in col else ""
+
+
+def check_highlights(ctx: FileContext, book: RawBook) -> None:
+    sheet = book.sheet(L.HIGHLIGHT_SHEET)
+    if sheet is None:
+        ctx.add("S201", f"缺少工作表“{L.HIGHLIGHT_SHEET}”")
+        return
+    found = locate_columns(ctx, sheet, L.HIGHLIGHT_COLUMNS, L.HIGHLIGHT_REQUIRED)
+    if found is None:
+        return
+    head, col = found
+    rubric = ctx.rubric
+    policy = rubric.highlights
+    content = [col[c] for c in ("亮点名称", "简介", "类型", "佐证材料", "评定等级") if c in col]
+    counts: dict[str, int] = defaultdict(int)
+    seqs: dict[str, set[int]] = defaultdict(set)
+    for r in data_rows(sheet, head, content):
+        ctx.tables.rows += 1
+        unit_id = ctx.unit(sheet, r, col["街镇"])
+        if unit_id is None:
+            continue
+        counts[unit_id] += 1
+        seq_n = number(sheet.value(r, col["序号"])).value
+        if seq_n is None or seq_n != seq_n.to_integral_value() or not 1 <= seq_n <= policy.per_unit:
+            ctx.add("H606", f"序号“{show(sheet.value(r, col['序号']))}”应为 1 到 {policy.per_unit} 的整数",
+                    sheet.name, r, col["序号"])
+            continue
+        seq = int(seq_n)
+        if seq in seqs[unit_id]:
+            ctx.add("H603", f"{rubric.unit[unit_id].name} 的亮点序号 {seq} 重复", sheet.name, r, col["序号"])
+            continue
+        seqs[unit_id].add(seq)
+        kind = text_of(sheet.value(r, col["类型"]))
+        if kind and normalize_name(kind) not in {normalize_name(t) for t in policy.types}:
+            ctx.add("H605", f"未知的亮点类型“{show(kind)}”", sheet.name, r, col["类型"])
+        rating = normalize_name(text_of(sheet.value(r, col["评定等级"]))).upper()
+        if rating and policy.bonus_of(rating) is None:
+            ctx.add("H602", f"未知的评定等级“{show(rating)}”", sheet.name, r, col["评定等级"])
+            continue
+        evidence = text_of(sheet.value(r, col["佐证材料"]))
+        if rating and not evidence:
+            ctx.add("H604", f"{rubric.unit[unit_id].name} 第 {seq} 个亮点评为 {rating}，但没有佐证材料",
+                    sheet.name, r, col["佐证材料"])
+        ctx.tables.highlights.append(HighlightEntry(
+            unit_id, seq, _text(sheet, r, col, "亮点名称"), _text(sheet, r, col, "简介"), kind, evidence, rating,
+            Source(ctx.file, sheet.name, a1(r, col["评定等级"])),
+        ))
+    for u in rubric.units:
+        if counts[u.id] != policy.per_unit:
+            ctx.add("H601", f"{u.name} 报送了 {counts[u.id]} 个亮点，应为 {policy.per_unit} 个", sheet.name)

@@ -1,0 +1,282 @@
+"""Score-sheet templates for each department, and the office's two registers.
+
+Rows are built from ``layout`` (shared with the reader); openpyxl only lays them out:
+frozen header, autofilter, widths, wrapped text, protection with only 得分 and 扣分说明
+unlocked, inline dropdowns and decimal validations, A4 landscape fit to width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import layout as L
+from ..rubric import Rubric
+from ..rules import fmt
+from ..workspace import atomic_path
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+NA_FILL = PatternFill("solid", fgColor="E7E6E6")
+WRAP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+MAX_INLINE_LIST = 255  # Excel's limit for an inline list validation
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    kind: str
+    rows: int
+
+
+def _header(ws: Worksheet, columns: tuple[str, ...], widths: dict[str, int]) -> None:
+    ws.append(list(columns))
+    for i, name in enumerate(columns, 1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 12)
+    ws.freeze_panes = "A2"
+
+
+def _print_setup(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _protect(ws: Worksheet) -> None:
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False  # filtering stays allowed
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _info(wb: Workbook, rubric: Rubric, kind: str, pairs: list[tuple[str, object]], notes: list[str]) -> None:
+    ws = wb.active
+    ws.title = L.INFO_SHEET
+    ws.append([f"{rubric.title} — {kind}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([L.KEY_KIND, kind])
+    ws.append([L.KEY_YEAR, rubric.year])
+    for key, value in pairs:
+        ws.append([key, value])
+    ws.append([L.KEY_FINGERPRINT, rubric.fingerprint])
+    ws.append([])
+    ws.append(["填写说明"])
+    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    for n, note in enumerate(notes, 1):
+        ws.append([f"{n}.", note])
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 90
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = WRAP
+    _protect(ws)
+
+
+def _inline_list(values: list[str]) -> str | None:
+    text = ",".join(values)
+    if len(text) > MAX_INLINE_LIST or any("," in v or '"' in v for v in values):
+        return None
+    return f'"{text}"'
+
+
+def _dropdown(ws: Worksheet, values: list[str], cells: str, title: str) -> None:
+    formula = _inline_list(values)
+    if formula is None:
+        return
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
+    dv.errorTitle = title
+    dv.error = f"请从下拉列表中选择{title}。"
+    dv.add(cells)
+    ws.add_data_validation(dv)
+
+
+def department_workbook(rubric: Rubric, department_id: str) -> tuple[Workbook, int]:
+    dept = rubric.department[department_id]
+    wb = Workbook()
+    notes = [
+        f"本表由{dept.name}填写，{rubric.deadlines.department_scoring} 前交局办公室。",
+        "只需填写“评分”表的“得分”和“扣分说明”两列（黄色单元格），其他单元格已锁定。",
+        "得分填写数字，不得超过该行“分值”，"
+        f"最多保留 {rubric.precision} 位小数；不要填“分”字或其他文字。",
+        "未得满分的，请在“扣分说明”中写明扣分原因。",
+        f"编号形如“1.3-Q1”的行为分季度评分，每个季度填写一行。得分已填“{L.NOT_APPLICABLE}”的行表示该细则不适用于该街镇，无需填写。",
+        "请勿改动“说明”表，也不要增删“评分”表的行；文件名可以修改。",
+    ]
+    if L.measured_criteria(rubric, department_id):
+        notes.append("“指标”表填写量化细则所需的数值（只填数字），得分由系统按评估细则自动计算。")
+    _info(wb, rubric, L.KIND_SCORES, [(L.KEY_DEPT_ID, dept.id), (L.KEY_DEPT_NAME, dept.name),
+                                      (L.KEY_DEADLINE, str(rubric.deadlines.department_scoring))], notes)
+
+    ws = wb.create_sheet(L.SCORE_SHEET)
+    widths = {"街镇": 12, "编号": 9, "评估项目": 24, "评估内容": 60, "分值": 7, "得分": 9, "扣分说明": 36}
+    _header(ws, L.SCORE_COLUMNS, widths)
+    col = {name: i for i, name in enumerate(L.SCORE_COLUMNS, 1)}
+    validations: dict[str, DataValidation] = {}
+    rows = 0
+    for row in L.score_rows(rubric, department_id):
+        c = row.criterion
+        item = rubric.item_of[c.id]
+        applies = c.applies(row.unit_id)
+        content = f"{c.name}：{c.standard}"
+        if row.period:
+            content = f"【{row.period}】{content}"
+        ws.append([rubric.unit[row.unit_id].name, row.id, f"{item.no}. {item.name}", content,
+                   float(c.points), None if applies else L.NOT_APPLICABLE, None])
+        r = ws.max_row
+        rows += 1
+        for cell in ws[r]:
+            cell.alignment = WRAP
+        score, note = ws.cell(r, col["得分"]), ws.cell(r, col["扣分说明"])
+        if applies:
+            score.protection = UNLOCKED
+            score.fill = INPUT_FILL
+            note.protection = UNLOCKED
+            note.fill = INPUT_FILL
+            key = fmt(c.points)
+            if key not in validations:
+                dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=key,
+                                    allow_blank=True, showErrorMessage=True)
+                dv.errorTitle = "得分超出范围"
+                dv.error = f"得分应为 0 到 {key} 之间的数字。"
+                validations[key] = dv
+                ws.add_data_validation(dv)
+            validations[key].add(score.coordinate)
+        else:
+            score.fill = NA_FILL
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(L.SCORE_COLUMNS))}{max(ws.max_row, 2)}"
+    _print_setup(ws)
+    _protect(ws)
+
+    figures = list(L.figure_rows(rubric, department_id))
+    if figures:
+        fs = wb.create_sheet(L.FIGURE_SHEET)
+        _header(fs, L.FIGURE_COLUMNS, {"街镇": 12, "编号": 9, "指标": 40, "数值": 14, "单位": 10})
+        for fr in figures:
+            fs.append([rubric.unit[fr.unit_id].name, fr.criterion.id, fr.input.name, None, fr.input.unit])
+            cell = fs.cell(fs.max_row, 4)
+            cell.protection = UNLOCKED
+            cell.fill = INPUT_FILL
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True)
+        dv.errorTitle = "数值无效"
+        dv.error = "请填写不小于 0 的数字。"
+        dv.add(f"D2:D{fs.max_row}")
+        fs.add_data_validation(dv)
+        fs.auto_filter.ref = f"A1:E{fs.max_row}"
+        _print_setup(fs)
+        _protect(fs)
+    wb.active = 1
+    return wb, rows
+
+
+def problem_workbook(rubric: Rubric) -> Workbook:
+    wb = Workbook()
+    cats = "、".join(f"{c.name}（每起 {c.deduction} 分）" for c in rubric.problems.categories)
+    _info(wb, rubric, L.KIND_PROBLEMS, [], [
+        "本表由局办公室登记各街镇民政工作中存在的问题，每起问题一行。",
+        f"问题类别从下拉列表选择：{cats}。",
+        f"“扣分”留空时按该类别的默认扣分计；每街镇扣分合计不超过 {rubric.problems.cap} 分。",
+        f"“发生日期”填写 {rubric.year} 年内的日期，如 {rubric.year}-06-30。",
+        "“依据”填写文件号或情况说明，供函告和复核使用。",
+    ])
+    ws = wb.create_sheet(L.PROBLEM_SHEET)
+    _header(ws, L.PROBLEM_COLUMNS, {"街镇": 12, "问题类别": 28, "问题描述": 44, "发生日期": 12, "来源": 14,
+                                    "扣分": 8, "依据": 30})
+    last = L.PROBLEM_BLANK_ROWS + 1
+    _dropdown(ws, rubric.unit_names(), f"A2:A{last}", "街镇")
+    _dropdown(ws, [c.name for c in rubric.problems.categories], f"B2:B{last}", "问题类别")
+    dv = DataValidation(type="date", operator="between", formula1=f"DATE({rubric.year},1,1)",
+                        formula2=f"DATE({rubric.year},12,31)", allow_blank=True, showErrorMessage=True)
+    dv.error = f"请填写 {rubric.year} 年内的日期。"
+    dv.add(f"D2:D{last}")
+    ws.add_data_validation(dv)
+    for r in range(2, last + 1):
+        ws.cell(r, 4).number_format = "yyyy-mm-dd"
+    ws.auto_filter.ref = f"A1:G{last}"
+    _print_setup(ws)
+    wb.active = 1
+    return wb
+
+
+def highlight_workbook(rubric: Rubric) -> Workbook:
+    wb = Workbook()
+    h = rubric.highlights
+    ratings = "，".join(f"{x.grade} 加 {x.bonus} 分" for x in h.ratings)
+    _info(wb, rubric, L.KIND_HIGHLIGHTS, [], [
+        f"每个街镇报送 {h.per_unit} 个具有{'、'.join(h.types)}的亮点工作，每个一行，序号 1–{h.per_unit}。",
+        "“佐证材料”写明加分所依据的材料（文件、报道、获奖等）。",
+        f"“评定等级”由区民政局评定：{ratings}；每街镇加分不超过 {h.cap} 分。",
+        "各街镇亮点将汇编成册，作为下一年度民政工作会议的交流材料。",
+    ])
+    ws = wb.create_sheet(L.HIGHLIGHT_SHEET)
+    _header(ws, L.HIGHLIGHT_COLUMNS, {"街镇": 12, "序号": 6, "亮点名称": 30, "简介": 50, "类型": 10,
+                                      "佐证材料": 30, "评定等级": 9})
+    for u in rubric.units:
+        for n in range(1, h.per_unit + 1):
+            ws.append([u.name, n, None, None, None, None, None])
+    last = ws.max_row
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = WRAP
+    _dropdown(ws, list(h.types), f"E2:E{last}", "类型")
+    _dropdown(ws, [x.grade for x in h.ratings], f"G2:G{last}", "评定等级")
+    ws.auto_filter.ref = f"A1:G{last}"
+    _print_setup(ws)
+    wb.active = 1
+    return wb
+
+
+def save(wb: Workbook, target: Path) -> None:
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+
+
+def write_templates(rubric: Rubric, out: Path, force: bool = False) -> tuple[list[Written], list[Path]]:
+    """Write every template into ``out``; returns (written, skipped because they exist)."""
+    plans: list[tuple[Path, str]] = []
+    for dept_id in L.scoring_departments(rubric):
+        name = L.score_file_name(rubric.year, safe_file_name(rubric.department[dept_id].name))
+        plans.append((out / name, dept_id))
+    plans.append((out / L.PROBLEM_FILE, L.KIND_PROBLEMS))
+    plans.append((out / L.HIGHLIGHT_FILE, L.KIND_HIGHLIGHTS))
+    written: list[Written] = []
+    skipped: list[Path] = []
+    for path, what in plans:
+        if path.exists() and not force:
+            skipped.append(path)
+            continue
+        if what == L.KIND_PROBLEMS:
+            wb, kind, rows = problem_workbook(rubric), what, 0
+        elif what == L.KIND_HIGHLIGHTS:
+            wb, kind, rows = highlight_workbook(rubric), what, len(rubric.units) * rubric.highlights.per_unit
+        else:
+            wb, rows = department_workbook(rubric, what)
+            kind = rubric.department[what].name
+        save(wb, path)
+        written.append(Written(path, kind, rows))
+    return written, skipped
+
+
+_BAD = dict.fromkeys(map(ord, '/\\:*?"<>|\0'), "_")
+
+
+def safe_file_name(name: str) -> str:
+    """A name that stays inside its folder on every system."""
+    cleaned = "".join(ch for ch in name.translate(_BAD) if ch.isprintable()).strip(" .")
+    return cleaned or "未命名"
