@@ -63,7 +63,7 @@ def number(value: object) -> Number:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return Number(None, "V406")
-        return Number(Decimal(repr(value)))
+        return Number(Decimal(int(value)) if value.is_integer() else Decimal(repr(value)))
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
         return Number(None, "V401")
     raw = str(value).translate(ZERO_WIDTH).strip()

@@ -1,0 +1,113 @@
+"""Shared helpers: the small rubric, templates written from it, and filling them in with openpyxl."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from qp_eval import layout as L
+from qp_eval.rubric import Rubric, load_rubric
+from qp_eval.writers.template import write_templates
+
+DATA = Path(__file__).parent / "data"
+MINI_PATH = DATA / "mini.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def mini() -> Rubric:
+    return load_rubric(MINI_PATH)
+
+
+@pytest.fixture(scope="session")
+def rubric2024() -> Rubric:
+    return load_rubric(ROOT / "rubric" / "2024.yaml")
+
+
+@pytest.fixture(scope="session")
+def _mini_templates(tmp_path_factory, mini) -> Path:
+    out = tmp_path_factory.mktemp("mini_templates")
+    write_templates(mini, out)
+    return out
+
+
+@pytest.fixture
+def blank(tmp_path, _mini_templates) -> Path:
+    """A fresh copy of the mini rubric's blank templates in tmp_path/scores."""
+    dest = tmp_path / "scores"
+    shutil.copytree(_mini_templates, dest)
+    return dest
+
+
+def dept_file(folder: Path, rubric: Rubric, dept_id: str) -> Path:
+    return folder / L.score_file_name(rubric.year, rubric.department[dept_id].name)
+
+
+def edit(path: Path, fn: Callable[[openpyxl.Workbook], None]) -> None:
+    wb = openpyxl.load_workbook(path)
+    fn(wb)
+    wb.save(path)
+
+
+def header_map(ws) -> dict[str, int]:
+    return {c.value: c.column for c in ws[1] if c.value}
+
+
+def find_row(ws, unit_name: str, row_id: str) -> int:
+    col = header_map(ws)
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, col["街镇"]).value == unit_name and str(ws.cell(r, col["编号"]).value) == row_id:
+            return r
+    raise AssertionError(f"no row {unit_name} {row_id}")
+
+
+def fill_scores(wb: openpyxl.Workbook, value: Callable[[float, str, str], object] | None = None) -> None:
+    """Fill every applicable 得分 (full points by default) and every 指标 数值 (100)."""
+    ws = wb[L.SCORE_SHEET]
+    col = header_map(ws)
+    for r in range(2, ws.max_row + 1):
+        score = ws.cell(r, col["得分"])
+        if score.value == L.NOT_APPLICABLE:
+            continue
+        points = ws.cell(r, col["分值"]).value
+        unit = ws.cell(r, col["街镇"]).value
+        rid = ws.cell(r, col["编号"]).value
+        score.value = value(points, unit, rid) if value else points
+    if L.FIGURE_SHEET in wb.sheetnames:
+        fs = wb[L.FIGURE_SHEET]
+        fcol = header_map(fs)
+        for r in range(2, fs.max_row + 1):
+            fs.cell(r, fcol["数值"]).value = 100
+
+
+def fill_all(folder: Path, rubric: Rubric) -> None:
+    for dept in L.scoring_departments(rubric):
+        edit(dept_file(folder, rubric, dept), fill_scores)
+    edit(folder / L.HIGHLIGHT_FILE, lambda wb: fill_highlights(wb, rubric))
+
+
+def fill_highlights(wb: openpyxl.Workbook, rubric: Rubric) -> None:
+    ws = wb[L.HIGHLIGHT_SHEET]
+    col = header_map(ws)
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, col["亮点名称"]).value = f"亮点{r}"
+        ws.cell(r, col["简介"]).value = "简介"
+        ws.cell(r, col["类型"]).value = rubric.highlights.types[0]
+        ws.cell(r, col["佐证材料"]).value = "文件"
+        ws.cell(r, col["评定等级"]).value = "B"
+
+
+def add_problem(folder: Path, row: list[object]) -> None:
+    def go(wb):
+        ws = wb[L.PROBLEM_SHEET]
+        r = 2
+        while ws.cell(r, 1).value not in (None, ""):
+            r += 1
+        for c, v in enumerate(row, 1):
+            ws.cell(r, c).value = v
+
+    edit(folder / L.PROBLEM_FILE, go)
