@@ -170,6 +170,158 @@ def validate(
     raise typer.Exit(0 if result.ok else 1)
 
 
+# --- rank, explain, verify ---------------------------------------------------------------
+ScoresOpt = Annotated[
+    Optional[Path], typer.Option("--scores", help="评分表目录；默认为工作目录下的 scores/<年度>/。", show_default=False)
+]
+ArchiveOpt = Annotated[
+    Optional[Path], typer.Option("--archive", help="本年度存档文件；默认为 archive/<年度>.json。", show_default=False)
+]
+PreviousOpt = Annotated[
+    Optional[Path], typer.Option("--previous", help="上年度存档文件（用于较上年位次）；默认为 archive/<上一年度>.json。", show_default=False)
+]
+AllowMissingOpt = Annotated[
+    bool, typer.Option("--allow-missing", help="缺少评分表或评分时仍然计分：缺少的按 0 分计并在结果中标注。")
+]
+
+
+def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Path | None,
+              previous: Path | None, allow_missing: bool):  # noqa: ANN202
+    from .evaluate import evaluate, previous_ranks
+    from .render_findings import print_findings
+    from .workspace import Workspace
+
+    r, _ = _load(workspace, year, rubric)
+    ws = Workspace(workspace)
+    scores_dir = scores if scores is not None else ws.scores_dir(r.year)
+    if not scores_dir.is_dir():
+        from .errors import WorkspaceError
+
+        raise WorkspaceError(f"找不到评分表目录 {scores_dir}。请先运行 qp-eval template --year {r.year}，收齐评分表后放入该目录，或用 --scores 指定。")
+    prev = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1))
+    ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing)
+    err = _console(stderr=True)
+    if ev.blocked or ev.findings:
+        print_findings(ev.validation, err, extra=ev.completeness)
+    if ev.blocked:
+        err.print("[red]存在错误，未计分。[/red]请按上表修正后重试（缺少评分表时可加 --allow-missing 先行计分）。")
+        raise typer.Exit(1)
+    return ev, ws
+
+
+@app.command("rank")
+def rank(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    archive: ArchiveOpt = None,
+    previous: PreviousOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）、json 或 csv。")] = "table",
+    save: Annotated[bool, typer.Option("--save", help="把结果、细则指纹和每个输入文件的 SHA-256 存入 archive/<年度>.json。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="与 --save 同用：覆盖内容不同的已有存档。")] = False,
+) -> None:
+    """校验全部输入后计算最终得分，按从高分到低分排出考评位次。有错误时不计分，退出码为 1。"""
+    from .writers import ranking_out as out
+
+    if fmt not in ("table", "json", "csv"):
+        raise typer.BadParameter("只能是 table、json 或 csv", param_hint="--format")
+    ev, ws = _evaluate(workspace, year, rubric, scores, previous, allow_missing)
+    if fmt == "json":
+        sys.stdout.write(out.to_json(ev))
+    elif fmt == "csv":
+        sys.stdout.write(out.to_csv(ev))
+    else:
+        from .render_ranking import print_ranking
+
+        print_ranking(ev, _console())
+    if save:
+        from .workspace import atomic_write_bytes
+
+        target = archive if archive is not None else ws.archive_path(ev.rubric.year)
+        text = out.archive_text(ev, workspace).encode("utf-8")
+        if target.exists() and target.read_bytes() != text and not force:
+            _console(stderr=True).print(f"存档 {target} 已存在且内容不同，未覆盖（如需覆盖请加 --force）。", markup=False)
+            raise typer.Exit(1)
+        atomic_write_bytes(target, text)
+        _console(stderr=True).print(f"已存档：{target}", markup=False)
+
+
+@app.command("explain")
+def explain(
+    unit: Annotated[str, typer.Argument(help="街镇名称或简称，如 朱家角。", show_default=False)],
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json。")] = "table",
+) -> None:
+    """列出某街镇最终得分背后的每一个数：每条细则的得分及来源单元格、指标计算、加分和扣分。"""
+    from .explain import explain_unit
+
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter("只能是 table 或 json", param_hint="--format")
+    ev, _ = _evaluate(workspace, year, rubric, scores, None, allow_missing)
+    unit_id = ev.rubric.resolve_unit(unit)
+    if unit_id is None:
+        raise typer.BadParameter(f"未知的街镇“{unit}”，可用：{'、'.join(ev.rubric.unit_names())}", param_hint="UNIT")
+    ranked, lines = explain_unit(ev, unit_id)
+    if fmt == "json":
+        import json
+
+        data = {
+            "unit_id": unit_id, "unit": ev.rubric.unit[unit_id].name, "rank": ranked.rank,
+            "final": str(ranked.final), "final_exact": str(ranked.result.final), "grade": ranked.grade,
+            "grade_note": ranked.grade_note,
+            "lines": [{"part": x.part, "label": x.label, "amount": str(x.amount), "detail": x.detail,
+                       "source": x.source, "note": x.note} for x in lines],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    from .render_ranking import print_explain
+
+    print_explain(ev, ranked, lines, _console())
+
+
+@app.command("verify")
+def verify(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    archive: ArchiveOpt = None,
+    allow_missing: AllowMissingOpt = False,
+) -> None:
+    """按现有输入重新计算，核对存档 archive/<年度>.json 是否仍然一致；列出被修改的输入文件和不一致的结果。"""
+    import json
+
+    from .errors import WorkspaceError
+    from .verify import differences
+    from .writers import ranking_out as out
+
+    ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
+    target = archive if archive is not None else ws.archive_path(ev.rubric.year)
+    try:
+        saved = json.loads(target.read_text(encoding="utf-8"))
+        if not isinstance(saved, dict):
+            raise ValueError("not an object")
+    except FileNotFoundError:
+        raise WorkspaceError(f"找不到存档 {target}，请先运行 qp-eval rank --save。") from None
+    except (OSError, ValueError) as e:
+        raise WorkspaceError(f"存档 {target} 无法读取或不是有效的 JSON：{e}") from None
+    diffs = list(differences(saved, out.archive(ev, workspace)))
+    con = _console()
+    if not diffs:
+        con.print(f"存档 {target} 与现有输入一致：{len(ev.ranking)} 个街镇的结果和 {len(ev.validation.tables.files)} 个输入文件均未变化。", markup=False)
+        return
+    con.print(f"存档 {target} 与现有输入不一致（{len(diffs)} 处）：", markup=False)
+    for d in diffs:
+        con.print(f"  - {d}", markup=False)
+    raise typer.Exit(1)
+
+
 def _localize_help(command: object) -> None:
     """Put the built-in --help option's text into Chinese (best effort across typer versions)."""
     try:

@@ -40,3 +40,14 @@ class RubricNotFound(QpError):
     def __str__(self) -> str:
         where = "、".join(self.searched)
         return f"找不到 {self.year} 年度的评估细则（已查找：{where}）。可用 qp-eval init 建立新年度，或用 --rubric 指定文件。"
+
+
+class WorkspaceError(QpError):
+    """A workspace that lacks what a command needs; the message says what and how to fix it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

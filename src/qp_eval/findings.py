@@ -57,6 +57,8 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("F106", "error", "同一科室（或同一登记表）有两个文件", "只保留一个文件，删去或移走另一个。"),
     Code("F107", "error", "公式单元格没有计算结果", "用 Excel 或 WPS 打开文件、确认公式已计算后保存，或直接填写数值。"),
     Code("F108", "error", "找不到或无法访问文件、目录", "检查路径是否正确、是否有读取权限。"),
+    Code("F109", "error", "缺少科室评分表或评分", "收齐各科室评分表后再计分；确需先行计分时加 --allow-missing（缺少的按 0 分计并标注）。"),
+    Code("F110", "warning", "缺少问题登记表或亮点登记表", "用 qp-eval template 生成登记表，登记后放入 scores/<年度>/。"),
     # --- structure (S) ---
     Code("S201", "error", "缺少工作表", "请使用 qp-eval template 生成的表格，不要删除或改名工作表。"),
     Code("S202", "error", "缺少列（按表头文字查找）", "恢复该列的表头文字；列的顺序可以调整，可以增加其他列。"),
@@ -131,6 +133,9 @@ class Finding:
 
     def as_error(self) -> Finding:
         return replace(self, severity="error")
+
+    def as_warning(self) -> Finding:
+        return replace(self, severity="warning")
 
     def to_dict(self) -> dict[str, object]:
         return {

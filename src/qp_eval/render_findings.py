@@ -14,8 +14,9 @@ from .findings import Finding
 SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
 
 
-def print_findings(result, console: Console) -> None:  # noqa: ANN001 - validate.Result
-    findings: list[Finding] = result.findings
+def print_findings(result, console: Console, extra: list[Finding] | None = None) -> None:  # noqa: ANN001
+    """A table per file, then the summary line; ``extra`` adds findings not tied to a file."""
+    findings: list[Finding] = list(result.findings) + list(extra or [])
     for file, group in groupby(findings, key=lambda f: f.file):
         rows = list(group)
         table = Table(title=file or "（路径）", title_justify="left", show_lines=False)
@@ -28,9 +29,11 @@ def print_findings(result, console: Console) -> None:  # noqa: ANN001 - validate
             place = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
             table.add_row(f.code, SEVERITY[f.severity], place, _escape(f.message), _escape(f.hint))
         console.print(table)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
     console.print(
-        f"共检查 {result.files} 个文件、{result.tables.rows} 行数据：错误 {result.errors()} 个，警告 {result.warnings()} 个。"
-        + ("" if result.errors() else "  [green]可以用于计分。[/green]")
+        f"共检查 {result.files} 个文件、{result.tables.rows} 行数据：错误 {errors} 个，警告 {warnings} 个。"
+        + ("" if errors else "  [green]可以用于计分。[/green]")
     )
 
 

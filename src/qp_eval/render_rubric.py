@@ -12,7 +12,7 @@ from .rubric import Rubric
 from .rules import RULE_NAMES, fmt
 
 NA_NAMES = {"full": "按满分计", "prorate": "按比例折算"}
-COMBINE_NAMES = {"mean": "取平均", "min": "取最低", "sum": "求和"}
+COMBINE_NAMES = {"mean": "取平均", "min": "取最低"}
 TIE_NAMES = {"lower_deductions": "扣分少者在前", "higher_base": "重点工作得分高者在前", "higher_bonus": "亮点加分高者在前"}
 
 

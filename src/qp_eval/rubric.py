@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .rules import Rule
 
-PeriodCombine = Literal["mean", "min", "sum"]
+PeriodCombine = Literal["mean", "min"]
 
 
 class Strict(BaseModel):

@@ -1,0 +1,81 @@
+"""The whole evaluation of a year from a workspace: validate, check completeness, score, rank.
+
+Shared by ``rank``, ``explain``, ``verify`` and the report commands, so each computes the
+same thing the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import layout as L
+from .findings import Finding
+from .ranking import Ranked, rank_units
+from .rubric import Rubric
+from .scoring import UnitResult, score_all
+from .validate import Result, validate_paths
+
+
+@dataclass
+class Evaluation:
+    rubric: Rubric
+    validation: Result
+    completeness: list[Finding] = field(default_factory=list)
+    results: list[UnitResult] = field(default_factory=list)
+    ranking: list[Ranked] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.validation.findings + self.completeness
+
+    @property
+    def blocked(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+def completeness(rubric: Rubric, validation: Result) -> list[Finding]:
+    """F109 for each department whose sheet is absent; F110 (warning) for an absent register."""
+    files = validation.tables.files
+    have = {f.department_id for f in files if f.kind == L.KIND_SCORES}
+    kinds = {f.kind for f in files}
+    out = []
+    for dept_id in L.scoring_departments(rubric):
+        if dept_id not in have:
+            name = rubric.department[dept_id].name
+            out.append(Finding.of("F109", f"没有收到{name}的评分表（或该文件有错误未被采用）"))
+    for kind in (L.KIND_PROBLEMS, L.KIND_HIGHLIGHTS):
+        if kind not in kinds:
+            out.append(Finding.of("F110", f"没有收到{kind}表，按无{'问题扣分' if kind == L.KIND_PROBLEMS else '亮点加分'}计算"))
+    return out
+
+
+def evaluate(
+    rubric: Rubric, scores_dir: Path, previous: dict[str, int] | None = None, allow_missing: bool = False
+) -> Evaluation:
+    """Validate every input of ``scores_dir``; when nothing blocks, score and rank."""
+    validation = validate_paths(rubric, [scores_dir])
+    ev = Evaluation(rubric, validation, completeness(rubric, validation))
+    if allow_missing:
+        ev.completeness = [f.as_warning() for f in ev.completeness]
+    if ev.blocked:
+        return ev
+    ev.results = score_all(rubric, validation.tables)
+    if not allow_missing and any(r.missing for r in ev.results):
+        for r in ev.results:
+            for cid in r.missing:
+                ev.completeness.append(Finding.of(
+                    "F109", f"{rubric.unit[r.unit_id].name} 细则 {cid} 缺少评分或指标"))
+        return ev
+    ev.ranking = rank_units(rubric, ev.results, previous)
+    return ev
+
+
+def previous_ranks(archive: Path) -> dict[str, int] | None:
+    """Unit id → rank from an earlier year's archive, or None when there is none or it is unreadable."""
+    try:
+        data = json.loads(archive.read_text(encoding="utf-8"))
+        return {str(r["unit_id"]): int(r["rank"]) for r in data["results"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,57 @@
+"""Every number behind one unit's final score, as lines whose amounts add up to it.
+
+Caps and prorating appear as their own adjustment lines, so the sum of all lines is the exact
+final score that ``rank`` publishes (before rounding to the rubric's precision).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .evaluate import Evaluation
+from .ranking import Ranked
+from .rules import fmt
+from .scoring import STATUS_NAMES
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Line:
+    part: str  # 重点工作 / 亮点加分 / 问题扣分
+    label: str
+    amount: Decimal  # signed contribution to the final
+    detail: str
+    source: str
+    note: str = ""
+
+
+def explain_unit(ev: Evaluation, unit_id: str) -> tuple[Ranked, list[Line]]:
+    ranked = next(x for x in ev.ranking if x.unit_id == unit_id)
+    r = ranked.result
+    rubric = ev.rubric
+    lines: list[Line] = []
+    for c in r.criteria:
+        crit = rubric.criteria[c.criterion_id]
+        label = f"{c.criterion_id} {crit.name}（满分 {fmt(c.points)}）"
+        detail = f"{STATUS_NAMES[c.status]}：{c.detail}"
+        lines.append(Line("重点工作", label, c.score, detail, "；".join(map(str, c.sources)), c.note))
+    raw = sum((c.score for c in r.criteria), ZERO)
+    if r.base != raw:
+        lines.append(Line("重点工作", "按比例折算调整", r.base - raw, r.base_detail, ""))
+    for b in r.bonus_lines:
+        lines.append(Line("亮点加分", f"亮点 {b.seq}：{b.name}", b.bonus, f"评定等级 {b.rating}", str(b.source)))
+    raw_bonus = sum((b.bonus for b in r.bonus_lines), ZERO)
+    if r.bonus != raw_bonus:
+        lines.append(Line("亮点加分", "加分封顶调整", r.bonus - raw_bonus,
+                          f"加分合计 {fmt(raw_bonus)}，上限 {fmt(rubric.highlights.cap)}", ""))
+    for d in r.deduction_lines:
+        how = "按类别默认扣分" if d.defaulted else "按登记扣分"
+        detail = f"{d.category}，{how}" + ("，一票否决优秀" if d.veto else "")
+        lines.append(Line("问题扣分", d.description or d.category, -d.amount, detail, str(d.source), d.basis))
+    raw_ded = sum((d.amount for d in r.deduction_lines), ZERO)
+    if r.deductions != raw_ded:
+        lines.append(Line("问题扣分", "扣分封顶调整", raw_ded - r.deductions,
+                          f"扣分合计 {fmt(raw_ded)}，上限 {fmt(rubric.problems.cap)}", ""))
+    return ranked, lines

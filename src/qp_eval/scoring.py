@@ -1,0 +1,209 @@
+"""Scoring: criterion scores, rule kinds, not-applicable handling, bonuses, deductions, vetoes.
+
+Pure functions over the rubric and the clean tables, in exact decimals. Nothing is rounded
+here; ``ranking`` rounds the final score once, to the rubric's precision, to publish it.
+Every number keeps its source and a one-line Chinese explanation for ``explain``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from .rubric import Criterion, Rubric
+from .rules import fmt
+from .tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, Source, Tables
+
+ZERO = Decimal(0)
+Status = Literal["entered", "measured", "not_applicable", "missing"]
+STATUS_NAMES = {"entered": "科室评分", "measured": "按指标计算", "not_applicable": "不适用", "missing": "缺少评分"}
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: str
+    item_no: int
+    points: Decimal
+    score: Decimal  # what counts toward the base (a not-applicable criterion: see ``counted``)
+    status: Status
+    detail: str
+    note: str  # 扣分说明
+    sources: tuple[Source, ...]
+
+    @property
+    def counted(self) -> bool:
+        return self.status != "not_applicable"
+
+
+@dataclass(frozen=True)
+class BonusLine:
+    seq: int
+    name: str
+    rating: str
+    bonus: Decimal
+    source: Source
+
+
+@dataclass(frozen=True)
+class DeductionLine:
+    category_id: str
+    category: str
+    description: str
+    amount: Decimal
+    defaulted: bool  # the category's default was used
+    veto: bool
+    basis: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit_id: str
+    criteria: tuple[CriterionResult, ...]
+    base: Decimal
+    base_detail: str
+    bonus_lines: tuple[BonusLine, ...]
+    bonus: Decimal
+    deduction_lines: tuple[DeductionLine, ...]
+    deductions: Decimal
+    vetoes: tuple[str, ...]  # names of the veto categories that apply
+
+    @property
+    def final(self) -> Decimal:
+        return self.base + self.bonus - self.deductions
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(c.criterion_id for c in self.criteria if c.status == "missing")
+
+    def item_scores(self) -> dict[int, Decimal]:
+        out: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for c in self.criteria:
+            out[c.item_no] += c.score
+        return dict(out)
+
+
+@dataclass
+class _Index:
+    scores: dict[tuple[str, str], list[ScoreEntry]]
+    figures: dict[tuple[str, str], dict[str, FigureEntry]]
+    problems: dict[str, list[ProblemEntry]]
+    highlights: dict[str, list[HighlightEntry]]
+
+
+def _index(tables: Tables) -> _Index:
+    scores: dict[tuple[str, str], list[ScoreEntry]] = defaultdict(list)
+    for s in tables.scores:
+        scores[(s.unit_id, s.criterion_id)].append(s)
+    figures: dict[tuple[str, str], dict[str, FigureEntry]] = defaultdict(dict)
+    for f in tables.figures:
+        figures[(f.unit_id, f.criterion_id)][f.input_id] = f
+    problems: dict[str, list[ProblemEntry]] = defaultdict(list)
+    for p in tables.problems:
+        problems[p.unit_id].append(p)
+    highlights: dict[str, list[HighlightEntry]] = defaultdict(list)
+    for h in tables.highlights:
+        highlights[h.unit_id].append(h)
+    return _Index(scores, figures, problems, highlights)
+
+
+def score_all(rubric: Rubric, tables: Tables) -> list[UnitResult]:
+    """One result per unit, in the rubric's unit order. Missing entries count as 0 ("missing")."""
+    idx = _index(tables)
+    return [score_unit(rubric, u.id, idx) for u in rubric.units]
+
+
+def score_unit(rubric: Rubric, unit_id: str, idx: _Index) -> UnitResult:
+    criteria = tuple(_criterion(rubric, c, unit_id, idx) for c in rubric.criteria.values())
+    base, base_detail = _base(rubric, criteria)
+    bonus_lines, bonus = _bonus(rubric, idx.highlights.get(unit_id, []))
+    deduction_lines, deductions = _deductions(rubric, idx.problems.get(unit_id, []))
+    vetoes = tuple(dict.fromkeys(d.category for d in deduction_lines if d.veto))
+    return UnitResult(unit_id, criteria, base, base_detail, bonus_lines, bonus, deduction_lines, deductions, vetoes)
+
+
+def _criterion(rubric: Rubric, c: Criterion, unit_id: str, idx: _Index) -> CriterionResult:
+    item_no = rubric.item_of[c.id].no
+    if not c.applies(unit_id):
+        counted = c.points if rubric.not_applicable == "full" else ZERO
+        how = "按满分计" if rubric.not_applicable == "full" else "不计入，基础分按比例折算"
+        return CriterionResult(c.id, item_no, c.points, counted, "not_applicable", f"不适用于该街镇，{how}", "", ())
+    if c.measure is not None:
+        return _measured(c, item_no, idx.figures.get((unit_id, c.id), {}))
+    entries = idx.scores.get((unit_id, c.id), [])
+    return _entered(c, item_no, entries)
+
+
+def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry]) -> CriterionResult:
+    assert c.measure is not None
+    names = c.input_names()
+    needed = c.measure.rule.input_ids()
+    missing = [names[i] for i in needed if i not in figures]
+    sources = tuple(figures[i].source for i in needed if i in figures)
+    if missing:
+        return CriterionResult(c.id, item_no, c.points, ZERO, "missing", f"缺少指标：{'、'.join(missing)}，按 0 分计", "", sources)
+    values = {i: figures[i].value for i in needed}
+    outcome = c.measure.rule.evaluate(c.points, values, names)
+    return CriterionResult(c.id, item_no, c.points, outcome.score, "measured", outcome.detail, "", sources)
+
+
+def _entered(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> CriterionResult:
+    labels = c.periods.labels if c.periods else (None,)
+    by_period = {e.period: e for e in entries}
+    present = [by_period[p] for p in labels if p in by_period and by_period[p].value is not None]
+    notes = "；".join(f"{e.period}：{e.note}" if e.period else e.note for e in present if e.note)
+    sources = tuple(e.source for e in present)
+    if len(present) < len(labels):
+        absent = [p or c.id for p in labels if p not in by_period]
+        if not present:
+            return CriterionResult(c.id, item_no, c.points, ZERO, "missing", "缺少评分，按 0 分计", notes, sources)
+        return CriterionResult(c.id, item_no, c.points, ZERO, "missing",
+                               f"缺少 {'、'.join(map(str, absent))} 的评分，按 0 分计", notes, sources)
+    values = [e.value for e in present]
+    assert all(v is not None for v in values)
+    if c.periods is None:
+        return CriterionResult(c.id, item_no, c.points, values[0], "entered", f"科室评分 {fmt(values[0])}", notes, sources)  # type: ignore[arg-type]
+    parts = "、".join(f"{e.period} {fmt(e.value)}" for e in present)  # type: ignore[arg-type]
+    if c.periods.combine == "min":
+        score = min(values)  # type: ignore[type-var]
+        detail = f"分季度评分 {parts}，取最低 {fmt(score)}"
+    else:
+        score = sum(values, ZERO) / len(values)  # type: ignore[arg-type]
+        detail = f"分季度评分 {parts}，取平均 {fmt(score)}"
+    return CriterionResult(c.id, item_no, c.points, score, "entered", detail, notes, sources)
+
+
+def _base(rubric: Rubric, criteria: tuple[CriterionResult, ...]) -> tuple[Decimal, str]:
+    raw = sum((c.score for c in criteria), ZERO)
+    if rubric.not_applicable == "full" or all(c.counted for c in criteria):
+        return raw, f"各细则得分合计 {fmt(raw)}"
+    applicable = sum((c.points for c in criteria if c.counted), ZERO)
+    base = raw * rubric.total_points / applicable
+    return base, (f"适用细则得分 {fmt(raw)}（适用分值 {fmt(applicable)}），"
+                  f"按比例折算 {fmt(raw)} × {fmt(rubric.total_points)} ÷ {fmt(applicable)} = {fmt(base)}")
+
+
+def _bonus(rubric: Rubric, entries: list[HighlightEntry]) -> tuple[tuple[BonusLine, ...], Decimal]:
+    policy = rubric.highlights
+    lines = []
+    for h in sorted(entries, key=lambda e: e.seq):
+        b = policy.bonus_of(h.rating) if h.rating else None
+        if b is not None:
+            lines.append(BonusLine(h.seq, h.name, h.rating, b, h.source))
+    total = sum((x.bonus for x in lines), ZERO)
+    return tuple(lines), min(total, policy.cap)
+
+
+def _deductions(rubric: Rubric, entries: list[ProblemEntry]) -> tuple[tuple[DeductionLine, ...], Decimal]:
+    policy = rubric.problems
+    lines = []
+    for p in entries:
+        cat = policy.category(p.category_id)
+        assert cat is not None
+        amount = p.deduction if p.deduction is not None else cat.deduction
+        lines.append(DeductionLine(cat.id, cat.name, p.description, amount, p.deduction is None, cat.veto, p.basis,
+                                   p.source))
+    total = sum((x.amount for x in lines), ZERO)
+    return tuple(lines), min(total, policy.cap)

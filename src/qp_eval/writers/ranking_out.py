@@ -1,0 +1,129 @@
+"""The ranking as plain records, and as JSON, CSV and the year's archive.
+
+Records are built first as data; the text forms are made from them. Decimals are written as
+text at the rubric's precision (finals) or exactly (archive), so the same inputs always give
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from ..evaluate import Evaluation
+from ..rubric import Rubric
+
+ARCHIVE_FORMAT = "qp-eval-archive/1"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = [  # (record key, Chinese header)
+    ("rank", "位次"), ("unit", "街镇"), ("base", "重点工作得分"), ("bonus", "亮点加分"),
+    ("deductions", "问题扣分"), ("final", "最终得分"), ("grade", "等级"), ("change", "较上年位次"),
+    ("grade_note", "说明"),
+]
+
+
+def show(rubric: Rubric, value: Decimal) -> str:
+    """A score as published: the rubric's number of decimal places."""
+    return str(value.quantize(Decimal(1).scaleb(-rubric.precision), rounding=ROUND_HALF_UP))
+
+
+def change_text(previous: int | None, change: int | None) -> str:
+    if previous is None or change is None:
+        return ""
+    if change > 0:
+        return f"↑{change}（上年第 {previous} 名）"
+    if change < 0:
+        return f"↓{-change}（上年第 {previous} 名）"
+    return f"持平（上年第 {previous} 名）"
+
+
+def records(ev: Evaluation) -> list[dict[str, object]]:
+    r = ev.rubric
+    out = []
+    for x in ev.ranking:
+        note = x.grade_note
+        if x.result.missing:
+            miss = f"缺少评分按 0 分计：{'、'.join(x.result.missing)}"
+            note = f"{note}；{miss}" if note else miss
+        out.append({
+            "rank": x.rank,
+            "unit_id": x.unit_id,
+            "unit": r.unit[x.unit_id].name,
+            "base": show(r, x.result.base),
+            "bonus": show(r, x.result.bonus),
+            "deductions": show(r, x.result.deductions),
+            "final": show(r, x.final),
+            "grade": x.grade,
+            "previous_rank": x.previous_rank,
+            "change": change_text(x.previous_rank, x.change),
+            "grade_note": note,
+            "missing": list(x.result.missing),
+        })
+    return out
+
+
+def to_json(ev: Evaluation) -> str:
+    return json.dumps({"year": ev.rubric.year, "ranking": records(ev)}, ensure_ascii=False, indent=2) + "\n"
+
+
+def safe_text(value: object) -> object:
+    """Text that a spreadsheet would take for a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(ev: Evaluation) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([h for _, h in COLUMNS])
+    for rec in records(ev):
+        w.writerow([safe_text(rec[k]) if rec[k] is not None else "" for k, _ in COLUMNS])
+    return buf.getvalue()
+
+
+def _rel(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).resolve().as_posix()
+
+
+def archive(ev: Evaluation, root: Path) -> dict[str, object]:
+    """The year's archive: results (exact), the rubric fingerprint and every input's SHA-256."""
+    inputs = sorted(
+        ({"path": _rel(f.path, root), "sha256": f.sha256, "kind": f.kind, "department": f.department_id}
+         for f in ev.validation.tables.files),
+        key=lambda d: str(d["path"]),
+    )
+    results = [
+        {
+            "unit_id": x.unit_id,
+            "unit": ev.rubric.unit[x.unit_id].name,
+            "rank": x.rank,
+            "final": str(x.final),
+            "final_exact": str(x.result.final),
+            "base": str(x.result.base),
+            "bonus": str(x.result.bonus),
+            "deductions": str(x.result.deductions),
+            "grade": x.grade,
+            "grade_note": x.grade_note,
+            "missing": list(x.result.missing),
+        }
+        for x in ev.ranking
+    ]
+    return {
+        "format": ARCHIVE_FORMAT,
+        "year": ev.rubric.year,
+        "rubric_fingerprint": ev.rubric.fingerprint,
+        "inputs": inputs,
+        "results": results,
+    }
+
+
+def archive_text(ev: Evaluation, root: Path) -> str:
+    return json.dumps(archive(ev, root), ensure_ascii=False, indent=2) + "\n"
