@@ -197,3 +197,12 @@ def year_for(rubric, tmp_path: Path) -> Path:
     return build_year(tmp_path / f"scores_{rubric.fingerprint}", rubric)
 
 
+
+
+def test_missing_register_is_a_warning_and_counts_nothing(year, mini):
+    (year / L.HIGHLIGHT_FILE).unlink()
+    ev = evaluate(mini, year)
+    assert [(f.code, f.severity) for f in ev.findings] == [("F110", "warning")]
+    assert not ev.blocked
+    assert by_unit(ev)["a"].result.bonus == 0
+    assert by_unit(ev)["a"].final == D("17.63")  # 18.625 - 1
