@@ -322,6 +322,115 @@ def verify(
     raise typer.Exit(1)
 
 
+# --- report, letters, booklet -----------------------------------------------------------
+DateOpt = Annotated[
+    Optional[str], typer.Option("--date", help="落款和生成日期，格式 YYYY-MM-DD；默认为今天。", show_default=False)
+]
+REPORT_FORMATS = ("xlsx", "csv", "json", "md", "html")
+
+
+def _made(date: str | None):  # noqa: ANN202
+    import datetime as dt
+
+    if date is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(date)
+    except ValueError:
+        raise typer.BadParameter(f"“{date}”不是有效日期，应为 YYYY-MM-DD", param_hint="--date") from None
+
+
+def _target(out: Path | None, default: Path, force: bool) -> Path:
+    """``--out`` names a user's file: an existing one is replaced only with --force."""
+    if out is None:
+        return default
+    if out.exists() and not force:
+        from .errors import WorkspaceError
+
+        raise WorkspaceError(f"文件 {out} 已存在，未覆盖。如需覆盖请加 --force。")
+    return out
+
+
+@app.command("report")
+def report(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    previous: PreviousOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="格式：xlsx（默认，提交局长办公会议的工作簿）、csv、json、md 或 html。")] = "xlsx",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件；默认写入 reports/<年度>/。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
+    date: DateOpt = None,
+) -> None:
+    """生成评估结果报告：排名（含图表）、分项得分、科室评分、加减分、差距跟进、溯源。"""
+    if fmt not in REPORT_FORMATS:
+        raise typer.BadParameter("只能是 " + "、".join(REPORT_FORMATS), param_hint="--format")
+    made = _made(date)
+    ev, ws = _evaluate(workspace, year, rubric, scores, previous, allow_missing)
+    default = ws.reports_dir(ev.rubric.year) / f"{ev.rubric.year}年度民政工作综合评估结果.{fmt}"
+    target = _target(out, default, force)
+    if fmt == "xlsx":
+        from .writers.report_xlsx import write
+
+        write(ev, target, made)
+    else:
+        from .workspace import atomic_write_bytes
+        from .writers import ranking_out, report_text
+
+        text = {
+            "csv": lambda: "\ufeff" + ranking_out.to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly
+            "json": lambda: ranking_out.to_json(ev),
+            "md": lambda: report_text.to_markdown(ev, made),
+            "html": lambda: report_text.to_html(ev, made),
+        }[fmt]()
+        atomic_write_bytes(target, text.encode("utf-8"))
+    _console().print(f"已生成报告：{target}", markup=False)
+
+
+@app.command("letters")
+def letters(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出目录；默认为 reports/<年度>/函告/。", show_default=False)] = None,
+    date: DateOpt = None,
+) -> None:
+    """为每个街镇生成评估结果函（.docx）：位次、得分、等次、强弱项目、扣分及原因、跟进事项。"""
+    from .writers.letters import write_letters
+
+    made = _made(date)
+    ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
+    folder = out if out is not None else ws.reports_dir(ev.rubric.year) / "函告"
+    written = write_letters(ev, folder, made)
+    _console().print(f"已生成 {len(written)} 份函告：{folder}", markup=False)
+
+
+@app.command("booklet")
+def booklet(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件；默认为 reports/<年度>/ 下的亮点汇编。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
+    date: DateOpt = None,
+) -> None:
+    """把各街镇的特色亮点工作汇编成册（.docx），每个街镇一章。"""
+    from .writers.letters import write_booklet
+
+    made = _made(date)
+    ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
+    default = ws.reports_dir(ev.rubric.year) / f"{ev.rubric.year}年度民政特色亮点工作汇编.docx"
+    target = _target(out, default, force)
+    write_booklet(ev, target, made)
+    _console().print(f"已生成亮点汇编：{target}", markup=False)
+
+
 def _localize_help(command: object) -> None:
     """Put the built-in --help option's text into Chinese (best effort across typer versions)."""
     try:
