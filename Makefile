@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 QP     := $(abspath $(VENV))/bin/qp-eval
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench examples clean
 
 install: $(VENV)/.installed
 
@@ -18,8 +18,16 @@ test: install
 	$(PY) -m pytest
 
 demo: install
-	$(QP) rubric check --year 2024
-	$(QP) rubric show --year 2024
+	cd examples && $(QP) validate --year 2024
+	cd examples && $(QP) rank --year 2024
+	cd examples && $(QP) report --year 2024 --format xlsx
+	cd examples && $(QP) letters --year 2024
+	cd examples && $(QP) booklet --year 2024
+	@echo ""
+	@echo "示例输出在 examples/reports/2024/：评估结果工作簿、函告（函告/）和亮点汇编。"
+
+examples: install
+	$(PY) examples/generate.py
 
 lint: install
 	$(PY) -m pip install --quiet ruff

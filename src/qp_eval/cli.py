@@ -431,6 +431,89 @@ def booklet(
     _console().print(f"已生成亮点汇编：{target}", markup=False)
 
 
+# --- init, status --------------------------------------------------------------------
+@app.command("init")
+def init(
+    folder: Annotated[Path, typer.Argument(help="新工作目录；默认为当前目录。")] = Path("."),
+    year: Annotated[int, typer.Option("--year", "-y", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
+    from_year: Annotated[Optional[int], typer.Option("--from", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的细则文件和评分表。")] = False,
+) -> None:
+    """建立新年度的工作目录：复制并顺延评估细则，建立 scores、archive、reports 目录，生成空白评分表。"""
+    from .errors import WorkspaceError
+    from .newyear import roll_rubric_text
+    from .rubric import load_rubric
+    from .workspace import Workspace, atomic_write_bytes, shipped_years
+    from .writers.template import write_templates
+
+    ws = Workspace(folder)
+    source_year = from_year if from_year is not None else year - 1
+    own = folder / "rubric" / f"{source_year}.yaml"
+    if not own.is_file() and from_year is None and source_year not in shipped_years():
+        earlier = [y for y in shipped_years() if y < year]
+        if earlier:
+            source_year = earlier[-1]
+    source = ws.rubric_path(source_year)
+    target = folder / "rubric" / f"{year}.yaml"
+    if target.exists() and not force:
+        raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
+    atomic_write_bytes(target, roll_rubric_text(source.read_text(encoding="utf-8"), source_year, year).encode("utf-8"))
+    r = load_rubric(target)
+    for d in (ws.scores_dir(year), folder / "archive", ws.reports_dir(year)):
+        d.mkdir(parents=True, exist_ok=True)
+    written, skipped = write_templates(r, ws.scores_dir(year), force=force)
+    con = _console()
+    con.print(f"已建立 {year} 年度工作目录 {folder}（评估细则复制自 {source_year} 年度：{source}）", markup=False)
+    con.print(f"  评估细则：{target}", markup=False)
+    con.print(f"  空白评分表和登记表：{ws.scores_dir(year)}（{len(written)} 个文件" + (f"，{len(skipped)} 个已存在未覆盖" if skipped else "") + "）", markup=False)
+    con.print("下一步：", markup=False)
+    con.print(f"  1. 核对并修改 {target}，运行 qp-eval rubric check {target}", markup=False)
+    con.print(f"  2. 细则有改动时重新生成评分表：qp-eval template --year {year} --force", markup=False)
+    con.print(f"  3. 把评分表发给各科室，收回后放入 {ws.scores_dir(year)}，用 qp-eval status --year {year} 查看收齐情况", markup=False)
+    con.print(f"  4. qp-eval validate、qp-eval rank --year {year} --save、qp-eval report", markup=False)
+
+
+@app.command("status")
+def status(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    date: DateOpt = None,
+) -> None:
+    """各科室评分表和两张登记表的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。"""
+    from rich.table import Table
+
+    from .status import status_rows
+    from .validate import validate_paths
+    from .workspace import Workspace
+
+    today = _made(date)
+    r, _ = _load(workspace, year, rubric)
+    folder = scores if scores is not None else Workspace(workspace).scores_dir(r.year)
+    result = validate_paths(r, [folder]) if folder.exists() else None
+    from .validate import Result
+
+    rows = status_rows(r, result or Result(), today)
+    t = Table(title=f"{r.year} 年度收齐情况（{today.isoformat()}，目录 {folder}）", title_justify="left")
+    for name in ("科室/登记表", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"):
+        t.add_column(name, overflow="fold")
+    colour = {"已收到": "green", "有错误": "red", "未收到": "red", "空白未填": "yellow", "重复": "red"}
+    for x in rows:
+        progress = f"{x.filled}/{x.expected}" if x.expected else f"{x.filled} 条"
+        left = f"剩 {x.days_left} 天" if x.days_left >= 0 else f"已超期 {-x.days_left} 天"
+        t.add_row(x.name, f"[{colour[x.state]}]{x.state}[/]", progress, str(x.errors), str(x.warnings),
+                  x.modified.strftime("%Y-%m-%d %H:%M") if x.modified else "—", f"{x.deadline}（{left}）",
+                  Path(x.file).name.replace("[", r"\[") if x.file else "—")
+    con = _console()
+    con.print(t)
+    bad = [x for x in rows if not x.ok]
+    if bad:
+        con.print(f"尚有 {len(bad)} 项未收齐或有错误。", markup=False)
+        raise typer.Exit(1)
+    con.print("全部收齐，均无错误。", markup=False)
+
+
 def _localize_help(command: object) -> None:
     """Put the built-in --help option's text into Chinese (best effort across typer versions)."""
     try:

@@ -23,9 +23,9 @@ def print_ranking(ev: Evaluation, console: Console) -> None:
     t = Table(title=f"{ev.rubric.title} 考评位次", title_justify="left")
     for name, justify in (("位次", "right"), ("街镇", "left"), ("重点工作得分", "right"), ("亮点加分", "right"),
                           ("问题扣分", "right"), ("最终得分", "right"), ("等级", "left")):
-        t.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        t.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     if with_change:
-        t.add_column("较上年位次", no_wrap=True)
+        t.add_column("较上年位次", overflow="fold")
     for r in rows:
         cells = [str(r["rank"]), str(r["unit"]), str(r["base"]), str(r["bonus"]), str(r["deductions"]),
                  f"[bold]{r['final']}[/bold]", str(r["grade"])]

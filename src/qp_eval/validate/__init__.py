@@ -22,11 +22,21 @@ from .registers import check_highlights, check_problems
 from .scores import check_department
 
 
+@dataclass(frozen=True)
+class Seen:
+    """A file as its 说明 sheet names it (kind and department), whether or not it passed."""
+
+    path: str
+    kind: str
+    department_id: str | None
+
+
 @dataclass
 class Result:
     findings: list[Finding] = field(default_factory=list)
     tables: Tables = field(default_factory=Tables)
     files: int = 0
+    seen: list[Seen] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -48,7 +58,9 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> R
     for path in files:
         result.files += 1
         ctx = FileContext(rubric, str(path))
-        _check_file(ctx, path, owners)
+        seen = _check_file(ctx, path, owners)
+        if seen is not None:
+            result.seen.append(seen)
         result.findings += ctx.findings
         _merge(result.tables, ctx.tables)
     if strict:
@@ -65,22 +77,28 @@ def _merge(into: Tables, part: Tables) -> None:
     into.rows += part.rows
 
 
-def _check_file(ctx: FileContext, path: Path, owners: dict[tuple[str, str | None], str]) -> None:
+def _check_file(ctx: FileContext, path: Path, owners: dict[tuple[str, str | None], str]) -> Seen | None:
     try:
         book = open_book(path)
     except ReadFailure as e:
         ctx.add("F101", e.message)
-        return
+        return None
+    seen = None
     try:
+        info = read_info(book) or {}
+        kind = normalize_name(text_of(info.get(L.KEY_KIND, ("", 0))[0]))
+        if kind in L.KINDS:
+            dept = text_of(info.get(L.KEY_DEPT_ID, ("", 0))[0]) if kind == L.KIND_SCORES else None
+            seen = Seen(ctx.file, kind, dept or None)
         ident = identify(ctx, book)
         if ident is None:
-            return
+            return seen
         kind, dept_id = ident
         other = owners.get((kind, dept_id))
         if other is not None:
             what = ctx.rubric.department[dept_id].name if dept_id else kind
             ctx.add("F106", f"{what}已有文件 {other}，本文件重复，未采用", L.INFO_SHEET)
-            return
+            return seen
         owners[(kind, dept_id)] = ctx.file
         if kind == L.KIND_SCORES:
             assert dept_id is not None
@@ -94,6 +112,7 @@ def _check_file(ctx: FileContext, path: Path, owners: dict[tuple[str, str | None
         ctx.add("F101", e.message)
     finally:
         book.close()
+    return seen
 
 
 def read_info(book: RawBook) -> dict[str, tuple[object, int]] | None:

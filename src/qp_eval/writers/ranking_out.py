@@ -35,10 +35,10 @@ def change_text(previous: int | None, change: int | None) -> str:
     if previous is None or change is None:
         return ""
     if change > 0:
-        return f"↑{change}（上年第 {previous} 名）"
+        return f"↑{change}"
     if change < 0:
-        return f"↓{-change}（上年第 {previous} 名）"
-    return f"持平（上年第 {previous} 名）"
+        return f"↓{-change}"
+    return "持平"
 
 
 def records(ev: Evaluation) -> list[dict[str, object]]:

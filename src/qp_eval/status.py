@@ -1,0 +1,89 @@
+"""Who has sent what: per department and register, arrived, valid, how complete, how late.
+
+A blank template still in the folder counts as not yet received. The rows are plain data;
+the CLI renders them and exits 1 while anything is missing or invalid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import layout as L
+from .rubric import Rubric
+from .validate import Result
+
+RECEIVED, BLANK, INVALID, MISSING, DUPLICATE = "已收到", "空白未填", "有错误", "未收到", "重复"
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    name: str
+    file: str | None
+    state: str
+    errors: int
+    warnings: int
+    filled: int
+    expected: int | None  # None: open-ended (problem register)
+    modified: dt.datetime | None
+    deadline: dt.date
+    days_left: int
+
+    @property
+    def ok(self) -> bool:
+        return self.state == RECEIVED
+
+
+def expected_cells(rubric: Rubric, dept_id: str) -> int:
+    scores = sum(1 for row in L.score_rows(rubric, dept_id) if row.criterion.applies(row.unit_id))
+    return scores + sum(1 for _ in L.figure_rows(rubric, dept_id))
+
+
+def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRow]:
+    counts: dict[str, tuple[int, int]] = {}
+    for f in result.findings:
+        e, w = counts.get(f.file, (0, 0))
+        counts[f.file] = (e + (f.severity == "error"), w + (f.severity == "warning"))
+    filled: dict[str, int] = {}
+    for s in result.tables.scores:
+        if s.value is not None:
+            filled[s.source.file] = filled.get(s.source.file, 0) + 1
+    for x in [*result.tables.figures, *result.tables.problems, *result.tables.highlights]:
+        filled[x.source.file] = filled.get(x.source.file, 0) + 1
+
+    def rows_for(name: str, files: list[str], expected: int | None, deadline: dt.date, blank_ok: bool) -> list[StatusRow]:
+        days = (deadline - today).days
+        if not files:
+            return [StatusRow(name, None, MISSING, 0, 0, 0, expected, None, deadline, days)]
+        out = []
+        for i, path in enumerate(files):
+            errors, warnings = counts.get(path, (0, 0))
+            n = filled.get(path, 0)
+            if i > 0:
+                state = DUPLICATE
+            elif n == 0 and not blank_ok:
+                state = BLANK
+            elif errors:
+                state = INVALID
+            else:
+                state = RECEIVED
+            try:
+                modified = dt.datetime.fromtimestamp(Path(path).stat().st_mtime)
+            except OSError:
+                modified = None
+            out.append(StatusRow(name, path, state, errors, warnings, n, expected, modified, deadline, days))
+        return out
+
+    rows: list[StatusRow] = []
+    for dept_id in L.scoring_departments(rubric):
+        files = [s.path for s in result.seen if s.kind == L.KIND_SCORES and s.department_id == dept_id]
+        rows += rows_for(rubric.department[dept_id].name, files, expected_cells(rubric, dept_id),
+                         rubric.deadlines.department_scoring, blank_ok=False)
+    for kind, expected, blank_ok in (
+        (L.KIND_PROBLEMS, None, True),
+        (L.KIND_HIGHLIGHTS, len(rubric.units) * rubric.highlights.per_unit, False),
+    ):
+        files = [s.path for s in result.seen if s.kind == kind]
+        rows += rows_for(kind, files, expected, rubric.deadlines.office_ranking, blank_ok)
+    return rows
