@@ -87,11 +87,14 @@ def measured_criteria(rubric: Rubric, department_id: str) -> list[Criterion]:
 
 def score_rows(rubric: Rubric, department_id: str) -> Iterator[ScoreRow]:
     """Every (town, criterion[, quarter]) row of a department's 评分 sheet, in sheet order."""
-    criteria = scored_criteria(rubric, department_id)
     for unit in rubric.units:
-        for c in criteria:
-            for period in c.periods.labels if c.periods else (None,):
-                yield ScoreRow(unit.id, c, period)
+        yield from score_rows_of_unit(rubric, department_id, unit.id)
+
+
+def score_rows_of_unit(rubric: Rubric, department_id: str, unit_id: str) -> Iterator[ScoreRow]:
+    for c in scored_criteria(rubric, department_id):
+        for period in c.periods.labels if c.periods else (None,):
+            yield ScoreRow(unit_id, c, period)
 
 
 def figure_rows(rubric: Rubric, department_id: str) -> Iterator[FigureRow]:

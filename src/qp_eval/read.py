@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -34,7 +35,14 @@ class RawSheet:
     name: str
     rows: list[list[object]]  # values from A1
     merged: list[tuple[Cell, Cell]] = field(default_factory=list)
-    formula_without_value: set[Cell] = field(default_factory=set)
+    path: Path | None = None  # for the formula look, made only when a checked cell is empty
+
+    @cached_property
+    def formula_without_value(self) -> set[Cell]:
+        """Formula cells with no cached value (.xlsx/.xlsm); calamine reads them as empty."""
+        if self.path is None or self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return set()
+        return _formulas_without_value(self.path, self.name)
 
     def value(self, r: int, c: int) -> object:
         if r < len(self.rows) and c < len(self.rows[r]):
@@ -77,10 +85,7 @@ class RawBook:
             merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (s.merged_cell_ranges or [])]
         except Exception as e:  # calamine raises several kinds on damaged parts
             raise ReadFailure(f"工作表“{name}”无法读取：{_reason(e)}") from None
-        formulas: set[Cell] = set()
-        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
-            formulas = _formulas_without_value(self.path, name)
-        return RawSheet(name, rows, merged, formulas)
+        return RawSheet(name, rows, merged, self.path)
 
     def close(self) -> None:
         close = getattr(self._wb, "close", None)

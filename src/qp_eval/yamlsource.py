@@ -16,7 +16,11 @@ import yaml
 Path_ = tuple[object, ...]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where available (ten times faster on a province-sized rubric)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
     pass
 
 
@@ -35,7 +39,7 @@ def _plain(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
 # YAML 1.2 booleans only: in YAML 1.1 a key "no" (an item's number) would become False.
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for k, v in _Base.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
@@ -70,7 +74,9 @@ def parse(text: str) -> Source:
             src.data = _build(loader, node, (), src)
         return src
     finally:
-        loader.dispose()
+        dispose = getattr(loader, "dispose", None)
+        if dispose:
+            dispose()
 
 
 def _build(loader: _Loader, node: yaml.Node, path: Path_, src: Source) -> object:

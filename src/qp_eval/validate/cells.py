@@ -13,14 +13,22 @@ from ..rubric import ZERO_WIDTH, normalize_name
 HEADER_SEARCH_ROWS = 20
 
 
-def a1(r: int, c: int) -> str:
-    """0-based (row, column) to an A1 reference as the sheet shows it."""
+def column_letters(c: int) -> str:
+    """0-based column to its letters (0 -> A, 26 -> AA)."""
     letters = ""
     n = c + 1
     while n:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
-    return f"{letters}{r + 1}"
+    return letters
+
+
+_LETTERS = [column_letters(c) for c in range(64)]
+
+
+def a1(r: int, c: int) -> str:
+    """0-based (row, column) to an A1 reference as the sheet shows it."""
+    return f"{_LETTERS[c] if c < 64 else column_letters(c)}{r + 1}"
 
 
 def show(value: object) -> str:
@@ -32,8 +40,18 @@ def show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+_ZW_CHARS = frozenset(chr(k) for k in ZERO_WIDTH)
+
+
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.translate(ZERO_WIDTH).strip())
+    if value is None or value == "":
+        return True
+    if not isinstance(value, str):
+        return False
+    first = value[0]
+    if not first.isspace() and first not in _ZW_CHARS:
+        return False  # the common case: text that starts with a visible character
+    return not value.translate(ZERO_WIDTH).strip()
 
 
 def text_of(value: object) -> str:
@@ -52,6 +70,7 @@ class Number:
     value: Decimal | None
     problem: str | None = None  # a finding code: V401 not a number, V406 NaN/inf
     widened: bool = False  # full-width characters were read as half-width (V402)
+    places: int | None = None  # decimal places, when known cheaply from the text
 
 
 def number(value: object) -> Number:
@@ -59,11 +78,15 @@ def number(value: object) -> Number:
     if isinstance(value, bool):
         return Number(None, "V401")
     if isinstance(value, int):
-        return Number(Decimal(value))
+        return Number(Decimal(value), places=0)
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return Number(None, "V406")
-        return Number(Decimal(int(value)) if value.is_integer() else Decimal(repr(value)))
+        if value.is_integer():
+            return Number(Decimal(int(value)), places=0)
+        text = repr(value)
+        dot = text.find(".")
+        return Number(Decimal(text), places=len(text) - dot - 1 if dot >= 0 and "e" not in text else None)
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
         return Number(None, "V401")
     raw = str(value).translate(ZERO_WIDTH).strip()
@@ -80,7 +103,19 @@ def number(value: object) -> Number:
     return Number(d, None, widened)
 
 
+def too_many_places(d: Decimal, precision: int, known: int | None = None) -> bool:
+    if known is not None:
+        return known > precision
+    exp = d.as_tuple().exponent
+    if isinstance(exp, int) and -exp <= precision:
+        return False  # the fast answer for what people type
+    return places(d) > precision
+
+
 def places(d: Decimal) -> int:
+    exp = d.as_tuple().exponent
+    if isinstance(exp, int) and exp >= 0:
+        return 0
     exp = d.normalize().as_tuple().exponent
     return max(0, -exp) if isinstance(exp, int) else 0
 

@@ -19,6 +19,9 @@ class FileContext:
     findings: list[Finding] = field(default_factory=list)
     tables: Tables = field(default_factory=Tables)
 
+    def __post_init__(self) -> None:
+        self._exact: dict[str, str] = {u.name: u.id for u in self.rubric.units}
+
     def add(self, code: str, message: str, sheet: str = "", r: int | None = None, c: int | None = None) -> None:
         cell = a1(r, c) if r is not None and c is not None else ""
         self.findings.append(Finding.of(code, message, file=self.file, sheet=sheet, cell=cell))
@@ -29,6 +32,9 @@ class FileContext:
     def unit(self, sheet: RawSheet, r: int, c: int) -> str | None:
         """The unit id in a 街镇 cell, with T302 for hidden characters and T301 when unknown."""
         value = sheet.value(r, c)
+        exact = self._exact.get(value) if isinstance(value, str) else None
+        if exact is not None:  # the name as the template wrote it: the common case, kept fast
+            return exact
         text = text_of(value)
         if is_blank(value):
             self.add("T301", "街镇为空", sheet.name, r, c)
@@ -65,7 +71,13 @@ def locate_columns(
 
 def data_rows(sheet: RawSheet, start: int, key_columns: list[int]):  # noqa: ANN201 - generator
     """Rows after the header whose key columns are not all blank (blank rows are skipped)."""
-    for r in range(start + 1, len(sheet.rows)):
-        if all(is_blank(sheet.value(r, c)) for c in key_columns):
-            continue
-        yield r
+    rows = sheet.rows
+    for r in range(start + 1, len(rows)):
+        row = rows[r]
+        n = len(row)
+        for c in key_columns:
+            if c < n:
+                v = row[c]
+                if v is not None and v != "" and not is_blank(v):
+                    yield r
+                    break

@@ -8,7 +8,7 @@ from .. import layout as L
 from ..read import RawBook
 from ..rubric import normalize_name
 from ..tables import HighlightEntry, ProblemEntry, Source
-from .cells import a1, date_of, is_blank, number, places, show, text_of
+from .cells import a1, date_of, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, locate_columns
 
 
@@ -46,7 +46,7 @@ def check_problems(ctx: FileContext, book: RawBook) -> None:
         if not is_blank(raw_d):
             n = number(raw_d)
             limit = (cat.max_per_case if cat and cat.max_per_case else None) or policy.cap
-            if n.value is None or n.value <= 0 or n.value > limit or places(n.value) > rubric.precision:
+            if n.value is None or n.value <= 0 or n.value > limit or too_many_places(n.value, rubric.precision):
                 ctx.add("P502", f"扣分“{show(raw_d)}”应为大于 0、不超过 {limit} 的数字", sheet.name, r, col["扣分"])
                 ok = False
             deduction = n.value
@@ -75,6 +75,7 @@ def check_highlights(ctx: FileContext, book: RawBook) -> None:
     rubric = ctx.rubric
     policy = rubric.highlights
     content = [col[c] for c in ("亮点名称", "简介", "类型", "佐证材料", "评定等级") if c in col]
+    types = {normalize_name(t) for t in policy.types}
     counts: dict[str, int] = defaultdict(int)
     seqs: dict[str, set[int]] = defaultdict(set)
     for r in data_rows(sheet, head, content):
@@ -94,7 +95,7 @@ def check_highlights(ctx: FileContext, book: RawBook) -> None:
             continue
         seqs[unit_id].add(seq)
         kind = text_of(sheet.value(r, col["类型"]))
-        if kind and normalize_name(kind) not in {normalize_name(t) for t in policy.types}:
+        if kind and kind not in policy.types and normalize_name(kind) not in types:
             ctx.add("H605", f"未知的亮点类型“{show(kind)}”", sheet.name, r, col["类型"])
         rating = normalize_name(text_of(sheet.value(r, col["评定等级"]))).upper()
         if rating and policy.bonus_of(rating) is None:

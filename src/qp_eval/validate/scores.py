@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 
 from .. import layout as L
 from ..read import RawBook, RawSheet
-from ..tables import FigureEntry, ScoreEntry
-from .cells import is_blank, number, places, show, text_of
+from ..tables import FigureEntry, ScoreEntry, Source
+from .cells import a1, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, locate_columns
 
 
+_KEYS: dict[object, str] = {}
+
+
 def _key(value: object) -> str:
-    return "".join(unicodedata.normalize("NFKC", text_of(value)).split())
+    """An id cell as text, NFKC and without spaces; memoised (ids repeat on every town)."""
+    try:
+        return _KEYS[value]
+    except (KeyError, TypeError):
+        key = "".join(unicodedata.normalize("NFKC", text_of(value)).split())
+        if isinstance(value, str | int | float) and len(_KEYS) < 100_000:
+            _KEYS[value] = key
+        return key
 
 
 def check_department(ctx: FileContext, book: RawBook, dept_id: str) -> None:
@@ -35,14 +46,18 @@ def check_score_sheet(ctx: FileContext, sheet: RawSheet, dept_id: str) -> None:
         return
     head, col = found
     rubric = ctx.rubric
-    expected = {(row.unit_id, row.id): row for row in L.score_rows(rubric, dept_id)}
-    allowed = {row.id: row for row in expected.values()}
+    allowed = {row.id: row for row in L.score_rows_of_unit(rubric, dept_id, rubric.units[0].id)}
     seen: set[tuple[str, str]] = set()
-    for r in data_rows(sheet, head, [col["街镇"], col["编号"], col["得分"]]):
+    c_unit, c_id = col["街镇"], col["编号"]
+    fast = _FastRow(ctx, sheet, col, allowed, seen)
+    for r in data_rows(sheet, head, [c_unit, c_id, col["得分"]]):
         ctx.tables.rows += 1
-        unit_id = ctx.unit(sheet, r, col["街镇"])
-        rid = _key(sheet.value(r, col["编号"]))
-        if rid not in allowed:
+        if fast.take(r):
+            continue
+        unit_id = ctx.unit(sheet, r, c_unit)
+        rid = _key(sheet.value(r, c_id))
+        template = allowed.get(rid)
+        if template is None:
             cid = rid.split("-")[0]
             if cid in rubric.criteria and rubric.department_of(cid) != dept_id:
                 why = f"细则 {cid} 由{rubric.department[rubric.department_of(cid)].name}评分"
@@ -50,68 +65,130 @@ def check_score_sheet(ctx: FileContext, sheet: RawSheet, dept_id: str) -> None:
                 why = f"细则 {cid} 是量化细则，请在“{L.FIGURE_SHEET}”表填写指标数值"
             else:
                 why = f"编号“{show(rid)}”不是本科室负责的细则"
-            ctx.add("T303", why, sheet.name, r, col["编号"])
+            ctx.add("T303", why, sheet.name, r, c_id)
             continue
         if unit_id is None:
             continue
         if (unit_id, rid) in seen:
-            ctx.add("T304", f"{rubric.unit[unit_id].name} 的 {rid} 出现了多行", sheet.name, r, col["编号"])
+            ctx.add("T304", f"{rubric.unit[unit_id].name} 的 {rid} 出现了多行", sheet.name, r, c_id)
             continue
         seen.add((unit_id, rid))
-        _score_cell(ctx, sheet, r, col, expected[(unit_id, rid)])
-    for (unit_id, rid), row in expected.items():
-        if (unit_id, rid) not in seen:
-            ctx.add("T305", f"缺少 {rubric.unit[unit_id].name} 细则 {rid}（{row.criterion.name}）的行", sheet.name)
+        _score_cell(ctx, sheet, r, col, L.ScoreRow(unit_id, template.criterion, template.period))
+    for unit in rubric.units:
+        for rid, row in allowed.items():
+            if (unit.id, rid) not in seen:
+                ctx.add("T305", f"缺少 {unit.name} 细则 {rid}（{row.criterion.name}）的行", sheet.name)
+
+
+class _FastRow:
+    """The common case in one pass: a known town and id, a plain number within bounds.
+
+    Anything else (and anything that would need a finding) falls back to the full checks,
+    so this only saves time; it never decides differently from ``_score_cell``.
+    """
+
+    def __init__(self, ctx: FileContext, sheet: RawSheet, col: dict[str, int], allowed: dict[str, L.ScoreRow],
+                 seen: set[tuple[str, str]]):
+        self.ctx, self.sheet, self.seen = ctx, sheet, seen
+        self.rows = sheet.rows
+        self.c_unit, self.c_id, self.c_score, self.c_note = col["街镇"], col["编号"], col["得分"], col["扣分说明"]
+        self.width = max(self.c_unit, self.c_id, self.c_score, self.c_note)
+        self.exact = {u.name: u.id for u in ctx.rubric.units}
+        self.allowed = allowed
+        self.precision = ctx.rubric.precision
+        self.enabled = not sheet.merged
+        self.out = ctx.tables.scores
+        self.letters = a1(0, self.c_score)[:-1]
+
+    def take(self, r: int) -> bool:
+        if not self.enabled:
+            return False
+        row = self.rows[r]
+        if len(row) <= self.width:
+            return False
+        unit_id = self.exact.get(row[self.c_unit])  # type: ignore[call-overload]
+        template = self.allowed.get(row[self.c_id])  # type: ignore[call-overload]
+        value = row[self.c_score]
+        if unit_id is None or template is None or type(value) is not float:
+            return False
+        crit = template.criterion
+        key = (unit_id, template.id)
+        if key in self.seen or not crit.applies(unit_id):
+            return False
+        if value.is_integer():
+            d = Decimal(int(value))
+        else:
+            text = repr(value)
+            dot = text.find(".")
+            if dot < 0 or "e" in text or len(text) - dot - 1 > self.precision:
+                return False
+            d = Decimal(text)
+        if d < 0 or d > crit.points:
+            return False
+        note = row[self.c_note]
+        note = note.strip() if isinstance(note, str) else text_of(note)
+        if d < crit.points and not note:
+            return False  # V409 is the full check's to report
+        self.seen.add(key)
+        self.out.append(ScoreEntry(unit_id, crit.id, template.period, d, note,
+                                   Source(self.ctx.file, self.sheet.name, f"{self.letters}{r + 1}")))
+        return True
 
 
 def _score_cell(ctx: FileContext, sheet: RawSheet, r: int, col: dict[str, int], row: L.ScoreRow) -> None:
     c = col["得分"]
     crit = row.criterion
-    unit = ctx.rubric.unit[row.unit_id].name
-    where = f"{unit} {row.id}"
-    if sheet.merged_range_of(r, c) is not None:
-        ctx.add("V408", f"{where} 的得分单元格与其他单元格合并", sheet.name, r, c)
-        return
-    if (r, c) in sheet.formula_without_value:
-        ctx.add("F107", f"{where} 的得分是公式，但没有计算结果", sheet.name, r, c)
+    rubric = ctx.rubric
+
+    def where() -> str:
+        return f"{rubric.unit[row.unit_id].name} {row.id}"
+
+    if sheet.merged and sheet.merged_range_of(r, c) is not None:
+        ctx.add("V408", f"{where()} 的得分单元格与其他单元格合并", sheet.name, r, c)
         return
     value = sheet.value(r, c)
+    blank = is_blank(value)
+    if blank and (r, c) in sheet.formula_without_value:  # such a cell reads as empty
+        ctx.add("F107", f"{where()} 的得分是公式，但没有计算结果", sheet.name, r, c)
+        return
     note = text_of(sheet.value(r, col["扣分说明"]))
     src = ctx.source(sheet.name, r, c)
-    is_na_text = _key(value) == L.NOT_APPLICABLE
+    is_na_text = not blank and isinstance(value, str) and _key(value) == L.NOT_APPLICABLE
     if not crit.applies(row.unit_id):
-        if not (is_blank(value) or is_na_text):
-            ctx.add("V410", f"{where} 不适用于该街镇，所填“{show(value)}”已忽略", sheet.name, r, c)
+        if not (blank or is_na_text):
+            ctx.add("V410", f"{where()} 不适用于该街镇，所填“{show(value)}”已忽略", sheet.name, r, c)
         ctx.tables.scores.append(ScoreEntry(row.unit_id, crit.id, row.period, None, note, src))
         return
-    if is_blank(value):
-        ctx.add("T306", f"{where} 的得分为空", sheet.name, r, c)
+    if blank:
+        ctx.add("T306", f"{where()} 的得分为空", sheet.name, r, c)
         return
     if is_na_text:
-        ctx.add("V407", f"细则 {crit.id} 适用于{unit}，不能填写“{L.NOT_APPLICABLE}”", sheet.name, r, c)
+        ctx.add("V407", f"细则 {crit.id} 适用于{rubric.unit[row.unit_id].name}，不能填写“{L.NOT_APPLICABLE}”",
+                sheet.name, r, c)
         return
     n = number(value)
     if n.problem is not None:
-        ctx.add(n.problem, f"{where} 的得分“{show(value)}”不是有效数字", sheet.name, r, c)
+        ctx.add(n.problem, f"{where()} 的得分“{show(value)}”不是有效数字", sheet.name, r, c)
         return
-    assert n.value is not None
+    v = n.value
+    assert v is not None
     if n.widened:
-        ctx.add("V402", f"{where} 的得分“{show(value)}”含全角字符，已按 {n.value} 读取", sheet.name, r, c)
+        ctx.add("V402", f"{where()} 的得分“{show(value)}”含全角字符，已按 {v} 读取", sheet.name, r, c)
     bad = False
-    if n.value < 0:
-        ctx.add("V403", f"{where} 的得分 {n.value} 为负数", sheet.name, r, c)
+    if v < 0:
+        ctx.add("V403", f"{where()} 的得分 {v} 为负数", sheet.name, r, c)
         bad = True
-    elif n.value > crit.points:
-        ctx.add("V404", f"{where} 的得分 {n.value} 超过分值 {crit.points}", sheet.name, r, c)
+    elif v > crit.points:
+        ctx.add("V404", f"{where()} 的得分 {v} 超过分值 {crit.points}", sheet.name, r, c)
         bad = True
-    if places(n.value) > ctx.rubric.precision:
-        ctx.add("V405", f"{where} 的得分 {n.value} 超过 {ctx.rubric.precision} 位小数", sheet.name, r, c)
+    if too_many_places(v, rubric.precision, n.places):
+        ctx.add("V405", f"{where()} 的得分 {v} 超过 {rubric.precision} 位小数", sheet.name, r, c)
         bad = True
     if bad:
         return
-    if n.value < crit.points and not note:
-        ctx.add("V409", f"{where} 得 {n.value} 分（满分 {crit.points}），没有填写扣分说明", sheet.name, r, col["扣分说明"])
-    ctx.tables.scores.append(ScoreEntry(row.unit_id, crit.id, row.period, n.value, note, src))
+    if v < crit.points and not note:
+        ctx.add("V409", f"{where()} 得 {v} 分（满分 {crit.points}），没有填写扣分说明", sheet.name, r, col["扣分说明"])
+    ctx.tables.scores.append(ScoreEntry(row.unit_id, crit.id, row.period, v, note, src))
 
 
 def check_figure_sheet(ctx: FileContext, sheet: RawSheet, dept_id: str) -> None:
@@ -143,10 +220,10 @@ def check_figure_sheet(ctx: FileContext, sheet: RawSheet, dept_id: str) -> None:
         seen.add(key)
         c = col["数值"]
         where = f"{rubric.unit[unit_id].name} {cid} {fr.input.name}"
-        if (r, c) in sheet.formula_without_value:
+        value = sheet.value(r, c)
+        if is_blank(value) and (r, c) in sheet.formula_without_value:
             ctx.add("F107", f"{where} 是公式，但没有计算结果", sheet.name, r, c)
             continue
-        value = sheet.value(r, c)
         if is_blank(value):
             ctx.add("I701", f"{where} 没有填写数值", sheet.name, r, c)
             continue
