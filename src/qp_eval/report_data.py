@@ -66,11 +66,8 @@ def gaps(ev: Evaluation) -> list[Gap]:
             if reasons:
                 out.append(Gap(item.department, x.unit_id, item.no, s, item.points, "、".join(reasons)))
     order = {d.id: i for i, d in enumerate(rubric.departments)}
-    return sorted(out, key=lambda g: (order[g.department_id], g.item_no, _rank_of(ev, g.unit_id)))
-
-
-def _rank_of(ev: Evaluation, unit_id: str) -> int:
-    return next(x.rank for x in ev.ranking if x.unit_id == unit_id)
+    ranks = {x.unit_id: x.rank for x in ev.ranking}
+    return sorted(out, key=lambda g: (order[g.department_id], g.item_no, ranks[g.unit_id]))
 
 
 def strongest_and_weakest(ev: Evaluation, ranked: Ranked, n: int = 3) -> tuple[list[Item], list[Item]]:
@@ -88,8 +85,10 @@ def department_rows(ev: Evaluation) -> list[list[object]]:
     """科室评分: department, town, criterion, points, score, status, note, source."""
     rubric = ev.rubric
     rows: list[list[object]] = []
+    position = {u.id: i for i, u in enumerate(rubric.units)}
+    in_unit_order = sorted(ev.ranking, key=lambda r: position[r.unit_id])
     for d in rubric.departments:
-        for x in sorted(ev.ranking, key=lambda r: [u.id for u in rubric.units].index(r.unit_id)):
+        for x in in_unit_order:
             for c in x.result.criteria:
                 if rubric.department_of(c.criterion_id) != d.id:
                     continue

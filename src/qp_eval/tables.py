@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):  # NamedTuple: made once per cell, so it must be cheap
     file: str
     sheet: str
     cell: str  # A1 reference, or "第 N 行" for a register row
@@ -21,8 +21,7 @@ class Source:
         return f"{self.file} {self.sheet}!{self.cell}"
 
 
-@dataclass(frozen=True)
-class ScoreEntry:
+class ScoreEntry(NamedTuple):
     unit_id: str
     criterion_id: str
     period: str | None
@@ -31,8 +30,7 @@ class ScoreEntry:
     source: Source
 
 
-@dataclass(frozen=True)
-class FigureEntry:
+class FigureEntry(NamedTuple):
     unit_id: str
     criterion_id: str
     input_id: str

@@ -107,12 +107,13 @@ class _FastRow:
         if len(row) <= self.width:
             return False
         unit_id = self.exact.get(row[self.c_unit])  # type: ignore[call-overload]
-        template = self.allowed.get(row[self.c_id])  # type: ignore[call-overload]
+        rid = row[self.c_id]
+        template = self.allowed.get(rid)  # type: ignore[call-overload]
         value = row[self.c_score]
         if unit_id is None or template is None or type(value) is not float:
             return False
         crit = template.criterion
-        key = (unit_id, template.id)
+        key = (unit_id, rid)
         if key in self.seen or not crit.applies(unit_id):
             return False
         if value.is_integer():
