@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 QP     := $(abspath $(VENV))/bin/qp-eval
 
-.PHONY: install demo test lint bench examples clean
+.PHONY: install demo test lint bench bench-large examples fuzz clean
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,9 @@ lint: install
 
 bench: install
 	$(PY) benchmarks/bench.py
+
+bench-large: install
+	$(PY) benchmarks/bench.py --large
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis

@@ -1,48 +1,214 @@
-"""Benchmarks of qp-eval as whole processes, against their floors.
+"""Benchmarks of qp-eval as whole processes, against their floors (``make bench``).
 
-Run by ``make bench``. For now it measures start-up: ``qp-eval --help`` against the floor
-``python -c "import typer"``, and ``qp-eval rubric check`` on the shipped rubric. Each is
-run several times and the median wall time and the peak memory of the child are printed.
+For synthetic workspaces of 11, 215 and 2,000 units (40,000 with ``--large``) in the real
+template layout (benchmarks/synth.py), each command runs as its own process several times;
+the median wall time and the child's peak memory (``os.wait4``) are recorded, beside:
+
+- ``qp-eval --help`` against ``python -c "import typer"``;
+- ``validate`` and ``rank`` against reading the same files' cells with python-calamine alone;
+- ``report --format xlsx`` against writing the same number of cells with openpyxl write-only.
+
+The table is printed and written to benchmarks/RESULTS.md with the machine's description.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RUNS = 7
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synth import make_workspace  # noqa: E402
+
+PY = sys.executable
+READ_FLOOR = """
+import sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+for p in sorted(Path(sys.argv[1]).rglob("*.xlsx")):
+    wb = CalamineWorkbook.from_path(str(p))
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+"""
+WRITE_FLOOR = """
+import sys
+from openpyxl import Workbook
+cells, width = int(sys.argv[1]), 8
+wb = Workbook(write_only=True)
+ws = wb.create_sheet("s")
+row = [1.25, "第1号街镇", "2024年度评分表_社会救助与儿童福利科.xlsx", 3, "评分", "F12", 0.5, "x"]
+for _ in range(cells // width):
+    ws.append(row)
+wb.save(sys.argv[2])
+"""
+COUNT_CELLS = """
+import sys
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+print(sum(1 for n in wb.sheet_names for row in wb.get_sheet_by_name(n).to_python() for v in row if v != ""))
+"""
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """Median wall seconds and max peak RSS (MiB) of ``cmd`` over RUNS runs."""
+@dataclass
+class Measure:
+    wall: float  # median seconds
+    peak_mib: float  # largest peak RSS of any run
+
+
+def run(cmd: list[str], cwd: Path, runs: int) -> Measure:
     walls, peaks = [], []
-    for _ in range(RUNS):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(p.pid, 0)
         walls.append(time.perf_counter() - t)
-        peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
-    return statistics.median(walls), max(peaks)
+        peaks.append(usage.ru_maxrss / 1024)
+        err = p.stderr.read().decode("utf-8", "replace") if p.stderr else ""
+        if os.waitstatus_to_exitcode(status) not in (0,):
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return Measure(statistics.median(walls), max(peaks))
+
+
+@dataclass
+class Row:
+    size: int
+    command: str
+    m: Measure
+    floor_name: str
+    floor: Measure | None
+    target: str
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.floor is None else self.m.wall / self.floor.wall
+
+
+def bench_size(n: int, runs: int, work: Path) -> tuple[list[Row], dict[str, int]]:
+    ws = work / f"ws{n}"
+    counts = make_workspace(ws, n)
+    qp = [PY, "-m", "qp_eval"]
+    scores = ws / "scores" / "2024"
+    rows: list[Row] = []
+    read = run([PY, "-c", READ_FLOOR, str(scores)], ws, runs)
+    rows.append(Row(n, "validate", run([*qp, "validate"], ws, runs), "calamine read", read,
+                    "≤ 2 × floor" if n >= 2000 else ""))
+    rank_target = "≤ 1.0 s" if n == 11 else ("≤ 2 × floor" if n >= 2000 else "")
+    rows.append(Row(n, "rank", run([*qp, "rank", "--format", "json"], ws, runs), "calamine read", read, rank_target))
+    report_runs = runs if n <= 2000 else 1
+    out = ws / "report.xlsx"
+    rep = run([*qp, "report", "--format", "xlsx", "--out", str(out), "--force"], ws, report_runs)
+    cells = int(subprocess.run([PY, "-c", COUNT_CELLS, str(out)], capture_output=True, text=True, check=True).stdout)
+    floor_out = ws / "floor.xlsx"
+    write = run([PY, "-c", WRITE_FLOOR, str(cells), str(floor_out)], ws, report_runs)
+    rows.append(Row(n, "report --format xlsx", rep, f"openpyxl write-only, {cells:,} cells", write,
+                    "≤ 2 × floor" if n >= 2000 else ""))
+    counts["report_cells"] = cells
+    return rows, counts
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}"
 
 
 def main() -> None:
-    py = sys.executable
-    rows = []
-    floor, floor_mem = measure([py, "-c", "import typer"])
-    help_t, help_mem = measure([py, "-m", "qp_eval", "--help"])
-    rows.append(("qp-eval --help", help_t, help_mem, "import typer", floor, help_t / floor, "≤ 1.5"))
-    check_t, check_mem = measure([py, "-m", "qp_eval", "rubric", "check", "rubric/2024.yaml"])
-    rows.append(("rubric check (2024)", check_t, check_mem, "import typer", floor, check_t / floor, "—"))
-    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, python {platform.python_version()}")
-    print(f"{'command':<24}{'wall s':>9}{'peak MiB':>10}  {'floor':<14}{'floor s':>9}{'ratio':>7}  target")
-    for name, t, mem, fname, f, ratio, target in rows:
-        print(f"{name:<24}{t:>9.3f}{mem:>10.1f}  {fname:<14}{f:>9.3f}{ratio:>7.2f}  {target}")
+    ap = argparse.ArgumentParser(description="qp-eval benchmarks against their floors")
+    ap.add_argument("--sizes", default="11,215,2000")
+    ap.add_argument("--large", action="store_true", help="also 40,000 units")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-write", action="store_true", help="print only; do not write RESULTS.md")
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")] + ([40000] if args.large else [])
+    rows: list[Row] = []
+    counts: dict[int, dict[str, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        help_floor = run([PY, "-c", "import typer"], work, max(args.runs, 5))
+        rows.append(Row(0, "qp-eval --help", run([PY, "-m", "qp_eval", "--help"], work, max(args.runs, 5)),
+                        "import typer", help_floor, "≤ 1.5 × floor"))
+        for n in sizes:
+            r, c = bench_size(n, args.runs if n < 40000 else 1, work)
+            rows += r
+            counts[n] = c
+    text = render(rows, counts, args.runs)
+    print(text)
+    if not args.no_write:
+        (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+
+
+def render(rows: list[Row], counts: dict[int, dict[str, int]], runs: int) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}. Median of {runs} runs per figure (5 for --help; 1 at 40,000 units),",
+        "each command a whole process started from the shell; peak memory is the child's maximum RSS.",
+        "",
+        "| units | command | wall s | peak MiB | floor | floor s | ratio | target | met |",
+        "|---:|---|---:|---:|---|---:|---:|---|---|",
+    ]
+    for r in rows:
+        ratio = "" if r.ratio is None else f"{r.ratio:.2f}"
+        floor_s = "" if r.floor is None else f"{r.floor.wall:.3f}"
+        met = _met(r)
+        size = "—" if r.size == 0 else f"{r.size:,}"
+        lines.append(f"| {size} | {r.command} | {r.m.wall:.3f} | {r.m.peak_mib:.0f} | {r.floor_name} | {floor_s} | "
+                     f"{ratio} | {r.target} | {met} |")
+    lines += ["", "## Linearity (rank, time per scored cell)", "",
+              "Scored cells are the score and indicator cells the departments fill in. The net figure",
+              "subtracts the 11-unit time (start-up and the fixed per-run cost) before dividing.", "",
+              "| units | scored cells | rank s | µs per cell | net µs per cell |", "|---:|---:|---:|---:|---:|"]
+    base = next((r.m.wall for r in rows if r.size == 11 and r.command == "rank"), 0.0)
+    per: dict[int, float] = {}
+    for r in rows:
+        if r.command != "rank" or r.size not in counts:
+            continue
+        cells = counts[r.size]["score_cells"] + counts[r.size]["figure_cells"]
+        net = (r.m.wall - base) / cells * 1e6 if r.size > 11 else float("nan")
+        per[r.size] = net
+        lines.append(f"| {r.size:,} | {cells:,} | {r.m.wall:.3f} | {r.m.wall / cells * 1e6:.1f} | {net:.1f} |")
+    if 215 in per and 2000 in per:
+        spread = abs(per[2000] - per[215]) / per[215]
+        lines.append("")
+        lines.append(f"Net time per cell from 215 to 2,000 units differs by {spread:.0%} (target: within 25%).")
+        if 40000 in per:
+            lines.append(f"From 2,000 to 40,000 units: {abs(per[40000] - per[2000]) / per[2000]:.0%}.")
+    large = [r for r in rows if r.size == 40000]
+    if large:
+        peak = max(r.m.peak_mib for r in large)
+        lines.append(f"Peak memory at 40,000 units: {peak:.0f} MiB (target: under 2,048 MiB).")
+    return "\n".join(lines) + "\n"
+
+
+def _met(r: Row) -> str:
+    if r.target.startswith("≤ 1.0 s"):
+        return "yes" if r.m.wall <= 1.0 else "no"
+    if r.target.startswith("≤ 1.5"):
+        return "yes" if r.ratio is not None and r.ratio <= 1.5 else "no"
+    if r.target.startswith("≤ 2"):
+        return "yes" if r.ratio is not None and r.ratio <= 2 else "no"
+    return ""
 
 
 if __name__ == "__main__":

@@ -14,17 +14,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer import rich_utils
 
 from .errors import QpError
-
-rich_utils.OPTIONS_PANEL_TITLE = "选项"
-rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-rich_utils.COMMANDS_PANEL_TITLE = "命令"
-rich_utils.ERRORS_PANEL_TITLE = "错误"
-rich_utils.REQUIRED_LONG_STRING = "[必填]"
-rich_utils.DEFAULT_STRING = "[默认: {}]"
-rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
 
 app = typer.Typer(
     name="qp-eval",
@@ -527,8 +518,25 @@ def _localize_help(command: object) -> None:
         _localize_help(sub)
 
 
+def _chinese_help_titles() -> None:
+    """Panel titles of typer's rich help in Chinese. Imported only when help is shown:
+    typer.rich_utils brings in rich.markdown and markdown-it (about 90 ms)."""
+    from typer import rich_utils
+
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.DEFAULT_STRING = "[默认: {}]"
+    rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+
+
 def main() -> None:
     """Entry point: runs the app; a QpError is printed once in Chinese and exits with 2."""
+    args = sys.argv[1:]
+    if not args or "--help" in args or args in (["rubric"],):
+        _chinese_help_titles()
     command = typer.main.get_command(app)
     _localize_help(command)
     try:
