@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 QP     := $(abspath $(VENV))/bin/qp-eval
 
-.PHONY: install demo test lint bench bench-large examples fuzz clean
+.PHONY: install demo test lint bench bench-large docs examples fuzz clean
 
 install: $(VENV)/.installed
 
@@ -25,6 +25,9 @@ demo: install
 	cd examples && $(QP) booklet --year 2024
 	@echo ""
 	@echo "示例输出在 examples/reports/2024/：评估结果工作簿、函告（函告/）和亮点汇编。"
+
+docs: install
+	$(PY) scripts/update_readme_codes.py
 
 examples: install
 	$(PY) examples/generate.py

@@ -103,3 +103,12 @@ def test_missing_year_is_a_chinese_error_with_exit_2(tmp_path):
     assert r.returncode == 2
     assert "找不到 1999 年度的评估细则" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_readme_code_table_matches_the_catalogue():
+    from qp_eval.findings import CATALOGUE, catalogue_markdown
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- codes:start -->\n", 1)[1].split("<!-- codes:end -->", 1)[0]
+    assert block == catalogue_markdown()
+    assert all(f"| {code} |" in block for code in CATALOGUE)

@@ -152,3 +152,16 @@ class Finding:
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
+
+
+def catalogue_markdown() -> str:
+    """The README's table of finding codes, made from the catalogue (a test keeps them equal)."""
+    rows = ["| 代码 | 级别 | 含义 | 处理办法 |", "|---|---|---|---|"]
+    for c in CATALOGUE.values():
+        level = "错误" if c.severity == "error" else "警告"
+        rows.append(f"| {c.code} | {level} | {c.title} | {c.hint} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # python -m qp_eval.findings > table (used by make docs)
+    print(catalogue_markdown(), end="")

@@ -9,6 +9,7 @@ no cached value are found by a streaming look at the sheet XML (defusedxml).
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -103,9 +104,12 @@ def open_book(path: Path) -> RawBook:
     from python_calamine import CalamineWorkbook
 
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as e:
         raise ReadFailure(f"无法访问文件：{e.strerror or e}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadFailure("不是普通文件（可能是目录、管道或设备），已跳过")
+    size = st.st_size
     if size == 0:
         raise ReadFailure("文件是空的（0 字节）")
     if size > MAX_FILE_BYTES:

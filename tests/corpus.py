@@ -1,0 +1,475 @@
+"""A corpus of malformed and hostile inputs, built by code (no opaque binaries in the repo).
+
+Each builder writes one case into an empty folder and returns what ``validate`` must report:
+a set of (code, sheet, cell) that must all be present. ``filled`` is a folder of valid filled
+sheets for the small rubric to start from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+
+from qp_eval import layout as L
+
+Expect = set[tuple[str, str, str]]
+CASES: dict[str, Callable[[Path, Path], Expect]] = {}
+
+D1 = "2024年度评分表_一科.xlsx"
+D2 = "2024年度评分表_二科.xlsx"
+
+
+def case(fn: Callable[[Path, Path], Expect]) -> Callable[[Path, Path], Expect]:
+    CASES[fn.__name__] = fn
+    return fn
+
+
+def _copy(filled: Path, out: Path, name: str, as_name: str | None = None) -> Path:
+    target = out / (as_name or name)
+    shutil.copyfile(filled / name, target)
+    return target
+
+
+def _edit(path: Path, fn: Callable[[openpyxl.Workbook], None], save_as: Path | None = None) -> None:
+    wb = openpyxl.load_workbook(path)
+    fn(wb)
+    wb.save(save_as or path)
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def _xlsx_with_sheet_xml(path: Path, sheet_xml: bytes) -> None:
+    """A minimal workbook package whose one sheet is ``sheet_xml`` as given."""
+    _zip(path, {
+        "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        b'<Default Extension="xml" ContentType="application/xml"/>'
+        b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        b"</Types>",
+        "_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        b"</Relationships>",
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        '<sheet name="说明" sheetId="1" r:id="rId1"/></sheets></workbook>'.encode(),
+        "xl/_rels/workbook.xml.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        b"</Relationships>",
+        "xl/worksheets/sheet1.xml": sheet_xml,
+    })
+
+
+def _score(ws, unit: str, rid: str):  # noqa: ANN001, ANN202
+    col = {c.value: c.column for c in ws[1] if c.value}
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, col["街镇"]).value == unit and ws.cell(r, col["编号"]).value == rid:
+            return ws.cell(r, col["得分"])
+    raise AssertionError((unit, rid))
+
+
+# --- files that are not workbooks ---------------------------------------------------------------
+
+@case
+def zero_byte(filled: Path, out: Path) -> Expect:
+    (out / "empty.xlsx").write_bytes(b"")
+    return {("F101", "", "")}
+
+
+@case
+def truncated_zip(filled: Path, out: Path) -> Expect:
+    data = (filled / D1).read_bytes()
+    (out / "cut.xlsx").write_bytes(data[: len(data) // 3])
+    return {("F101", "", "")}
+
+
+@case
+def zip_bomb(filled: Path, out: Path) -> Expect:
+    _zip(out / "bomb.xlsx", {"xl/worksheets/sheet1.xml": b"<a>" + b"0" * (300 * 1024 * 1024) + b"</a>"})
+    return {("F101", "", "")}
+
+
+@case
+def many_small_members_past_the_limit(filled: Path, out: Path) -> Expect:
+    _zip(out / "wide.xlsx", {f"xl/m{i}.xml": b" " * (30 * 1024 * 1024) for i in range(8)})
+    return {("F101", "", "")}
+
+
+@case
+def billion_laughs(filled: Path, out: Path) -> Expect:
+    ents = "".join(f'<!ENTITY l{i} "&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};">' for i in range(1, 10))
+    xml = (f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY l0 "ha">{ents}]>'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+           '<row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>')
+    _xlsx_with_sheet_xml(out / "laughs.xlsx", xml.encode())
+    return {("F102", "", "")} | {("F101", "", "")}  # either is acceptable: see the test
+
+
+@case
+def external_entity(filled: Path, out: Path) -> Expect:
+    xml = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+           '<row r="1"><c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>')
+    _xlsx_with_sheet_xml(out / "xxe.xlsx", xml.encode())
+    return {("F102", "", "")} | {("F101", "", "")}
+
+
+@case
+def ole_container_like_an_encrypted_workbook(filled: Path, out: Path) -> Expect:
+    (out / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
+    return {("F101", "", "")}
+
+
+@case
+def csv_renamed_xlsx(filled: Path, out: Path) -> Expect:
+    (out / "scores.xlsx").write_text("街镇,编号,得分\n甲镇,1.1,2\n", encoding="utf-8")
+    return {("F101", "", "")}
+
+
+@case
+def text_renamed_xlsx(filled: Path, out: Path) -> Expect:
+    (out / "notes.xlsx").write_text("这不是表格\n", encoding="utf-8")
+    return {("F101", "", "")}
+
+
+@case
+def html_table_saved_as_xls(filled: Path, out: Path) -> Expect:
+    (out / "export.xls").write_text("<html><body><table><tr><td>甲镇</td></tr></table></body></html>", encoding="utf-8")
+    return {("F101", "", "")}
+
+
+@case
+def zip_that_is_not_a_workbook(filled: Path, out: Path) -> Expect:
+    _zip(out / "archive.xlsx", {"readme.txt": b"hello", "../../evil.txt": b"x"})
+    return {("F101", "", "")}
+
+
+@case
+def fifo_named_xlsx(filled: Path, out: Path) -> Expect:
+    os.mkfifo(out / "pipe.xlsx")
+    return {("F101", "", "")}
+
+
+@case
+def dangling_symlink(filled: Path, out: Path) -> Expect:
+    os.symlink(out / "nowhere.xlsx", out / "link.xlsx")
+    return {("F101", "", "")}
+
+
+@case
+def symlink_loop_in_folder(filled: Path, out: Path) -> Expect:
+    (out / "sub").mkdir()
+    os.symlink(out, out / "sub" / "loop")
+    _copy(filled, out, D1)
+    _edit(out / D1, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "甲镇", "1.1"), "value", 9))
+    return {("F108", "", ""), ("V404", L.SCORE_SHEET, "F2")}
+
+
+@case
+def same_file_twice_under_two_names(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D1)
+    _copy(filled, out, D1, "一科评分表（最终版）.xlsx")
+    return {("F106", L.INFO_SHEET, "")}
+
+
+# --- files that are workbooks but not ours, or not this year's ---------------------------------------
+
+@case
+def workbook_without_info_sheet(filled: Path, out: Path) -> Expect:
+    wb = openpyxl.Workbook()
+    wb.active.title = "评分"
+    wb.save(out / "plain.xlsx")
+    return {("F102", "", "")}
+
+
+@case
+def info_sheet_with_unknown_kind(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D1)
+    _edit(out / D1, lambda wb: wb[L.INFO_SHEET].cell(2, 2, "随便什么"))
+    return {("F102", L.INFO_SHEET, "B2")}
+
+
+@case
+def last_years_sheet(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D1)
+    _edit(out / D1, lambda wb: wb[L.INFO_SHEET].cell(3, 2, 2023))
+    return {("F103", L.INFO_SHEET, "B3")}
+
+
+@case
+def sheet_from_another_rubric(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D1)
+    _edit(out / D1, lambda wb: wb[L.INFO_SHEET].cell(7, 2, "ffffffffffffffff"))
+    return {("F104", L.INFO_SHEET, "B7")}
+
+
+@case
+def unknown_department(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D1)
+    _edit(out / D1, lambda wb: wb[L.INFO_SHEET].cell(4, 2, "=HYPERLINK(\"x\")"))
+    return {("F105", L.INFO_SHEET, "B4")}
+
+
+@case
+def score_sheet_deleted(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: wb.remove(wb[L.SCORE_SHEET]))
+    return {("S201", "", "")}
+
+
+@case
+def macro_workbook_xlsm(filled: Path, out: Path) -> Expect:
+    target = out / "一科.xlsm"
+    _edit(filled / D1, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "甲镇", "1.1"), "value", "两分"), save_as=target)
+    with zipfile.ZipFile(target, "a") as z:
+        z.writestr("xl/vbaProject.bin", b"Attribute VB_Name = \"Module1\"\nSub AutoOpen()\nShell \"calc\"\nEnd Sub\n")
+    return {("V401", L.SCORE_SHEET, "F2")}
+
+
+# --- structure ------------------------------------------------------------------------------------
+
+@case
+def duplicated_header(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: wb[L.SCORE_SHEET].cell(1, 8, "街镇"))
+    return {("S203", L.SCORE_SHEET, "H1")}
+
+
+@case
+def header_not_in_row_one(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        ws.insert_rows(1, 3)
+        ws.cell(1, 1, "2024年度评分表")
+        ws["F7"] = "八"  # 甲镇 4.1 was row 4, now row 7
+    _copy(filled, out, D2)
+    _edit(out / D2, go)
+    return {("V401", L.SCORE_SHEET, "F7")}
+
+
+@case
+def column_header_renamed(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: wb[L.SCORE_SHEET].cell(1, 2, "序号"))
+    return {("S202", L.SCORE_SHEET, "A1")}
+
+
+@case
+def blank_rows_between_data(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        ws.insert_rows(3, 5)
+        ws.insert_rows(12, 2)
+        _score(ws, "丙镇", "4.1").value = -2
+    _copy(filled, out, D2)
+    _edit(out / D2, go)
+    return {("V403", L.SCORE_SHEET, "F17")}
+
+
+@case
+def very_long_sheet(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        for i in range(30_000):
+            ws.append(["丁镇", "4.1", "", "", 5, 5, ""])
+    _copy(filled, out, D2)
+    _edit(out / D2, go)
+    return {("T301", L.SCORE_SHEET, "A11"), ("T301", L.SCORE_SHEET, "A30010")}
+
+
+@case
+def very_wide_sheet(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        for c in range(8, 3000):
+            ws.cell(2, c, "x")
+        _score(ws, "甲镇", "3.1").value = "满分"
+    _copy(filled, out, D2)
+    _edit(out / D2, go)
+    return {("V401", L.SCORE_SHEET, "F2")}
+
+
+@case
+def hidden_sheet_and_hidden_rows(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        ws.append(["甲镇", "1.1", "", "", 2, 1, "隐藏行中的重复"])
+        ws.row_dimensions[ws.max_row].hidden = True
+        wb[L.FIGURE_SHEET].sheet_state = "hidden"
+        wb[L.FIGURE_SHEET]["D2"] = "很多"
+    _copy(filled, out, D1)
+    _edit(out / D1, go)
+    return {("T304", L.SCORE_SHEET, "B17"), ("I702", L.FIGURE_SHEET, "D2")}
+
+
+@case
+def merged_cells_over_scores(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: wb[L.SCORE_SHEET].merge_cells("F5:F7"))
+    return {("V408", L.SCORE_SHEET, "F5"), ("V408", L.SCORE_SHEET, "F6"), ("V408", L.SCORE_SHEET, "F7")}
+
+
+@case
+def trailing_space_in_sheet_name(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        wb[L.SCORE_SHEET].title = "评分 "
+        _score(wb["评分 "], "乙街道", "4.1").value = 7
+    _copy(filled, out, D2)
+    _edit(out / D2, go)
+    return {("V404", "评分 ", "F7")}
+
+
+# --- cells ----------------------------------------------------------------------------------------
+
+@case
+def formula_without_cached_value(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "乙街道", "3.2"), "value", "=SUM(1,2)"))
+    return {("F107", L.SCORE_SHEET, "F6")}
+
+
+@case
+def date_in_score_cell(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "乙街道", "3.2"), "value", dt.datetime(2024, 3, 3)))
+    return {("V401", L.SCORE_SHEET, "F6")}
+
+
+@case
+def boolean_in_score_cell(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "乙街道", "3.2"), "value", True))
+    return {("V401", L.SCORE_SHEET, "F6")}
+
+
+@case
+def huge_number_in_score_cell(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "乙街道", "3.2"), "value", 1e308))
+    return {("V404", L.SCORE_SHEET, "F6")}
+
+
+@case
+def text_number_with_unit(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "乙街道", "3.2"), "value", "2.5分"))
+    return {("V401", L.SCORE_SHEET, "F6")}
+
+
+@case
+def nan_text(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "乙街道", "3.2"), "value", "nan"))
+    return {("V406", L.SCORE_SHEET, "F6")}
+
+
+@case
+def ten_thousand_character_string(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        ws["A2"] = "甲" * 10_000
+        ws["G3"] = "说明" * 5_000
+    _copy(filled, out, D2)
+    _edit(out / D2, go)
+    return {("T301", L.SCORE_SHEET, "A2")}
+
+
+@case
+def control_characters_in_town(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: wb[L.SCORE_SHEET].cell(2, 1, "甲\x07镇\x1b[31m"))
+    return {("T301", L.SCORE_SHEET, "A2")}
+
+
+@case
+def zero_width_and_look_alike_town(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        ws["A2"] = "甲\u200d镇"  # zero-width joiner: removed with a warning
+        ws["A3"] = "甲鎮"  # traditional form, looks alike: unknown, nearest suggested
+    _copy(filled, out, D2)
+    _edit(out / D2, go)
+    return {("T302", L.SCORE_SHEET, "A2"), ("T301", L.SCORE_SHEET, "A3")}
+
+
+@case
+def not_applicable_where_it_applies(filled: Path, out: Path) -> Expect:
+    _copy(filled, out, D2)
+    _edit(out / D2, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "甲镇", "3.1"), "value", "不适用"))
+    return {("V407", L.SCORE_SHEET, "F2")}
+
+
+@case
+def formula_injection_in_note(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        _score(ws, "乙街道", "4.1").value = 6
+        ws["G7"] = "=cmd|'/C calc'!A0"
+        ws["G7"].data_type = "s"
+    _copy(filled, out, D2)
+    _edit(out / D2, go)
+    return {("V404", L.SCORE_SHEET, "F7")}
+
+
+# --- registers and indicators ---------------------------------------------------------------------
+
+def _problem(out: Path, filled: Path, row: list[object]) -> None:
+    _copy(filled, out, L.PROBLEM_FILE)
+    _edit(out / L.PROBLEM_FILE, lambda wb: [wb[L.PROBLEM_SHEET].cell(2, c, v) for c, v in enumerate(row, 1)])
+
+
+@case
+def problem_with_bad_date(filled: Path, out: Path) -> Expect:
+    _problem(out, filled, ["甲镇", "服务对象进京上访", "", "2024-02-30", "", None, ""])
+    return {("P503", L.PROBLEM_SHEET, "D2")}
+
+
+@case
+def problem_with_unknown_category(filled: Path, out: Path) -> Expect:
+    _problem(out, filled, ["甲镇", "=1+1", "", dt.datetime(2024, 2, 3), "", None, ""])
+    return {("P501", L.PROBLEM_SHEET, "B2")}
+
+
+@case
+def problem_with_huge_deduction(filled: Path, out: Path) -> Expect:
+    _problem(out, filled, ["甲镇", "服务对象进京上访", "", dt.datetime(2024, 2, 3), "", 1e9, ""])
+    return {("P502", L.PROBLEM_SHEET, "F2")}
+
+
+@case
+def highlight_rating_and_number_garbled(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.HIGHLIGHT_SHEET]
+        ws["G2"] = "A+"
+        ws["B3"] = 1
+    _copy(filled, out, L.HIGHLIGHT_FILE)
+    _edit(out / L.HIGHLIGHT_FILE, go)
+    return {("H602", L.HIGHLIGHT_SHEET, "G2"), ("H603", L.HIGHLIGHT_SHEET, "B3")}
+
+
+@case
+def indicator_zero_and_text(filled: Path, out: Path) -> Expect:
+    def go(wb):
+        ws = wb[L.FIGURE_SHEET]
+        ws["D3"] = 0  # 甲镇 户籍老年人口数: a denominator
+        ws["D4"] = "约 60"
+        ws["D6"] = -5
+    _copy(filled, out, D1)
+    _edit(out / D1, go)
+    return {("I704", L.FIGURE_SHEET, "D3"), ("I702", L.FIGURE_SHEET, "D4"), ("I703", L.FIGURE_SHEET, "D6")}
+
+
+@case
+def file_name_that_looks_like_a_formula(filled: Path, out: Path) -> Expect:
+    (out / "=HYPERLINK(1).xlsx").write_bytes(b"not a workbook")
+    return {("F101", "", "")}
