@@ -26,6 +26,9 @@ demo: install
 	@echo ""
 	@echo "示例输出在 examples/reports/2024/：评估结果工作簿、函告（函告/）和亮点汇编。"
 
+fuzz: install
+	QP_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/test_fuzz.py
+
 docs: install
 	$(PY) scripts/update_readme_codes.py
 

@@ -387,7 +387,8 @@ def ten_thousand_character_string(filled: Path, out: Path) -> Expect:
 @case
 def control_characters_in_town(filled: Path, out: Path) -> Expect:
     _copy(filled, out, D2)
-    _edit(out / D2, lambda wb: wb[L.SCORE_SHEET].cell(2, 1, "甲\x07镇\x1b[31m"))
+    # as Excel stores control characters in XML: _x0007_ is BEL, _x001B_ is ESC
+    _edit(out / D2, lambda wb: wb[L.SCORE_SHEET].cell(2, 1, "甲_x0007_镇_x001B_[31m"))
     return {("T301", L.SCORE_SHEET, "A2")}
 
 

@@ -171,3 +171,21 @@ def test_booklet_holds_every_highlight(ev, tmp_path):
     for town in ("甲镇", "乙街道", "丙镇"):
         assert town in text
     assert "评定等级：A" in text
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b\\c:d*?", "..", "\x00镇", "   "])
+def test_file_names_from_town_names_stay_in_the_folder(tmp_path, name):
+    from qp_eval.writers.letters import letter_file_name
+
+    target = tmp_path / letter_file_name(2024, name)
+    assert target.parent == tmp_path
+    assert "/" not in target.name and "\\" not in target.name
+
+
+def test_control_characters_from_inputs_do_not_break_the_outputs(ws, mini, tmp_path):
+    def go(wb):
+        sh = wb[L.SCORE_SHEET]
+        sh["G3"] = "资料_x0007_不全"  # how Excel stores a control character
+    edit(dept_file(ws / "scores" / "2024", mini, "d1"), go)
+    assert cli("report", "--year", "2024", "--out", str(tmp_path / "r.xlsx"), cwd=ws).returncode == 0
+    assert cli("letters", "--year", "2024", "--out", str(tmp_path / "l"), cwd=ws).returncode == 0

@@ -19,6 +19,7 @@ from .. import report_data as R
 from ..evaluate import Evaluation
 from ..ranking import Ranked
 from ..rules import fmt
+from ..text import printable
 from ..workspace import atomic_path
 from .ranking_out import show
 from .template import safe_file_name
@@ -138,7 +139,7 @@ def _render(paras: list[Para]):  # noqa: ANN202
     doc = Document()
     for p in paras:
         para = doc.add_paragraph()
-        run = para.add_run(p.text)
+        run = para.add_run(printable(p.text))
         if p.style == "title":
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(run, TITLE_FONT, 20, bold=True)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import report_data as R
 from ..evaluate import Evaluation
+from ..text import printable
 from ..workspace import atomic_path
 from .ranking_out import FORMULA_START, records
 
@@ -42,6 +43,8 @@ def _cell(ws: Worksheet, value: object, number_format: str | None = None, bold: 
     is made only when it needs a format, a style, or protection from being read as a formula.
     """
     is_text = isinstance(value, str)
+    if is_text:
+        value = printable(value)  # type: ignore[arg-type]
     needs_cell = (is_text and value.startswith(FORMULA_START)) or bold or fill is not None or wrap or (
         number_format is not None and isinstance(value, int | float | Decimal) and not isinstance(value, bool))
     if not needs_cell:
