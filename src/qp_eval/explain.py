@@ -35,7 +35,7 @@ def explain_unit(ev: Evaluation, unit_id: str) -> tuple[Ranked, list[Line]]:
     for c in r.criteria:
         crit = rubric.criteria[c.criterion_id]
         label = f"{c.criterion_id} {crit.name}（满分 {fmt(c.points)}）"
-        detail = f"{STATUS_NAMES[c.status]}：{c.detail}"
+        detail = f"{STATUS_NAMES[c.status]}：{c.explanation}"
         lines.append(Line("重点工作", label, c.score, detail, "；".join(map(str, c.sources)), c.note))
     raw = sum((c.score for c in r.criteria), ZERO)
     if r.base != raw:

@@ -95,7 +95,7 @@ def department_rows(ev: Evaluation) -> list[list[object]]:
                 crit = rubric.criteria[c.criterion_id]
                 score: object = c.score if c.status != "not_applicable" else "不适用"
                 rows.append([d.name, rubric.unit[x.unit_id].name, c.criterion_id, crit.name, c.points, score,
-                             STATUS_NAMES[c.status], c.note, "；".join(map(str, c.sources)) or c.detail])
+                             STATUS_NAMES[c.status], c.note, "；".join(map(str, c.sources)) or c.explanation])
     return rows
 
 
@@ -131,7 +131,7 @@ def trace_rows(ev: Evaluation) -> list[list[object]]:
             for s in c.sources:
                 rows.append([name, c.criterion_id, c.score, s.file, s.sheet, s.cell])
             if not c.sources:
-                rows.append([name, c.criterion_id, c.score, "", "", c.detail])
+                rows.append([name, c.criterion_id, c.score, "", "", c.explanation])
         for b in x.result.bonus_lines:
             rows.append([name, f"亮点 {b.seq}", b.bonus, b.source.file, b.source.sheet, b.source.cell])
         for d in x.result.deduction_lines:

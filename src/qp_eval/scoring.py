@@ -28,13 +28,17 @@ class CriterionResult:
     points: Decimal
     score: Decimal  # what counts toward the base (a not-applicable criterion: see ``counted``)
     status: Status
-    detail: str
+    detail: str  # how it was reached; "" for a score entered as it is
     note: str  # 扣分说明
     sources: tuple[Source, ...]
 
     @property
     def counted(self) -> bool:
         return self.status != "not_applicable"
+
+    @property
+    def explanation(self) -> str:
+        return self.detail or f"科室评分 {fmt(self.score)}"
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,9 @@ def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry]) -> Cr
 
 
 def _entered(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> CriterionResult:
+    if c.periods is None and len(entries) == 1 and entries[0].value is not None:  # the common case
+        e = entries[0]
+        return CriterionResult(c.id, item_no, c.points, e.value, "entered", "", e.note, (e.source,))
     labels = c.periods.labels if c.periods else (None,)
     by_period = {e.period: e for e in entries}
     present = [by_period[p] for p in labels if p in by_period and by_period[p].value is not None]
@@ -164,7 +171,7 @@ def _entered(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> Criterion
     values = [e.value for e in present]
     assert all(v is not None for v in values)
     if c.periods is None:
-        return CriterionResult(c.id, item_no, c.points, values[0], "entered", f"科室评分 {fmt(values[0])}", notes, sources)  # type: ignore[arg-type]
+        return CriterionResult(c.id, item_no, c.points, values[0], "entered", "", notes, sources)  # type: ignore[arg-type]
     parts = "、".join(f"{e.period} {fmt(e.value)}" for e in present)  # type: ignore[arg-type]
     if c.periods.combine == "min":
         score = min(values)  # type: ignore[type-var]

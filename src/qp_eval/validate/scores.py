@@ -203,8 +203,23 @@ def check_figure_sheet(ctx: FileContext, sheet: RawSheet, dept_id: str) -> None:
     }
     seen: set[tuple[str, str, str]] = set()
     got: dict[tuple[str, str, str], tuple[FigureEntry, int]] = {}
-    for r in data_rows(sheet, head, [col["街镇"], col["编号"], col["指标"], col["数值"]]):
+    # the common case in one look-up: the row exactly as the template wrote it, a plain number
+    as_written = {(rubric.unit[k[0]].name, k[1], fr.input.name): (k, fr) for k, fr in expected.items()}
+    c_unit, c_id, c_name, c_value = col["街镇"], col["编号"], col["指标"], col["数值"]
+    width = max(c_unit, c_id, c_name, c_value)
+    rows = sheet.rows
+    for r in data_rows(sheet, head, [c_unit, c_id, c_name, c_value]):
         ctx.tables.rows += 1
+        row = rows[r]
+        if len(row) > width:
+            hit = as_written.get((row[c_unit], row[c_id], row[c_name]))  # type: ignore[arg-type]
+            v = row[c_value]
+            if hit is not None and type(v) in (float, int) and v > 0 and hit[0] not in seen:
+                key, fr = hit
+                seen.add(key)
+                d = Decimal(int(v)) if float(v).is_integer() else Decimal(repr(v))
+                got[key] = (FigureEntry(key[0], key[1], fr.input.id, d, Source(ctx.file, sheet.name, a1(r, c_value))), r)
+                continue
         unit_id = ctx.unit(sheet, r, col["街镇"])
         if unit_id is None:
             continue
