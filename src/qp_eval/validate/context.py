@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..findings import Finding
-from ..read import RawSheet
+from ..read import RawBook, RawSheet
 from ..rubric import ZERO_WIDTH, Rubric, normalize_name
 from ..tables import Source, Tables
 from .cells import a1, find_header, is_blank, show, text_of
@@ -67,6 +67,18 @@ def locate_columns(
     if missing or header.duplicates:
         return None
     return header.row, header.columns
+
+
+def open_sheet(
+    ctx: FileContext, book: RawBook, name: str, columns: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[RawSheet, int, dict[str, int]] | None:
+    """(sheet, header row, column map), or None after S201/S202/S203 say what is wrong."""
+    sheet = book.sheet(name)
+    if sheet is None:
+        ctx.add("S201", f"缺少工作表“{name}”")
+        return None
+    found = locate_columns(ctx, sheet, columns, required)
+    return None if found is None else (sheet, *found)
 
 
 def data_rows(sheet: RawSheet, start: int, key_columns: list[int]):  # noqa: ANN201 - generator

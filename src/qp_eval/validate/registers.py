@@ -9,18 +9,14 @@ from ..read import RawBook
 from ..rubric import normalize_name
 from ..tables import HighlightEntry, ProblemEntry, Source
 from .cells import a1, date_of, is_blank, number, show, text_of, too_many_places
-from .context import FileContext, data_rows, locate_columns
+from .context import FileContext, data_rows, open_sheet
 
 
 def check_problems(ctx: FileContext, book: RawBook) -> None:
-    sheet = book.sheet(L.PROBLEM_SHEET)
-    if sheet is None:
-        ctx.add("S201", f"缺少工作表“{L.PROBLEM_SHEET}”")
+    opened = open_sheet(ctx, book, L.PROBLEM_SHEET, L.PROBLEM_COLUMNS, L.PROBLEM_REQUIRED)
+    if opened is None:
         return
-    found = locate_columns(ctx, sheet, L.PROBLEM_COLUMNS, L.PROBLEM_REQUIRED)
-    if found is None:
-        return
-    head, col = found
+    sheet, head, col = opened
     rubric = ctx.rubric
     policy = rubric.problems
     optional = [col[c] for c in ("问题描述", "来源", "依据") if c in col]
@@ -64,14 +60,10 @@ def _text(sheet, r: int, col: dict[str, int], name: str) -> str:  # noqa: ANN001
 
 
 def check_highlights(ctx: FileContext, book: RawBook) -> None:
-    sheet = book.sheet(L.HIGHLIGHT_SHEET)
-    if sheet is None:
-        ctx.add("S201", f"缺少工作表“{L.HIGHLIGHT_SHEET}”")
+    opened = open_sheet(ctx, book, L.HIGHLIGHT_SHEET, L.HIGHLIGHT_COLUMNS, L.HIGHLIGHT_REQUIRED)
+    if opened is None:
         return
-    found = locate_columns(ctx, sheet, L.HIGHLIGHT_COLUMNS, L.HIGHLIGHT_REQUIRED)
-    if found is None:
-        return
-    head, col = found
+    sheet, head, col = opened
     rubric = ctx.rubric
     policy = rubric.highlights
     content = [col[c] for c in ("亮点名称", "简介", "类型", "佐证材料", "评定等级") if c in col]

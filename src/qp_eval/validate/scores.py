@@ -9,7 +9,7 @@ from .. import layout as L
 from ..read import RawBook, RawSheet
 from ..tables import FigureEntry, ScoreEntry, Source
 from .cells import a1, is_blank, number, show, text_of, too_many_places
-from .context import FileContext, data_rows, locate_columns
+from .context import FileContext, data_rows, open_sheet
 
 
 _KEYS: dict[object, str] = {}
@@ -27,24 +27,16 @@ def _key(value: object) -> str:
 
 
 def check_department(ctx: FileContext, book: RawBook, dept_id: str) -> None:
-    sheet = book.sheet(L.SCORE_SHEET)
-    if sheet is None:
-        ctx.add("S201", f"缺少工作表“{L.SCORE_SHEET}”")
-    else:
-        check_score_sheet(ctx, sheet, dept_id)
+    opened = open_sheet(ctx, book, L.SCORE_SHEET, L.SCORE_COLUMNS, L.SCORE_REQUIRED)
+    if opened is not None:
+        check_score_sheet(ctx, *opened, dept_id)
     if L.measured_criteria(ctx.rubric, dept_id):
-        fsheet = book.sheet(L.FIGURE_SHEET)
-        if fsheet is None:
-            ctx.add("S201", f"缺少工作表“{L.FIGURE_SHEET}”")
-        else:
-            check_figure_sheet(ctx, fsheet, dept_id)
+        opened = open_sheet(ctx, book, L.FIGURE_SHEET, L.FIGURE_COLUMNS, L.FIGURE_REQUIRED)
+        if opened is not None:
+            check_figure_sheet(ctx, *opened, dept_id)
 
 
-def check_score_sheet(ctx: FileContext, sheet: RawSheet, dept_id: str) -> None:
-    found = locate_columns(ctx, sheet, L.SCORE_COLUMNS, L.SCORE_REQUIRED)
-    if found is None:
-        return
-    head, col = found
+def check_score_sheet(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], dept_id: str) -> None:
     rubric = ctx.rubric
     allowed = {row.id: row for row in L.score_rows_of_unit(rubric, dept_id, rubric.units[0].id)}
     seen: set[tuple[str, str]] = set()
@@ -192,11 +184,7 @@ def _score_cell(ctx: FileContext, sheet: RawSheet, r: int, col: dict[str, int], 
     ctx.tables.scores.append(ScoreEntry(row.unit_id, crit.id, row.period, v, note, src))
 
 
-def check_figure_sheet(ctx: FileContext, sheet: RawSheet, dept_id: str) -> None:
-    found = locate_columns(ctx, sheet, L.FIGURE_COLUMNS, L.FIGURE_REQUIRED)
-    if found is None:
-        return
-    head, col = found
+def check_figure_sheet(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], dept_id: str) -> None:
     rubric = ctx.rubric
     expected = {
         (fr.unit_id, fr.criterion.id, _key(fr.input.name)): fr for fr in L.figure_rows(rubric, dept_id)
