@@ -8,6 +8,7 @@ the commands that use them, so ``qp-eval --help`` pays only for typer.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -534,6 +535,9 @@ def _chinese_help_titles() -> None:
 
 def main() -> None:
     """Entry point: runs the app; a QpError is printed once in Chinese and exits with 2."""
+    # A short-lived process that makes ~10^5 small objects per 1,000 towns: the default
+    # collector thresholds made reading superlinear (benchmarks/RESULTS.md). Collect less often.
+    gc.set_threshold(100_000, 50, 100)
     args = sys.argv[1:]
     if not args or "--help" in args or args in (["rubric"],):
         _chinese_help_titles()
