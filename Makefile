@@ -37,7 +37,7 @@ examples: install
 
 lint: install
 	$(PY) -m pip install --quiet ruff
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests benchmarks examples scripts
 
 bench: install
 	$(PY) benchmarks/bench.py

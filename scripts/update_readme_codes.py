@@ -1,7 +1,10 @@
 """Rewrite the README code table (出错时) from the finding catalogue: make docs."""
-import re, sys
+import re
+import sys
+
 sys.path.insert(0, "src")
 from qp_eval.findings import catalogue_markdown
+
 p = "README.md"
 s = open(p, encoding="utf-8").read()
 block = "<!-- codes:start -->\n" + catalogue_markdown() + "<!-- codes:end -->"

@@ -280,7 +280,7 @@ def blank_rows_between_data(filled: Path, out: Path) -> Expect:
 def very_long_sheet(filled: Path, out: Path) -> Expect:
     def go(wb):
         ws = wb[L.SCORE_SHEET]
-        for i in range(30_000):
+        for _ in range(30_000):
             ws.append(["丁镇", "4.1", "", "", 5, 5, ""])
     _copy(filled, out, D2)
     _edit(out / D2, go)

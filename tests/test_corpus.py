@@ -12,13 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import MINI_PATH, fill_all
+from corpus import CASES
 
 from qp_eval.findings import CATALOGUE
 from qp_eval.validate import validate_paths
 from qp_eval.writers.template import write_templates
-
-from conftest import MINI_PATH, fill_all
-from corpus import CASES
 
 ANY_OF = {"billion_laughs", "external_entity"}  # refused as unreadable, or read without expanding
 

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+from conftest import MINI_PATH, fill_all
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,8 +22,6 @@ from qp_eval.findings import CATALOGUE
 from qp_eval.rubric import load_rubric
 from qp_eval.validate import validate_paths
 from qp_eval.writers.template import write_templates
-
-from conftest import MINI_PATH, fill_all
 
 EXAMPLES = int(os.environ.get("QP_FUZZ_EXAMPLES", "12"))
 RUBRIC = load_rubric(MINI_PATH)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from conftest import MINI_PATH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qp_eval.explain import explain_unit
 from qp_eval.evaluate import Evaluation
+from qp_eval.explain import explain_unit
 from qp_eval.ranking import rank_units
 from qp_eval.rubric import load_rubric
 from qp_eval.scoring import score_all
 from qp_eval.tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, Source, Tables
 from qp_eval.validate import Result
-
-from conftest import MINI_PATH
 
 RUBRIC = load_rubric(MINI_PATH)
 SRC = Source("f.xlsx", "评分", "A1")

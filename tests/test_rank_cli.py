@@ -10,14 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import MINI_PATH, dept_file, edit, fill_highlights, fill_scores
+from test_scoring import build_year
 
 from qp_eval import layout as L
 from qp_eval.evaluate import evaluate
 from qp_eval.explain import explain_unit
 from qp_eval.writers.template import write_templates
-
-from conftest import MINI_PATH, dept_file, edit, fill_highlights, fill_scores
-from test_scoring import build_year
 
 
 def cli(*args, cwd: Path) -> subprocess.CompletedProcess:

@@ -10,16 +10,15 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
+from test_rank_cli import cli
+from test_scoring import build_year
 
 from qp_eval import layout as L
 from qp_eval.evaluate import evaluate
 from qp_eval.writers import report_xlsx
 from qp_eval.writers.letters import write_booklet, write_letters
 from qp_eval.writers.ranking_out import safe_text
-
-from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
-from test_rank_cli import cli
-from test_scoring import build_year
 
 MADE = dt.date(2024, 12, 30)
 

@@ -23,13 +23,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
 
 from qp_eval import layout as L
 from qp_eval.evaluate import evaluate
 from qp_eval.rubric import load_rubric
 from qp_eval.writers.template import write_templates
-
-from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
 
 D = Decimal
 

@@ -13,14 +13,22 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import (
+    MINI_PATH,
+    add_problem,
+    dept_file,
+    edit,
+    fill_all,
+    fill_highlights,
+    fill_scores,
+    find_row,
+    header_map,
+)
 
 from qp_eval import layout as L
 from qp_eval.findings import CATALOGUE
 from qp_eval.validate import validate_paths
 from qp_eval.writers.template import write_templates
-
-from conftest import (MINI_PATH, add_problem, dept_file, edit, fill_all, fill_highlights, fill_scores, find_row,
-                      header_map)
 
 
 def codes_at(result) -> set[tuple[str, str, str]]:

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import ROOT, fill_all
 
 from qp_eval import layout as L
 from qp_eval.newyear import roll_rubric_text
 from qp_eval.rubric import load_rubric
-
-from conftest import ROOT, fill_all
 
 EXAMPLES = ROOT / "examples"
 

@@ -12,7 +12,7 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,13 +31,13 @@ app.add_typer(rubric_app, name="rubric")
 
 # --- shared options, defined once ------------------------------------------------------
 YearOpt = Annotated[
-    Optional[int], typer.Option("--year", "-y", help="评估年度；省略时取工作目录中最新的年度。", show_default=False)
+    int | None, typer.Option("--year", "-y", help="评估年度；省略时取工作目录中最新的年度。", show_default=False)
 ]
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="工作目录（含 rubric/、scores/、archive/、reports/）。")
 ]
 RubricOpt = Annotated[
-    Optional[Path], typer.Option("--rubric", help="评估细则文件；省略时按工作目录约定查找。", show_default=False)
+    Path | None, typer.Option("--rubric", help="评估细则文件；省略时按工作目录约定查找。", show_default=False)
 ]
 
 
@@ -69,7 +69,7 @@ def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN2
 # --- rubric ----------------------------------------------------------------------------
 @rubric_app.command("check")
 def rubric_check(
-    file: Annotated[Optional[Path], typer.Argument(help="要检查的评估细则 YAML 文件；省略时检查当前年度的细则。", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Argument(help="要检查的评估细则 YAML 文件；省略时检查当前年度的细则。", show_default=False)] = None,
     workspace: WorkspaceOpt = Path("."),
     year: YearOpt = None,
 ) -> None:
@@ -113,7 +113,7 @@ def rubric_show(
 def template(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出目录；默认为工作目录下的 scores/<年度>/。", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录；默认为工作目录下的 scores/<年度>/。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名文件。")] = False,
     rubric: RubricOpt = None,
 ) -> None:
@@ -138,7 +138,7 @@ def template(
 # --- validate --------------------------------------------------------------------------
 @app.command("validate")
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="要检查的文件或目录（递归查找 .xlsx/.xlsm/.xls/.ods）；省略时检查 scores/<年度>/。", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="要检查的文件或目录（递归查找 .xlsx/.xlsm/.xls/.ods）；省略时检查 scores/<年度>/。", show_default=False)] = None,
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
     rubric: RubricOpt = None,
@@ -164,13 +164,13 @@ def validate(
 
 # --- rank, explain, verify ---------------------------------------------------------------
 ScoresOpt = Annotated[
-    Optional[Path], typer.Option("--scores", help="评分表目录；默认为工作目录下的 scores/<年度>/。", show_default=False)
+    Path | None, typer.Option("--scores", help="评分表目录；默认为工作目录下的 scores/<年度>/。", show_default=False)
 ]
 ArchiveOpt = Annotated[
-    Optional[Path], typer.Option("--archive", help="本年度存档文件；默认为 archive/<年度>.json。", show_default=False)
+    Path | None, typer.Option("--archive", help="本年度存档文件；默认为 archive/<年度>.json。", show_default=False)
 ]
 PreviousOpt = Annotated[
-    Optional[Path], typer.Option("--previous", help="上年度存档文件（用于较上年位次）；默认为 archive/<上一年度>.json。", show_default=False)
+    Path | None, typer.Option("--previous", help="上年度存档文件（用于较上年位次）；默认为 archive/<上一年度>.json。", show_default=False)
 ]
 AllowMissingOpt = Annotated[
     bool, typer.Option("--allow-missing", help="缺少评分表或评分时仍然计分：缺少的按 0 分计并在结果中标注。")
@@ -316,7 +316,7 @@ def verify(
 
 # --- report, letters, booklet -----------------------------------------------------------
 DateOpt = Annotated[
-    Optional[str], typer.Option("--date", help="落款和生成日期，格式 YYYY-MM-DD；默认为今天。", show_default=False)
+    str | None, typer.Option("--date", help="落款和生成日期，格式 YYYY-MM-DD；默认为今天。", show_default=False)
 ]
 REPORT_FORMATS = ("xlsx", "csv", "json", "md", "html")
 
@@ -352,7 +352,7 @@ def report(
     previous: PreviousOpt = None,
     allow_missing: AllowMissingOpt = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="格式：xlsx（默认，提交局长办公会议的工作簿）、csv、json、md 或 html。")] = "xlsx",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件；默认写入 reports/<年度>/。", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出文件；默认写入 reports/<年度>/。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
     date: DateOpt = None,
 ) -> None:
@@ -388,7 +388,7 @@ def letters(
     rubric: RubricOpt = None,
     scores: ScoresOpt = None,
     allow_missing: AllowMissingOpt = False,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出目录；默认为 reports/<年度>/函告/。", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录；默认为 reports/<年度>/函告/。", show_default=False)] = None,
     date: DateOpt = None,
 ) -> None:
     """为每个街镇生成评估结果函（.docx）：位次、得分、等次、强弱项目、扣分及原因、跟进事项。"""
@@ -408,7 +408,7 @@ def booklet(
     rubric: RubricOpt = None,
     scores: ScoresOpt = None,
     allow_missing: AllowMissingOpt = False,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件；默认为 reports/<年度>/ 下的亮点汇编。", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出文件；默认为 reports/<年度>/ 下的亮点汇编。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
     date: DateOpt = None,
 ) -> None:
@@ -428,7 +428,7 @@ def booklet(
 def init(
     folder: Annotated[Path, typer.Argument(help="新工作目录；默认为当前目录。")] = Path("."),
     year: Annotated[int, typer.Option("--year", "-y", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
-    from_year: Annotated[Optional[int], typer.Option("--from", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
+    from_year: Annotated[int | None, typer.Option("--from", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的细则文件和评分表。")] = False,
 ) -> None:
     """建立新年度的工作目录：复制并顺延评估细则，建立 scores、archive、reports 目录，生成空白评分表。"""

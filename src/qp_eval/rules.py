@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -199,7 +199,7 @@ class StepBelow(_Rule):
 
 
 Rule = Annotated[
-    Union[RatioAtLeast, Increase, RateFull, PerOccurrence, StepBelow],
+    RatioAtLeast | Increase | RateFull | PerOccurrence | StepBelow,
     Field(discriminator="kind"),
 ]
 

@@ -11,7 +11,6 @@ from ..tables import FigureEntry, ScoreEntry, Source
 from .cells import a1, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, open_sheet
 
-
 _KEYS: dict[object, str] = {}
 
 
