@@ -16,7 +16,8 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # floor of the limit; a large rubric raises it (unzip_limit)
+BYTES_PER_EXPECTED_ROW = 2048  # far above what a filled template row takes in sheet XML
 MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MiB
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -99,7 +100,12 @@ def _reason(e: Exception) -> str:
     return text[:200]
 
 
-def open_book(path: Path) -> RawBook:
+def unzip_limit(expected_rows: int) -> int:
+    """How much a workbook may unpack to: 200 MB, or more when the rubric needs more rows."""
+    return max(MAX_UNZIPPED_BYTES, expected_rows * BYTES_PER_EXPECTED_ROW)
+
+
+def open_book(path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES) -> RawBook:
     """Open a workbook for reading values; raises ``ReadFailure`` with a Chinese reason."""
     from python_calamine import CalamineWorkbook
 
@@ -112,15 +118,16 @@ def open_book(path: Path) -> RawBook:
     size = st.st_size
     if size == 0:
         raise ReadFailure("文件是空的（0 字节）")
-    if size > MAX_FILE_BYTES:
-        raise ReadFailure(f"文件过大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限")
+    max_file = max(MAX_FILE_BYTES, max_unzipped // 4)
+    if size > max_file:
+        raise ReadFailure(f"文件过大（{size // (1024 * 1024)} MB），超过 {max_file // (1024 * 1024)} MB 的上限")
     try:
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as e:
         raise ReadFailure(f"无法读取文件：{e.strerror or e}") from None
     if head.startswith(b"PK"):
-        _zip_guard(path)
+        _zip_guard(path, max_unzipped)
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
         pass  # OLE: .xls, or an encrypted workbook (calamine says which)
     else:
@@ -141,7 +148,7 @@ def _calamine_reason(e: Exception) -> str:
     return f"文件已损坏或不是支持的格式：{_reason(e)}"
 
 
-def _zip_guard(path: Path) -> None:
+def _zip_guard(path: Path, limit: int) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             total = 0
@@ -149,9 +156,9 @@ def _zip_guard(path: Path) -> None:
                 total += info.file_size
                 if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                     raise ReadFailure(f"文件内部压缩比异常（{info.filename}），疑似压缩炸弹，已拒绝打开")
-            if total > MAX_UNZIPPED_BYTES:
+            if total > limit:
                 raise ReadFailure(
-                    f"文件解压后约 {total // (1024 * 1024)} MB，超过 {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB 的上限，已拒绝打开"
+                    f"文件解压后约 {total // (1024 * 1024)} MB，超过 {limit // (1024 * 1024)} MB 的上限，已拒绝打开"
                 )
     except zipfile.BadZipFile:
         raise ReadFailure("文件已损坏（压缩包结构不完整，可能未完整复制或下载）") from None

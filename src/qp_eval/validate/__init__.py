@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import layout as L
 from ..findings import Finding, has_errors
-from ..read import RawBook, ReadFailure, find_spreadsheets, open_book
+from ..read import RawBook, ReadFailure, find_spreadsheets, open_book, unzip_limit
 from ..rubric import Rubric, normalize_name
 from ..tables import InputFile, Tables
 from ..workspace import sha256_file
@@ -55,10 +55,11 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> R
     for p, why in problems:
         result.findings.append(Finding.of("F108", f"{p}：{why}", file=str(p)))
     owners: dict[tuple[str, str | None], str] = {}
+    limit = unzip_limit(_expected_rows(rubric))
     for path in files:
         result.files += 1
         ctx = FileContext(rubric, str(path))
-        seen = _check_file(ctx, path, owners)
+        seen = _check_file(ctx, path, owners, limit)
         if seen is not None:
             result.seen.append(seen)
         result.findings += ctx.findings
@@ -77,9 +78,16 @@ def _merge(into: Tables, part: Tables) -> None:
     into.rows += part.rows
 
 
-def _check_file(ctx: FileContext, path: Path, owners: dict[tuple[str, str | None], str]) -> Seen | None:
+def _expected_rows(rubric: Rubric) -> int:
+    """The most rows any one input file of this rubric should hold (a bound for the size guard)."""
+    per_unit = sum((len(c.periods.labels) if c.periods else 1) + (len(c.measure.inputs) if c.measure else 0)
+                   for c in rubric.criteria.values())
+    return len(rubric.units) * max(per_unit, rubric.highlights.per_unit) + L.PROBLEM_BLANK_ROWS * 50
+
+
+def _check_file(ctx: FileContext, path: Path, owners: dict[tuple[str, str | None], str], limit: int) -> Seen | None:
     try:
-        book = open_book(path)
+        book = open_book(path, limit)
     except ReadFailure as e:
         ctx.add("F101", e.message)
         return None
