@@ -58,7 +58,7 @@ def row_id(criterion_id: str, period: str | None) -> str:
     return f"{criterion_id}-{period}" if period else criterion_id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreRow:
     unit_id: str
     criterion: Criterion
@@ -69,7 +69,7 @@ class ScoreRow:
         return row_id(self.criterion.id, self.period)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FigureRow:
     unit_id: str
     criterion: Criterion

@@ -13,7 +13,7 @@ from .rubric import Rubric
 from .scoring import UnitResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ranked:
     result: UnitResult
     final: Decimal  # published: rounded to the rubric's precision

@@ -21,7 +21,7 @@ Status = Literal["entered", "measured", "not_applicable", "missing"]
 STATUS_NAMES = {"entered": "科室评分", "measured": "按指标计算", "not_applicable": "不适用", "missing": "缺少评分"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     criterion_id: str
     item_no: int
@@ -41,7 +41,7 @@ class CriterionResult:
         return self.detail or f"科室评分 {fmt(self.score)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BonusLine:
     seq: int
     name: str
@@ -50,7 +50,7 @@ class BonusLine:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeductionLine:
     category_id: str
     category: str
@@ -62,7 +62,7 @@ class DeductionLine:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitResult:
     unit_id: str
     criteria: tuple[CriterionResult, ...]
