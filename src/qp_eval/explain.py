@@ -29,16 +29,21 @@ class Line:
 
 def explain_unit(ev: Evaluation, unit_id: str) -> tuple[Ranked, list[Line]]:
     ranked = next(x for x in ev.ranking if x.unit_id == unit_id)
+    return ranked, explain_ranked(ev, ranked)
+
+
+def explain_ranked(ev: Evaluation, ranked: Ranked, parts: tuple[str, ...] = ("重点工作", "亮点加分", "问题扣分")) -> list[Line]:
+    """The lines of one ranked unit, for the parts asked for (all three by default)."""
     r = ranked.result
     rubric = ev.rubric
     lines: list[Line] = []
-    for c in r.criteria:
+    for c in r.criteria if "重点工作" in parts else ():
         crit = rubric.criteria[c.criterion_id]
         label = f"{c.criterion_id} {crit.name}（满分 {fmt(c.points)}）"
         detail = f"{STATUS_NAMES[c.status]}：{c.explanation}"
         lines.append(Line("重点工作", label, c.score, detail, "；".join(map(str, c.sources)), c.note))
     raw = sum((c.score for c in r.criteria), ZERO)
-    if r.base != raw:
+    if "重点工作" in parts and r.base != raw:
         lines.append(Line("重点工作", "按比例折算调整", r.base - raw, r.base_detail, ""))
     for b in r.bonus_lines:
         lines.append(Line("亮点加分", f"亮点 {b.seq}：{b.name}", b.bonus, f"评定等级 {b.rating}", str(b.source)))
@@ -54,4 +59,4 @@ def explain_unit(ev: Evaluation, unit_id: str) -> tuple[Ranked, list[Line]]:
     if r.deductions != raw_ded:
         lines.append(Line("问题扣分", "扣分封顶调整", raw_ded - r.deductions,
                           f"扣分合计 {fmt(raw_ded)}，上限 {fmt(rubric.problems.cap)}", ""))
-    return ranked, lines
+    return lines

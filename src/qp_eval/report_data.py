@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .evaluate import Evaluation
+from .explain import explain_ranked
 from .ranking import Ranked
 from .rubric import Item
 from .scoring import STATUS_NAMES
@@ -100,24 +101,13 @@ def department_rows(ev: Evaluation) -> list[list[object]]:
 
 
 def adjustment_rows(ev: Evaluation) -> list[list[object]]:
-    """加减分: every bonus and deduction with its source row."""
-    rubric = ev.rubric
+    """加减分: every bonus and deduction with its source row (the same lines ``explain`` shows)."""
     rows: list[list[object]] = []
     for x in ev.ranking:
-        name = rubric.unit[x.unit_id].name
-        r = x.result
-        for b in r.bonus_lines:
-            rows.append([name, "亮点加分", f"{b.seq}. {b.name}", b.bonus, f"评定等级 {b.rating}", str(b.source)])
-        raw = sum((b.bonus for b in r.bonus_lines), ZERO)
-        if raw != r.bonus:
-            rows.append([name, "亮点加分", "加分封顶调整", r.bonus - raw, f"上限 {rubric.highlights.cap}", ""])
-        for d in r.deduction_lines:
-            how = "类别默认扣分" if d.defaulted else "登记扣分"
-            rows.append([name, "问题扣分", f"{d.category}：{d.description}", -d.amount,
-                         f"{how}；{d.basis}" if d.basis else how, str(d.source)])
-        raw_d = sum((d.amount for d in r.deduction_lines), ZERO)
-        if raw_d != r.deductions:
-            rows.append([name, "问题扣分", "扣分封顶调整", raw_d - r.deductions, f"上限 {rubric.problems.cap}", ""])
+        name = ev.rubric.unit[x.unit_id].name
+        for line in explain_ranked(ev, x, parts=("亮点加分", "问题扣分")):
+            basis = f"{line.detail}；{line.note}" if line.note else line.detail
+            rows.append([name, line.part, line.label, line.amount, basis, line.source])
     return rows
 
 
