@@ -54,7 +54,7 @@ def test_2024_rubric_has_the_plan_structure():
     r = load_rubric(ROOT / "rubric" / "2024.yaml")
     assert len(r.units) == 11
     assert len(r.departments) == 8
-    assert [i.no for i in r.items] == list(range(1, 28))
+    assert [i.number for i in r.items] == list(range(1, 28))
     assert r.total_points == 100
     assert sum(i.points for i in r.items) == Decimal(100)
     assert [u.name for u in r.units if u.kind == "街道"] == ["夏阳街道", "盈浦街道", "香花桥街道"]
@@ -73,7 +73,7 @@ def test_2024_rubric_points_follow_the_plan_defaults():
     r = load_rubric(ROOT / "rubric" / "2024.yaml")
     expected = {1: 8, 2: 4, 3: 5, 4: 4, 5: 5, 6: 5, 7: 3, 8: 3, 9: 2, 10: 3, 11: 5, 12: 2, 13: 3, 14: 3,
                 15: 3, 16: 5, 17: 2, 18: 3, 19: 3, 20: 3, 21: 3, 22: 3, 23: 2, 24: 4, 25: 2, 26: 6, 27: 6}
-    assert {i.no: i.points for i in r.items} == {k: Decimal(v) for k, v in expected.items()}
+    assert {i.number: i.points for i in r.items} == {k: Decimal(v) for k, v in expected.items()}
 
 
 def test_2024_rubric_says_the_plan_sets_no_points():
@@ -269,3 +269,24 @@ def test_all_problems_are_reported_at_once(tmp_path):
 def test_missing_file_is_a_finding(tmp_path):
     f = only(refusal(tmp_path / "nope.yaml"), "R001")
     assert "nope.yaml" in f.file
+
+
+# --- the rubric reads the same in every YAML reader ----------------------------------------
+
+
+def test_plain_yaml_readers_see_integer_item_numbers():
+    import yaml
+
+    for path in (ROOT / "rubric" / "2024.yaml", Path(__file__).parent / "data" / "mini.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))  # YAML 1.1: a key "no" would be False
+        assert [item["number"] for item in data["items"]] == list(range(1, len(data["items"]) + 1))
+        assert all(False not in item for item in data["items"])
+
+
+def test_old_key_no_gets_its_new_name_and_the_rest_is_still_checked(tmp_path):
+    p, text = broken(tmp_path, "  - number: 2\n", "  - no: 2\n")
+    p.write_text(text.replace("total_points: 20", "total_points: 21"), encoding="utf-8")
+    findings = refusal(p)
+    f = only(findings, "R016")
+    assert "number: 2" in f.message and f.line == line_of(text, "- no: 2")
+    assert {x.code for x in findings} == {"R016", "R007"}  # no R002/R003 noise for the renamed key

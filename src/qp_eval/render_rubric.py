@@ -37,7 +37,7 @@ def render_rubric(r: Rubric, source: str, console: Console) -> None:
     for d in r.departments:
         mine = [cid for cid in r.criteria if r.department_of(cid) == d.id]
         subtotal = sum((r.criteria[c].points for c in mine), Decimal(0))
-        assists = [i.no for i in r.items if d.id in i.assists]
+        assists = [i.number for i in r.items if d.id in i.assists]
         label = f"[bold cyan]{d.name}[/bold cyan]（{d.id}）  {fmt(subtotal)} 分"
         if assists:
             label += f"  [dim]协评第 {'、'.join(map(str, assists))} 项[/dim]"
@@ -46,7 +46,7 @@ def render_rubric(r: Rubric, source: str, console: Console) -> None:
             own = [c.id for c in item.criteria if r.department_of(c.id) == d.id]
             if not own:
                 continue
-            node = branch.add(f"{item.no}. {item.name}  {item.points} 分")
+            node = branch.add(f"{item.number}. {item.name}  {item.points} 分")
             for cid in own:
                 node.add(_criterion_label(r, cid))
     console.print(tree)

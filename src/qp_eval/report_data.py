@@ -54,7 +54,7 @@ def gaps(ev: Evaluation) -> list[Gap]:
     matrix = item_matrix(ev)
     out: list[Gap] = []
     for item in rubric.items:
-        scores = {u: matrix[u].get(item.no, ZERO) for u in matrix}
+        scores = {u: matrix[u].get(item.number, ZERO) for u in matrix}
         lowest = min(scores.values())
         spread = max(scores.values()) != lowest
         for x in ev.ranking:
@@ -65,7 +65,7 @@ def gaps(ev: Evaluation) -> list[Gap]:
             if spread and s == lowest:
                 reasons.append("全区最低")
             if reasons:
-                out.append(Gap(item.department, x.unit_id, item.no, s, item.points, "、".join(reasons)))
+                out.append(Gap(item.department, x.unit_id, item.number, s, item.points, "、".join(reasons)))
     order = {d.id: i for i, d in enumerate(rubric.departments)}
     ranks = {x.unit_id: x.rank for x in ev.ranking}
     return sorted(out, key=lambda g: (order[g.department_id], g.item_no, ranks[g.unit_id]))
@@ -75,10 +75,10 @@ def strongest_and_weakest(ev: Evaluation, ranked: Ranked, n: int = 3) -> tuple[l
     """A unit's items ordered by the share of points it got (ties: the plan's item order)."""
     scores = ranked.result.item_scores()
     items = list(ev.rubric.items)
-    by_share = sorted(items, key=lambda i: (-(scores.get(i.no, ZERO) / i.points), i.no))
-    strong = [i for i in by_share[:n] if scores.get(i.no, ZERO) == i.points] or by_share[:n]
-    weak = [i for i in sorted(items, key=lambda i: (scores.get(i.no, ZERO) / i.points, i.no))[:n]
-            if scores.get(i.no, ZERO) < i.points]
+    by_share = sorted(items, key=lambda i: (-(scores.get(i.number, ZERO) / i.points), i.number))
+    strong = [i for i in by_share[:n] if scores.get(i.number, ZERO) == i.points] or by_share[:n]
+    weak = [i for i in sorted(items, key=lambda i: (scores.get(i.number, ZERO) / i.points, i.number))[:n]
+            if scores.get(i.number, ZERO) < i.points]
     return strong, weak
 
 

@@ -77,7 +77,7 @@ class Criterion(Strict):
 
 
 class Item(Strict):
-    no: int = Field(ge=1)
+    number: int = Field(ge=1)  # 项目序号 (not "no": YAML 1.1 readers take that key for false)
     name: str
     department: str
     assists: tuple[str, ...] = ()

@@ -43,6 +43,7 @@ def load(path: Path) -> Rubric:
     if not isinstance(src.data, dict):
         findings.append(Finding.of("R001", "文件内容不是一个映射（键: 值）", file=name, line=1))
         raise RubricError(name, findings)
+    findings += _renamed_keys(src, name)
     try:
         rubric = Rubric.model_validate(src.data)
     except ValidationError as e:
@@ -54,6 +55,21 @@ def load(path: Path) -> Rubric:
     if findings:
         raise RubricError(name, findings)
     return rubric
+
+
+def _renamed_keys(src: Source, name: str) -> list[Finding]:
+    """Keys of older rubrics, reported under their new name and read as it (so one pass finds the rest)."""
+    out: list[Finding] = []
+    items = src.data.get("items") if isinstance(src.data, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and "no" in item and "number" not in item:
+            line = src.lines.get(("items", i, "no"))
+            out.append(Finding.of("R016", f"项目的序号键 “no: {item['no']}” 请改为 “number: {item['no']}”", file=name,
+                                  line=line))
+            item["number"] = item.pop("no")
+            if line is not None:
+                src.lines[("items", i, "number")] = line
+    return out
 
 
 # --- pydantic errors to findings ---------------------------------------------------
@@ -193,7 +209,7 @@ def _dups(values: list[object], path: Path_, field: str, what: str) -> Iterator[
 def _duplicates(r: Rubric) -> Iterator[Problem]:
     yield from _dups([u.id for u in r.units], ("units",), "id", "街镇")
     yield from _dups([d.id for d in r.departments], ("departments",), "id", "科室")
-    yield from _dups([i.no for i in r.items], ("items",), "no", "项目")
+    yield from _dups([i.number for i in r.items], ("items",), "number", "项目")
     seen: set[str] = set()
     for i, item in enumerate(r.items):
         for j, c in enumerate(item.criteria):
@@ -213,10 +229,10 @@ def _references(r: Rubric) -> Iterator[Problem]:
     units = set(r.unit)
     for i, item in enumerate(r.items):
         if item.department not in depts:
-            yield ("R004", ("items", i, "department"), f"第 {item.no} 项的评估科室 “{item.department}” 未定义")
+            yield ("R004", ("items", i, "department"), f"第 {item.number} 项的评估科室 “{item.department}” 未定义")
         for k, a in enumerate(item.assists):
             if a not in depts:
-                yield ("R004", ("items", i, "assists", k), f"第 {item.no} 项的协评科室 “{a}” 未定义")
+                yield ("R004", ("items", i, "assists", k), f"第 {item.number} 项的协评科室 “{a}” 未定义")
         for j, c in enumerate(item.criteria):
             p = ("items", i, "criteria", j)
             if c.department is not None and c.department not in depts:
@@ -248,7 +264,7 @@ def _points(r: Rubric) -> Iterator[Problem]:
         total += item.points
         s = sum((c.points for c in item.criteria), Decimal(0))
         if s != item.points:
-            yield ("R006", ("items", i, "points"), f"第 {item.no} 项分值 {item.points}，其细则分值之和为 {s}")
+            yield ("R006", ("items", i, "points"), f"第 {item.number} 项分值 {item.points}，其细则分值之和为 {s}")
         for j, c in enumerate(item.criteria):
             if _places(c.points) > r.precision:
                 yield ("R015", ("items", i, "criteria", j, "points"), f"细则 {c.id} 分值 {c.points} 的小数位多于 {r.precision} 位")

@@ -129,7 +129,7 @@ def score_unit(rubric: Rubric, unit_id: str, idx: _Index) -> UnitResult:
 
 
 def _criterion(rubric: Rubric, c: Criterion, unit_id: str, idx: _Index) -> CriterionResult:
-    item_no = rubric.item_of[c.id].no
+    item_no = rubric.item_of[c.id].number
     if not c.applies(unit_id):
         counted = c.points if rubric.not_applicable == "full" else ZERO
         how = "按满分计" if rubric.not_applicable == "full" else "不计入，基础分按比例折算"

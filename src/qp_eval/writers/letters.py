@@ -64,10 +64,10 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date) -> list[Par
     paras.append(Para("二、工作亮点与不足", "heading"))
     if strong:
         paras.append(Para("完成较好的项目：" + "；".join(
-            f"{i.name}（{fmt(scores.get(i.no, R.ZERO))}/{fmt(i.points)} 分）" for i in strong) + "。"))
+            f"{i.name}（{fmt(scores.get(i.number, R.ZERO))}/{fmt(i.points)} 分）" for i in strong) + "。"))
     if weak:
         paras.append(Para("相对薄弱的项目：" + "；".join(
-            f"{i.name}（{show(rubric, scores.get(i.no, R.ZERO))}/{fmt(i.points)} 分）" for i in weak) + "。"))
+            f"{i.name}（{show(rubric, scores.get(i.number, R.ZERO))}/{fmt(i.points)} 分）" for i in weak) + "。"))
     else:
         paras.append(Para("各评估项目均取得满分。"))
     paras.append(Para("三、扣分情况", "heading"))
@@ -89,8 +89,8 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date) -> list[Par
     if mine:
         paras.append(Para("以下项目与要求存在较大差距，相关科室（单位）将与你单位沟通，进一步加强指导和督查："))
         for g in mine:
-            item = next(i for i in rubric.items if i.no == g.item_no)
-            paras.append(Para(f"{item.no}. {item.name}（{show(rubric, g.score)}/{fmt(g.points)} 分，{g.reason}）——"
+            item = next(i for i in rubric.items if i.number == g.item_no)
+            paras.append(Para(f"{item.number}. {item.name}（{show(rubric, g.score)}/{fmt(g.points)} 分，{g.reason}）——"
                               f"{rubric.department[g.department_id].name}"))
     else:
         paras.append(Para("无需专项跟进的项目。"))

@@ -16,9 +16,9 @@ RANK_KEYS = ["rank", "unit", "base", "bonus", "deductions", "final", "grade", "c
 def _tables(ev: Evaluation) -> tuple[list[list[str]], list[str], list[list[str]]]:
     rank_rows = [[str(rec[k] if rec[k] is not None else "") or "—" for k in RANK_KEYS] for rec in records(ev)]
     matrix = R.item_matrix(ev)
-    item_headers = ["街镇"] + [str(i.no) for i in ev.rubric.items]
+    item_headers = ["街镇"] + [str(i.number) for i in ev.rubric.items]
     item_rows = [
-        [ev.rubric.unit[x.unit_id].name] + [show(ev.rubric, matrix[x.unit_id].get(i.no, R.ZERO)) for i in ev.rubric.items]
+        [ev.rubric.unit[x.unit_id].name] + [show(ev.rubric, matrix[x.unit_id].get(i.number, R.ZERO)) for i in ev.rubric.items]
         for x in ev.ranking
     ]
     return rank_rows, item_headers, item_rows
@@ -36,7 +36,7 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def to_markdown(ev: Evaluation, made: dt.date) -> str:
     rank_rows, item_headers, item_rows = _tables(ev)
-    legend = "；".join(f"{i.no}. {i.name}（{i.points} 分）" for i in ev.rubric.items)
+    legend = "；".join(f"{i.number}. {i.name}（{i.points} 分）" for i in ev.rubric.items)
     notes = "\n".join(f"- {rec['unit']}：{rec['grade_note']}" for rec in records(ev) if rec["grade_note"])
     parts = [
         f"# {ev.rubric.title} 考评位次",
@@ -73,7 +73,7 @@ def to_html(ev: Evaluation, made: dt.date) -> str:
     rank_rows, item_headers, item_rows = _tables(ev)
     notes = "".join(f'<p class="note">{e(str(rec["unit"]))}：{e(str(rec["grade_note"]))}</p>'
                     for rec in records(ev) if rec["grade_note"])
-    legend = "；".join(f"{i.no}. {i.name}（{i.points} 分）" for i in ev.rubric.items)
+    legend = "；".join(f"{i.number}. {i.name}（{i.points} 分）" for i in ev.rubric.items)
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         f"<title>{e(ev.rubric.title)} 考评位次</title><style>{CSS}</style></head><body>"

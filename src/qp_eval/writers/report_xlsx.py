@@ -124,7 +124,7 @@ def _matrix(ws: Worksheet, ev: Evaluation, fmt: str) -> None:
     columns: list[tuple[str, object]] = []  # ("item", Item) or ("subtotal", [items])
     for dept_id, items in groups:
         for item in items:
-            headers.append(f"{item.no}. {item.name}（{item.points}）")
+            headers.append(f"{item.number}. {item.name}（{item.points}）")
             columns.append(("item", item))
         headers.append(f"{rubric.department[dept_id].name} 小计")
         columns.append(("subtotal", items))
@@ -139,10 +139,10 @@ def _matrix(ws: Worksheet, ev: Evaluation, fmt: str) -> None:
         row: list[object] = [x.rank, rubric.unit[x.unit_id].name]
         for k, (kind, what) in enumerate(columns):
             if kind == "item":
-                v = scores.get(what.no, Decimal(0))  # type: ignore[union-attr]
+                v = scores.get(what.number, Decimal(0))  # type: ignore[union-attr]
                 row.append(_cell(ws, v, fmt))
             else:
-                v = sum((scores.get(i.no, Decimal(0)) for i in what), Decimal(0))  # type: ignore[union-attr]
+                v = sum((scores.get(i.number, Decimal(0)) for i in what), Decimal(0))  # type: ignore[union-attr]
                 row.append(_cell(ws, v, fmt, bold=True, fill=SUBTOTAL_FILL))
             col_values[k].append(v)
         row.append(_cell(ws, x.result.base, fmt, bold=True))
@@ -173,7 +173,7 @@ def _rows(ws: Worksheet, headers: tuple[str, ...], rows: list[list[object]], fmt
 
 def _gaps(ws: Worksheet, ev: Evaluation, fmt: str) -> None:
     rubric = ev.rubric
-    names = {i.no: i.name for i in rubric.items}
+    names = {i.number: i.name for i in rubric.items}
     rows = [[rubric.department[g.department_id].name, rubric.unit[g.unit_id].name, f"{g.item_no}. {names[g.item_no]}",
              g.score, g.points, g.reason] for g in R.gaps(ev)]
     _rows(ws, ("评估科室", "街镇", "项目", "得分", "分值", "跟进原因"), rows, fmt, [26, 10, 40, 8, 8, 24], {3, 4})

@@ -136,7 +136,7 @@ def department_workbook(rubric: Rubric, department_id: str) -> tuple[Workbook, i
         content = f"{c.name}：{c.standard}"
         if row.period:
             content = f"【{row.period}】{content}"
-        ws.append([rubric.unit[row.unit_id].name, row.id, f"{item.no}. {item.name}", content,
+        ws.append([rubric.unit[row.unit_id].name, row.id, f"{item.number}. {item.name}", content,
                    float(c.points), None if applies else L.NOT_APPLICABLE, None])
         r = ws.max_row
         rows += 1
