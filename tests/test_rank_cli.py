@@ -70,7 +70,7 @@ def test_rank_allow_missing_marks_the_missing(ws, mini):
     r = cli("rank", "--allow-missing", "--format", "json", cwd=ws)
     assert r.returncode == 0, r.stderr
     a = next(x for x in json.loads(r.stdout)["ranking"] if x["unit"] == "甲镇")
-    assert a["missing"] == ["3.1", "3.2", "4.1"] and "缺少评分" in a["grade_note"]
+    assert a["missing"] == ["3.1", "3.2", "4.1"] and "缺少评分" in a["note"]
 
 
 def test_save_archive_then_verify_detects_changes(ws, mini):

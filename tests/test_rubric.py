@@ -290,3 +290,9 @@ def test_old_key_no_gets_its_new_name_and_the_rest_is_still_checked(tmp_path):
     f = only(findings, "R016")
     assert "number: 2" in f.message and f.line == line_of(text, "- no: 2")
     assert {x.code for x in findings} == {"R016", "R007"}  # no R002/R003 noise for the renamed key
+
+
+def test_lowest_band_cannot_have_a_quota(tmp_path):
+    p, text = broken(tmp_path, "  - {name: 不合格}", "  - {name: 不合格, quota: 0.2}")
+    f = only(refusal(p), "R017")
+    assert f.line == line_of(text, "不合格, quota")

@@ -267,6 +267,7 @@ def explain(
             "unit_id": unit_id, "unit": ev.rubric.unit[unit_id].name, "rank": ranked.rank,
             "final": str(ranked.final), "final_exact": str(ranked.result.final), "grade": ranked.grade,
             "grade_note": ranked.grade_note,
+            "tie_note": ranked.tie_note,
             "lines": [{"part": x.part, "label": x.label, "amount": str(x.amount), "detail": x.detail,
                        "source": x.source, "note": x.note} for x in lines],
         }

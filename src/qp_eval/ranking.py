@@ -1,7 +1,21 @@
 """Ranking: published finals, competition ranks, tie-breakers, grades with quotas and vetoes.
 
-The final score is rounded once, half up, to the rubric's precision: that published number
-is what is ranked and graded, so two towns shown with the same score share a rank.
+The rules, as docs/rubric.md states them:
+
+- The final score is rounded once, half up, to the rubric's precision. That published number
+  is what is ranked and graded, so two towns shown with the same score share a rank (1, 2, 2, 4).
+- Tie-breakers (``tie_breakers``) compare published values, in the order given: the capped
+  deductions, the published base, the capped bonus. A tie they separate is said in ``tie_note``.
+- Grades go by the bands' minimum scores. A vetoed town (一票否决) is never given the top band;
+  it is graded as if its score fell in the next band, and takes a place there, not in the top band.
+- A band with a quota holds at most floor(quota × number of units) towns (rounded down; vetoed
+  towns count among the units). Towns are placed in rank order, a tied group together. A group
+  that does not fit moves down to the next band, and the band it did not fit into is closed for
+  everyone ranked below it; a full band is closed too. So a town ranked lower never gets a
+  better grade than one ranked above it, except where a veto keeps the higher one out of the
+  top band. With ``quota_ties: exceed`` a tied group that straddles the boundary (the band still
+  had a place when the group came) takes the band together, beyond its quota, and closes it.
+  The lowest band takes everyone left and has no quota.
 """
 
 from __future__ import annotations
@@ -12,6 +26,12 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from .rubric import Rubric
 from .scoring import UnitResult
 
+TIE_BREAKER_RULES = {  # the rule as it is said to a reader, and the figure it compares
+    "lower_deductions": ("问题扣分较少者在前", "问题扣分"),
+    "higher_base": ("重点工作得分较高者在前", "重点工作得分"),
+    "higher_bonus": ("亮点加分较高者在前", "亮点加分"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
@@ -21,6 +41,7 @@ class Ranked:
     grade: str
     grade_note: str  # why the grade is lower than the score alone gives ("" when it is not)
     previous_rank: int | None = None
+    tie_note: str = ""  # which tie-breaker separated this town from towns with the same final
 
     @property
     def unit_id(self) -> str:
@@ -33,37 +54,58 @@ class Ranked:
 
 
 def publish(rubric: Rubric, value: Decimal) -> Decimal:
+    """The published form of a score: rounded once, half up, to the rubric's precision."""
     return value.quantize(Decimal(1).scaleb(-rubric.precision), rounding=ROUND_HALF_UP)
 
 
-def _tie_key(rubric: Rubric, r: UnitResult) -> tuple[Decimal, ...]:
-    keys = []
-    for b in rubric.tie_breakers:
-        if b == "lower_deductions":
-            keys.append(r.deductions)
-        elif b == "higher_base":
-            keys.append(-r.base)
-        else:
-            keys.append(-r.bonus)
-    return tuple(keys)
+def _tie_values(rubric: Rubric, r: UnitResult) -> tuple[Decimal, ...]:
+    """The published figures the tie-breakers compare, in the rubric's order."""
+    figure = {"lower_deductions": r.deductions, "higher_base": r.base, "higher_bonus": r.bonus}
+    return tuple(publish(rubric, figure[b]) for b in rubric.tie_breakers)
+
+
+def _sort_key(rubric: Rubric, final: Decimal, r: UnitResult) -> tuple[Decimal, ...]:
+    values = _tie_values(rubric, r)
+    return (-final,) + tuple(v if b == "lower_deductions" else -v for b, v in zip(rubric.tie_breakers, values,
+                                                                                  strict=True))
 
 
 def rank_units(rubric: Rubric, results: list[UnitResult], previous: dict[str, int] | None = None) -> list[Ranked]:
     order = {u.id: i for i, u in enumerate(rubric.units)}
     finals = {r.unit_id: publish(rubric, r.final) for r in results}
-    keyed = sorted(results, key=lambda r: ((-finals[r.unit_id],) + _tie_key(rubric, r), order[r.unit_id]))
+    keys = {r.unit_id: _sort_key(rubric, finals[r.unit_id], r) for r in results}
+    keyed = sorted(results, key=lambda r: (keys[r.unit_id], order[r.unit_id]))
     ranks: dict[str, int] = {}
-    prev_key = None
     for pos, r in enumerate(keyed, 1):
-        key = (-finals[r.unit_id],) + _tie_key(rubric, r)
-        ranks[r.unit_id] = ranks[keyed[pos - 2].unit_id] if key == prev_key else pos
-        prev_key = key
+        same = pos > 1 and keys[keyed[pos - 2].unit_id] == keys[r.unit_id]
+        ranks[r.unit_id] = ranks[keyed[pos - 2].unit_id] if same else pos
     grades = _grades(rubric, keyed, finals, ranks)
+    ties = _tie_notes(rubric, keyed, finals, ranks)
     previous = previous or {}
     return [
-        Ranked(r, finals[r.unit_id], ranks[r.unit_id], *grades[r.unit_id], previous.get(r.unit_id))
+        Ranked(r, finals[r.unit_id], ranks[r.unit_id], *grades[r.unit_id], previous.get(r.unit_id),
+               ties.get(r.unit_id, ""))
         for r in keyed
     ]
+
+
+def _tie_notes(rubric: Rubric, keyed: list[UnitResult], finals: dict[str, Decimal],
+               ranks: dict[str, int]) -> dict[str, str]:
+    """For towns with the same published final but different ranks: which rule put them in order."""
+    notes: dict[str, list[str]] = {}
+    name = rubric.unit
+    for upper, lower in zip(keyed, keyed[1:], strict=False):
+        if finals[upper.unit_id] != finals[lower.unit_id] or ranks[upper.unit_id] == ranks[lower.unit_id]:
+            continue
+        a, b = _tie_values(rubric, upper), _tie_values(rubric, lower)
+        k = next(i for i in range(len(a)) if a[i] != b[i])
+        rule, figure = TIE_BREAKER_RULES[rubric.tie_breakers[k]]
+        final = finals[upper.unit_id]
+        u, w = name[upper.unit_id].name, name[lower.unit_id].name
+        said = f"{figure} {u} {a[k]}、{w} {b[k]}"
+        notes.setdefault(upper.unit_id, []).append(f"与{w}最终得分同为 {final} 分，按同分排序规则“{rule}”（{said}）排在其前")
+        notes.setdefault(lower.unit_id, []).append(f"与{u}最终得分同为 {final} 分，按同分排序规则“{rule}”（{said}）排在其后")
+    return {unit: "；".join(texts) for unit, texts in notes.items()}
 
 
 def _band_index(rubric: Rubric, score: Decimal) -> int:
@@ -73,48 +115,73 @@ def _band_index(rubric: Rubric, score: Decimal) -> int:
     return len(rubric.grades) - 1
 
 
-def _grades(
-    rubric: Rubric, keyed: list[UnitResult], finals: dict[str, Decimal], ranks: dict[str, int]
-) -> dict[str, tuple[str, str]]:
-    """Grade of each unit, in rank order: vetoes first, then quotas (a tied group is kept together)."""
-    bands = rubric.grades
-    n = len(rubric.units)
-    limits = [None if b.quota is None else int((b.quota * n).to_integral_value(rounding=ROUND_FLOOR)) for b in bands]
-    taken = [0] * len(bands)
-    out: dict[str, tuple[str, str]] = {}
+def quota_places(quota: Decimal | None, units: int) -> int | None:
+    """How many towns a band may hold: the share of all units, rounded down (None: no quota)."""
+    return None if quota is None else int((quota * units).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _groups(keyed: list[UnitResult], ranks: dict[str, int]) -> list[list[UnitResult]]:
     groups: list[list[UnitResult]] = []
     for r in keyed:
         if groups and ranks[groups[-1][0].unit_id] == ranks[r.unit_id]:
             groups[-1].append(r)
         else:
             groups.append([r])
-    for group in groups:
+    return groups
+
+
+def _grades(
+    rubric: Rubric, keyed: list[UnitResult], finals: dict[str, Decimal], ranks: dict[str, int]
+) -> dict[str, tuple[str, str]]:
+    """Each unit's grade and the note on why it is lower than its score gives (rules: module docstring)."""
+    bands = rubric.grades
+    last = len(bands) - 1
+    places = [None if i == last else quota_places(b.quota, len(rubric.units)) for i, b in enumerate(bands)]
+    taken = [0] * len(bands)
+    opened = 0  # the best band still open to the towns that follow
+    out: dict[str, tuple[int, list[str]]] = {}
+    for group in _groups(keyed, ranks):
+        start: dict[int, list[UnitResult]] = {}
         for r in group:
             i = _band_index(rubric, finals[r.unit_id])
             notes = []
-            if i == 0 and r.vetoes and len(bands) > 1:
+            if i == 0 and r.vetoes and last > 0:
                 notes.append(f"因“{'、'.join(r.vetoes)}”一票否决，不评为{bands[0].name}")
                 i = 1
-            out[r.unit_id] = (str(i), "；".join(notes))
-        # quotas: the whole tied group moves down together when it does not fit
-        for _ in range(len(bands)):
-            moved = False
-            by_band: dict[int, list[UnitResult]] = {}
-            for r in group:
-                by_band.setdefault(int(out[r.unit_id][0]), []).append(r)
-            for i, members in by_band.items():
-                limit = limits[i]
-                if limit is not None and taken[i] + len(members) > limit and i + 1 < len(bands):
-                    for r in members:
-                        note = out[r.unit_id][1]
-                        extra = f"{bands[i].name}名额已满（不超过 {fmt_share(bands[i].quota)}），评为下一等次"
-                        out[r.unit_id] = (str(i + 1), f"{note}；{extra}" if note else extra)
-                    moved = True
-            if not moved:
-                break
-        for r in group:
-            taken[int(out[r.unit_id][0])] += 1
-    return {u: (bands[int(i)].name, note) for u, (i, note) in out.items()}
+            if i < opened:
+                notes.append(_closed_note(rubric, opened))
+                i = opened
+            out[r.unit_id] = (i, notes)
+            start.setdefault(i, []).append(r)
+        for i in sorted(start):
+            members = start[i]
+            j = max(i, opened)
+            while places[j] is not None and taken[j] + len(members) > places[j]:  # type: ignore[operator]
+                if rubric.quota_ties == "exceed" and taken[j] < places[j]:  # type: ignore[operator]
+                    break
+                opened = max(opened, j + 1)  # the group did not fit: the band is closed below it
+                for r in members:
+                    out[r.unit_id][1].append(_moved_note(rubric, j, places[j], taken[j], len(members)))  # type: ignore[arg-type]
+                j += 1
+            for r in members:
+                out[r.unit_id] = (j, out[r.unit_id][1])
+            taken[j] += len(members)
+            if places[j] is not None and taken[j] >= places[j]:  # type: ignore[operator]
+                opened = max(opened, j + 1)
+    return {u: (bands[i].name, "；".join(dict.fromkeys(notes))) for u, (i, notes) in out.items()}
+
+
+def _moved_note(rubric: Rubric, band: int, places: int, taken: int, size: int) -> str:
+    b = rubric.grades[band]
+    quota = f"{b.name}名额为 {fmt_share(b.quota)}，即 {places} 个"
+    if taken >= places:
+        return f"{quota}，已满，评为下一等次"
+    return f"{quota}，剩余 {places - taken} 个，不足以容纳同分并列的 {size} 个街镇，并列街镇一同评为下一等次"
+
+
+def _closed_note(rubric: Rubric, opened: int) -> str:
+    above = rubric.grades[opened - 1]
+    return f"{above.name}名额已满（不超过 {fmt_share(above.quota)}），位次在后的街镇不再评为{above.name}及以上等次"
 
 
 def fmt_share(quota: Decimal | None) -> str:

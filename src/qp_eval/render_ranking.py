@@ -34,16 +34,17 @@ def print_ranking(ev: Evaluation, console: Console) -> None:
         t.add_row(*cells)
     console.print(t)
     for r in rows:
-        if r["grade_note"]:
-            console.print(f"注：{r['unit']}：{_esc(str(r['grade_note']))}")
+        if r["note"]:
+            console.print(f"注：{r['unit']}：{_esc(str(r['note']))}")
 
 
 def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Console) -> None:
     r = ev.rubric
     name = r.unit[ranked.unit_id].name
     console.print(f"[bold]{name}[/bold]：第 {ranked.rank} 名，最终得分 {ranked.final}，{ranked.grade}")
-    if ranked.grade_note:
-        console.print(f"注：{_esc(ranked.grade_note)}")
+    for note in (ranked.tie_note, ranked.grade_note):
+        if note:
+            console.print(f"注：{_esc(note)}")
     for part in ("重点工作", "亮点加分", "问题扣分"):
         mine = [x for x in lines if x.part == part]
         subtotal = sum((x.amount for x in mine), Decimal(0))

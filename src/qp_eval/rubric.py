@@ -148,6 +148,7 @@ class Rubric(Strict):
     problems: ProblemPolicy
     grades: tuple[GradeBand, ...] = Field(min_length=1)
     tie_breakers: tuple[TieBreaker, ...] = ()
+    quota_ties: Literal["down", "exceed"] = "down"  # a tied group at a quota boundary: all down, or all in
 
     # --- lookups -------------------------------------------------------------
     @cached_property

@@ -296,6 +296,8 @@ def _grades(r: Rubric) -> Iterator[Problem]:
         if band.min is None and not last:
             yield ("R013", ("grades", i), f"等次 “{band.name}” 缺少最低分 min（只有最低等次可以省略）")
             return
+        if last and band.quota is not None and i > 0:
+            yield ("R017", ("grades", i, "quota"), f"最低等次 “{band.name}” 接收其余所有街镇，不能设名额比例 quota")
         if last and band.min is not None and band.min > 0:
             yield ("R013", ("grades", i, "min"), f"最低等次 “{band.name}” 从 {band.min} 分起，低于此分的得分没有等次")
         if i == 0:

@@ -57,6 +57,7 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date) -> list[Par
             f"位列第 {ranked.rank} 名，评定等次为“{ranked.grade}”。其中，民政重点业务工作和综合能力建设得分 "
             f"{show(rubric, res.base)} 分，特色亮点工作加 {show(rubric, res.bonus)} 分，存在问题扣 "
             f"{show(rubric, res.deductions)} 分。" + (f"（{ranked.grade_note}。）" if ranked.grade_note else "")
+            + (f"{you}{ranked.tie_note}。" if ranked.tie_note else "")
         ),
     ]
     strong, weak = R.strongest_and_weakest(ev, ranked)

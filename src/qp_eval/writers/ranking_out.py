@@ -22,7 +22,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [  # (record key, Chinese header)
     ("rank", "位次"), ("unit", "街镇"), ("base", "重点工作得分"), ("bonus", "亮点加分"),
     ("deductions", "问题扣分"), ("final", "最终得分"), ("grade", "等级"), ("change", "较上年位次"),
-    ("grade_note", "说明"),
+    ("note", "说明"),
 ]
 
 
@@ -45,10 +45,8 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
     r = ev.rubric
     out = []
     for x in ev.ranking:
-        note = x.grade_note
-        if x.result.missing:
-            miss = f"缺少评分按 0 分计：{'、'.join(x.result.missing)}"
-            note = f"{note}；{miss}" if note else miss
+        missing = f"缺少评分按 0 分计：{'、'.join(x.result.missing)}" if x.result.missing else ""
+        note = "；".join(t for t in (x.tie_note, x.grade_note, missing) if t)
         out.append({
             "rank": x.rank,
             "unit_id": x.unit_id,
@@ -60,7 +58,9 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
             "grade": x.grade,
             "previous_rank": x.previous_rank,
             "change": change_text(x.previous_rank, x.change),
-            "grade_note": note,
+            "grade_note": x.grade_note,
+            "tie_note": x.tie_note,
+            "note": note,
             "missing": list(x.result.missing),
         })
     return out
@@ -112,6 +112,7 @@ def archive(ev: Evaluation, root: Path) -> dict[str, object]:
             "deductions": str(x.result.deductions),
             "grade": x.grade,
             "grade_note": x.grade_note,
+            "tie_note": x.tie_note,
             "missing": list(x.result.missing),
         }
         for x in ev.ranking

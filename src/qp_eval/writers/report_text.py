@@ -37,7 +37,7 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> str:
 def to_markdown(ev: Evaluation, made: dt.date) -> str:
     rank_rows, item_headers, item_rows = _tables(ev)
     legend = "；".join(f"{i.number}. {i.name}（{i.points} 分）" for i in ev.rubric.items)
-    notes = "\n".join(f"- {rec['unit']}：{rec['grade_note']}" for rec in records(ev) if rec["grade_note"])
+    notes = "\n".join(f"- {rec['unit']}：{rec['note']}" for rec in records(ev) if rec["note"])
     parts = [
         f"# {ev.rubric.title} 考评位次",
         f"{made.isoformat()} 生成；细则指纹 {ev.rubric.fingerprint}。",
@@ -71,8 +71,8 @@ def _html_table(caption: str, headers: list[str], rows: list[list[str]], numeric
 def to_html(ev: Evaluation, made: dt.date) -> str:
     e = html.escape
     rank_rows, item_headers, item_rows = _tables(ev)
-    notes = "".join(f'<p class="note">{e(str(rec["unit"]))}：{e(str(rec["grade_note"]))}</p>'
-                    for rec in records(ev) if rec["grade_note"])
+    notes = "".join(f'<p class="note">{e(str(rec["unit"]))}：{e(str(rec["note"]))}</p>'
+                    for rec in records(ev) if rec["note"])
     legend = "；".join(f"{i.number}. {i.name}（{i.points} 分）" for i in ev.rubric.items)
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

@@ -103,7 +103,7 @@ def _ranking(ws: Worksheet, ev: Evaluation, made: dt.date, fmt: str) -> None:
     _header(ws, RANK_HEADERS)
     for rec, x in zip(records(ev), ev.ranking, strict=True):
         values: list[object] = [rec["rank"], rec["unit"], x.result.base, x.result.bonus, x.result.deductions,
-                                x.final, rec["grade"], rec["change"] or "—", rec["grade_note"]]
+                                x.final, rec["grade"], rec["change"] or "—", rec["note"]]
         ws.append([_cell(ws, v, fmt) for v in values])
     last = 2 + len(ev.ranking)
     chart = BarChart()

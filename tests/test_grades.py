@@ -1,0 +1,162 @@
+"""Grades with quotas, vetoes and ties, and tie-breakers that say what they did.
+
+The rules are the ones docs/rubric.md writes down (and ``ranking``'s docstring repeats):
+a band with a quota holds floor(quota x units) towns; towns are placed in rank order, a tied
+group together; a group that does not fit moves down and closes the band for everyone below.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from conftest import MINI_PATH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qp_eval.ranking import rank_units
+from qp_eval.rubric import Rubric
+from qp_eval.scoring import UnitResult
+from qp_eval.yamlsource import parse
+
+D = Decimal
+BASE = parse(MINI_PATH.read_text(encoding="utf-8")).data
+LETTERS = "ABCDEFGHIJKL"
+
+
+def rubric_with(n_units: int, grades: list[dict], quota_ties: str = "down", tie_breakers=()) -> Rubric:
+    data = dict(BASE)
+    data["units"] = [{"id": x.lower(), "name": f"{x}镇", "kind": "镇"} for x in LETTERS[:n_units]]
+    data["items"] = [dict(i) for i in BASE["items"]]
+    for item in data["items"]:  # 3.1 applies to unit "a" only, which exists in every variant
+        item["criteria"] = [dict(c) for c in item["criteria"]]
+    data["grades"] = grades
+    data["quota_ties"] = quota_ties
+    data["tie_breakers"] = list(tie_breakers)
+    return Rubric.model_validate(data)
+
+
+def result(unit_id: str, final: str, vetoed: bool = False, deductions: str = "0", bonus: str = "0") -> UnitResult:
+    ded, bon = D(deductions), D(bonus)
+    return UnitResult(unit_id, (), D(final) - bon + ded, "", (), bon, (), ded,
+                      ("重大安全生产责任事故",) if vetoed else ())
+
+
+BANDS = [{"name": "优秀", "min": 90, "quota": D("0.3")}, {"name": "良好", "min": 80, "quota": D("0.5")},
+         {"name": "合格", "min": 60}, {"name": "不合格"}]
+FINALS = {"a": "95", "b": "93", "c": "93", "d": "91", "e": "85", "f": "84", "g": "70"}
+
+
+def grades(rubric: Rubric, vetoed: set[str] = frozenset()) -> dict[str, str]:
+    rows = rank_units(rubric, [result(u, f, u in vetoed) for u, f in FINALS.items()])
+    return {r.unit_id: r.grade for r in rows}
+
+
+def test_a_tied_group_that_does_not_fit_closes_the_band_for_everyone_below():
+    # 7 towns: 优秀 floor(0.3 x 7) = 2 places, 良好 floor(0.5 x 7) = 3 places.
+    # A 95 takes 优秀 (1 of 2). B and C tied at 93 need 2 places, 1 is left: both go to 良好 and
+    # 优秀 is closed, so D (91) cannot take the place they left: D is 良好 (3 of 3, now full).
+    # E 85 and F 84 would be 良好 by score, but 良好 is full: 合格. G 70 is 合格 by score.
+    got = grades(rubric_with(7, BANDS))
+    assert got == {"a": "优秀", "b": "良好", "c": "良好", "d": "良好", "e": "合格", "f": "合格", "g": "合格"}
+
+
+def test_notes_say_why_a_grade_is_lower_than_the_score():
+    rows = {r.unit_id: r for r in rank_units(rubric_with(7, BANDS), [result(u, f) for u, f in FINALS.items()])}
+    assert "剩余 1 个" in rows["b"].grade_note and "并列的 2 个" in rows["b"].grade_note
+    assert "不再评为优秀" in rows["d"].grade_note
+    assert "良好名额为 50%，即 3 个，已满" not in rows["e"].grade_note  # E was not moved: 良好 was closed
+    assert "不再评为良好" in rows["e"].grade_note
+    assert rows["a"].grade_note == "" and rows["g"].grade_note == ""
+
+
+def test_quota_ties_exceed_lets_a_straddling_group_in_together():
+    # The same towns with quota_ties: exceed. B and C come when 优秀 has 1 place left: both take
+    # 优秀 (3 towns, beyond its 2) and 优秀 closes. D 91 -> 良好 (1 of 3), E -> 良好 (2),
+    # F -> 良好 (3, full), G -> 合格.
+    got = grades(rubric_with(7, BANDS, quota_ties="exceed"))
+    assert got == {"a": "优秀", "b": "优秀", "c": "优秀", "d": "良好", "e": "良好", "f": "良好", "g": "合格"}
+
+
+def test_a_vetoed_town_takes_a_place_in_the_band_it_is_given_not_in_the_top_band():
+    # A (95) is vetoed: 良好, 1 of 3 良好 places. B and C fit into 优秀 (2 of 2, now full).
+    # D 91 -> 良好 (2 of 3), E 85 -> 良好 (3 of 3), F 84 -> 合格, G -> 合格.
+    got = grades(rubric_with(7, BANDS), vetoed={"a"})
+    assert got == {"a": "良好", "b": "优秀", "c": "优秀", "d": "良好", "e": "良好", "f": "合格", "g": "合格"}
+
+
+def test_quota_count_is_rounded_down():
+    # 优秀 quota 0.3 of 3 towns = 0.9 -> 0 places: nobody is 优秀, whatever the score.
+    rubric = rubric_with(3, BANDS)
+    rows = rank_units(rubric, [result("a", "99"), result("b", "95"), result("c", "91")])
+    assert [r.grade for r in rows] == ["良好", "合格", "合格"]  # 良好: floor(1.5) = 1 place
+
+
+def test_a_tie_broken_by_a_tie_breaker_says_which_rule_and_which_towns():
+    rubric = rubric_with(3, BANDS[2:], tie_breakers=["lower_deductions", "higher_bonus"])
+    rows = rank_units(rubric, [result("a", "88", deductions="2"), result("b", "88", deductions="1"),
+                               result("c", "80")])
+    got = {r.unit_id: r for r in rows}
+    assert [(r.unit_id, r.rank) for r in rows] == [("b", 1), ("a", 2), ("c", 3)]
+    assert got["b"].tie_note == ("与A镇最终得分同为 88.00 分，按同分排序规则“问题扣分较少者在前”"
+                                 "（问题扣分 B镇 1.00、A镇 2.00）排在其前")
+    assert "排在其后" in got["a"].tie_note and "B镇" in got["a"].tie_note
+    assert got["c"].tie_note == ""
+
+
+def test_the_second_tie_breaker_is_named_when_the_first_is_equal():
+    rubric = rubric_with(3, BANDS[2:], tie_breakers=["lower_deductions", "higher_bonus"])
+    rows = rank_units(rubric, [result("a", "88", bonus="1"), result("b", "88", bonus="2"), result("c", "88", bonus="2")])
+    got = {r.unit_id: r for r in rows}
+    assert [(r.unit_id, r.rank) for r in rows] == [("b", 1), ("c", 1), ("a", 3)]
+    assert "亮点加分较高者在前" in got["c"].tie_note and "C镇 2.00、A镇 1.00" in got["c"].tie_note
+    assert got["b"].tie_note == ""  # b and c are still tied: no rule separated b from anyone
+
+
+# --- the property ---------------------------------------------------------------------------
+
+shares = st.one_of(st.none(), st.sampled_from([D("0.1"), D("0.2"), D("0.25"), D("0.3"), D("0.5"), D("0.8"), D(1)]))
+
+
+@st.composite
+def cases(draw):
+    n = draw(st.integers(min_value=1, max_value=12))
+    quotas = [draw(shares) for _ in range(3)]
+    bands = [{"name": "优秀", "min": 90, "quota": quotas[0]}, {"name": "良好", "min": 80, "quota": quotas[1]},
+             {"name": "合格", "min": 60, "quota": quotas[2]}, {"name": "不合格"}]
+    ties = draw(st.sampled_from(["down", "exceed"]))
+    finals = [draw(st.sampled_from(["95", "92.5", "90", "89.99", "85", "80", "75", "60", "59.5", "30"]))
+              for _ in range(n)]
+    vetoed = [draw(st.booleans()) for _ in range(n)]
+    return rubric_with(n, bands, quota_ties=ties), finals, vetoed
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases())
+def test_grade_never_improves_as_rank_worsens_and_quotas_hold(case):
+    rubric, finals, vetoed = case
+    ids = [u.id for u in rubric.units]
+    veto = dict(zip(ids, vetoed, strict=True))
+    rows = rank_units(rubric, [result(u, f, veto[u]) for u, f in zip(ids, finals, strict=True)])
+    index = {b.name: i for i, b in enumerate(rubric.grades)}
+    g = [index[r.grade] for r in rows]
+    for i, upper in enumerate(rows):
+        # never better than the score's own band, never the top band when vetoed
+        by_score = next(k for k, b in enumerate(rubric.grades) if b.min is None or upper.final >= b.min)
+        assert g[i] >= by_score
+        assert not (veto[upper.unit_id] and g[i] == 0)
+        for j in range(i + 1, len(rows)):
+            lower = rows[j]
+            if lower.rank == upper.rank:
+                continue
+            # a lower-ranked town is never graded better, except the top band a veto kept from the upper one
+            assert g[j] >= g[i] or (veto[upper.unit_id] and g[j] == 0), (upper, lower)
+    biggest_tie = max(sum(1 for r in rows if r.rank == x.rank) for x in rows)
+    for k, band in enumerate(rubric.grades[:-1]):
+        if band.quota is None:
+            continue
+        places = int(band.quota * len(ids))  # floor for these positive shares
+        held = g.count(k)
+        if rubric.quota_ties == "down":
+            assert held <= places
+        else:
+            assert held <= places + biggest_tie - 1
