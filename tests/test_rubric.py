@@ -250,12 +250,21 @@ def test_missing_field_and_wrong_type(tmp_path):
 
 def test_points_with_more_decimals_than_precision(tmp_path):
     p, text = broken(tmp_path, "precision: 2", "precision: 0")
-    # 0.6 bonus is fine (not a criterion); criteria here are whole numbers, so it loads
-    assert load_rubric(p).precision == 0
+    # criteria here are whole numbers, but the 0.6 bonus could not be published at 0 places
+    assert {(f.code, f.line) for f in refusal(p)} == {
+        ("R015", line_of(text, "cap: 1.5")), ("R015", line_of(text, "bonus: 0.6")), ("R015", line_of(text, "bonus: 0.2"))}
     p2, text2 = broken(tmp_path, "{id: \"1.1\", name: 细则一, standard: 标准一, points: 2}",
                        "{id: \"1.1\", name: 细则一, standard: 标准一, points: 2.125}")
     f = only(refusal(p2), "R015")
     assert f.line == line_of(text2, "points: 2.125")
+
+
+def test_bonus_and_deduction_amounts_keep_the_precision(tmp_path):
+    p, text = broken(tmp_path, "{grade: B, bonus: 0.6}", "{grade: B, bonus: 0.625}")
+    f = only(refusal(p), "R015")
+    assert f.line == line_of(text, "bonus: 0.625") and "0.625" in f.message
+    p2, text2 = broken(tmp_path, "deduction: 2}", "deduction: 2.005}")
+    assert only(refusal(p2), "R015").line == line_of(text2, "deduction: 2.005")
 
 
 def test_all_problems_are_reported_at_once(tmp_path):

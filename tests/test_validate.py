@@ -404,6 +404,14 @@ def test_deduction_outside_bounds(filled, mini, value):
     assert codes_at(run_on(mini, filled)) == {("P502", L.PROBLEM_SHEET, "F2")}
 
 
+def test_deduction_with_too_many_places_is_about_places(filled, mini):
+    add_problem(filled, ["甲镇", "服务对象进京上访", "", dt.datetime(2024, 3, 1), "", 1.234, ""])
+    result = run_on(mini, filled)
+    assert codes_at(result) == {("V405", L.PROBLEM_SHEET, "F2")}
+    found = result.findings
+    assert "1.234" in found[0].message and "2 位小数" in found[0].message
+
+
 @pytest.mark.parametrize("value", [dt.datetime(2023, 12, 31), "明年", None])
 def test_problem_date_outside_the_year(filled, mini, value):
     add_problem(filled, ["甲镇", "服务对象进京上访", "", value, "", None, ""])

@@ -268,6 +268,15 @@ def _points(r: Rubric) -> Iterator[Problem]:
         for j, c in enumerate(item.criteria):
             if _places(c.points) > r.precision:
                 yield ("R015", ("items", i, "criteria", j, "points"), f"细则 {c.id} 分值 {c.points} 的小数位多于 {r.precision} 位")
+    amounts: list[tuple[Path_, Decimal]] = [(("highlights", "cap"), r.highlights.cap), (("problems", "cap"), r.problems.cap)]
+    amounts += [(("highlights", "ratings", k, "bonus"), x.bonus) for k, x in enumerate(r.highlights.ratings)]
+    for k, cat in enumerate(r.problems.categories):
+        amounts.append((("problems", "categories", k, "deduction"), cat.deduction))
+        if cat.max_per_case is not None:
+            amounts.append((("problems", "categories", k, "max_per_case"), cat.max_per_case))
+    for path, value in amounts:  # bonus and deductions stay at the precision, so the published parts add up
+        if _places(value) > r.precision:
+            yield ("R015", path, f"{'.'.join(map(str, path))} 的值 {value} 的小数位多于 {r.precision} 位")
     if total != r.total_points:
         yield ("R007", ("total_points",), f"总分 {r.total_points}，各项目分值之和为 {total}")
 

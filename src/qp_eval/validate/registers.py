@@ -42,8 +42,11 @@ def check_problems(ctx: FileContext, book: RawBook) -> None:
         if not is_blank(raw_d):
             n = number(raw_d)
             limit = (cat.max_per_case if cat and cat.max_per_case else None) or policy.cap
-            if n.value is None or n.value <= 0 or n.value > limit or too_many_places(n.value, rubric.precision):
+            if n.value is None or n.value <= 0 or n.value > limit:
                 ctx.add("P502", f"扣分“{show(raw_d)}”应为大于 0、不超过 {limit} 的数字", sheet.name, r, col["扣分"])
+                ok = False
+            elif too_many_places(n.value, rubric.precision):
+                ctx.add("V405", f"扣分 {show(raw_d)} 超过 {rubric.precision} 位小数", sheet.name, r, col["扣分"])
                 ok = False
             deduction = n.value
         if not ok:

@@ -1,0 +1,92 @@
+"""What is published of one town's result: every figure at the rubric's precision, in parts that add up.
+
+One definition serves every per-item view (the item matrix, the follow-up list, the letters):
+
+- An item's score is the sum of its criteria's scores, exact; it is shown rounded once, half up.
+- An item's *applicable points* are the points that count for the town. Under
+  ``not_applicable: full`` a criterion that does not apply counts with its full points, so they
+  are the item's points. Under ``prorate`` it does not count at all: the applicable points are
+  the points of the criteria that apply, and the item's score is out of those. Every share,
+  gap and "x/y 分" uses the applicable points, so a town that earned all it could is never
+  told it fell short.
+- Under ``prorate`` the base is the applicable scores scaled to the total (whole base, not per
+  item); the difference is published as one line, 按比例折算.
+- Rounding each shown item can leave the shown items a cent off the shown base: that cent is
+  published as its own line, 舍入调整, so the shown parts always add up to the shown base.
+
+Bonus and deductions are entered and capped at the rubric's precision (V405, R015), so the
+published base + bonus − deductions is exactly the published final.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .ranking import publish
+from .rubric import Rubric
+from .scoring import UnitResult
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFigure:
+    number: int
+    points: Decimal  # the item's points in the rubric
+    applicable: Decimal  # the points that count for this town
+    score: Decimal  # exact
+    shown: Decimal  # published
+
+    @property
+    def applies(self) -> bool:
+        return self.applicable > 0
+
+    @property
+    def share(self) -> Decimal:
+        """The part of the applicable points earned (1 when nothing applies)."""
+        return self.score / self.applicable if self.applies else Decimal(1)
+
+    @property
+    def full(self) -> bool:
+        return self.score == self.applicable
+
+    @property
+    def reduced(self) -> bool:
+        """Some of the item's criteria do not count for this town."""
+        return self.applicable != self.points
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    items: tuple[ItemFigure, ...]
+    prorate: Decimal  # published prorate adjustment (0 when none)
+    rounding: Decimal  # shown base − shown items − prorate (0 almost always)
+    base: Decimal
+    bonus: Decimal
+    deductions: Decimal
+    final: Decimal
+
+    def item(self, number: int) -> ItemFigure:
+        return next(i for i in self.items if i.number == number)
+
+
+def publish_unit(rubric: Rubric, result: UnitResult) -> Published:
+    full = rubric.not_applicable == "full"
+    score: dict[int, Decimal] = {}
+    applicable: dict[int, Decimal] = {}
+    for c in result.criteria:
+        score[c.item_no] = score.get(c.item_no, ZERO) + c.score
+        counts = c.counted or full
+        applicable[c.item_no] = applicable.get(c.item_no, ZERO) + (c.points if counts else ZERO)
+    items = tuple(
+        ItemFigure(i.number, i.points, applicable.get(i.number, ZERO), score.get(i.number, ZERO),
+                   publish(rubric, score.get(i.number, ZERO)))
+        for i in rubric.items
+    )
+    raw = sum(score.values(), ZERO)
+    base = publish(rubric, result.base)
+    prorate = publish(rubric, result.base - raw)
+    rounding = base - sum((i.shown for i in items), ZERO) - prorate
+    return Published(items, prorate, rounding, base, publish(rubric, result.bonus),
+                     publish(rubric, result.deductions), publish(rubric, result.final))
