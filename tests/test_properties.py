@@ -64,7 +64,9 @@ def test_final_is_base_plus_bonus_minus_deductions_and_explain_adds_up(t):
         assert Decimal(0) <= r.bonus <= RUBRIC.highlights.cap
         assert Decimal(0) <= r.deductions <= RUBRIC.problems.cap
         _, lines = explain_unit(ev, r.unit_id)
-        assert sum((x.amount for x in lines), Decimal(0)) == r.final
+        # A ratio such as 24/7 is held to 28 significant digits, so a long sum can differ from the
+        # final in the last digit; nothing published (at most 4 places) can see that.
+        assert abs(sum((x.amount for x in lines), Decimal(0)) - r.final) < Decimal("1e-20")
 
 
 @settings(max_examples=60, deadline=None)
