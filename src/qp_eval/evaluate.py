@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import layout as L
 from .findings import Finding
+from .published import Published, publish_unit
 from .ranking import Ranked, rank_units
 from .rubric import Rubric
 from .scoring import UnitResult, score_all
@@ -33,6 +35,11 @@ class Evaluation:
     @property
     def blocked(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
+
+    @cached_property
+    def published(self) -> dict[str, Published]:
+        """Unit id -> what is published of its result (every output shows these figures)."""
+        return {x.unit_id: publish_unit(self.rubric, x.result) for x in self.ranking}
 
 
 def completeness(rubric: Rubric, validation: Result) -> list[Finding]:

@@ -1,21 +1,26 @@
 """What the bureau hands on, as plain data: item matrix, department scores, gaps, trace.
 
 Built from an ``Evaluation``; the xlsx, md/html, letters and booklet writers only lay these
-rows out. Numbers stay exact ``Decimal``s here; writers format them to the rubric's precision.
+rows out. Every number here is the published one (``published``): the rubric's precision,
+item views out of the applicable points, and parts that add up to the base they sit beside.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from .evaluate import Evaluation
 from .explain import explain_ranked
-from .ranking import Ranked
-from .rubric import Item
+from .published import ItemFigure, Published
+from .ranking import Ranked, publish
+from .rubric import Item, Rubric
+from .rules import fmt
 from .scoring import STATUS_NAMES
 
 ZERO = Decimal(0)
+NOT_APPLICABLE = "不适用"
 
 
 @dataclass(frozen=True)
@@ -23,14 +28,23 @@ class Gap:
     department_id: str
     unit_id: str
     item_no: int
-    score: Decimal
-    points: Decimal
+    score: Decimal  # published
+    points: Decimal  # the item's applicable points for the town
     reason: str  # why it is followed up
 
 
-def item_matrix(ev: Evaluation) -> dict[str, dict[int, Decimal]]:
-    """unit id -> item no -> the item's score (criteria summed, before prorating)."""
-    return {x.unit_id: x.result.item_scores() for x in ev.ranking}
+@dataclass(frozen=True)
+class Column:
+    """A column of the item matrix: an item, a department subtotal, or a line that reconciles with the base."""
+
+    header: str
+    kind: Literal["item", "subtotal", "prorate", "rounding", "base"]
+    items: tuple[Item, ...] = ()
+
+    @property
+    def short(self) -> str:
+        """The header in a narrow table: an item's number (a legend names it)."""
+        return str(self.items[0].number) if self.kind == "item" else self.header
 
 
 def items_by_department(ev: Evaluation) -> list[tuple[str, list[Item]]]:
@@ -43,42 +57,95 @@ def items_by_department(ev: Evaluation) -> list[tuple[str, list[Item]]]:
     return out
 
 
+def matrix_columns(ev: Evaluation) -> list[Column]:
+    """Items grouped by department with subtotals, then 按比例折算 (under prorate), 舍入调整 (when any), base."""
+    rubric = ev.rubric
+    cols: list[Column] = []
+    for dept_id, items in items_by_department(ev):
+        cols += [Column(f"{i.number}. {i.name}（{fmt(i.points)}）", "item", (i,)) for i in items]
+        cols.append(Column(f"{rubric.department[dept_id].name} 小计", "subtotal", tuple(items)))
+    if rubric.not_applicable == "prorate":
+        cols.append(Column("按比例折算", "prorate"))
+    if any(p.rounding for p in ev.published.values()):
+        cols.append(Column("舍入调整", "rounding"))
+    cols.append(Column("重点工作得分", "base"))
+    return cols
+
+
+def matrix_value(col: Column, pub: Published) -> Decimal | str:
+    """A matrix cell as published; the cells of a row add up to its base (subtotals aside)."""
+    if col.kind == "item":
+        fig = pub.item(col.items[0].number)
+        return fig.shown if fig.applies else NOT_APPLICABLE
+    if col.kind == "subtotal":
+        return sum((pub.item(i.number).shown for i in col.items), ZERO)
+    return {"prorate": pub.prorate, "rounding": pub.rounding, "base": pub.base}[col.kind]
+
+
+def matrix_notes(ev: Evaluation) -> list[str]:
+    """How the matrix reconciles with the base, said in words."""
+    rubric = ev.rubric
+    notes = []
+    for item in rubric.items:
+        by_points: dict[Decimal, list[str]] = {}
+        for x in ev.ranking:
+            fig = ev.published[x.unit_id].item(item.number)
+            if fig.reduced:
+                by_points.setdefault(fig.applicable, []).append(rubric.unit[x.unit_id].name)
+        for applicable, names in by_points.items():
+            notes.append(f"第 {item.number} 项（{fmt(item.points)} 分）有不适用的细则，{'、'.join(names)}的适用分值为 "
+                         f"{fmt(applicable)} 分，项目得分只含适用细则")
+    if rubric.not_applicable == "prorate":
+        notes.append(f"按比例折算 = 适用细则得分合计 × {fmt(rubric.total_points)} ÷ 适用分值 − 适用细则得分合计；"
+                     "重点工作得分 = 各项目得分 + 按比例折算")
+    if any(p.rounding for p in ev.published.values()):
+        notes.append(f"各项目得分按 {rubric.precision} 位小数四舍五入显示，与重点工作得分之差列为舍入调整")
+    return notes
+
+
 def column_stats(values: list[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
     """(mean, maximum, minimum), the mean exact."""
     return sum(values, ZERO) / len(values), max(values), min(values)
 
 
+def _share_text(rubric: Rubric) -> str:
+    return f"{(rubric.follow_up_share * 100).normalize():f}%"
+
+
 def gaps(ev: Evaluation) -> list[Gap]:
-    """(department, town, item) with a large gap: below the rubric's share of the points, or the district's lowest."""
+    """(department, town, item) with a large gap: below the rubric's share of the applicable points, or the
+    district's lowest share. Items that do not apply to a town are never followed up."""
     rubric = ev.rubric
-    matrix = item_matrix(ev)
     out: list[Gap] = []
     for item in rubric.items:
-        scores = {u: matrix[u].get(item.number, ZERO) for u in matrix}
-        lowest = min(scores.values())
-        spread = max(scores.values()) != lowest
+        figs = {x.unit_id: ev.published[x.unit_id].item(item.number) for x in ev.ranking}
+        shares = [f.shown / f.applicable for f in figs.values() if f.applies]
+        if not shares:
+            continue
+        lowest = min(shares)
+        spread = max(shares) != lowest
         for x in ev.ranking:
-            s = scores[x.unit_id]
+            f = figs[x.unit_id]
+            if not f.applies:
+                continue
             reasons = []
-            if s < item.points * rubric.follow_up_share:
-                reasons.append(f"低于分值的 {(rubric.follow_up_share * 100).normalize():f}%")
-            if spread and s == lowest:
+            if f.shown < f.applicable * rubric.follow_up_share:
+                reasons.append(f"低于{'适用' if f.reduced else ''}分值的 {_share_text(rubric)}")
+            if spread and f.shown / f.applicable == lowest:
                 reasons.append("全区最低")
             if reasons:
-                out.append(Gap(item.department, x.unit_id, item.number, s, item.points, "、".join(reasons)))
+                out.append(Gap(item.department, x.unit_id, item.number, f.shown, f.applicable, "、".join(reasons)))
     order = {d.id: i for i, d in enumerate(rubric.departments)}
     ranks = {x.unit_id: x.rank for x in ev.ranking}
     return sorted(out, key=lambda g: (order[g.department_id], g.item_no, ranks[g.unit_id]))
 
 
-def strongest_and_weakest(ev: Evaluation, ranked: Ranked, n: int = 3) -> tuple[list[Item], list[Item]]:
-    """A unit's items ordered by the share of points it got (ties: the plan's item order)."""
-    scores = ranked.result.item_scores()
-    items = list(ev.rubric.items)
-    by_share = sorted(items, key=lambda i: (-(scores.get(i.number, ZERO) / i.points), i.number))
-    strong = [i for i in by_share[:n] if scores.get(i.number, ZERO) == i.points] or by_share[:n]
-    weak = [i for i in sorted(items, key=lambda i: (scores.get(i.number, ZERO) / i.points, i.number))[:n]
-            if scores.get(i.number, ZERO) < i.points]
+def strongest_and_weakest(ev: Evaluation, ranked: Ranked, n: int = 3) -> tuple[list[ItemFigure], list[ItemFigure]]:
+    """A unit's items by the share of their applicable points it got, as published (ties: the plan's order)."""
+    figs = [f for f in ev.published[ranked.unit_id].items if f.applies]
+    by_share = sorted(figs, key=lambda f: (-(f.shown / f.applicable), f.number))
+    strong = [f for f in by_share[:n] if f.shown == f.applicable] or by_share[:n]
+    weak = [f for f in sorted(figs, key=lambda f: (f.shown / f.applicable, f.number))[:n] if f.shown < f.applicable]
     return strong, weak
 
 
@@ -94,7 +161,7 @@ def department_rows(ev: Evaluation) -> list[list[object]]:
                 if rubric.department_of(c.criterion_id) != d.id:
                     continue
                 crit = rubric.criteria[c.criterion_id]
-                score: object = c.score if c.status != "not_applicable" else "不适用"
+                score: object = publish(rubric, c.score) if c.status != "not_applicable" else NOT_APPLICABLE
                 rows.append([d.name, rubric.unit[x.unit_id].name, c.criterion_id, crit.name, c.points, score,
                              STATUS_NAMES[c.status], c.note, "；".join(map(str, c.sources)) or c.explanation])
     return rows
@@ -107,7 +174,7 @@ def adjustment_rows(ev: Evaluation) -> list[list[object]]:
         name = ev.rubric.unit[x.unit_id].name
         for line in explain_ranked(ev, x, parts=("亮点加分", "问题扣分")):
             basis = f"{line.detail}；{line.note}" if line.note else line.detail
-            rows.append([name, line.part, line.label, line.amount, basis, line.source])
+            rows.append([name, line.part, line.label, publish(ev.rubric, line.amount), basis, line.source])
     return rows
 
 
@@ -119,9 +186,9 @@ def trace_rows(ev: Evaluation) -> list[list[object]]:
         name = rubric.unit[x.unit_id].name
         for c in x.result.criteria:
             for s in c.sources:
-                rows.append([name, c.criterion_id, c.score, s.file, s.sheet, s.cell])
+                rows.append([name, c.criterion_id, publish(rubric, c.score), s.file, s.sheet, s.cell])
             if not c.sources:
-                rows.append([name, c.criterion_id, c.score, "", "", c.explanation])
+                rows.append([name, c.criterion_id, publish(rubric, c.score), "", "", c.explanation])
         for b in x.result.bonus_lines:
             rows.append([name, f"亮点 {b.seq}", b.bonus, b.source.file, b.source.sheet, b.source.cell])
         for d in x.result.deduction_lines:

@@ -17,11 +17,11 @@ from docx.shared import Pt
 
 from .. import report_data as R
 from ..evaluate import Evaluation
+from ..published import ItemFigure
 from ..ranking import Ranked
 from ..rules import fmt
 from ..text import printable
 from ..workspace import atomic_path
-from .ranking_out import show
 from .template import safe_file_name
 
 BODY_FONT = "仿宋"
@@ -42,6 +42,7 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date) -> list[Par
     rubric = ev.rubric
     unit = rubric.unit[ranked.unit_id]
     res = ranked.result
+    pub = ev.published[ranked.unit_id]
     you = "你镇" if unit.kind == "镇" else "你街道"
     n = len(rubric.units)
     paras = [
@@ -53,22 +54,19 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date) -> list[Par
         ),
         Para("一、评估结果", "heading"),
         Para(
-            f"{you}{rubric.year}年度民政工作综合评估最终得分 {show(rubric, ranked.final)} 分，在全区 {n} 个街镇中"
+            f"{you}{rubric.year}年度民政工作综合评估最终得分 {pub.final} 分，在全区 {n} 个街镇中"
             f"位列第 {ranked.rank} 名，评定等次为“{ranked.grade}”。其中，民政重点业务工作和综合能力建设得分 "
-            f"{show(rubric, res.base)} 分，特色亮点工作加 {show(rubric, res.bonus)} 分，存在问题扣 "
-            f"{show(rubric, res.deductions)} 分。" + (f"（{ranked.grade_note}。）" if ranked.grade_note else "")
+            f"{pub.base} 分，特色亮点工作加 {pub.bonus} 分，存在问题扣 {pub.deductions} 分。" + (f"（{ranked.grade_note}。）" if ranked.grade_note else "")
             + (f"{you}{ranked.tie_note}。" if ranked.tie_note else "")
         ),
     ]
     strong, weak = R.strongest_and_weakest(ev, ranked)
-    scores = res.item_scores()
+    names = {i.number: i.name for i in rubric.items}
     paras.append(Para("二、工作亮点与不足", "heading"))
     if strong:
-        paras.append(Para("完成较好的项目：" + "；".join(
-            f"{i.name}（{fmt(scores.get(i.number, R.ZERO))}/{fmt(i.points)} 分）" for i in strong) + "。"))
+        paras.append(Para("完成较好的项目：" + "；".join(f"{names[f.number]}（{_out_of(f)}）" for f in strong) + "。"))
     if weak:
-        paras.append(Para("相对薄弱的项目：" + "；".join(
-            f"{i.name}（{show(rubric, scores.get(i.number, R.ZERO))}/{fmt(i.points)} 分）" for i in weak) + "。"))
+        paras.append(Para("相对薄弱的项目：" + "；".join(f"{names[f.number]}（{_out_of(f)}）" for f in weak) + "。"))
     else:
         paras.append(Para("各评估项目均取得满分。"))
     paras.append(Para("三、扣分情况", "heading"))
@@ -90,8 +88,8 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date) -> list[Par
     if mine:
         paras.append(Para("以下项目与要求存在较大差距，相关科室（单位）将与你单位沟通，进一步加强指导和督查："))
         for g in mine:
-            item = next(i for i in rubric.items if i.number == g.item_no)
-            paras.append(Para(f"{item.number}. {item.name}（{show(rubric, g.score)}/{fmt(g.points)} 分，{g.reason}）——"
+            f = pub.item(g.item_no)
+            paras.append(Para(f"{g.item_no}. {names[g.item_no]}（{_out_of(f)}，{g.reason}）——"
                               f"{rubric.department[g.department_id].name}"))
     else:
         paras.append(Para("无需专项跟进的项目。"))
@@ -100,6 +98,12 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date) -> list[Par
     paras.append(Para(rubric.issuer, "sign"))
     paras.append(Para(_cn_date(made), "date"))
     return paras
+
+
+def _out_of(f: ItemFigure) -> str:
+    """An item's published score out of the points that apply to the town."""
+    text = f"{f.shown}/{fmt(f.applicable)} 分"
+    return f"{text}，不适用的细则不计" if f.reduced else text
 
 
 def booklet_paragraphs(ev: Evaluation, made: dt.date) -> list[Para]:

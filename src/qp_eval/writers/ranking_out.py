@@ -45,16 +45,17 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
     r = ev.rubric
     out = []
     for x in ev.ranking:
+        pub = ev.published[x.unit_id]
         missing = f"缺少评分按 0 分计：{'、'.join(x.result.missing)}" if x.result.missing else ""
         note = "；".join(t for t in (x.tie_note, x.grade_note, missing) if t)
         out.append({
             "rank": x.rank,
             "unit_id": x.unit_id,
             "unit": r.unit[x.unit_id].name,
-            "base": show(r, x.result.base),
-            "bonus": show(r, x.result.bonus),
-            "deductions": show(r, x.result.deductions),
-            "final": show(r, x.final),
+            "base": str(pub.base),
+            "bonus": str(pub.bonus),
+            "deductions": str(pub.deductions),
+            "final": str(pub.final),
             "grade": x.grade,
             "previous_rank": x.previous_rank,
             "change": change_text(x.previous_rank, x.change),

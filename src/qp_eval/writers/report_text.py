@@ -7,7 +7,8 @@ import html
 
 from .. import report_data as R
 from ..evaluate import Evaluation
-from .ranking_out import records, show
+from ..rules import fmt
+from .ranking_out import records
 
 RANK_HEADERS = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级", "较上年变化"]
 RANK_KEYS = ["rank", "unit", "base", "bonus", "deductions", "final", "grade", "change"]
@@ -15,10 +16,10 @@ RANK_KEYS = ["rank", "unit", "base", "bonus", "deductions", "final", "grade", "c
 
 def _tables(ev: Evaluation) -> tuple[list[list[str]], list[str], list[list[str]]]:
     rank_rows = [[str(rec[k] if rec[k] is not None else "") or "—" for k in RANK_KEYS] for rec in records(ev)]
-    matrix = R.item_matrix(ev)
-    item_headers = ["街镇"] + [str(i.number) for i in ev.rubric.items]
+    columns = R.matrix_columns(ev)
+    item_headers = ["街镇"] + [c.short for c in columns]
     item_rows = [
-        [ev.rubric.unit[x.unit_id].name] + [show(ev.rubric, matrix[x.unit_id].get(i.number, R.ZERO)) for i in ev.rubric.items]
+        [ev.rubric.unit[x.unit_id].name] + [str(R.matrix_value(c, ev.published[x.unit_id])) for c in columns]
         for x in ev.ranking
     ]
     return rank_rows, item_headers, item_rows
@@ -36,7 +37,7 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def to_markdown(ev: Evaluation, made: dt.date) -> str:
     rank_rows, item_headers, item_rows = _tables(ev)
-    legend = "；".join(f"{i.number}. {i.name}（{i.points} 分）" for i in ev.rubric.items)
+    legend = "；".join(f"{i.number}. {i.name}（{fmt(i.points)} 分）" for i in ev.rubric.items)
     notes = "\n".join(f"- {rec['unit']}：{rec['note']}" for rec in records(ev) if rec["note"])
     parts = [
         f"# {ev.rubric.title} 考评位次",
@@ -46,6 +47,7 @@ def to_markdown(ev: Evaluation, made: dt.date) -> str:
         notes,
         "## 分项得分",
         _md_table(item_headers, item_rows),
+        "\n".join(f"- 注：{n}" for n in R.matrix_notes(ev)),
         f"项目：{legend}",
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
@@ -73,12 +75,13 @@ def to_html(ev: Evaluation, made: dt.date) -> str:
     rank_rows, item_headers, item_rows = _tables(ev)
     notes = "".join(f'<p class="note">{e(str(rec["unit"]))}：{e(str(rec["note"]))}</p>'
                     for rec in records(ev) if rec["note"])
-    legend = "；".join(f"{i.number}. {i.name}（{i.points} 分）" for i in ev.rubric.items)
+    legend = "；".join(f"{i.number}. {i.name}（{fmt(i.points)} 分）" for i in ev.rubric.items)
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         f"<title>{e(ev.rubric.title)} 考评位次</title><style>{CSS}</style></head><body>"
         f"<h1>{e(ev.rubric.title)} 考评位次</h1><p>{made.isoformat()} 生成；细则指纹 {e(ev.rubric.fingerprint)}。</p>"
         + _html_table("排名", RANK_HEADERS, rank_rows, 2) + notes
         + _html_table("分项得分", item_headers, item_rows, 1)
+        + "".join(f'<p class="note">注：{e(n)}</p>' for n in R.matrix_notes(ev))
         + f'<p class="note">项目：{e(legend)}</p></body></html>\n'
     )

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import report_data as R
 from ..evaluate import Evaluation
+from ..ranking import publish
 from ..text import printable
 from ..workspace import atomic_path
 from .ranking_out import FORMULA_START, records
@@ -102,9 +103,10 @@ def _ranking(ws: Worksheet, ev: Evaluation, made: dt.date, fmt: str) -> None:
     ws.merged_cells.add(f"A1:{get_column_letter(len(RANK_HEADERS))}1")
     _header(ws, RANK_HEADERS)
     for rec, x in zip(records(ev), ev.ranking, strict=True):
-        values: list[object] = [rec["rank"], rec["unit"], x.result.base, x.result.bonus, x.result.deductions,
-                                x.final, rec["grade"], rec["change"] or "—", rec["note"]]
-        ws.append([_cell(ws, v, fmt) for v in values])
+        pub = ev.published[x.unit_id]
+        values: list[object] = [rec["rank"], rec["unit"], pub.base, pub.bonus, pub.deductions, pub.final,
+                                rec["grade"], rec["change"] or "—", rec["note"]]
+        ws.append([_cell(ws, v, None if k == 0 else fmt) for k, v in enumerate(values)])
     last = 2 + len(ev.ranking)
     chart = BarChart()
     chart.type = "col"
@@ -118,41 +120,32 @@ def _ranking(ws: Worksheet, ev: Evaluation, made: dt.date, fmt: str) -> None:
 
 
 def _matrix(ws: Worksheet, ev: Evaluation, fmt: str) -> None:
+    """分项得分: the published item scores, subtotals, and the lines that reconcile them with the base."""
     rubric = ev.rubric
-    groups = R.items_by_department(ev)
-    headers: list[str] = ["位次", "街镇"]
-    columns: list[tuple[str, object]] = []  # ("item", Item) or ("subtotal", [items])
-    for dept_id, items in groups:
-        for item in items:
-            headers.append(f"{item.number}. {item.name}（{item.points}）")
-            columns.append(("item", item))
-        headers.append(f"{rubric.department[dept_id].name} 小计")
-        columns.append(("subtotal", items))
-    headers.append("重点工作得分")
+    columns = R.matrix_columns(ev)
     _prepare(ws, 1, [6, 12], freeze="C2")  # keep rank and town in view
     ws.row_dimensions[1].height = 90
-    _header(ws, headers)
-    matrix = R.item_matrix(ev)
+    _header(ws, ["位次", "街镇"] + [c.header for c in columns])
     col_values: list[list[Decimal]] = [[] for _ in columns]
     for x in ev.ranking:
-        scores = matrix[x.unit_id]
+        pub = ev.published[x.unit_id]
         row: list[object] = [x.rank, rubric.unit[x.unit_id].name]
-        for k, (kind, what) in enumerate(columns):
-            if kind == "item":
-                v = scores.get(what.number, Decimal(0))  # type: ignore[union-attr]
-                row.append(_cell(ws, v, fmt))
-            else:
-                v = sum((scores.get(i.number, Decimal(0)) for i in what), Decimal(0))  # type: ignore[union-attr]
-                row.append(_cell(ws, v, fmt, bold=True, fill=SUBTOTAL_FILL))
-            col_values[k].append(v)
-        row.append(_cell(ws, x.result.base, fmt, bold=True))
+        for k, col in enumerate(columns):
+            v = R.matrix_value(col, pub)
+            strong = col.kind in ("subtotal", "base")
+            row.append(_cell(ws, v, fmt, bold=strong, fill=SUBTOTAL_FILL if col.kind == "subtotal" else None))
+            if isinstance(v, Decimal):
+                col_values[k].append(v)
         ws.append(row)
     last = 1 + len(ev.ranking)
     for offset, label in enumerate(("全区平均", "最高", "最低")):
         ws.append([None, _cell(ws, label, bold=True)]
-                  + [_cell(ws, R.column_stats(values)[offset], fmt) for values in col_values])
-    for k, (kind, _) in enumerate(columns):
-        if kind == "item":
+                  + [_cell(ws, publish(rubric, R.column_stats(values)[offset]), fmt) if values else None
+                     for values in col_values])
+    for note in R.matrix_notes(ev):
+        ws.append([None, _cell(ws, f"注：{note}")])
+    for k, col in enumerate(columns):
+        if col.kind == "item":
             letter = get_column_letter(3 + k)
             ws.conditional_formatting.add(
                 f"{letter}2:{letter}{last}",
