@@ -108,8 +108,10 @@ def test_the_second_tie_breaker_is_named_when_the_first_is_equal():
     rows = rank_units(rubric, [result("a", "88", bonus="1"), result("b", "88", bonus="2"), result("c", "88", bonus="2")])
     got = {r.unit_id: r for r in rows}
     assert [(r.unit_id, r.rank) for r in rows] == [("b", 1), ("c", 1), ("a", 3)]
-    assert "亮点加分较高者在前" in got["c"].tie_note and "C镇 2.00、A镇 1.00" in got["c"].tie_note
-    assert got["b"].tie_note == ""  # b and c are still tied: no rule separated b from anyone
+    # b and c stay tied with each other; the rule separated the two of them from a
+    assert got["b"].tie_note == got["c"].tie_note == (
+        "与A镇最终得分同为 88.00 分，按同分排序规则“亮点加分较高者在前”（亮点加分 B镇、C镇 2.00、A镇 1.00）排在其前")
+    assert "与B镇、C镇最终得分同为" in got["a"].tie_note and got["a"].tie_note.endswith("排在其后")
 
 
 # --- the property ---------------------------------------------------------------------------

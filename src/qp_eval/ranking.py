@@ -93,18 +93,21 @@ def _tie_notes(rubric: Rubric, keyed: list[UnitResult], finals: dict[str, Decima
                ranks: dict[str, int]) -> dict[str, str]:
     """For towns with the same published final but different ranks: which rule put them in order."""
     notes: dict[str, list[str]] = {}
-    name = rubric.unit
-    for upper, lower in zip(keyed, keyed[1:], strict=False):
-        if finals[upper.unit_id] != finals[lower.unit_id] or ranks[upper.unit_id] == ranks[lower.unit_id]:
+    groups = _groups(keyed, ranks)
+    for upper, lower in zip(groups, groups[1:], strict=False):
+        final = finals[upper[0].unit_id]
+        if final != finals[lower[0].unit_id]:
             continue
-        a, b = _tie_values(rubric, upper), _tie_values(rubric, lower)
+        a, b = _tie_values(rubric, upper[0]), _tie_values(rubric, lower[0])
         k = next(i for i in range(len(a)) if a[i] != b[i])
         rule, figure = TIE_BREAKER_RULES[rubric.tie_breakers[k]]
-        final = finals[upper.unit_id]
-        u, w = name[upper.unit_id].name, name[lower.unit_id].name
-        said = f"{figure} {u} {a[k]}、{w} {b[k]}"
-        notes.setdefault(upper.unit_id, []).append(f"与{w}最终得分同为 {final} 分，按同分排序规则“{rule}”（{said}）排在其前")
-        notes.setdefault(lower.unit_id, []).append(f"与{u}最终得分同为 {final} 分，按同分排序规则“{rule}”（{said}）排在其后")
+        up = "、".join(rubric.unit[r.unit_id].name for r in upper)
+        down = "、".join(rubric.unit[r.unit_id].name for r in lower)
+        said = f"按同分排序规则“{rule}”（{figure} {up} {a[k]}、{down} {b[k]}）"
+        for r in upper:
+            notes.setdefault(r.unit_id, []).append(f"与{down}最终得分同为 {final} 分，{said}排在其前")
+        for r in lower:
+            notes.setdefault(r.unit_id, []).append(f"与{up}最终得分同为 {final} 分，{said}排在其后")
     return {unit: "；".join(texts) for unit, texts in notes.items()}
 
 
