@@ -63,9 +63,8 @@ def test_a_tied_group_that_does_not_fit_closes_the_band_for_everyone_below():
 def test_notes_say_why_a_grade_is_lower_than_the_score():
     rows = {r.unit_id: r for r in rank_units(rubric_with(7, BANDS), [result(u, f) for u, f in FINALS.items()])}
     assert "剩余 1 个" in rows["b"].grade_note and "并列的 2 个" in rows["b"].grade_note
-    assert "不再评为优秀" in rows["d"].grade_note
-    assert "良好名额为 50%，即 3 个，已满" not in rows["e"].grade_note  # E was not moved: 良好 was closed
-    assert "不再评为良好" in rows["e"].grade_note
+    assert rows["d"].grade_note == "优秀因位次在前的同分街镇放不下剩余名额，已不再评定，评为下一等次"
+    assert rows["e"].grade_note == "良好名额为 50%，即 3 个，已满，评为下一等次"
     assert rows["a"].grade_note == "" and rows["g"].grade_note == ""
 
 
@@ -82,6 +81,30 @@ def test_a_vetoed_town_takes_a_place_in_the_band_it_is_given_not_in_the_top_band
     # D 91 -> 良好 (2 of 3), E 85 -> 良好 (3 of 3), F 84 -> 合格, G -> 合格.
     got = grades(rubric_with(7, BANDS), vetoed={"a"})
     assert got == {"a": "良好", "b": "优秀", "c": "优秀", "d": "良好", "e": "良好", "f": "合格", "g": "合格"}
+
+
+def test_a_veto_that_fills_the_next_band_does_not_close_the_top_band():
+    # 10 towns: 优秀 floor(0.3 x 10) = 3 places, 良好 floor(0.1 x 10) = 1 place.  甲 95 is vetoed: 良好,
+    # which is then full.  乙 94 and 丙 92 still take 优秀 (3 places, 2 used); the rest (70) are 合格.
+    rubric = rubric_with(10, [{"name": "优秀", "min": 90, "quota": D("0.3")}, {"name": "良好", "min": 80, "quota": D("0.1")},
+                              {"name": "合格", "min": 60}, {"name": "不合格"}])
+    finals = ["95", "94", "92"] + ["70"] * 7
+    rows = rank_units(rubric, [result(u.id, f, u.id == "a") for u, f in zip(rubric.units, finals, strict=True)])
+    assert [r.grade for r in rows[:4]] == ["良好", "优秀", "优秀", "合格"]
+
+
+def test_a_tied_group_with_a_vetoed_member_stays_together():
+    # 6 towns: 优秀 floor(0.5 x 6) = 3, 良好 floor(0.34 x 6) = 2.  A 95 优秀 (1 of 3); B 94 优秀 (2 of 3).
+    # C, D, E tie at 93 and E is vetoed: C and D need 2 优秀 places, 1 is left -> down to 良好, where E
+    # starts; the three need 3 良好 places, 2 are left -> all three go to 合格.  F 85: 良好 is closed -> 合格.
+    rubric = rubric_with(6, [{"name": "优秀", "min": 90, "quota": D("0.5")}, {"name": "良好", "min": 80, "quota": D("0.34")},
+                             {"name": "合格", "min": 60}, {"name": "不合格"}])
+    finals = {"a": "95", "b": "94", "c": "93", "d": "93", "e": "93", "f": "85"}
+    rows = {r.unit_id: r for r in rank_units(rubric, [result(u, f, u == "e") for u, f in finals.items()])}
+    assert {u: r.grade for u, r in rows.items()} == {"a": "优秀", "b": "优秀", "c": "合格", "d": "合格", "e": "合格",
+                                                     "f": "合格"}
+    assert "一票否决" in rows["e"].grade_note and "不足以容纳同分并列的 3 个街镇" in rows["e"].grade_note
+    assert "剩余 1 个，不足以容纳同分并列的 2 个街镇" in rows["c"].grade_note
 
 
 def test_quota_count_is_rounded_down():

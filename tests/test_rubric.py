@@ -305,3 +305,22 @@ def test_lowest_band_cannot_have_a_quota(tmp_path):
     p, text = broken(tmp_path, "  - {name: 不合格}", "  - {name: 不合格, quota: 0.2}")
     f = only(refusal(p), "R017")
     assert f.line == line_of(text, "不合格, quota")
+
+
+def test_default_deduction_above_its_per_case_maximum(tmp_path):
+    p, text = broken(tmp_path, "{id: petition, name: 服务对象进京上访, deduction: 2}",
+                     "{id: petition, name: 服务对象进京上访, deduction: 2, max_per_case: 1}")
+    f = only(refusal(p), "R010")
+    assert f.line == line_of(text, "max_per_case: 1") and "超过每起上限" in f.message
+
+
+def test_a_unit_with_no_applicable_criterion(tmp_path):
+    text = MINI
+    for cid in ("1.1", "3.2", "4.1"):
+        text = text.replace(f'{{id: "{cid}", ', f'{{id: "{cid}", applies_to: [a, b], ')
+    text = text.replace("        points: 4\n        periods:", "        points: 4\n        applies_to: [a, b]\n        periods:")
+    text = text.replace("        points: 4\n        measure:", "        points: 4\n        applies_to: [a, b]\n        measure:")
+    p = tmp_path / "r.yaml"
+    p.write_text(text, encoding="utf-8")
+    f = only(refusal(p), "R018")
+    assert "丙镇" in f.message and f.line == line_of(text, "{id: c, name: 丙镇")

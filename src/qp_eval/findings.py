@@ -50,6 +50,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("R015", "error", "分值的小数位数超过规定精度", "分值的小数位数不能多于 precision。"),
     Code("R016", "error", "项目序号的键 no 已改名为 number", "把每个项目的 “no:” 改成 “number:”（no 会被很多 YAML 读取程序当作“否”）。"),
     Code("R017", "error", "最低等次设了名额比例", "最低等次接收其余所有街镇，删去它的 quota。"),
+    Code("R018", "error", "某街镇没有任何适用的细则", "检查各细则的 applies_to：每个街镇至少要有一条适用的细则。"),
     # --- files (F) ---
     Code("F101", "error", "文件无法读取", "文件可能已损坏、加密、为空或不是电子表格；请重新从 Excel/WPS 另存为 .xlsx 后提交。"),
     Code("F102", "error", "不是 qp-eval 评分表或登记表（缺少或无法识别“说明”表）", "请使用 qp-eval template 生成的表格填写，不要删除或改动“说明”表。"),

@@ -9,13 +9,14 @@ The rules, as docs/rubric.md states them:
 - Grades go by the bands' minimum scores. A vetoed town (一票否决) is never given the top band;
   it is graded as if its score fell in the next band, and takes a place there, not in the top band.
 - A band with a quota holds at most floor(quota × number of units) towns (rounded down; vetoed
-  towns count among the units). Towns are placed in rank order, a tied group together. A group
-  that does not fit moves down to the next band, and the band it did not fit into is closed for
-  everyone ranked below it; a full band is closed too. So a town ranked lower never gets a
-  better grade than one ranked above it, except where a veto keeps the higher one out of the
-  top band. With ``quota_ties: exceed`` a tied group that straddles the boundary (the band still
-  had a place when the group came) takes the band together, beyond its quota, and closes it.
-  The lowest band takes everyone left and has no quota.
+  towns count among the units). Towns are placed in rank order, a tied group (same rank)
+  together. A group that does not fit moves down to the next band, joined there by members that
+  start in it (a vetoed member), and the band it did not fit into is closed for everyone ranked
+  below it; a full band is closed too. Closing a band closes that band only. So a town ranked
+  lower never gets a better grade than one ranked above it, except where a veto keeps the
+  higher one out of the top band. With ``quota_ties: exceed`` a tied group that straddles the
+  boundary (the band still had a place when the group came) takes the band together, beyond
+  its quota, and closes it. The lowest band takes everyone left and has no quota.
 """
 
 from __future__ import annotations
@@ -141,50 +142,54 @@ def _grades(
     last = len(bands) - 1
     places = [None if i == last else quota_places(b.quota, len(rubric.units)) for i, b in enumerate(bands)]
     taken = [0] * len(bands)
-    opened = 0  # the best band still open to the towns that follow
+    closed: list[str | None] = [None] * len(bands)  # why a band takes nobody more: "full" or "tie"
     out: dict[str, tuple[int, list[str]]] = {}
     for group in _groups(keyed, ranks):
-        start: dict[int, list[UnitResult]] = {}
+        at: dict[str, int] = {}
         for r in group:
             i = _band_index(rubric, finals[r.unit_id])
             notes = []
             if i == 0 and r.vetoes and last > 0:
                 notes.append(f"因“{'、'.join(r.vetoes)}”一票否决，不评为{bands[0].name}")
                 i = 1
-            if i < opened:
-                notes.append(_closed_note(rubric, opened))
-                i = opened
+            at[r.unit_id] = i
             out[r.unit_id] = (i, notes)
-            start.setdefault(i, []).append(r)
-        for i in sorted(start):
-            members = start[i]
-            j = max(i, opened)
-            while places[j] is not None and taken[j] + len(members) > places[j]:  # type: ignore[operator]
-                if rubric.quota_ties == "exceed" and taken[j] < places[j]:  # type: ignore[operator]
-                    break
-                opened = max(opened, j + 1)  # the group did not fit: the band is closed below it
+        # the group goes down band by band, together: members pushed out of a band join those starting below it
+        for j in range(min(at.values()), last + 1):
+            members = [r for r in group if at[r.unit_id] == j]
+            if not members:
+                continue
+            why = closed[j]
+            limit = places[j]
+            caused = False
+            if why is None and limit is not None and taken[j] + len(members) > limit:
+                if not (rubric.quota_ties == "exceed" and taken[j] < limit):
+                    why = closed[j] = "tie" if taken[j] < limit else "full"  # nobody ranked below gets this band
+                    caused = True
+            if why is not None:
+                note = _moved_note(rubric, j, places[j], taken[j], len(members), why, caused)  # type: ignore[arg-type]
                 for r in members:
-                    out[r.unit_id][1].append(_moved_note(rubric, j, places[j], taken[j], len(members)))  # type: ignore[arg-type]
-                j += 1
-            for r in members:
-                out[r.unit_id] = (j, out[r.unit_id][1])
+                    at[r.unit_id] = j + 1
+                    out[r.unit_id][1].append(note)
+                continue
             taken[j] += len(members)
-            if places[j] is not None and taken[j] >= places[j]:  # type: ignore[operator]
-                opened = max(opened, j + 1)
+            if limit is not None and taken[j] >= limit:
+                closed[j] = "full"
+        for r in group:
+            out[r.unit_id] = (at[r.unit_id], out[r.unit_id][1])
     return {u: (bands[i].name, "；".join(dict.fromkeys(notes))) for u, (i, notes) in out.items()}
 
 
-def _moved_note(rubric: Rubric, band: int, places: int, taken: int, size: int) -> str:
+def _moved_note(rubric: Rubric, band: int, places: int, taken: int, size: int, why: str, caused: bool) -> str:
+    """Why a town (or tied group) did not get ``band``: it was full, or closed by a group that did not fit."""
     b = rubric.grades[band]
     quota = f"{b.name}名额为 {fmt_share(b.quota)}，即 {places} 个"
-    if taken >= places:
-        return f"{quota}，已满，评为下一等次"
-    return f"{quota}，剩余 {places - taken} 个，不足以容纳同分并列的 {size} 个街镇，并列街镇一同评为下一等次"
-
-
-def _closed_note(rubric: Rubric, opened: int) -> str:
-    above = rubric.grades[opened - 1]
-    return f"{above.name}名额已满（不超过 {fmt_share(above.quota)}），位次在后的街镇不再评为{above.name}及以上等次"
+    if caused and taken < places:
+        return (f"{quota}，剩余 {places - taken} 个，不足以容纳同分并列的 {size} 个街镇，"
+                f"并列街镇一同评为下一等次，{b.name}对位次在后的街镇不再评定")
+    if why == "tie":
+        return f"{b.name}因位次在前的同分街镇放不下剩余名额，已不再评定，评为下一等次"
+    return f"{quota}，已满，评为下一等次"
 
 
 def fmt_share(quota: Decimal | None) -> str:

@@ -274,6 +274,13 @@ def _points(r: Rubric) -> Iterator[Problem]:
         amounts.append((("problems", "categories", k, "deduction"), cat.deduction))
         if cat.max_per_case is not None:
             amounts.append((("problems", "categories", k, "max_per_case"), cat.max_per_case))
+    for k, cat in enumerate(r.problems.categories):
+        if cat.max_per_case is not None and cat.deduction > cat.max_per_case:
+            yield ("R010", ("problems", "categories", k, "deduction"),
+                   f"问题类别 “{cat.name}” 的默认扣分 {cat.deduction} 超过每起上限 {cat.max_per_case}")
+    for i, u in enumerate(r.units):
+        if not any(c.applies(u.id) for c in r.criteria.values()):
+            yield ("R018", ("units", i), f"街镇 “{u.name}” 没有任何适用的细则，无法计分")
     for path, value in amounts:  # bonus and deductions stay at the precision, so the published parts add up
         if _places(value) > r.precision:
             yield ("R015", path, f"{'.'.join(map(str, path))} 的值 {value} 的小数位多于 {r.precision} 位")
