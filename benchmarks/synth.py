@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from qp_eval import layout as L
 from qp_eval.rubric import Rubric, load_rubric
+from qp_eval.sheetspec import sheet_fingerprint
 from qp_eval.workspace import shipped_rubric
 
 
@@ -41,7 +42,7 @@ def _info(wb: Workbook, rubric: Rubric, kind: str, dept_id: str | None) -> None:
     if dept_id:
         ws.append([L.KEY_DEPT_ID, dept_id])
         ws.append([L.KEY_DEPT_NAME, rubric.department[dept_id].name])
-    ws.append([L.KEY_FINGERPRINT, rubric.fingerprint])
+    ws.append([L.KEY_FINGERPRINT, sheet_fingerprint(rubric, kind, dept_id)])
 
 
 def make_workspace(root: Path, n: int, seed: int = 7) -> dict[str, int]:

@@ -37,7 +37,8 @@ KEY_KIND = "文件类型"
 KEY_YEAR = "年度"
 KEY_DEPT_ID = "科室编号"
 KEY_DEPT_NAME = "科室名称"
-KEY_FINGERPRINT = "细则指纹"
+KEY_FINGERPRINT = "细则指纹"  # of this sheet's layout (sheetspec), not of the whole rubric
+KEY_LAYOUT = "细则布局"  # the layout itself, JSON, in a hidden row: lets F104 name what changed
 KEY_DEADLINE = "截止日期"
 
 KIND_SCORES = "科室评分表"

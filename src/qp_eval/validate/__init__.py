@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import layout as L
+from .. import sheetspec
 from ..findings import Finding, has_errors
 from ..read import RawBook, ReadFailure, find_spreadsheets, open_book, unzip_limit
 from ..rubric import Rubric, normalize_name
@@ -129,7 +130,7 @@ def read_info(book: RawBook) -> dict[str, tuple[object, int]] | None:
     if sheet is None:
         return None
     keys = {normalize_name(k): k for k in (L.KEY_KIND, L.KEY_YEAR, L.KEY_DEPT_ID, L.KEY_DEPT_NAME,
-                                           L.KEY_FINGERPRINT, L.KEY_DEADLINE)}
+                                           L.KEY_FINGERPRINT, L.KEY_LAYOUT, L.KEY_DEADLINE)}
     out: dict[str, tuple[object, int]] = {}
     for r, row in enumerate(sheet.rows[:40]):
         if len(row) >= 2 and isinstance(row[0], str):
@@ -137,6 +138,15 @@ def read_info(book: RawBook) -> dict[str, tuple[object, int]] | None:
             if key and key not in out:
                 out[key] = (row[1], r)
     return out
+
+
+def _layout_message(kind: str, dept_id: str | None, rubric: Rubric, stored: object, spec: sheetspec.Spec) -> str:
+    what = rubric.department[dept_id].name + "评分表" if dept_id else kind + "表"
+    old = sheetspec.loads(stored)
+    if old is None:
+        return f"{what}是按修改前的评估细则生成的（旧版 qp-eval 的表格未记录布局，无法逐项列出改动）"
+    listed = sheetspec.changes(old, spec) or ["本表涉及的内容已修改"]
+    return f"评估细则修改后，{what}的布局已变：" + "；".join(listed)
 
 
 def identify(ctx: FileContext, book: RawBook) -> tuple[str, str | None] | None:
@@ -160,11 +170,6 @@ def identify(ctx: FileContext, book: RawBook) -> tuple[str, str | None] | None:
         ctx.add("F103", f"表格年度为“{show(year_value)}”，当前评估年度为 {rubric.year}", sheet,
                 year_row, 1 if year_row is not None else None)
         ok = False
-    fp_value, fp_row = info.get(L.KEY_FINGERPRINT, ("", None))
-    if text_of(fp_value) != rubric.fingerprint:
-        ctx.add("F104", f"表格的细则指纹为“{show(fp_value)}”，当前细则为 {rubric.fingerprint}", sheet,
-                fp_row, 1 if fp_row is not None else None)
-        ok = False
     dept_id = None
     if kind == L.KIND_SCORES:
         dept_value, dept_row = info.get(L.KEY_DEPT_ID, ("", None))
@@ -173,4 +178,10 @@ def identify(ctx: FileContext, book: RawBook) -> tuple[str, str | None] | None:
             ctx.add("F105", f"科室编号“{show(dept_value)}”不是评估细则中负责评分的科室", sheet,
                     dept_row, 1 if dept_row is not None else None)
             return None
+    fp_value, fp_row = info.get(L.KEY_FINGERPRINT, ("", None))
+    spec = sheetspec.spec_of(rubric, kind, dept_id)
+    if text_of(fp_value) != sheetspec.fingerprint(spec):
+        ctx.add("F104", _layout_message(kind, dept_id, rubric, info.get(L.KEY_LAYOUT, ("", 0))[0], spec), sheet,
+                fp_row, 1 if fp_row is not None else None)
+        ok = False
     return (kind, dept_id) if ok else None

@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import layout as L
+from .. import sheetspec
 from ..rubric import Rubric
 from ..rules import fmt
 from ..workspace import atomic_path
@@ -65,7 +66,8 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.formatRows = False
 
 
-def _info(wb: Workbook, rubric: Rubric, kind: str, pairs: list[tuple[str, object]], notes: list[str]) -> None:
+def _info(wb: Workbook, rubric: Rubric, kind: str, pairs: list[tuple[str, object]], notes: list[str],
+          department_id: str | None = None) -> None:
     ws = wb.active
     ws.title = L.INFO_SHEET
     ws.append([f"{rubric.title} — {kind}"])
@@ -74,7 +76,10 @@ def _info(wb: Workbook, rubric: Rubric, kind: str, pairs: list[tuple[str, object
     ws.append([L.KEY_YEAR, rubric.year])
     for key, value in pairs:
         ws.append([key, value])
-    ws.append([L.KEY_FINGERPRINT, rubric.fingerprint])
+    spec = sheetspec.spec_of(rubric, kind, department_id)
+    ws.append([L.KEY_FINGERPRINT, sheetspec.fingerprint(spec)])
+    ws.append([L.KEY_LAYOUT, sheetspec.dumps(spec)])
+    ws.row_dimensions[ws.max_row].hidden = True  # for qp-eval only: what F104 compares with
     ws.append([])
     ws.append(["填写说明"])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
@@ -121,7 +126,8 @@ def department_workbook(rubric: Rubric, department_id: str) -> tuple[Workbook, i
     if L.measured_criteria(rubric, department_id):
         notes.append("“指标”表填写量化细则所需的数值（只填数字），得分由系统按评估细则自动计算。")
     _info(wb, rubric, L.KIND_SCORES, [(L.KEY_DEPT_ID, dept.id), (L.KEY_DEPT_NAME, dept.name),
-                                      (L.KEY_DEADLINE, str(rubric.deadlines.department_scoring))], notes)
+                                      (L.KEY_DEADLINE, str(rubric.deadlines.department_scoring))], notes,
+          department_id)
 
     ws = wb.create_sheet(L.SCORE_SHEET)
     widths = {"街镇": 12, "编号": 9, "评估项目": 24, "评估内容": 60, "分值": 7, "得分": 9, "扣分说明": 36}
