@@ -176,9 +176,10 @@ def symlink_loop_in_folder(filled: Path, out: Path) -> Expect:
 
 
 @case
-def same_file_twice_under_two_names(filled: Path, out: Path) -> Expect:
+def same_department_twice_with_different_scores(filled: Path, out: Path) -> Expect:
     _copy(filled, out, D1)
-    _copy(filled, out, D1, "一科评分表（最终版）.xlsx")
+    _edit(filled / D1, lambda wb: setattr(_score(wb[L.SCORE_SHEET], "甲镇", "1.1"), "value", 1.5),
+          save_as=out / "一科评分表（最终版）.xlsx")
     return {("F106", L.INFO_SHEET, "")}
 
 

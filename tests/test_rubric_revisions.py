@@ -90,6 +90,30 @@ def test_a_layout_edit_names_each_change_per_sheet(tmp_path, mini):
         "评估细则修改后，二科评分表的布局已变：细则 3.1：分值 2 → 3；细则 3.1：适用街镇 a → a、b；"
         "细则 3.2：分值 3 → 2；细则 4.1：分值 5 → 4；细则 4.2 新增")
     assert "问题类别 服务对象进京上访、重大安全生产责任事故 → 信访、重大安全生产责任事故" in f104["问题登记.xlsx"]
+    # a sheet refused for its layout is not also reported as not received
+    assert [f.code for f in ev.findings if f.code in ("F109", "F110")] == []
+
+
+def test_rank_hints_allow_missing_only_when_a_sheet_is_missing(tmp_path, mini):
+    from conftest import dept_file
+    from test_rank_cli import cli
+
+    build_year(tmp_path / "scores" / "2024", mini)
+    (tmp_path / "rubric").mkdir()
+    (tmp_path / "rubric" / "2024.yaml").write_text(MINI.replace(
+        '{id: "3.2", name: 界桩, standard: 界桩维护, points: 3}', '{id: "3.2", name: 界桩, standard: 界桩维护, points: 3.0}'
+    ), encoding="utf-8")
+    r = cli("rank", cwd=tmp_path)
+    assert r.returncode == 0  # 3.0 is 3: nothing in the layout changed
+    (tmp_path / "rubric" / "2024.yaml").write_text(MINI.replace(
+        '{id: "4.1", name: 信息, standard: 信息报送, points: 5}',
+        '{id: "4.1", name: 信息, standard: 信息报送, points: 4}\n      - {id: "4.2", name: 宣传, standard: 宣传, points: 1}'),
+        encoding="utf-8")
+    r = cli("rank", cwd=tmp_path)
+    assert r.returncode == 1 and "F104" in r.stderr and "F109" not in r.stderr and "--allow-missing" not in r.stderr
+    dept_file(tmp_path / "scores" / "2024", mini, "d1").unlink()
+    r = cli("rank", cwd=tmp_path)
+    assert "F109" in r.stderr and "--allow-missing" in r.stderr
 
 
 def test_a_sheet_from_an_older_qp_eval_gets_a_plain_f104(tmp_path, mini):

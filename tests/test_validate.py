@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -173,12 +174,41 @@ def test_unknown_department(filled, mini):
     assert ("F105", L.INFO_SHEET, "B4") in codes_at(run_on(mini, filled))
 
 
-def test_two_files_for_one_department(filled, mini):
+def test_an_identical_copy_counts_once(filled, mini):
     src = dept_file(filled, mini, "d1")
     (filled / "sub").mkdir()
     (filled / "sub" / "copy.xlsx").write_bytes(src.read_bytes())
     result = run_on(mini, filled)
-    assert [f.code for f in result.findings] == ["F106"]
+    assert [(f.code, f.severity, Path(f.file).name) for f in result.findings] == [("F111", "warning", "copy.xlsx")]
+    assert "内容与之完全相同" in result.findings[0].message and str(src) in result.findings[0].message
+    assert len([s for s in result.tables.scores if s.unit_id == "a" and s.criterion_id == "1.1"]) == 1
+
+
+def test_a_renamed_filled_file_beats_a_fresh_blank_template(filled, mini, _mini_templates):
+    src = dept_file(filled, mini, "d1")
+    renamed = filled / "一科-已填.xlsx"
+    src.rename(renamed)
+    shutil.copyfile(dept_file(_mini_templates, mini, "d1"), src)  # `template` run again: a blank one by the old name
+    result = run_on(mini, filled)
+    assert [(f.code, f.severity, f.file) for f in result.findings] == [("F111", "warning", str(src))]
+    assert "是空白模板" in result.findings[0].message and str(renamed) in result.findings[0].message
+    assert {s.source.file for s in result.tables.scores if s.criterion_id == "1.1"} == {str(renamed)}
+    assert [(s.path, s.adopted) for s in result.seen if s.department_id == "d1"] == [
+        (str(src), False), (str(renamed), True)]
+
+
+def test_two_different_filled_files_are_both_refused_and_their_differences_named(filled, mini):
+    src = dept_file(filled, mini, "d1")
+    (filled / "旧版").mkdir()
+    other = filled / "旧版" / "一科.xlsx"
+    other.write_bytes(src.read_bytes())
+    set_score(filled, mini, "d1", "甲镇", "1.1", 1.5)  # the copy in scores/ changes; 旧版/ keeps the old one
+    result = run_on(mini, filled)
+    f106 = [f for f in result.findings if f.code == "F106"]
+    assert sorted(f.file for f in f106) == sorted([str(src), str(other)])
+    text = next(f.message for f in f106 if f.file == str(src))
+    assert str(other) in text and "甲镇 1.1 得分：评分!F2 为“1.5”" in text and "共 1 处" in text
+    assert not [s for s in result.tables.scores if s.criterion_id in ("1.1", "1.2")]  # neither is scored
 
 
 def test_formula_without_cached_value(filled, mini):

@@ -196,7 +196,9 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
     if ev.blocked or ev.findings:
         print_findings(ev.validation, err, extra=ev.completeness)
     if ev.blocked:
-        err.print("[red]存在错误，未计分。[/red]请按上表修正后重试（缺少评分表时可加 --allow-missing 先行计分）。")
+        missing = any(f.code == "F109" for f in ev.completeness)
+        err.print("[red]存在错误，未计分。[/red]请按上表修正后重试"
+                  + ("（缺少评分表时可加 --allow-missing 先行计分）。" if missing else "。"))
         raise typer.Exit(1)
     return ev, ws
 
@@ -491,7 +493,7 @@ def status(
     t = Table(title=f"{r.year} 年度收齐情况（{today.isoformat()}，目录 {folder}）", title_justify="left")
     for name in ("科室/登记表", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"):
         t.add_column(name, overflow="fold")
-    colour = {"已收到": "green", "有错误": "red", "未收到": "red", "空白未填": "yellow", "重复": "red"}
+    colour = {"已收到": "green", "有错误": "red", "未收到": "red", "空白未填": "yellow", "重复，未采用": "yellow"}
     for x in rows:
         progress = f"{x.filled}/{x.expected}" if x.expected else f"{x.filled} 条"
         left = f"剩 {x.days_left} 天" if x.days_left >= 0 else f"已超期 {-x.days_left} 天"

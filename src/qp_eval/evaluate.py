@@ -43,15 +43,21 @@ class Evaluation:
 
 
 def completeness(rubric: Rubric, validation: Result) -> list[Finding]:
-    """F109 for each department whose sheet is absent; F110 (warning) for an absent register."""
+    """F109 for each department whose sheet is absent; F110 (warning) for an absent register.
+
+    A sheet that arrived but was not adopted (an older layout, two differing copies, a broken
+    file that still names its department) is not reported again as missing: its own finding
+    (F104, F106, ...) says what to do.
+    """
     files = validation.tables.files
     have = {f.department_id for f in files if f.kind == L.KIND_SCORES}
-    kinds = {f.kind for f in files}
+    have |= {s.department_id for s in validation.seen if s.kind == L.KIND_SCORES}
+    kinds = {f.kind for f in files} | {s.kind for s in validation.seen}
     out = []
     for dept_id in L.scoring_departments(rubric):
         if dept_id not in have:
             name = rubric.department[dept_id].name
-            out.append(Finding.of("F109", f"没有收到{name}的评分表（或该文件有错误未被采用）"))
+            out.append(Finding.of("F109", f"没有收到{name}的评分表"))
     for kind in (L.KIND_PROBLEMS, L.KIND_HIGHLIGHTS):
         if kind not in kinds:
             out.append(Finding.of("F110", f"没有收到{kind}表，按无{'问题扣分' if kind == L.KIND_PROBLEMS else '亮点加分'}计算"))

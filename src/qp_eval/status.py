@@ -14,7 +14,7 @@ from . import layout as L
 from .rubric import Rubric
 from .validate import Result
 
-RECEIVED, BLANK, INVALID, MISSING, DUPLICATE = "已收到", "空白未填", "有错误", "未收到", "重复"
+RECEIVED, BLANK, INVALID, MISSING, DUPLICATE = "已收到", "空白未填", "有错误", "未收到", "重复，未采用"
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class StatusRow:
 
     @property
     def ok(self) -> bool:
-        return self.state == RECEIVED
+        return self.state in (RECEIVED, DUPLICATE)  # a duplicate is listed only when another copy is scored
 
 
 def expected_cells(rubric: Rubric, dept_id: str) -> int:
@@ -52,15 +52,17 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
     for x in [*result.tables.figures, *result.tables.problems, *result.tables.highlights]:
         filled[x.source.file] = filled.get(x.source.file, 0) + 1
 
-    def rows_for(name: str, files: list[str], expected: int | None, deadline: dt.date, blank_ok: bool) -> list[StatusRow]:
+    def rows_for(name: str, seen: list, expected: int | None, deadline: dt.date, blank_ok: bool) -> list[StatusRow]:
         days = (deadline - today).days
-        if not files:
+        if not seen:
             return [StatusRow(name, None, MISSING, 0, 0, 0, expected, None, deadline, days)]
         out = []
-        for i, path in enumerate(files):
+        any_adopted = any(s.adopted for s in seen)
+        for s in sorted(seen, key=lambda s: not s.adopted):  # the file that is scored first
+            path = s.path
             errors, warnings = counts.get(path, (0, 0))
             n = filled.get(path, 0)
-            if i > 0:
+            if any_adopted and not s.adopted:
                 state = DUPLICATE
             elif n == 0 and not blank_ok:
                 state = BLANK
@@ -77,13 +79,13 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
 
     rows: list[StatusRow] = []
     for dept_id in L.scoring_departments(rubric):
-        files = [s.path for s in result.seen if s.kind == L.KIND_SCORES and s.department_id == dept_id]
+        files = [s for s in result.seen if s.kind == L.KIND_SCORES and s.department_id == dept_id]
         rows += rows_for(rubric.department[dept_id].name, files, expected_cells(rubric, dept_id),
                          rubric.deadlines.department_scoring, blank_ok=False)
     for kind, expected, blank_ok in (
         (L.KIND_PROBLEMS, None, True),
         (L.KIND_HIGHLIGHTS, len(rubric.units) * rubric.highlights.per_unit, False),
     ):
-        files = [s.path for s in result.seen if s.kind == kind]
+        files = [s for s in result.seen if s.kind == kind]
         rows += rows_for(kind, files, expected, rubric.deadlines.office_ranking, blank_ok)
     return rows

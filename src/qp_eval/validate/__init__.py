@@ -30,6 +30,7 @@ class Seen:
     path: str
     kind: str
     department_id: str | None
+    adopted: bool = False  # its values are the ones scored
 
 
 @dataclass
@@ -50,24 +51,100 @@ class Result:
         return sum(f.severity == "warning" for f in self.findings)
 
 
+@dataclass
+class _Checked:
+    """One file after its checks, before the files that claim the same sheet are weighed."""
+
+    path: Path
+    ctx: FileContext
+    claim: tuple[str, str | None] | None  # what its 说明 says it is
+    accepted: tuple[str, str | None] | None  # the same, when it fits the rubric (year, layout)
+
+
 def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> Result:
     result = Result()
     files, problems = find_spreadsheets(paths)
     for p, why in problems:
         result.findings.append(Finding.of("F108", f"{p}：{why}", file=str(p)))
-    owners: dict[tuple[str, str | None], str] = {}
     limit = unzip_limit(_expected_rows(rubric))
+    checked = []
     for path in files:
         result.files += 1
-        ctx = FileContext(rubric, str(path))
-        seen = _check_file(ctx, path, owners, limit)
-        if seen is not None:
-            result.seen.append(seen)
-        result.findings += ctx.findings
-        _merge(result.tables, ctx.tables)
+        checked.append(_check_file(FileContext(rubric, str(path)), path, limit))
+    claimants: dict[tuple[str, str | None], list[_Checked]] = {}
+    for c in checked:
+        if c.accepted is not None:
+            claimants.setdefault(c.accepted, []).append(c)
+    adopted = {id(c) for group in claimants.values() for c in _adopt(rubric, group, limit)}
+    for c in checked:
+        if c.claim is not None:
+            result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted))
+        if c.accepted is None or id(c) in adopted:
+            result.findings += c.ctx.findings
+            _merge(result.tables, c.ctx.tables)
+        else:
+            result.findings += [f for f in c.ctx.findings if f.code in ("F106", "F111")]
     if strict:
         result.findings = [f.as_error() for f in result.findings]
     return result
+
+
+def _adopt(rubric: Rubric, group: list[_Checked], limit: int) -> list[_Checked]:
+    """Which of the files claiming one sheet are scored: decided by their content, never by their names.
+
+    A filled file beats a blank template; identical filled copies count once; two filled files
+    that differ are both refused (F106), naming the cells in which they differ.
+    """
+    if len(group) == 1:
+        return group
+    from ..entered import differences, file_entries
+
+    content = {}
+    for c in group:
+        try:
+            content[id(c)] = file_entries(c.path, limit)[1]
+        except ReadFailure:
+            content[id(c)] = []
+    filled = [c for c in group if content[id(c)]]
+    kind, dept_id = group[0].accepted  # type: ignore[misc]
+    what = rubric.department[dept_id].name + "的评分表" if dept_id else kind
+    if not filled:
+        keep = group[0]
+        for c in group[1:]:
+            c.ctx.add("F111", f"与 {keep.ctx.file} 同为{what}的空白表格，已采用后者，本文件未采用", L.INFO_SHEET)
+        return [keep]
+    keep = filled[0]
+    differing = [c for c in filled[1:] if differences(content[id(keep)], content[id(c)])]
+    if not differing:
+        for c in group:
+            if c is keep:
+                continue
+            why = "是空白模板" if not content[id(c)] else "内容与之完全相同"
+            c.ctx.add("F111", f"{what}已采用已填写的 {keep.ctx.file}；本文件{why}，未采用", L.INFO_SHEET)
+        return [keep]
+    for c in filled:
+        others = [o for o in filled if o is not c]
+        listed = "；".join(_diff_text(content[id(c)], content[id(o)], o.ctx.file) for o in others)
+        c.ctx.add("F106", f"{what}有 {len(filled)} 个已填写的文件，内容不同，均未采用：{listed}", L.INFO_SHEET)
+    for c in group:
+        if c not in filled:
+            c.ctx.add("F111", f"{what}已有已填写的文件，本文件是空白模板，未采用", L.INFO_SHEET)
+    return []
+
+
+def _diff_text(mine: list, theirs: list, other: str, most: int = 5) -> str:
+    from ..entered import differences
+
+    diffs = differences(mine, theirs)
+    parts = []
+    for a, b in diffs[:most]:
+        e = a or b
+        assert e is not None
+        here = f"{a.where} 为“{show(a.value)}”" if a else "本文件未填"
+        there = f"{b.where} 为“{show(b.value)}”" if b else "未填"
+        parts.append(f"{e.what}：{here}，{other} 中{there}")
+    more = f"等 {len(diffs)} 处" if len(diffs) > most else f"共 {len(diffs)} 处"
+    return f"与 {other} 不同的单元格{more}：" + "；".join(parts)
 
 
 def _merge(into: Tables, part: Tables) -> None:
@@ -86,29 +163,21 @@ def _expected_rows(rubric: Rubric) -> int:
     return len(rubric.units) * max(per_unit, rubric.highlights.per_unit) + L.PROBLEM_BLANK_ROWS * 50
 
 
-def _check_file(ctx: FileContext, path: Path, owners: dict[tuple[str, str | None], str], limit: int) -> Seen | None:
+def _check_file(ctx: FileContext, path: Path, limit: int) -> _Checked:
+    from ..entered import claim
+
     try:
         book = open_book(path, limit)
     except ReadFailure as e:
         ctx.add("F101", e.message)
-        return None
-    seen = None
+        return _Checked(path, ctx, None, None)
+    who = ident = None
     try:
-        info = read_info(book) or {}
-        kind = normalize_name(text_of(info.get(L.KEY_KIND, ("", 0))[0]))
-        if kind in L.KINDS:
-            dept = text_of(info.get(L.KEY_DEPT_ID, ("", 0))[0]) if kind == L.KIND_SCORES else None
-            seen = Seen(ctx.file, kind, dept or None)
+        who = claim(book)
         ident = identify(ctx, book)
         if ident is None:
-            return seen
+            return _Checked(path, ctx, who, None)
         kind, dept_id = ident
-        other = owners.get((kind, dept_id))
-        if other is not None:
-            what = ctx.rubric.department[dept_id].name if dept_id else kind
-            ctx.add("F106", f"{what}已有文件 {other}，本文件重复，未采用", L.INFO_SHEET)
-            return seen
-        owners[(kind, dept_id)] = ctx.file
         if kind == L.KIND_SCORES:
             assert dept_id is not None
             check_department(ctx, book, dept_id)
@@ -119,25 +188,10 @@ def _check_file(ctx: FileContext, path: Path, owners: dict[tuple[str, str | None
         ctx.tables.files.append(InputFile(ctx.file, kind, dept_id, sha256_file(path)))
     except ReadFailure as e:
         ctx.add("F101", e.message)
+        ident = None
     finally:
         book.close()
-    return seen
-
-
-def read_info(book: RawBook) -> dict[str, tuple[object, int]] | None:
-    """Key → (value, 0-based row) from the 说明 sheet, or None when there is none."""
-    sheet = book.sheet(L.INFO_SHEET)
-    if sheet is None:
-        return None
-    keys = {normalize_name(k): k for k in (L.KEY_KIND, L.KEY_YEAR, L.KEY_DEPT_ID, L.KEY_DEPT_NAME,
-                                           L.KEY_FINGERPRINT, L.KEY_LAYOUT, L.KEY_DEADLINE)}
-    out: dict[str, tuple[object, int]] = {}
-    for r, row in enumerate(sheet.rows[:40]):
-        if len(row) >= 2 and isinstance(row[0], str):
-            key = keys.get(normalize_name(row[0]))
-            if key and key not in out:
-                out[key] = (row[1], r)
-    return out
+    return _Checked(path, ctx, who, ident)
 
 
 def _layout_message(kind: str, dept_id: str | None, rubric: Rubric, stored: object, spec: sheetspec.Spec) -> str:
@@ -151,6 +205,8 @@ def _layout_message(kind: str, dept_id: str | None, rubric: Rubric, stored: obje
 
 def identify(ctx: FileContext, book: RawBook) -> tuple[str, str | None] | None:
     """(kind, department id) from the 说明 sheet, with F102–F105 when it does not fit."""
+    from ..entered import read_info
+
     info = read_info(book)
     sheet = L.INFO_SHEET
     if info is None:
