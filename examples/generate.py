@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import shutil
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -185,7 +186,8 @@ def generate(root: Path) -> None:
     rng = random.Random(SEED)
     _memo.clear()
     scores = root / "scores" / "2024"
-    write_templates(rubric, scores, force=True)
+    shutil.rmtree(scores, ignore_errors=True)  # the generator owns this folder: start it anew
+    write_templates(rubric, scores)
     for dept_id in L.scoring_departments(rubric):
         fill_department(scores / L.score_file_name(rubric.year, rubric.department[dept_id].name), rubric, dept_id, rng)
     fill_highlights(scores / L.HIGHLIGHT_FILE, rubric, rng)

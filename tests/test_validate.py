@@ -88,14 +88,13 @@ def test_round_trip_for_every_2024_department(tmp_path, rubric2024):
 
 
 def test_template_is_not_overwritten_without_force(tmp_path, mini):
-    written, skipped = write_templates(mini, tmp_path)
+    written = write_templates(mini, tmp_path).written
     target = written[0].path
     before = target.read_bytes()
-    written2, skipped2 = write_templates(mini, tmp_path)
-    assert written2 == [] and target in skipped2
+    again = write_templates(mini, tmp_path)
+    assert again.written == [] and target in [k.path for k in again.kept]
     assert target.read_bytes() == before
-    written3, _ = write_templates(mini, tmp_path, force=True)
-    assert len(written3) == len(written)
+    assert len(write_templates(mini, tmp_path, force=True).written) == len(written)  # still blank: regenerated
 
 
 def test_template_layout(blank, mini):

@@ -114,25 +114,82 @@ def template(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
     out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录；默认为工作目录下的 scores/<年度>/。", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的同名文件。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="重新生成仍是空白的同名表格；已填写的表格从不覆盖。")] = False,
     rubric: RubricOpt = None,
 ) -> None:
-    """为每个评估科室生成评分表，并生成问题登记表和亮点登记表。已存在的文件不会被覆盖（除非加 --force）。"""
+    """为每个评估科室生成评分表，并生成问题登记表和亮点登记表。已有的表格不会重复生成，已填写的从不覆盖（细则修改后用 qp-eval migrate）。"""
     from .workspace import Workspace
     from .writers.template import write_templates
 
     r, _ = _load(workspace, year, rubric)
     target = out if out is not None else Workspace(workspace).scores_dir(r.year)
-    written, skipped = write_templates(r, target, force=force)
+    _print_templates(write_templates(r, target, force=force))
     con = _console()
-    for w in written:
-        con.print(f"已生成 {w.path}（{w.kind}，{w.rows} 行）", markup=False)
-    err = _console(stderr=True)
-    for p in skipped:
-        err.print(f"已存在，未覆盖：{p}（如需覆盖请加 --force）", markup=False)
     idle = [d.name for d in r.departments if not r.criteria_of(d.id)]
     if idle:
         con.print(f"以下科室在细则中没有评分项，未生成评分表：{'、'.join(idle)}", markup=False)
+
+
+def _print_templates(run) -> None:  # noqa: ANN001 - a writers.template.TemplateRun
+    con, err = _console(), _console(stderr=True)
+    for src, dst in run.moved:
+        err.print(f"{src} 不是 qp-eval 的表格或无法读取，已移到 {dst}", markup=False)
+    for w in run.written:
+        con.print(f"已生成 {w.path}（{w.kind}，{w.rows} 行）", markup=False)
+    for k in run.kept:
+        err.print(f"未生成 {k.path}：{k.reason}", markup=False)
+
+
+@app.command("migrate")
+def migrate(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+) -> None:
+    """评估细则修改后（校验报 F104）：按现行细则重新生成有改动的表格，把已填写的内容逐格转入新表，原文件备份。
+
+    按街镇、细则编号、季度（指标、亮点序号）对应转入得分、扣分说明、指标数值、登记内容和评定等级；
+    无法转入的（细则已删除、得分超过新的分值、细则现不适用等）逐条列出原文件和单元格。
+    原文件原样移到 scores/<年度>/备份-<日期时间>/，校验和计分不读取该目录。没有改动的表格保持不动。
+    """
+    from .migrate import migrate as run_migrate
+    from .workspace import Workspace
+
+    r, _ = _load(workspace, year, rubric)
+    folder = Workspace(workspace).scores_dir(r.year)
+    if not folder.is_dir():
+        from .errors import WorkspaceError
+
+        raise WorkspaceError(f"找不到评分表目录 {folder}，没有可以转换的表格。")
+    run = run_migrate(r, folder)
+    con, err = _console(), _console(stderr=True)
+    for x in run.sheets:
+        if x.unchanged:
+            con.print(f"未变：{x.path}（{x.what}布局与现行细则一致，保持不动）", markup=False)
+        elif x.sources:
+            con.print(f"已转换：{x.path}（{x.what}，转入 {x.carried} 个单元格）", markup=False)
+        else:
+            con.print(f"已生成：{x.path}（{x.what}，此前没有收到，空白）", markup=False)
+    if run.backup is not None:
+        con.print(f"原文件已原样移到 {run.backup}（共 {len(run.moved)} 个，校验和计分不读取该目录）", markup=False)
+    if run.lost:
+        err.print(f"以下 {len(run.lost)} 个已填写的单元格无法转入新表（原值保存在备份中）：", markup=False)
+        for x in run.lost:
+            err.print(f"  {x.file} {x.where}  {x.what}：“{x.value}”——{x.why}", markup=False)
+    if run.review:
+        err.print("以下内容已照录，但按现行细则需要复核：", markup=False)
+        for x in run.review:
+            err.print(f"  {x.file} {x.where}  {x.what}：“{x.value}”——{x.why}", markup=False)
+    if run.blank:
+        err.print("新表中以下新增的行尚待填写：", markup=False)
+        for b in run.blank:
+            err.print(f"  {b.file} {b.where} 起  {b.what}：{b.count} 行", markup=False)
+    for path, why in run.unreadable:
+        err.print(f"无法读取，未处理：{path}（{why}）", markup=False)
+    for why in run.refused:
+        err.print(f"未转换：{why}", markup=False)
+    if run.refused:
+        raise typer.Exit(1)
 
 
 # --- validate --------------------------------------------------------------------------
@@ -432,13 +489,13 @@ def init(
     folder: Annotated[Path, typer.Argument(help="新工作目录；默认为当前目录。")] = Path("."),
     year: Annotated[int, typer.Option("--year", "-y", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
     from_year: Annotated[int | None, typer.Option("--from", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的细则文件和评分表。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="重新建立：原细则文件先备份；空白评分表重新生成，已填写的不覆盖。")] = False,
 ) -> None:
     """建立新年度的工作目录：复制并顺延评估细则，建立 scores、archive、reports 目录，生成空白评分表。"""
     from .errors import WorkspaceError
     from .newyear import roll_rubric_text
     from .rubric import load_rubric
-    from .workspace import Workspace, atomic_write_bytes, shipped_years
+    from .workspace import Workspace, atomic_write_bytes, backup_dir, move_aside, shipped_years
     from .writers.template import write_templates
 
     ws = Workspace(folder)
@@ -452,20 +509,39 @@ def init(
     target = folder / "rubric" / f"{year}.yaml"
     if target.exists() and not force:
         raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
-    atomic_write_bytes(target, roll_rubric_text(source.read_text(encoding="utf-8"), source_year, year).encode("utf-8"))
+    text = roll_rubric_text(source.read_text(encoding="utf-8"), source_year, year).encode("utf-8")
+    kept_rubric = None
+    if target.exists() and target.read_bytes() != text:  # --force: the bureau's edits are kept aside
+        kept_rubric = move_aside(target, backup_dir(folder / "rubric"))
+    atomic_write_bytes(target, text)
     r = load_rubric(target)
     for d in (ws.scores_dir(year), folder / "archive", ws.reports_dir(year)):
         d.mkdir(parents=True, exist_ok=True)
-    written, skipped = write_templates(r, ws.scores_dir(year), force=force)
+    run = write_templates(r, ws.scores_dir(year), force=force)
     con = _console()
     con.print(f"已建立 {year} 年度工作目录 {folder}（评估细则复制自 {source_year} 年度：{source}）", markup=False)
+    if kept_rubric is not None:
+        con.print(f"  原有的评估细则已备份为 {kept_rubric}", markup=False)
     con.print(f"  评估细则：{target}", markup=False)
-    con.print(f"  空白评分表和登记表：{ws.scores_dir(year)}（{len(written)} 个文件" + (f"，{len(skipped)} 个已存在未覆盖" if skipped else "") + "）", markup=False)
+    con.print(f"  空白评分表和登记表：{ws.scores_dir(year)}（新生成 {len(run.written)} 个文件"
+              + (f"，{len(run.kept)} 个未生成，见下" if run.kept else "") + "）", markup=False)
+    for k in run.kept:
+        con.print(f"    未生成 {k.path.name}：{k.reason}", markup=False)
+    for src, dst in run.moved:
+        con.print(f"    {src.name} 不是 qp-eval 的表格，已移到 {dst}", markup=False)
+    here = folder.resolve() == Path.cwd().resolve()
+    rel = Path("rubric") / f"{year}.yaml"
     con.print("下一步：", markup=False)
-    con.print(f"  1. 核对并修改 {target}，运行 qp-eval rubric check {target}", markup=False)
-    con.print(f"  2. 细则有改动时重新生成评分表：qp-eval template --year {year} --force", markup=False)
-    con.print(f"  3. 把评分表发给各科室，收回后放入 {ws.scores_dir(year)}，用 qp-eval status --year {year} 查看收齐情况", markup=False)
-    con.print(f"  4. qp-eval validate、qp-eval rank --year {year} --save、qp-eval report", markup=False)
+    step = 1
+    if not here:
+        con.print(f"  {step}. 进入工作目录：cd {folder}", markup=False)
+        step += 1
+    con.print(f"  {step}. 核对并修改 {rel}，然后运行 qp-eval rubric check {rel}", markup=False)
+    con.print(f"  {step + 1}. 细则有改动时更新评分表（已填内容会转入新表，原文件备份）：qp-eval migrate --year {year}", markup=False)
+    con.print(f"  {step + 2}. 把 scores/{year}/ 中的评分表发给各科室，收回后放回该目录，"
+              f"用 qp-eval status --year {year} 查看收齐情况", markup=False)
+    con.print(f"  {step + 3}. qp-eval validate --year {year}、qp-eval rank --year {year} --save、"
+              f"qp-eval report --year {year}", markup=False)
 
 
 @app.command("status")

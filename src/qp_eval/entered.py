@@ -125,6 +125,24 @@ def file_entries(path: Path, limit: int | None = None) -> tuple[tuple[str, str |
         book.close()
 
 
+def claims_in(folder: Path) -> dict[tuple[str, str | None], list[tuple[Path, int]]]:
+    """Every readable qp-eval workbook under ``folder`` (backups aside): what it claims to be, and how many
+    cells in it were filled in."""
+    from .read import find_spreadsheets
+
+    out: dict[tuple[str, str | None], list[tuple[Path, int]]] = {}
+    if not folder.is_dir():
+        return out
+    for path in find_spreadsheets([folder])[0]:
+        try:
+            who, found = file_entries(path)
+        except ReadFailure:
+            continue
+        if who is not None:
+            out.setdefault(who, []).append((path, len(found)))
+    return out
+
+
 def differences(a: list[Entry], b: list[Entry]) -> list[tuple[Entry | None, Entry | None]]:
     """The entered cells that differ between two files of the same kind: (in a, in b), either may be None."""
     left = {(e.sheet, e.key, e.column): e for e in a}

@@ -20,6 +20,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # floor of the limit; a large rubric rai
 BYTES_PER_EXPECTED_ROW = 2048  # far above what a filled template row takes in sheet XML
 MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MiB
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+BACKUP_PREFIX = "备份-"  # scores/<year>/备份-YYYYMMDD-HHMMSS/: files qp-eval moved aside, never read as input
 
 Cell = tuple[int, int]  # 0-based (row, column)
 
@@ -254,7 +255,8 @@ def find_spreadsheets(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, s
             if p.name.startswith((".", "~$")):
                 continue  # hidden files, Office lock files
             if p.is_dir():
-                walk(p)
+                if not p.name.startswith(BACKUP_PREFIX):  # what qp-eval moved aside is not input
+                    walk(p)
             elif p.suffix.lower() in SPREADSHEET_SUFFIXES:
                 found.append(p)
 

@@ -7,6 +7,7 @@ package), ``scores/<year>/``, ``archive/<year>.json`` and ``reports/<year>/``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import re
@@ -65,6 +66,31 @@ def _years_in(folder: Path) -> list[int]:
     if not folder.is_dir():
         return []
     return [int(m.group(1)) for p in folder.iterdir() if (m := re.fullmatch(r"(\d{4})(?:\.yaml)?", p.name))]
+
+
+def backup_dir(scores_dir: Path, now: dt.datetime | None = None) -> Path:
+    """A new dated folder inside scores/<year>/ for files moved aside (validate and rank never read it)."""
+    from .read import BACKUP_PREFIX
+
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder = scores_dir / f"{BACKUP_PREFIX}{stamp}"
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = scores_dir / f"{BACKUP_PREFIX}{stamp}-{n}"
+    return folder
+
+
+def move_aside(path: Path, folder: Path) -> Path:
+    """Move a file into ``folder`` (made on first use), keeping its name and times; returns where it went."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.stem}（{n}）{path.suffix}"
+    os.replace(path, target)
+    return target
 
 
 def sha256_file(path: Path) -> str:

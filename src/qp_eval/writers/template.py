@@ -7,7 +7,7 @@ unlocked, inline dropdowns and decimal validations, A4 landscape fit to width.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -253,30 +253,88 @@ def save(wb: Workbook, target: Path) -> None:
         wb.save(tmp)
 
 
-def write_templates(rubric: Rubric, out: Path, force: bool = False) -> tuple[list[Written], list[Path]]:
-    """Write every template into ``out``; returns (written, skipped because they exist)."""
-    plans: list[tuple[Path, str]] = []
+@dataclass(frozen=True)
+class Kept:
+    """A template that was not written, and why."""
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class TemplateRun:
+    written: list[Written] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+    moved: list[tuple[Path, Path]] = field(default_factory=list)  # (from, to): set aside before writing
+
+
+def template_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str | None]]]:
+    """Where each template goes, and the (kind, department) its 说明 sheet will claim."""
+    plans: list[tuple[Path, tuple[str, str | None]]] = []
     for dept_id in L.scoring_departments(rubric):
         name = L.score_file_name(rubric.year, safe_file_name(rubric.department[dept_id].name))
-        plans.append((out / name, dept_id))
-    plans.append((out / L.PROBLEM_FILE, L.KIND_PROBLEMS))
-    plans.append((out / L.HIGHLIGHT_FILE, L.KIND_HIGHLIGHTS))
-    written: list[Written] = []
-    skipped: list[Path] = []
-    for path, what in plans:
-        if path.exists() and not force:
-            skipped.append(path)
+        plans.append((out / name, (L.KIND_SCORES, dept_id)))
+    plans.append((out / L.PROBLEM_FILE, (L.KIND_PROBLEMS, None)))
+    plans.append((out / L.HIGHLIGHT_FILE, (L.KIND_HIGHLIGHTS, None)))
+    return plans
+
+
+def build(rubric: Rubric, claim: tuple[str, str | None]) -> tuple[Workbook, str, int]:
+    """The blank workbook for one claim: (workbook, what it is, rows)."""
+    kind, dept_id = claim
+    if kind == L.KIND_PROBLEMS:
+        return problem_workbook(rubric), kind, 0
+    if kind == L.KIND_HIGHLIGHTS:
+        return highlight_workbook(rubric), kind, len(rubric.units) * rubric.highlights.per_unit
+    assert dept_id is not None
+    wb, rows = department_workbook(rubric, dept_id)
+    return wb, rubric.department[dept_id].name, rows
+
+
+def write_templates(rubric: Rubric, out: Path, force: bool = False) -> TemplateRun:
+    """Write every template into ``out``, never over filled work.
+
+    A sheet that is already in the folder under any name (its 说明 sheet says so) is not written
+    again: a second, blank copy would only stand beside the filled one. An existing file at the
+    template's own name is replaced only with ``force`` and only when nothing was entered in it;
+    a file there that is not a qp-eval workbook (or cannot be read) is first moved to a dated
+    备份- folder. Filled work is never replaced: ``migrate`` carries it into new templates.
+    """
+    from ..entered import claims_in
+    from ..workspace import backup_dir, move_aside
+
+    run = TemplateRun()
+    existing = claims_in(out)
+    backup: Path | None = None
+    for path, claim in template_plans(rubric, out):
+        here = dict(existing.get(claim, []))
+        others = {p: n for p, n in here.items() if p.resolve() != path.resolve()}
+        if others:
+            p, n = next(iter(others.items()))
+            state = f"已填写 {n} 个单元格" if n else "空白"
+            run.kept.append(Kept(path, f"{_what(rubric, claim)}已在 {p}（{state}），未重复生成"))
             continue
-        if what == L.KIND_PROBLEMS:
-            wb, kind, rows = problem_workbook(rubric), what, 0
-        elif what == L.KIND_HIGHLIGHTS:
-            wb, kind, rows = highlight_workbook(rubric), what, len(rubric.units) * rubric.highlights.per_unit
-        else:
-            wb, rows = department_workbook(rubric, what)
-            kind = rubric.department[what].name
+        if path.exists():
+            n = next((n for p, n in here.items()), None)  # None: not a qp-eval workbook of this sheet
+            if not force:
+                run.kept.append(Kept(path, "已存在，未覆盖（如需覆盖空白表格请加 --force）"))
+                continue
+            if n:
+                run.kept.append(Kept(path, f"已填写 {n} 个单元格，未覆盖。评估细则修改后请运行 "
+                                           f"qp-eval migrate --year {rubric.year}，把已填内容转入新表"))
+                continue
+            if n is None:
+                backup = backup or backup_dir(out)
+                run.moved.append((path, move_aside(path, backup)))
+        wb, what, rows = build(rubric, claim)
         save(wb, path)
-        written.append(Written(path, kind, rows))
-    return written, skipped
+        run.written.append(Written(path, what, rows))
+    return run
+
+
+def _what(rubric: Rubric, claim: tuple[str, str | None]) -> str:
+    kind, dept_id = claim
+    return f"{rubric.department[dept_id].name}的评分表" if dept_id else kind
 
 
 _BAD = dict.fromkeys(map(ord, '/\\:*?"<>|\0'), "_")

@@ -1,0 +1,314 @@
+"""``migrate``: new templates for a revised rubric, with every filled cell carried across.
+
+When the rubric's layout changes after the sheets went out (F104), each sheet whose layout
+changed is rebuilt from the current rubric and filled from the received file by what
+identifies a value — town, criterion id and period; town, criterion and indicator; town and
+highlight number; a problem row by its order — never by its position. What cannot be
+carried (a removed criterion, a score above its lowered points, a criterion that no longer
+applies, a removed town or rating) is listed with the old file and cell; new rows left blank
+are listed with the new cells. The old files are moved, untouched, into a dated 备份- folder
+inside scores/<year>/, which validate and rank never read.
+
+Safe at every step: the new workbook is written first (to a hidden temporary file beside
+its target), then the old files are moved aside, then the new one takes its name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import layout as L
+from .entered import Entry, differences, file_entries
+from .read import ReadFailure, find_spreadsheets
+from .rubric import Rubric, normalize_name
+from .sheetspec import sheet_fingerprint
+from .text import printable
+from .validate.cells import a1, number, text_of
+from .workspace import backup_dir, move_aside
+from .writers.template import build, template_plans
+
+Claim = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class Lost:
+    """An entered value that was not carried (or was carried but needs a look)."""
+
+    file: str
+    where: str  # sheet!A1 in the old file
+    what: str
+    value: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Blank:
+    """Rows of the new sheet that are new and wait to be filled in."""
+
+    file: str
+    where: str  # the first new cell
+    what: str
+    count: int
+
+
+@dataclass
+class SheetResult:
+    path: Path
+    what: str
+    carried: int = 0
+    sources: list[Path] = field(default_factory=list)
+    unchanged: bool = False
+
+
+@dataclass
+class MigrateRun:
+    sheets: list[SheetResult] = field(default_factory=list)
+    moved: list[tuple[Path, Path]] = field(default_factory=list)
+    lost: list[Lost] = field(default_factory=list)
+    review: list[Lost] = field(default_factory=list)  # carried as entered, but no longer valid as it stands
+    blank: list[Blank] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # sheets left as they were, and why
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def backup(self) -> Path | None:
+        return self.moved[0][1].parent if self.moved else None
+
+
+@dataclass
+class _Source:
+    path: Path
+    fingerprint: str
+    entries: list[Entry]
+
+
+def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) -> MigrateRun:
+    run = MigrateRun()
+    found: dict[Claim, list[_Source]] = {}
+    for path in find_spreadsheets([scores_dir])[0]:
+        try:
+            who, entries = file_entries(path)
+            fp, year = _stamp_of(path)
+        except ReadFailure as e:
+            run.unreadable.append((path, e.message))
+            continue
+        if who is None:
+            continue
+        if year != str(rubric.year):
+            run.refused.append(f"{path} 是 {year or '未注明'} 年度的表格，不是 {rubric.year} 年度的，未转换")
+            continue
+        found.setdefault(who, []).append(_Source(path, fp, entries))
+    backup: Path | None = None
+    for target, claim in template_plans(rubric, scores_dir):
+        sources = found.get(claim, [])
+        what = rubric.department[claim[1]].name + "评分表" if claim[1] else claim[0]
+        filled = [s for s in sources if s.entries]
+        if len(filled) > 1 and any(differences(filled[0].entries, s.entries) for s in filled[1:]):
+            names = "、".join(str(s.path) for s in filled)
+            run.refused.append(f"{what}有 {len(filled)} 个已填写且内容不同的文件（{names}），未转换；"
+                               "请先用 qp-eval validate 查看不同之处，只保留正确的一个")
+            continue
+        source = filled[0] if filled else (sources[0] if sources else None)
+        current = sheet_fingerprint(rubric, *claim)
+        if source is not None and source.fingerprint == current and len(sources) == 1:
+            run.sheets.append(SheetResult(source.path, what, len(source.entries), [source.path], unchanged=True))
+            continue
+        wb, _, _ = build(rubric, claim)
+        result = SheetResult(target, what, sources=[s.path for s in sources])
+        if source is not None:
+            result.carried = _fill(rubric, claim, wb, source, target, run)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=scores_dir)
+        os.close(fd)
+        try:
+            wb.save(tmp)
+            for s in sources:  # every copy goes aside, untouched
+                backup = backup or backup_dir(scores_dir, now)
+                run.moved.append((s.path, move_aside(s.path, backup)))
+                _relocate(run, str(s.path), str(run.moved[-1][1]))
+            if target.exists():  # something else by the template's name
+                backup = backup or backup_dir(scores_dir, now)
+                run.moved.append((target, move_aside(target, backup)))
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        run.sheets.append(result)
+    return run
+
+
+def _relocate(run: MigrateRun, old: str, new: str) -> None:
+    """Point what could not be carried at the file's place in the backup, where the value now is."""
+    run.lost = [replace(x, file=new) if x.file == old else x for x in run.lost]
+    run.review = [replace(x, file=new) if x.file == old else x for x in run.review]
+
+
+def _stamp_of(path: Path) -> tuple[str, str]:
+    """(layout fingerprint, year) as the file's 说明 sheet states them."""
+    from .entered import read_info
+    from .read import open_book
+
+    book = open_book(path)
+    try:
+        info = read_info(book) or {}
+        return text_of(info.get(L.KEY_FINGERPRINT, ("", 0))[0]), text_of(info.get(L.KEY_YEAR, ("", 0))[0])
+    finally:
+        book.close()
+
+
+# --- carrying values -------------------------------------------------------------------------
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object) -> None:
+    cell = ws.cell(row, col)
+    if isinstance(value, str):
+        value = printable(value)
+        cell.value = value
+        if value.startswith("="):
+            cell.data_type = "s"  # typed as text by the clerk: it stays text
+    else:
+        cell.value = value
+
+
+def _rows(ws: Worksheet, keys: tuple[str, ...], rubric: Rubric) -> tuple[dict[str, int], dict[tuple[str, ...], int]]:
+    """(column of each header, row of each key) in a freshly built sheet; the town given as its id."""
+    head = {str(c.value): c.column for c in ws[1] if c.value}
+    rows: dict[tuple[str, ...], int] = {}
+    for r in range(2, ws.max_row + 1):
+        labels = [text_of(ws.cell(r, head[k]).value) for k in keys]
+        if not labels[0]:
+            continue
+        labels[0] = rubric.resolve_unit(labels[0]) or labels[0]
+        rows[tuple(normalize_name(x) if i else x for i, x in enumerate(labels))] = r
+    return head, rows
+
+
+def _fill(rubric: Rubric, claim: Claim, wb, source: _Source, target: Path, run: MigrateRun) -> int:  # noqa: ANN001
+    kind, dept_id = claim
+    if kind == L.KIND_PROBLEMS:
+        return _fill_problems(rubric, wb[L.PROBLEM_SHEET], source, run)
+    carried = 0
+    sheets = (L.SCORE_SHEET, L.FIGURE_SHEET) if kind == L.KIND_SCORES else (L.HIGHLIGHT_SHEET,)
+    for name in sheets:
+        if name not in wb.sheetnames:
+            for e in (e for e in source.entries if e.sheet == name):
+                run.lost.append(Lost(str(source.path), e.where, e.what, text_of(e.value), "本科室的量化细则已全部删除"))
+            continue
+        ws = wb[name]
+        keys, _ = _KEYS[name]
+        head, rows = _rows(ws, keys, rubric)
+        old_keys = set()
+        for e in (e for e in source.entries if e.sheet == name):
+            unit_id = rubric.resolve_unit(e.labels[0]) if e.labels else None
+            key = (unit_id or "",) + e.key[1:]
+            old_keys.add(key)
+            why = _why_not(rubric, name, dept_id, unit_id, e, key in rows)
+            if why is None and name == L.SCORE_SHEET:
+                why = _score_problem(ws, rows[key], head, e)
+            if why is None and name == L.HIGHLIGHT_SHEET and e.column == "评定等级":
+                grades = {normalize_name(r.grade) for r in rubric.highlights.ratings}
+                if normalize_name(text_of(e.value)) not in grades:
+                    why = f"评定等级“{text_of(e.value)}”已不在细则中"
+            if why is not None:
+                run.lost.append(Lost(str(source.path), e.where, e.what, text_of(e.value), why))
+                continue
+            _put(ws, rows[key], head[e.column], e.value)
+            carried += 1
+        if name in (L.SCORE_SHEET, L.FIGURE_SHEET):
+            _new_rows(rubric, ws, name, head, rows, old_keys, target, run)
+    return carried
+
+
+_KEYS = {
+    L.SCORE_SHEET: (("街镇", "编号"), "得分"),
+    L.FIGURE_SHEET: (("街镇", "编号", "指标"), "数值"),
+    L.HIGHLIGHT_SHEET: (("街镇", "序号"), ""),
+}
+
+
+def _why_not(rubric: Rubric, sheet: str, dept_id: str | None, unit_id: str | None, e: Entry, has_row: bool) -> str | None:
+    """Why an entered value has no place in the new sheet (None: it has one)."""
+    if unit_id is None:
+        return f"街镇“{e.labels[0] if e.labels else ''}”已不在细则中"
+    if has_row:
+        return None
+    if sheet == L.HIGHLIGHT_SHEET:
+        return f"每个街镇的亮点改为 {rubric.highlights.per_unit} 个，没有这一行"
+    cid = _criterion_of(rubric, e.labels[1]) if len(e.labels) > 1 else ""
+    c = rubric.criteria.get(cid)
+    if c is None:
+        return f"细则 {cid} 已删除"
+    if rubric.department_of(cid) != dept_id:
+        return f"细则 {cid} 已改由{rubric.department[rubric.department_of(cid)].name}评分"
+    if sheet == L.FIGURE_SHEET:
+        if c.measure is None:
+            return f"细则 {cid} 已不是量化细则"
+        if not c.applies(unit_id):
+            return f"细则 {cid} 现不适用于该街镇"
+        return f"细则 {cid} 已没有指标“{e.labels[2]}”"
+    if c.measure is not None:
+        return f"细则 {cid} 已改为量化细则，在“指标”表中填写数值"
+    return f"细则 {cid} 的分期已改为 {'、'.join(c.periods.labels) if c.periods else '不分季度'}"
+
+
+def _criterion_of(rubric: Rubric, row_id: str) -> str:
+    """The criterion of a 编号 such as ``1.3-Q1`` (a criterion id may itself hold a hyphen)."""
+    return row_id if row_id in rubric.criteria or "-" not in row_id else row_id.rsplit("-", 1)[0]
+
+
+def _score_problem(ws: Worksheet, r: int, head: dict[str, int], e: Entry) -> str | None:
+    if normalize_name(text_of(ws.cell(r, head["得分"]).value)) == normalize_name(L.NOT_APPLICABLE):
+        return "该细则现不适用于该街镇"
+    if e.column != "得分":
+        return None
+    points = number(ws.cell(r, head["分值"]).value).value
+    value = number(e.value).value
+    if points is not None and value is not None and value > points:
+        return f"超过新的分值 {text_of(ws.cell(r, head['分值']).value)}"
+    return None
+
+
+def _new_rows(rubric: Rubric, ws: Worksheet, sheet: str, head: dict[str, int], rows: dict[tuple[str, ...], int],
+              old_keys: set[tuple[str, ...]], target: Path, run: MigrateRun) -> None:
+    """Rows that the old sheet did not have, grouped by criterion (a 不适用 row needs nothing)."""
+    column = _KEYS[sheet][1]
+    groups: dict[str, list[int]] = {}
+    for key, r in rows.items():
+        if key in old_keys or ws.cell(r, head[column]).value is not None:
+            continue
+        cid = _criterion_of(rubric, key[1])
+        if not any(_criterion_of(rubric, k[1]) == cid for k in old_keys):
+            groups.setdefault(f"细则 {cid}（新增）", []).append(r)
+        elif sheet == L.SCORE_SHEET and not any(k[0] == key[0] and _criterion_of(rubric, k[1]) == cid for k in old_keys):
+            groups.setdefault(f"细则 {cid}（新适用的街镇）", []).append(r)
+    for what, rs in groups.items():
+        run.blank.append(Blank(str(target), f"{sheet}!{a1(min(rs) - 1, head[column] - 1)}", what, len(rs)))
+
+
+def _fill_problems(rubric: Rubric, ws: Worksheet, source: _Source, run: MigrateRun) -> int:
+    head = {str(c.value): c.column for c in ws[1] if c.value}
+    by_row: dict[str, list[Entry]] = {}
+    for e in source.entries:
+        by_row.setdefault(e.key[0], []).append(e)
+    names = {normalize_name(c.name) for c in rubric.problems.categories}
+    carried = 0
+    for n, (_, cells) in enumerate(sorted(by_row.items(), key=lambda kv: int(kv[0])), start=2):
+        for e in cells:
+            if e.column not in head:
+                continue
+            _put(ws, n, head[e.column], e.value)
+            if e.column == "发生日期":
+                ws.cell(n, head[e.column]).number_format = "yyyy-mm-dd"
+            carried += 1
+            if e.column == "问题类别" and normalize_name(text_of(e.value)) not in names:
+                run.review.append(Lost(str(source.path), e.where, e.what, text_of(e.value),
+                                       "问题类别已不在细则中：已照录，请改选"))
+            if e.column == "街镇" and rubric.resolve_unit(text_of(e.value)) is None:
+                run.review.append(Lost(str(source.path), e.where, e.what, text_of(e.value),
+                                       "街镇已不在细则中：已照录，请核对"))
+    return carried
