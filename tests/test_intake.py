@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import MINI_PATH, dept_file, fill_all
+from conftest import DATA, MINI_PATH, dept_file, fill_all
 from test_rank_cli import cli
 from test_scoring import build_year
 
 from qp_eval import layout as L
 from qp_eval.entered import file_entries
 from qp_eval.rubric import load_rubric
+from qp_eval.validate.cells import text_of
 
 
 def _workspace(tmp_path: Path, mini) -> Path:
@@ -102,3 +103,61 @@ def test_a_backup_folder_is_never_read(tmp_path, mini):
     (scores / "备份-20241201-090000" / "junk.et").write_bytes(b"x")
     r = cli("rank", cwd=ws)
     assert r.returncode == 0, r.stderr
+
+
+# --- every file in scores/<year>/ is accounted for ---------------------------------------------------
+
+
+def test_wps_et_and_csv_files_are_errors_that_say_how_to_save_them(tmp_path, mini):
+    ws = _workspace(tmp_path, mini)
+    scores = ws / "scores" / "2024"
+    (scores / "一科评分表.et").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    (scores / "二科.csv").write_text("街镇,编号,得分\n甲镇,3.1,1.5\n", encoding="utf-8")
+    (scores / "说明.pdf").write_bytes(b"%PDF-1.4")
+    r = cli("validate", cwd=ws)
+    assert r.returncode == 1
+    out = r.stdout
+    assert out.count("F112") == 2 and "WPS 表格（.et）文件无法读取" in out and "CSV 文本文件无法读取" in out
+    assert "另存为" in out and "F113" in out and "可以用于计分" not in out
+    assert cli("rank", cwd=ws).returncode == 1
+
+
+def test_a_workbook_with_the_wrong_extension_is_read_by_its_content(tmp_path, mini):
+    """The filled problem register of the mini year, saved by LibreOffice as .xls and as .ods
+    (tests/data/problems.xls, problems.ods), each then named .xlsx as a clerk might."""
+    ws = _workspace(tmp_path, mini)
+    scores = ws / "scores" / "2024"
+    before = file_entries(scores / L.PROBLEM_FILE)[1]
+    assert len(before) == 20  # 3 problems x 7 columns, one 扣分 left blank (the default)
+    for fmt in ("xls", "ods"):
+        (scores / L.PROBLEM_FILE).write_bytes((DATA / f"problems.{fmt}").read_bytes())
+        r = cli("validate", cwd=ws)
+        assert r.returncode == 0, r.stdout
+        assert "F114" in r.stdout and f"文件内容是 .{fmt} 格式，扩展名却是 .xlsx" in r.stdout
+        assert [(e.key, e.column, text_of(e.value)[:10]) for e in file_entries(scores / L.PROBLEM_FILE)[1]] == [
+            (e.key, e.column, text_of(e.value)[:10]) for e in before]
+        assert cli("rank", cwd=ws).returncode == 0
+
+
+def test_validate_of_the_year_says_what_is_missing(tmp_path, mini):
+    ws = _workspace(tmp_path, mini)
+    scores = ws / "scores" / "2024"
+    dept_file(scores, mini, "d2").unlink()
+    r = cli("validate", cwd=ws)
+    assert r.returncode == 1 and "F109" in r.stdout and "可以用于计分" not in r.stdout
+    one = cli("validate", str(dept_file(scores, mini, "d1")), cwd=ws)
+    assert one.returncode == 0 and "所查文件没有错误" in one.stdout and "F109" not in one.stdout
+
+
+def test_a_kept_old_folder_blocks_only_when_it_holds_a_second_copy(tmp_path, mini):
+    ws = _workspace(tmp_path, mini)
+    scores = ws / "scores" / "2024"
+    (scores / "旧版").mkdir()
+    (scores / "旧版" / "会议纪要.docx").write_bytes(b"PK")
+    assert cli("rank", cwd=ws).returncode == 0  # a stray document only warns
+    shutil.copy(dept_file(scores, mini, "d1"), scores / "旧版" / "一科.xlsx")
+    from conftest import edit
+
+    edit(scores / "旧版" / "一科.xlsx", lambda wb: wb[L.SCORE_SHEET].cell(2, 6, 1.2))
+    r = cli("rank", cwd=ws)
+    assert r.returncode == 1 and "F106" in r.stderr and "旧版/一科.xlsx" in r.stderr.replace("\n", "")

@@ -209,14 +209,23 @@ def validate(
 
     if fmt not in ("table", "json"):
         raise typer.BadParameter("只能是 table 或 json", param_hint="--format")
+    from .evaluate import completeness
+
     r, _ = _load(workspace, year, rubric)
-    targets = list(paths) if paths else [Workspace(workspace).scores_dir(r.year)]
+    year_dir = Workspace(workspace).scores_dir(r.year)
+    targets = list(paths) if paths else [year_dir]
     result = validate_paths(r, targets, strict=strict)
+    # the whole year's folder: also what has not arrived (a single file says nothing about the others)
+    whole_year = len(targets) == 1 and targets[0].resolve() == year_dir.resolve()
+    extra = completeness(r, result) if whole_year else []
+    if strict:
+        extra = [f.as_error() for f in extra]
     if fmt == "json":
-        print_json(result.findings)
+        print_json(result.findings + extra)
     else:
-        print_findings(result, _console())
-    raise typer.Exit(0 if result.ok else 1)
+        print_findings(result, _console(), extra=extra, whole_year=whole_year)
+    ok = result.ok and not any(f.severity == "error" for f in extra)
+    raise typer.Exit(0 if ok else 1)
 
 
 # --- rank, explain, verify ---------------------------------------------------------------

@@ -63,6 +63,9 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("F109", "error", "缺少科室评分表或评分", "收齐各科室评分表后再计分；确需先行计分时加 --allow-missing（缺少的按 0 分计并标注）。"),
     Code("F110", "warning", "缺少问题登记表或亮点登记表", "用 qp-eval template 生成登记表，登记后放入 scores/<年度>/。"),
     Code("F111", "warning", "重复的文件未采用：另一文件已填写，本文件是空白模板或内容相同", "可删去或移走本文件；计分只用已采用的文件。"),
+    Code("F112", "error", "无法读取的表格格式（如 WPS 的 .et、.csv）", "用 WPS 或 Excel 打开该文件，“另存为”Excel 工作簿（.xlsx），把 .xlsx 放回原目录并删去原文件。"),
+    Code("F113", "warning", "目录中有不是电子表格的文件，已忽略", "评分表目录只放评分表和登记表；佐证材料等其他文件请另行存放。"),
+    Code("F114", "warning", "扩展名与文件内容不符，已按实际格式读取", "建议用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。"),
     # --- structure (S) ---
     Code("S201", "error", "缺少工作表", "请使用 qp-eval template 生成的表格，不要删除或改名工作表。"),
     Code("S202", "error", "缺少列（按表头文字查找）", "恢复该列的表头文字；列的顺序可以调整，可以增加其他列。"),

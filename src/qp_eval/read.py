@@ -8,6 +8,7 @@ no cached value are found by a streaming look at the sheet XML (defusedxml).
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import zipfile
@@ -19,7 +20,14 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # floor of the limit; a large rubric raises it (unzip_limit)
 BYTES_PER_EXPECTED_ROW = 2048  # far above what a filled template row takes in sheet XML
 MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MiB
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+FORMAT_OF_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods", ".xlsb": "xlsb"}
+# spreadsheets of formats qp-eval does not read, and what a clerk should do with them
+UNREADABLE_SHEETS = {
+    ".et": "WPS 表格（.et）", ".ett": "WPS 表格模板（.ett）", ".csv": "CSV 文本", ".tsv": "制表符分隔的文本",
+    ".numbers": "Apple Numbers 表格", ".wps": "WPS 文字文件", ".xltx": "Excel 模板（.xltx）", ".xlt": "Excel 模板（.xlt）",
+    ".fods": "OpenDocument 平面表格", ".dbf": "dBASE 表",
+}
 BACKUP_PREFIX = "备份-"  # scores/<year>/备份-YYYYMMDD-HHMMSS/: files qp-eval moved aside, never read as input
 
 Cell = tuple[int, int]  # 0-based (row, column)
@@ -65,6 +73,7 @@ class RawBook:
     sheet_names: list[str]
     _wb: object = None
     _cache: dict[str, RawSheet] = field(default_factory=dict)
+    actual_format: str = ""  # set when the content is another format than the extension says (read by content)
 
     def find(self, wanted: str) -> str | None:
         """The sheet's real name for ``wanted``, ignoring surrounding spaces and zero-width characters."""
@@ -128,17 +137,21 @@ def open_book(path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES) -> RawBook:
     except OSError as e:
         raise ReadFailure(f"无法读取文件：{e.strerror or e}") from None
     if head.startswith(b"PK"):
-        _zip_guard(path, max_unzipped)
+        actual = _zip_guard(path, max_unzipped)
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        pass  # OLE: .xls, or an encrypted workbook (calamine says which)
+        actual = "xls"  # OLE: .xls, or an encrypted workbook (calamine says which)
     else:
         raise ReadFailure("不是电子表格文件（可能是改了扩展名的文本、CSV 或其他文件）")
+    declared = FORMAT_OF_SUFFIX.get(path.suffix.lower())
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if actual == declared:
+            wb = CalamineWorkbook.from_path(str(path))
+        else:  # an .xls or .ods saved under an .xlsx name: read by what it is
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         names = list(wb.sheet_names)
     except Exception as e:
         raise ReadFailure(_calamine_reason(e)) from None
-    return RawBook(path, names, wb)
+    return RawBook(path, names, wb, actual_format="" if actual == declared else actual)
 
 
 def _calamine_reason(e: Exception) -> str:
@@ -149,7 +162,8 @@ def _calamine_reason(e: Exception) -> str:
     return f"文件已损坏或不是支持的格式：{_reason(e)}"
 
 
-def _zip_guard(path: Path, limit: int) -> None:
+def _zip_guard(path: Path, limit: int) -> str:
+    """Refuse a zip bomb; return the workbook format the zip holds (xlsx, xlsb or ods)."""
     try:
         with zipfile.ZipFile(path) as z:
             total = 0
@@ -161,6 +175,16 @@ def _zip_guard(path: Path, limit: int) -> None:
                 raise ReadFailure(
                     f"文件解压后约 {total // (1024 * 1024)} MB，超过 {limit // (1024 * 1024)} MB 的上限，已拒绝打开"
                 )
+            names = set(z.namelist())
+            if "mimetype" in names:
+                with z.open("mimetype") as f:
+                    if f.read(64).startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                        return "ods"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if "word/document.xml" in names or "ppt/presentation.xml" in names:
+                raise ReadFailure("这是 Word 或 PowerPoint 文件，不是电子表格")
+            return "xlsx"  # and anything else: calamine says what is wrong with it
     except zipfile.BadZipFile:
         raise ReadFailure("文件已损坏（压缩包结构不完整，可能未完整复制或下载）") from None
     except (OSError, EOFError) as e:
@@ -231,7 +255,15 @@ def _formulas_without_value(path: Path, sheet_name: str) -> set[Cell]:
 
 def find_spreadsheets(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Spreadsheet files under ``paths`` (recursively, sorted), and paths that could not be searched."""
+    found, _, problems = find_files(paths)
+    return found, problems
+
+
+def find_files(paths: list[Path]) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """(spreadsheets, every other file, paths that could not be searched) under ``paths``, recursively and
+    sorted; hidden files, Office lock files and qp-eval's 备份- folders aside."""
     found: list[Path] = []
+    others: list[Path] = []
     problems: list[tuple[Path, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
 
@@ -259,6 +291,8 @@ def find_spreadsheets(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, s
                     walk(p)
             elif p.suffix.lower() in SPREADSHEET_SUFFIXES:
                 found.append(p)
+            else:
+                others.append(p)
 
     for p in paths:
         if p.is_dir():
@@ -267,4 +301,4 @@ def find_spreadsheets(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, s
             found.append(p)
         else:
             problems.append((p, "文件或目录不存在"))
-    return found, problems
+    return found, others, problems

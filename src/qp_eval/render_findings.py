@@ -14,8 +14,12 @@ from .findings import Finding
 SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
 
 
-def print_findings(result, console: Console, extra: list[Finding] | None = None) -> None:  # noqa: ANN001
-    """A table per file, then the summary line; ``extra`` adds findings not tied to a file."""
+def print_findings(result, console: Console, extra: list[Finding] | None = None,  # noqa: ANN001
+                   whole_year: bool = True) -> None:
+    """A table per file, then the summary line; ``extra`` adds findings not tied to a file.
+
+    "可以用于计分" is said only of a whole year's folder with no error (nothing missing either);
+    a check of single files says only that they have no error."""
     findings: list[Finding] = list(result.findings) + list(extra or [])
     for file, group in groupby(findings, key=lambda f: f.file):
         rows = list(group)
@@ -33,7 +37,7 @@ def print_findings(result, console: Console, extra: list[Finding] | None = None)
     warnings = len(findings) - errors
     console.print(
         f"共检查 {result.files} 个文件、{result.tables.rows} 行数据：错误 {errors} 个，警告 {warnings} 个。"
-        + ("" if errors else "  [green]可以用于计分。[/green]")
+        + ("" if errors else "  [green]可以用于计分。[/green]" if whole_year else "  [green]所查文件没有错误。[/green]")
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import layout as L
 from .. import sheetspec
 from ..findings import Finding, has_errors
-from ..read import RawBook, ReadFailure, find_spreadsheets, open_book, unzip_limit
+from ..read import UNREADABLE_SHEETS, RawBook, ReadFailure, find_files, open_book, unzip_limit
 from ..rubric import Rubric, normalize_name
 from ..tables import InputFile, Tables
 from ..workspace import sha256_file
@@ -63,9 +63,12 @@ class _Checked:
 
 def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> Result:
     result = Result()
-    files, problems = find_spreadsheets(paths)
+    files, others, problems = find_files(paths)
     for p, why in problems:
         result.findings.append(Finding.of("F108", f"{p}：{why}", file=str(p)))
+    for p in others:
+        result.files += 1
+        result.findings.append(_other_file(p))
     limit = unzip_limit(_expected_rows(rubric))
     checked = []
     for path in files:
@@ -147,6 +150,15 @@ def _diff_text(mine: list, theirs: list, other: str, most: int = 5) -> str:
     return f"与 {other} 不同的单元格{more}：" + "；".join(parts)
 
 
+def _other_file(path: Path) -> Finding:
+    """A file in the folder that qp-eval does not read: a spreadsheet format it cannot open (an error: it may
+    be a department's sheet), or something that is no spreadsheet at all (a warning: it is left alone)."""
+    what = UNREADABLE_SHEETS.get(path.suffix.lower())
+    if what is not None:
+        return Finding.of("F112", f"{what}文件无法读取，未计入", file=str(path))
+    return Finding.of("F113", f"不是电子表格（{path.suffix or '无扩展名'}），已忽略", file=str(path))
+
+
 def _merge(into: Tables, part: Tables) -> None:
     into.scores += part.scores
     into.figures += part.figures
@@ -171,6 +183,8 @@ def _check_file(ctx: FileContext, path: Path, limit: int) -> _Checked:
     except ReadFailure as e:
         ctx.add("F101", e.message)
         return _Checked(path, ctx, None, None)
+    if book.actual_format:
+        ctx.add("F114", f"文件内容是 .{book.actual_format} 格式，扩展名却是 {path.suffix}；已按实际格式读取")
     who = ident = None
     try:
         who = claim(book)
