@@ -161,3 +161,28 @@ def test_a_kept_old_folder_blocks_only_when_it_holds_a_second_copy(tmp_path, min
     edit(scores / "旧版" / "一科.xlsx", lambda wb: wb[L.SCORE_SHEET].cell(2, 6, 1.2))
     r = cli("rank", cwd=ws)
     assert r.returncode == 1 and "F106" in r.stderr and "旧版/一科.xlsx" in r.stderr.replace("\n", "")
+
+
+def test_an_old_layout_copy_kept_in_a_subfolder_is_named_as_a_second_copy(tmp_path, mini):
+    from conftest import edit
+
+    ws = _workspace(tmp_path, mini)
+    scores = ws / "scores" / "2024"
+    (scores / "旧版").mkdir()
+    old = scores / "旧版" / "一科-旧.xlsx"
+    shutil.copy(dept_file(scores, mini, "d1"), old)
+
+    def older(wb):
+        ws_ = wb[L.INFO_SHEET]
+        for r in range(1, 20):
+            if ws_.cell(r, 1).value == L.KEY_FINGERPRINT:
+                ws_.cell(r, 2).value = "0123456789abcdef"
+
+    edit(old, older)
+    r = cli("validate", "--format", "json", cwd=ws)
+    import json
+
+    found = {(f["code"], Path(f["file"]).name) for f in json.loads(r.stdout)}
+    assert ("F104", "一科-旧.xlsx") in found and ("F106", "一科-旧.xlsx") in found
+    msg = next(f["message"] for f in json.loads(r.stdout) if f["code"] == "F106")
+    assert "已采用 scores/2024/2024年度评分表_一科.xlsx" in msg and "另一份副本" in msg

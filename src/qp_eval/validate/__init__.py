@@ -78,7 +78,13 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> R
     for c in checked:
         if c.accepted is not None:
             claimants.setdefault(c.accepted, []).append(c)
-    adopted = {id(c) for group in claimants.values() for c in _adopt(rubric, group, limit)}
+    chosen = [c for group in claimants.values() for c in _adopt(rubric, group, limit)]
+    adopted = {id(c) for c in chosen}
+    scored = {c.accepted: c.ctx.file for c in chosen}
+    for c in checked:
+        if c.claim is not None and c.accepted is None and c.claim in scored:  # e.g. an old copy kept in 旧版/
+            c.ctx.add("F106", f"同一{_what(rubric, c.claim)}已采用 {scored[c.claim]}；本文件是另一份副本，"
+                              "请删去，或移到 scores/<年度>/ 之外（或其中以“备份-”开头的目录）", L.INFO_SHEET)
     for c in checked:
         if c.claim is not None:
             result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted))
@@ -109,8 +115,7 @@ def _adopt(rubric: Rubric, group: list[_Checked], limit: int) -> list[_Checked]:
         except ReadFailure:
             content[id(c)] = []
     filled = [c for c in group if content[id(c)]]
-    kind, dept_id = group[0].accepted  # type: ignore[misc]
-    what = rubric.department[dept_id].name + "的评分表" if dept_id else kind
+    what = _what(rubric, group[0].accepted)  # type: ignore[arg-type]
     if not filled:
         keep = group[0]
         for c in group[1:]:
@@ -133,6 +138,11 @@ def _adopt(rubric: Rubric, group: list[_Checked], limit: int) -> list[_Checked]:
         if c not in filled:
             c.ctx.add("F111", f"{what}已有已填写的文件，本文件是空白模板，未采用", L.INFO_SHEET)
     return []
+
+
+def _what(rubric: Rubric, claim: tuple[str, str | None]) -> str:
+    kind, dept_id = claim
+    return rubric.department[dept_id].name + "的评分表" if dept_id in rubric.department else kind
 
 
 def _diff_text(mine: list, theirs: list, other: str, most: int = 5) -> str:
