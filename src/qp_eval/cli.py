@@ -163,10 +163,13 @@ def migrate(
         raise WorkspaceError(f"找不到评分表目录 {folder}，没有可以转换的表格。")
     run = run_migrate(r, folder)
     con, err = _console(), _console(stderr=True)
+    same = [x for x in run.sheets if x.unchanged]
+    if same:
+        con.print(f"{len(same)} 个表格的布局与现行细则一致，保持不动：{'、'.join(x.what for x in same)}", markup=False)
     for x in run.sheets:
         if x.unchanged:
-            con.print(f"未变：{x.path}（{x.what}布局与现行细则一致，保持不动）", markup=False)
-        elif x.sources:
+            continue
+        if x.sources:
             con.print(f"已转换：{x.path}（{x.what}，转入 {x.carried} 个单元格）", markup=False)
         else:
             con.print(f"已生成：{x.path}（{x.what}，此前没有收到，空白）", markup=False)
