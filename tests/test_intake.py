@@ -120,6 +120,8 @@ def test_wps_et_and_csv_files_are_errors_that_say_how_to_save_them(tmp_path, min
     assert out.count("F112") == 2 and "WPS 表格（.et）文件无法读取" in out and "CSV 文本文件无法读取" in out
     assert "另存为" in out and "F113" in out and "可以用于计分" not in out
     assert cli("rank", cwd=ws).returncode == 1
+    st = cli("status", cwd=ws)
+    assert st.returncode == 1 and "无法读取：scores/2024/一科评分表.et" in st.stdout and "另存为 .xlsx" in st.stdout
 
 
 def test_a_workbook_with_the_wrong_extension_is_read_by_its_content(tmp_path, mini):

@@ -590,9 +590,14 @@ def status(
                   Path(x.file).name.replace("[", r"\[") if x.file else "—")
     con = _console()
     con.print(t)
+    strays = [f for f in (result.findings if result else []) if f.code in ("F112", "F113")]
+    for f in strays:
+        con.print(f"{'无法读取' if f.code == 'F112' else '已忽略'}：{f.file}（{f.message}）", markup=False)
     bad = [x for x in rows if not x.ok]
-    if bad:
-        con.print(f"尚有 {len(bad)} 项未收齐或有错误。", markup=False)
+    unreadable = [f for f in strays if f.code == "F112"]
+    if bad or unreadable:
+        more = f"，另有 {len(unreadable)} 个无法读取的文件（请另存为 .xlsx）" if unreadable else ""
+        con.print(f"尚有 {len(bad)} 项未收齐或有错误{more}。", markup=False)
         raise typer.Exit(1)
     con.print("全部收齐，均无错误。", markup=False)
 
