@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import layout as L
 from .read import RawBook, RawSheet, ReadFailure, open_book
-from .rubric import normalize_name
+from .text import normalize_name
 from .validate.cells import a1, find_header, is_blank, text_of
 
 INFO_KEYS = (L.KEY_KIND, L.KEY_YEAR, L.KEY_DEPT_ID, L.KEY_DEPT_NAME, L.KEY_FINGERPRINT, L.KEY_LAYOUT, L.KEY_DEADLINE)

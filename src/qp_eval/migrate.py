@@ -26,9 +26,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import layout as L
 from .entered import Entry, differences, file_entries
 from .read import ReadFailure, find_spreadsheets
-from .rubric import Rubric, normalize_name
+from .rubric import Rubric
 from .sheetspec import sheet_fingerprint
-from .text import printable
+from .text import normalize_name, printable
 from .validate.cells import a1, number, text_of
 from .workspace import backup_dir, move_aside
 from .writers.template import build, template_plans

@@ -77,7 +77,7 @@ class RawBook:
 
     def find(self, wanted: str) -> str | None:
         """The sheet's real name for ``wanted``, ignoring surrounding spaces and zero-width characters."""
-        from .rubric import normalize_name
+        from .text import normalize_name
 
         key = normalize_name(wanted)
         return next((n for n in self.sheet_names if normalize_name(n) == key), None)

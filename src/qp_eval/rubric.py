@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import unicodedata
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .rules import Rule
+from .text import normalize_name
 
 PeriodCombine = Literal["mean", "min"]
 
@@ -207,15 +207,6 @@ def _canonical(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-
-
-def normalize_name(text: str) -> str:
-    """NFKC (full-width to half-width, U+3000 to space), no zero-width characters, no spaces."""
-    t = unicodedata.normalize("NFKC", str(text)).translate(ZERO_WIDTH)
-    return "".join(t.split())
 
 
 def load_rubric(path: str | Path) -> Rubric:

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import RubricError
 from .findings import Finding
-from .rubric import Rubric, normalize_name
+from .rubric import Rubric
+from .text import normalize_name, places
 from .yamlsource import Path_, Source, parse
 
 Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
@@ -253,11 +254,6 @@ def _aliases(r: Rubric) -> Iterator[Problem]:
             owner.setdefault(n, u.id)
 
 
-def _places(d: Decimal) -> int:
-    exp = d.normalize().as_tuple().exponent
-    return max(0, -exp) if isinstance(exp, int) else 0
-
-
 def _points(r: Rubric) -> Iterator[Problem]:
     total = Decimal(0)
     for i, item in enumerate(r.items):
@@ -266,7 +262,7 @@ def _points(r: Rubric) -> Iterator[Problem]:
         if s != item.points:
             yield ("R006", ("items", i, "points"), f"第 {item.number} 项分值 {item.points}，其细则分值之和为 {s}")
         for j, c in enumerate(item.criteria):
-            if _places(c.points) > r.precision:
+            if places(c.points) > r.precision:
                 yield ("R015", ("items", i, "criteria", j, "points"), f"细则 {c.id} 分值 {c.points} 的小数位多于 {r.precision} 位")
     amounts: list[tuple[Path_, Decimal]] = [(("highlights", "cap"), r.highlights.cap), (("problems", "cap"), r.problems.cap)]
     amounts += [(("highlights", "ratings", k, "bonus"), x.bonus) for k, x in enumerate(r.highlights.ratings)]
@@ -282,7 +278,7 @@ def _points(r: Rubric) -> Iterator[Problem]:
         if not any(c.applies(u.id) for c in r.criteria.values()):
             yield ("R018", ("units", i), f"街镇 “{u.name}” 没有任何适用的细则，无法计分")
     for path, value in amounts:  # bonus and deductions stay at the precision, so the published parts add up
-        if _places(value) > r.precision:
+        if places(value) > r.precision:
             yield ("R015", path, f"{'.'.join(map(str, path))} 的值 {value} 的小数位多于 {r.precision} 位")
     if total != r.total_points:
         yield ("R007", ("total_points",), f"总分 {r.total_points}，各项目分值之和为 {total}")

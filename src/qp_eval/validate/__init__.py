@@ -14,8 +14,9 @@ from .. import layout as L
 from .. import sheetspec
 from ..findings import Finding, has_errors
 from ..read import UNREADABLE_SHEETS, RawBook, ReadFailure, find_files, open_book, unzip_limit
-from ..rubric import Rubric, normalize_name
+from ..rubric import Rubric
 from ..tables import InputFile, Tables
+from ..text import normalize_name
 from ..workspace import sha256_file
 from .cells import number, show, text_of
 from .context import FileContext

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..rubric import ZERO_WIDTH, normalize_name
+from ..text import ZERO_WIDTH, normalize_name, places
 
 HEADER_SEARCH_ROWS = 20
 
@@ -110,14 +110,6 @@ def too_many_places(d: Decimal, precision: int, known: int | None = None) -> boo
     if isinstance(exp, int) and -exp <= precision:
         return False  # the fast answer for what people type
     return places(d) > precision
-
-
-def places(d: Decimal) -> int:
-    exp = d.as_tuple().exponent
-    if isinstance(exp, int) and exp >= 0:
-        return 0
-    exp = d.normalize().as_tuple().exponent
-    return max(0, -exp) if isinstance(exp, int) else 0
 
 
 def date_of(value: object) -> dt.date | None:

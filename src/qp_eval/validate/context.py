@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..read import RawBook, RawSheet
-from ..rubric import ZERO_WIDTH, Rubric, normalize_name
+from ..rubric import Rubric
 from ..tables import Source, Tables
+from ..text import ZERO_WIDTH, normalize_name
 from .cells import a1, find_header, is_blank, show, text_of
 
 

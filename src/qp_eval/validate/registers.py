@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from .. import layout as L
 from ..read import RawBook
-from ..rubric import normalize_name
 from ..tables import HighlightEntry, ProblemEntry, Source
+from ..text import normalize_name
 from .cells import a1, date_of, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, open_sheet
 

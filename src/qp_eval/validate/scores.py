@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 
 from .. import layout as L
 from ..read import RawBook, RawSheet
 from ..tables import FigureEntry, ScoreEntry, Source
+from ..text import normalize_name
 from .cells import a1, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, open_sheet
 
-_KEYS: dict[object, str] = {}
-
 
 def _key(value: object) -> str:
-    """An id cell as text, NFKC and without spaces; memoised (ids repeat on every town)."""
-    try:
-        return _KEYS[value]
-    except (KeyError, TypeError):
-        key = "".join(unicodedata.normalize("NFKC", text_of(value)).split())
-        if isinstance(value, str | int | float) and len(_KEYS) < 100_000:
-            _KEYS[value] = key
-        return key
+    """An id cell as the one text normaliser sees it (a number typed in the cell as its shortest text)."""
+    return normalize_name(value) if isinstance(value, str) else normalize_name(text_of(value))
 
 
 def check_department(ctx: FileContext, book: RawBook, dept_id: str) -> None:
