@@ -1,20 +1,118 @@
-"""Checks of a department's 评分 and 指标 sheets; each clean row becomes a table entry."""
+"""Checks of a department's 评分 and 指标 sheets, as columns: one small function per rule.
+
+A sheet's data rows are read once into a ``Frame`` (one list per column: row, town, id,
+value, note). Each rule is a function over the frame and the rows still in play that returns
+the rows it flags, each with its message; the driver turns them into findings (sorted by
+row, so a sheet reads top to bottom) and drops the rows whose rule stops them. The rows no
+rule stopped become table entries. There is one code path: what a rule decides, it decides
+for every row alike.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import layout as L
+from ..findings import Finding
 from ..read import RawBook, RawSheet
+from ..rubric import Criterion
 from ..tables import FigureEntry, ScoreEntry, Source
 from ..text import normalize_name
-from .cells import a1, is_blank, number, show, text_of, too_many_places
+from .cells import Number, a1, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, open_sheet
+
+Flagged = list[tuple[int, str]]  # (position in the frame, message)
+NOT_APPLICABLE = normalize_name(L.NOT_APPLICABLE)
 
 
 def _key(value: object) -> str:
     """An id cell as the one text normaliser sees it (a number typed in the cell as its shortest text)."""
     return normalize_name(value) if isinstance(value, str) else normalize_name(text_of(value))
+
+
+_NUMBERS: dict[object, Number] = {}
+
+
+def _number(value: object) -> Number:
+    """``cells.number``, memoised on the cell's value (scores repeat: 2, 1.5, 0.8 ...)."""
+    if type(value) not in (float, int, str):
+        return number(value)
+    hit = _NUMBERS.get(value)
+    if hit is None:
+        hit = number(value)
+        if len(_NUMBERS) < 100_000:
+            _NUMBERS[value] = hit
+    return hit
+
+
+@dataclass
+class Frame:
+    """The data rows of one sheet as columns; ``unit`` holds town ids (None: unknown, already reported)."""
+
+    sheet: RawSheet
+    col: dict[str, int]
+    row: list[int] = field(default_factory=list)
+    unit: list[str | None] = field(default_factory=list)
+    key: list[str] = field(default_factory=list)  # the row's id (评分) or criterion id (指标)
+    value: list[object] = field(default_factory=list)
+    note: list[str] = field(default_factory=list)  # 扣分说明 (评分) or the indicator's name (指标)
+    _numbers: list[Number] | None = None
+
+    def number(self, i: int) -> Number:
+        """The value column read as numbers (once, when a rule first asks)."""
+        if self._numbers is None:
+            self._numbers = [_number(v) for v in self.value]
+        return self._numbers[i]
+
+
+class Findings:
+    """Findings of one sheet, collected with their row and emitted in row order."""
+
+    def __init__(self, ctx: FileContext, frame: Frame):
+        self.ctx, self.frame = ctx, frame
+        self.items: list[tuple[int, int, Finding]] = []
+
+    def flag(self, code: str, flagged: Flagged, column: str) -> set[int]:
+        c = self.frame.col[column]
+        for i, message in flagged:
+            r = self.frame.row[i]
+            self.items.append((r, len(self.items), Finding.of(code, message, file=self.ctx.file,
+                                                              sheet=self.frame.sheet.name, cell=a1(r, c))))
+        return {i for i, _ in flagged}
+
+    def done(self) -> None:
+        self.ctx.findings += [f for _, _, f in sorted(self.items, key=lambda x: (x[0], x[1]))]
+
+
+def _frame(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], key: str, value: str, note: str,
+           found: Findings | None = None) -> Frame:
+    f = Frame(sheet, col)
+    c_unit, c_key, c_value, c_note = col["街镇"], col[key], col[value], col[note]
+    exact = {u.name: u.id for u in ctx.rubric.units}
+    width = max(c_unit, c_key, c_value, c_note) + 1
+    rows = sheet.rows
+    for r in data_rows(sheet, head, [c_unit, c_key, c_value] + ([c_note] if key == "编号" and note == "指标" else [])):
+        ctx.tables.rows += 1
+        cells = rows[r]
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        raw = cells[c_unit]
+        unit = exact.get(raw) if isinstance(raw, str) else None
+        if unit is None:  # not the name as the template wrote it: the full look-up, with T301/T302
+            before = len(ctx.findings)
+            unit = ctx.unit(sheet, r, c_unit)
+            if found is not None:
+                found.items += [(r, -1, x) for x in ctx.findings[before:]]
+                del ctx.findings[before:]
+        f.row.append(r)
+        f.unit.append(unit)
+        f.key.append(_key(cells[c_key]))
+        f.value.append(cells[c_value])
+        n = cells[c_note]
+        f.note.append(n.strip() if isinstance(n, str) else text_of(n))
+    return f
 
 
 def check_department(ctx: FileContext, book: RawBook, dept_id: str) -> None:
@@ -27,220 +125,224 @@ def check_department(ctx: FileContext, book: RawBook, dept_id: str) -> None:
             check_figure_sheet(ctx, *opened, dept_id)
 
 
+# --- 评分: the rules ----------------------------------------------------------------------------
+
+
+@dataclass
+class ScoreRules:
+    """What the score rules need to know beyond the frame: the rubric's rows of this department."""
+
+    ctx: FileContext
+    frame: Frame
+    dept_id: str
+    allowed: dict[str, L.ScoreRow]
+
+    def where(self, i: int) -> str:
+        return f"{self.ctx.rubric.unit[self.frame.unit[i]].name} {self.frame.key[i]}"  # type: ignore[index]
+
+    def __post_init__(self) -> None:
+        self.crits = [row.criterion if (row := self.allowed.get(k)) else None for k in self.frame.key]
+
+    def crit(self, i: int) -> Criterion:
+        return self.crits[i]  # type: ignore[return-value]
+
+    def unknown_id(self, rows: Iterable[int]) -> Flagged:
+        """T303: an id this department does not score."""
+        rubric, out = self.ctx.rubric, []
+        for i in rows:
+            rid = self.frame.key[i]
+            if rid in self.allowed:
+                continue
+            cid = rid.split("-")[0]
+            if cid in rubric.criteria and rubric.department_of(cid) != self.dept_id:
+                out.append((i, f"细则 {cid} 由{rubric.department[rubric.department_of(cid)].name}评分"))
+            elif cid in rubric.criteria and rubric.criteria[cid].measure is not None:
+                out.append((i, f"细则 {cid} 是量化细则，请在“{L.FIGURE_SHEET}”表填写指标数值"))
+            else:
+                out.append((i, f"编号“{show(rid)}”不是本科室负责的细则"))
+        return out
+
+    def duplicate(self, rows: Iterable[int]) -> Flagged:
+        """T304: a town's row id a second time (the first one counts)."""
+        seen: set[tuple[str | None, str]] = set()
+        out = []
+        for i in rows:
+            k = (self.frame.unit[i], self.frame.key[i])
+            if k in seen:
+                out.append((i, f"{self.ctx.rubric.unit[k[0]].name} 的 {k[1]} 出现了多行"))  # type: ignore[index]
+            seen.add(k)
+        return out
+
+    def merged(self, rows: Iterable[int]) -> Flagged:
+        """V408: the score cell is part of a merged range."""
+        sheet, c = self.frame.sheet, self.frame.col["得分"]
+        if not sheet.merged:
+            return []
+        return [(i, f"{self.where(i)} 的得分单元格与其他单元格合并") for i in rows
+                if sheet.merged_range_of(self.frame.row[i], c) is not None]
+
+    def formula_without_value(self, rows: Iterable[int]) -> Flagged:
+        """F107: a formula with no cached value (it reads as empty)."""
+        blank = [i for i in rows if is_blank(self.frame.value[i])]
+        if not blank:
+            return []
+        formulas, c = self.frame.sheet.formula_without_value, self.frame.col["得分"]
+        return [(i, f"{self.where(i)} 的得分是公式，但没有计算结果") for i in blank if (self.frame.row[i], c) in formulas]
+
+    def not_applicable_filled(self, rows: Iterable[int]) -> Flagged:
+        """V410 (warning): a score in a row that does not apply; it is ignored."""
+        v = self.frame.value
+        return [(i, f"{self.where(i)} 不适用于该街镇，所填“{show(v[i])}”已忽略") for i in rows
+                if not is_blank(v[i]) and not (isinstance(v[i], str) and _key(v[i]) == NOT_APPLICABLE)]
+
+    def blank(self, rows: Iterable[int]) -> Flagged:
+        """T306: no score."""
+        return [(i, f"{self.where(i)} 的得分为空") for i in rows if is_blank(self.frame.value[i])]
+
+    def not_applicable_text(self, rows: Iterable[int]) -> Flagged:
+        """V407: 不适用 written in a row that applies."""
+        rubric, v = self.ctx.rubric, self.frame.value
+        return [(i, f"细则 {self.crit(i).id} 适用于{rubric.unit[self.frame.unit[i]].name}，不能填写“{L.NOT_APPLICABLE}”")  # type: ignore[index]
+                for i in rows if isinstance(v[i], str) and _key(v[i]) == NOT_APPLICABLE]
+
+    def not_a_number(self, rows: Iterable[int], code: str) -> Flagged:
+        """V401 (not a number) and V406 (NaN, infinity)."""
+        v = self.frame.value
+        return [(i, f"{self.where(i)} 的得分“{show(v[i])}”不是有效数字") for i in rows if self.frame.number(i).problem == code]
+
+    def full_width(self, rows: Iterable[int]) -> Flagged:
+        """V402 (warning): full-width characters read as half-width."""
+        v = self.frame.value
+        return [(i, f"{self.where(i)} 的得分“{show(v[i])}”含全角字符，已按 {_value(self.frame, i)} 读取")
+                for i in rows if self.frame.number(i).widened]
+
+    def negative(self, rows: Iterable[int]) -> Flagged:
+        """V403: below 0."""
+        return [(i, f"{self.where(i)} 的得分 {n} 为负数") for i in rows if (n := _value(self.frame, i)) < 0]
+
+    def above_points(self, rows: Iterable[int]) -> Flagged:
+        """V404: above the row's points."""
+        return [(i, f"{self.where(i)} 的得分 {n} 超过分值 {self.crit(i).points}") for i in rows
+                if (n := _value(self.frame, i)) > self.crit(i).points]
+
+    def too_many_places(self, rows: Iterable[int]) -> Flagged:
+        """V405: more decimal places than the rubric's precision."""
+        p = self.ctx.rubric.precision
+        out = []
+        for i in rows:
+            n = self.frame.number(i)
+            if too_many_places(n.value, p, n.places):  # type: ignore[arg-type]
+                out.append((i, f"{self.where(i)} 的得分 {n.value} 超过 {p} 位小数"))
+        return out
+
+    def no_note(self, rows: Iterable[int]) -> Flagged:
+        """V409 (warning): points lost and no 扣分说明."""
+        return [(i, f"{self.where(i)} 得 {n} 分（满分 {self.crit(i).points}），没有填写扣分说明") for i in rows
+                if (n := _value(self.frame, i)) < self.crit(i).points and not self.frame.note[i]]
+
+
+def _value(frame: Frame, i: int) -> Decimal:
+    return frame.number(i).value  # type: ignore[return-value]
+
+
 def check_score_sheet(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], dept_id: str) -> None:
     rubric = ctx.rubric
+    found = Findings(ctx, Frame(sheet, col))
+    frame = found.frame = _frame(ctx, sheet, head, col, "编号", "得分", "扣分说明", found)
     allowed = {row.id: row for row in L.score_rows_of_unit(rubric, dept_id, rubric.units[0].id)}
-    seen: set[tuple[str, str]] = set()
-    c_unit, c_id = col["街镇"], col["编号"]
-    fast = _FastRow(ctx, sheet, col, allowed, seen)
-    for r in data_rows(sheet, head, [c_unit, c_id, col["得分"]]):
-        ctx.tables.rows += 1
-        if fast.take(r):
-            continue
-        unit_id = ctx.unit(sheet, r, c_unit)
-        rid = _key(sheet.value(r, c_id))
-        template = allowed.get(rid)
-        if template is None:
-            cid = rid.split("-")[0]
-            if cid in rubric.criteria and rubric.department_of(cid) != dept_id:
-                why = f"细则 {cid} 由{rubric.department[rubric.department_of(cid)].name}评分"
-            elif cid in rubric.criteria and rubric.criteria[cid].measure is not None:
-                why = f"细则 {cid} 是量化细则，请在“{L.FIGURE_SHEET}”表填写指标数值"
-            else:
-                why = f"编号“{show(rid)}”不是本科室负责的细则"
-            ctx.add("T303", why, sheet.name, r, c_id)
-            continue
-        if unit_id is None:
-            continue
-        if (unit_id, rid) in seen:
-            ctx.add("T304", f"{rubric.unit[unit_id].name} 的 {rid} 出现了多行", sheet.name, r, c_id)
-            continue
-        seen.add((unit_id, rid))
-        _score_cell(ctx, sheet, r, col, L.ScoreRow(unit_id, template.criterion, template.period))
+    rules = ScoreRules(ctx, frame, dept_id, allowed)
+    score = "得分"
+
+    def stop(rows: list[int], code: str, rule: Callable[[list[int]], Flagged], column: str = score) -> list[int]:
+        gone = found.flag(code, rule(rows), column)
+        return [i for i in rows if i not in gone] if gone else rows
+
+    rows = stop(list(range(len(frame.row))), "T303", rules.unknown_id, "编号")
+    rows = [i for i in rows if frame.unit[i] is not None]  # an unknown town: T301 said so
+    rows = stop(rows, "T304", rules.duplicate, "编号")
+    present = {(frame.unit[i], frame.key[i]) for i in rows}
+    rows = stop(rows, "V408", rules.merged)
+    rows = stop(rows, "F107", rules.formula_without_value)
+    applies = [i for i in rows if rules.crit(i).applies(frame.unit[i])]  # type: ignore[arg-type]
+    not_applicable = [i for i in rows if not rules.crit(i).applies(frame.unit[i])]  # type: ignore[arg-type]
+    found.flag("V410", rules.not_applicable_filled(not_applicable), score)
+    rows = stop(applies, "T306", rules.blank)
+    rows = stop(rows, "V407", rules.not_applicable_text)
+    rows = stop(rows, "V401", lambda rs: rules.not_a_number(rs, "V401"))
+    rows = stop(rows, "V406", lambda rs: rules.not_a_number(rs, "V406"))
+    found.flag("V402", rules.full_width(rows), score)
+    bad = found.flag("V403", rules.negative(rows), score)
+    bad |= found.flag("V404", rules.above_points([i for i in rows if i not in bad]), score)
+    bad |= found.flag("V405", rules.too_many_places(rows), score)
+    rows = [i for i in rows if i not in bad]
+    found.flag("V409", rules.no_note(rows), "扣分说明")
+    entries = [(i, _value(frame, i)) for i in rows] + [(i, None) for i in not_applicable]
+    c, file, name = col[score], ctx.file, sheet.name
+    for i, v in sorted(entries):
+        row = allowed[frame.key[i]]
+        ctx.tables.scores.append(ScoreEntry(frame.unit[i], row.criterion.id, row.period, v, frame.note[i],  # type: ignore[arg-type]
+                                            Source(file, name, a1(frame.row[i], c))))
+    found.done()
     for unit in rubric.units:
         for rid, row in allowed.items():
-            if (unit.id, rid) not in seen:
+            if (unit.id, rid) not in present:
                 ctx.add("T305", f"缺少 {unit.name} 细则 {rid}（{row.criterion.name}）的行", sheet.name)
 
 
-class _FastRow:
-    """The common case in one pass: a known town and id, a plain number within bounds.
-
-    Anything else (and anything that would need a finding) falls back to the full checks,
-    so this only saves time; it never decides differently from ``_score_cell``.
-    """
-
-    def __init__(self, ctx: FileContext, sheet: RawSheet, col: dict[str, int], allowed: dict[str, L.ScoreRow],
-                 seen: set[tuple[str, str]]):
-        self.ctx, self.sheet, self.seen = ctx, sheet, seen
-        self.rows = sheet.rows
-        self.c_unit, self.c_id, self.c_score, self.c_note = col["街镇"], col["编号"], col["得分"], col["扣分说明"]
-        self.width = max(self.c_unit, self.c_id, self.c_score, self.c_note)
-        self.exact = {u.name: u.id for u in ctx.rubric.units}
-        self.allowed = allowed
-        self.precision = ctx.rubric.precision
-        self.enabled = not sheet.merged
-        self.out = ctx.tables.scores
-        self.letters = a1(0, self.c_score)[:-1]
-
-    def take(self, r: int) -> bool:
-        if not self.enabled:
-            return False
-        row = self.rows[r]
-        if len(row) <= self.width:
-            return False
-        unit_id = self.exact.get(row[self.c_unit])  # type: ignore[call-overload]
-        rid = row[self.c_id]
-        template = self.allowed.get(rid)  # type: ignore[call-overload]
-        value = row[self.c_score]
-        if unit_id is None or template is None or type(value) is not float:
-            return False
-        crit = template.criterion
-        key = (unit_id, rid)
-        if key in self.seen or not crit.applies(unit_id):
-            return False
-        if value.is_integer():
-            d = Decimal(int(value))
-        else:
-            text = repr(value)
-            dot = text.find(".")
-            if dot < 0 or "e" in text or len(text) - dot - 1 > self.precision:
-                return False
-            d = Decimal(text)
-        if d < 0 or d > crit.points:
-            return False
-        note = row[self.c_note]
-        note = note.strip() if isinstance(note, str) else text_of(note)
-        if d < crit.points and not note:
-            return False  # V409 is the full check's to report
-        self.seen.add(key)
-        self.out.append(ScoreEntry(unit_id, crit.id, template.period, d, note,
-                                   Source(self.ctx.file, self.sheet.name, f"{self.letters}{r + 1}")))
-        return True
-
-
-def _score_cell(ctx: FileContext, sheet: RawSheet, r: int, col: dict[str, int], row: L.ScoreRow) -> None:
-    c = col["得分"]
-    crit = row.criterion
-    rubric = ctx.rubric
-
-    def where() -> str:
-        return f"{rubric.unit[row.unit_id].name} {row.id}"
-
-    if sheet.merged and sheet.merged_range_of(r, c) is not None:
-        ctx.add("V408", f"{where()} 的得分单元格与其他单元格合并", sheet.name, r, c)
-        return
-    value = sheet.value(r, c)
-    blank = is_blank(value)
-    if blank and (r, c) in sheet.formula_without_value:  # such a cell reads as empty
-        ctx.add("F107", f"{where()} 的得分是公式，但没有计算结果", sheet.name, r, c)
-        return
-    note = text_of(sheet.value(r, col["扣分说明"]))
-    src = ctx.source(sheet.name, r, c)
-    is_na_text = not blank and isinstance(value, str) and _key(value) == L.NOT_APPLICABLE
-    if not crit.applies(row.unit_id):
-        if not (blank or is_na_text):
-            ctx.add("V410", f"{where()} 不适用于该街镇，所填“{show(value)}”已忽略", sheet.name, r, c)
-        ctx.tables.scores.append(ScoreEntry(row.unit_id, crit.id, row.period, None, note, src))
-        return
-    if blank:
-        ctx.add("T306", f"{where()} 的得分为空", sheet.name, r, c)
-        return
-    if is_na_text:
-        ctx.add("V407", f"细则 {crit.id} 适用于{rubric.unit[row.unit_id].name}，不能填写“{L.NOT_APPLICABLE}”",
-                sheet.name, r, c)
-        return
-    n = number(value)
-    if n.problem is not None:
-        ctx.add(n.problem, f"{where()} 的得分“{show(value)}”不是有效数字", sheet.name, r, c)
-        return
-    v = n.value
-    assert v is not None
-    if n.widened:
-        ctx.add("V402", f"{where()} 的得分“{show(value)}”含全角字符，已按 {v} 读取", sheet.name, r, c)
-    bad = False
-    if v < 0:
-        ctx.add("V403", f"{where()} 的得分 {v} 为负数", sheet.name, r, c)
-        bad = True
-    elif v > crit.points:
-        ctx.add("V404", f"{where()} 的得分 {v} 超过分值 {crit.points}", sheet.name, r, c)
-        bad = True
-    if too_many_places(v, rubric.precision, n.places):
-        ctx.add("V405", f"{where()} 的得分 {v} 超过 {rubric.precision} 位小数", sheet.name, r, c)
-        bad = True
-    if bad:
-        return
-    if v < crit.points and not note:
-        ctx.add("V409", f"{where()} 得 {v} 分（满分 {crit.points}），没有填写扣分说明", sheet.name, r, col["扣分说明"])
-    ctx.tables.scores.append(ScoreEntry(row.unit_id, crit.id, row.period, v, note, src))
+# --- 指标 ---------------------------------------------------------------------------------------
 
 
 def check_figure_sheet(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], dept_id: str) -> None:
     rubric = ctx.rubric
-    expected = {
-        (fr.unit_id, fr.criterion.id, _key(fr.input.name)): fr for fr in L.figure_rows(rubric, dept_id)
-    }
+    expected = {(fr.unit_id, fr.criterion.id, _key(fr.input.name)): fr for fr in L.figure_rows(rubric, dept_id)}
+    found = Findings(ctx, Frame(sheet, col))
+    frame = found.frame = _frame(ctx, sheet, head, col, "编号", "数值", "指标", found)
+    value = "数值"
+
+    def key(i: int) -> tuple[str, str, str]:
+        return (frame.unit[i], frame.key[i], _key(frame.note[i]))  # type: ignore[return-value]
+
+    def where(i: int) -> str:
+        fr = expected[key(i)]
+        return f"{rubric.unit[fr.unit_id].name} {fr.criterion.id} {fr.input.name}"
+
+    def stop(rows: list[int], code: str, flagged: Flagged, column: str = value) -> list[int]:
+        gone = found.flag(code, flagged, column)
+        return [i for i in rows if i not in gone] if gone else rows
+
+    rows = [i for i in range(len(frame.row)) if frame.unit[i] is not None]
+    rows = stop(rows, "I705", [(i, f"{rubric.unit[frame.unit[i]].name} 的指标“{show(frame.key[i])} "  # type: ignore[index]
+                                   f"{show(frame.note[i])}”不在评估细则中") for i in rows if key(i) not in expected], "指标")
     seen: set[tuple[str, str, str]] = set()
-    got: dict[tuple[str, str, str], tuple[FigureEntry, int]] = {}
-    # the common case in one look-up: the row exactly as the template wrote it, a plain number
-    as_written = {(rubric.unit[k[0]].name, k[1], fr.input.name): (k, fr) for k, fr in expected.items()}
-    c_unit, c_id, c_name, c_value = col["街镇"], col["编号"], col["指标"], col["数值"]
-    width = max(c_unit, c_id, c_name, c_value)
-    rows = sheet.rows
-    for r in data_rows(sheet, head, [c_unit, c_id, c_name, c_value]):
-        ctx.tables.rows += 1
-        row = rows[r]
-        if len(row) > width:
-            hit = as_written.get((row[c_unit], row[c_id], row[c_name]))  # type: ignore[arg-type]
-            v = row[c_value]
-            if hit is not None and type(v) in (float, int) and v > 0 and hit[0] not in seen:
-                key, fr = hit
-                seen.add(key)
-                d = Decimal(int(v)) if float(v).is_integer() else Decimal(repr(v))
-                got[key] = (FigureEntry(key[0], key[1], fr.input.id, d, Source(ctx.file, sheet.name, a1(r, c_value))), r)
-                continue
-        unit_id = ctx.unit(sheet, r, col["街镇"])
-        if unit_id is None:
-            continue
-        cid = _key(sheet.value(r, col["编号"]))
-        key = (unit_id, cid, _key(sheet.value(r, col["指标"])))
-        fr = expected.get(key)
-        if fr is None:
-            ctx.add("I705", f"{rubric.unit[unit_id].name} 的指标“{show(cid)} {show(sheet.value(r, col['指标']))}”不在评估细则中",
-                    sheet.name, r, col["指标"])
-            continue
-        if key in seen:
-            ctx.add("I706", f"{rubric.unit[unit_id].name} 的指标“{fr.input.name}”出现了多行", sheet.name, r, col["指标"])
-            continue
-        seen.add(key)
-        c = col["数值"]
-        where = f"{rubric.unit[unit_id].name} {cid} {fr.input.name}"
-        value = sheet.value(r, c)
-        if is_blank(value) and (r, c) in sheet.formula_without_value:
-            ctx.add("F107", f"{where} 是公式，但没有计算结果", sheet.name, r, c)
-            continue
-        if is_blank(value):
-            ctx.add("I701", f"{where} 没有填写数值", sheet.name, r, c)
-            continue
-        n = number(value)
-        if n.value is None:
-            ctx.add("I702", f"{where} 的数值“{show(value)}”不是数字", sheet.name, r, c)
-            continue
-        if n.widened:
-            ctx.add("V402", f"{where} 的数值“{show(value)}”含全角字符，已按 {n.value} 读取", sheet.name, r, c)
-        if n.value < 0:
-            ctx.add("I703", f"{where} 的数值 {n.value} 为负数", sheet.name, r, c)
-            continue
-        entry = FigureEntry(unit_id, cid, fr.input.id, n.value, ctx.source(sheet.name, r, c))
-        got[key] = (entry, r)
-    for key, fr in expected.items():
-        if key not in seen:
-            ctx.add("I701", f"缺少 {rubric.unit[fr.unit_id].name} {fr.criterion.id} 指标“{fr.input.name}”的行", sheet.name)
-    for key, (entry, r) in got.items():
-        fr = expected[key]
+    twice = []
+    for i in rows:
+        if key(i) in seen:
+            twice.append((i, f"{rubric.unit[frame.unit[i]].name} 的指标“{expected[key(i)].input.name}”出现了多行"))  # type: ignore[index]
+        seen.add(key(i))
+    rows = stop(rows, "I706", twice, "指标")
+    formulas = frame.sheet.formula_without_value if any(is_blank(frame.value[i]) for i in rows) else set()
+    c = col[value]
+    rows = stop(rows, "F107", [(i, f"{where(i)} 是公式，但没有计算结果") for i in rows
+                               if is_blank(frame.value[i]) and (frame.row[i], c) in formulas])
+    rows = stop(rows, "I701", [(i, f"{where(i)} 没有填写数值") for i in rows if is_blank(frame.value[i])])
+    rows = stop(rows, "I702", [(i, f"{where(i)} 的数值“{show(frame.value[i])}”不是数字") for i in rows
+                               if frame.number(i).value is None])
+    found.flag("V402", [(i, f"{where(i)} 的数值“{show(frame.value[i])}”含全角字符，已按 {_value(frame, i)} 读取")
+                        for i in rows if frame.number(i).widened], value)
+    rows = stop(rows, "I703", [(i, f"{where(i)} 的数值 {_value(frame, i)} 为负数") for i in rows if _value(frame, i) < 0])
+
+    def zero_denominator(i: int) -> bool:
+        fr = expected[key(i)]
         rule = fr.criterion.measure.rule if fr.criterion.measure else None
-        if entry.value == 0 and getattr(rule, "denominator", None) == fr.input.id:
-            ctx.add("I704", f"{rubric.unit[fr.unit_id].name} {fr.criterion.id} 的“{fr.input.name}”为 0，无法计算比例",
-                    sheet.name, r, col["数值"])
-            continue
-        ctx.tables.figures.append(entry)
+        return _value(frame, i) == 0 and getattr(rule, "denominator", None) == fr.input.id
+
+    rows = stop(rows, "I704", [(i, f"{rubric.unit[expected[key(i)].unit_id].name} {expected[key(i)].criterion.id} 的“"
+                                   f"{expected[key(i)].input.name}”为 0，无法计算比例") for i in rows if zero_denominator(i)])
+    for i in rows:
+        fr = expected[key(i)]
+        ctx.tables.figures.append(FigureEntry(fr.unit_id, fr.criterion.id, fr.input.id, _value(frame, i),
+                                              Source(ctx.file, sheet.name, a1(frame.row[i], c))))
+    found.done()
+    for k, fr in expected.items():
+        if k not in seen:
+            ctx.add("I701", f"缺少 {rubric.unit[fr.unit_id].name} {fr.criterion.id} 指标“{fr.input.name}”的行", sheet.name)
