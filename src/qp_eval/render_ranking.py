@@ -9,8 +9,8 @@ from rich.table import Table
 
 from .evaluate import Evaluation
 from .explain import Line
-from .ranking import Ranked
-from .writers.ranking_out import records, show
+from .ranking import Ranked, publish
+from .writers.ranking_out import records
 
 
 def _esc(text: str) -> str:
@@ -64,5 +64,5 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
     console.print(
         f"最终得分 = 重点工作 {res.base.normalize():f} + 亮点加分 {res.bonus.normalize():f} − 问题扣分 "
         f"{res.deductions.normalize():f} = {res.final.normalize():f}，按 {r.precision} 位小数公布为 "
-        f"[bold]{show(r, ranked.final)}[/bold]"
+        f"[bold]{publish(r, ranked.final)}[/bold]"
     )

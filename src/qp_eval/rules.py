@@ -7,6 +7,7 @@ Pure: no I/O, nothing of ours imported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Annotated, Literal
@@ -17,10 +18,17 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
+    """A rule's score, and how it was reached in one Chinese sentence, written only when it is read
+    (``rank`` needs the numbers; only ``explain`` and the report read the sentence)."""
+
     score: Decimal
-    detail: str  # how the score was reached, in Chinese, with the figures
+    describe: Callable[[], str]
+
+    @property
+    def detail(self) -> str:
+        return self.describe()
 
 
 def fmt(d: Decimal) -> str:
@@ -70,19 +78,22 @@ class RatioAtLeast(_Rule):
     def evaluate(self, points: Decimal, figures: dict[str, Decimal], names: dict[str, str]) -> Outcome:
         r = _ratio(figures, self.numerator, self.denominator)
         if r is None:
-            return Outcome(ZERO, f"{names[self.denominator]}为 0，无法计算，得 0 分")
+            return Outcome(ZERO, lambda: f"{names[self.denominator]}为 0，无法计算，得 0 分")
         value = r * self.scale
-        head = (
-            f"{names[self.numerator]} {fmt(figures[self.numerator])} ÷ {names[self.denominator]} "
-            f"{fmt(figures[self.denominator])}" + (f" × {fmt(self.scale)}" if self.scale != 1 else "")
-            + f" = {fmt(value)}，目标 ≥ {fmt(self.target)}"
-        )
+
+        def head() -> str:
+            return (
+                f"{names[self.numerator]} {fmt(figures[self.numerator])} ÷ {names[self.denominator]} "
+                f"{fmt(figures[self.denominator])}" + (f" × {fmt(self.scale)}" if self.scale != 1 else "")
+                + f" = {fmt(value)}，目标 ≥ {fmt(self.target)}"
+            )
+
         if value >= self.target:
-            return Outcome(points, f"{head}，达到目标，得满分 {fmt(points)}")
+            return Outcome(points, lambda: f"{head()}，达到目标，得满分 {fmt(points)}")
         if self.credit == "all_or_nothing":
-            return Outcome(ZERO, f"{head}，未达到目标，得 0 分")
+            return Outcome(ZERO, lambda: f"{head()}，未达到目标，得 0 分")
         score = points * value / self.target
-        return Outcome(score, f"{head}，按比例得 {fmt(points)} × {fmt(value)} ÷ {fmt(self.target)} = {fmt(score)}")
+        return Outcome(score, lambda: f"{head()}，按比例得 {fmt(points)} × {fmt(value)} ÷ {fmt(self.target)} = {fmt(score)}")
 
 
 class Increase(_Rule):
@@ -97,10 +108,13 @@ class Increase(_Rule):
 
     def evaluate(self, points: Decimal, figures: dict[str, Decimal], names: dict[str, str]) -> Outcome:
         cur, prev = figures[self.current], figures[self.previous]
-        head = f"{names[self.current]} {fmt(cur)}，{names[self.previous]} {fmt(prev)}"
+
+        def head() -> str:
+            return f"{names[self.current]} {fmt(cur)}，{names[self.previous]} {fmt(prev)}"
+
         if cur > prev:
-            return Outcome(points, f"{head}，较上年有所增长，得满分 {fmt(points)}")
-        return Outcome(ZERO, f"{head}，较上年未增长，得 0 分")
+            return Outcome(points, lambda: f"{head()}，较上年有所增长，得满分 {fmt(points)}")
+        return Outcome(ZERO, lambda: f"{head()}，较上年未增长，得 0 分")
 
 
 class RateFull(_Rule):
@@ -116,14 +130,16 @@ class RateFull(_Rule):
     def evaluate(self, points: Decimal, figures: dict[str, Decimal], names: dict[str, str]) -> Outcome:
         r = _ratio(figures, self.numerator, self.denominator)
         if r is None:
-            return Outcome(ZERO, f"{names[self.denominator]}为 0，无法计算，得 0 分")
-        head = (
-            f"{names[self.numerator]} {fmt(figures[self.numerator])} ÷ {names[self.denominator]} "
-            f"{fmt(figures[self.denominator])} = {fmt(r * HUNDRED)}%"
-        )
+            return Outcome(ZERO, lambda: f"{names[self.denominator]}为 0，无法计算，得 0 分")
+        def head() -> str:
+            return (
+                f"{names[self.numerator]} {fmt(figures[self.numerator])} ÷ {names[self.denominator]} "
+                f"{fmt(figures[self.denominator])} = {fmt(r * HUNDRED)}%"
+            )
+
         if r >= 1:
-            return Outcome(points, f"{head}，达到 100%，得满分 {fmt(points)}")
-        return Outcome(ZERO, f"{head}，未达到 100%，得 0 分")
+            return Outcome(points, lambda: f"{head()}，达到 100%，得满分 {fmt(points)}")
+        return Outcome(ZERO, lambda: f"{head()}，未达到 100%，得 0 分")
 
 
 class PerOccurrence(_Rule):
@@ -145,7 +161,7 @@ class PerOccurrence(_Rule):
         score = points - lost
         return Outcome(
             score,
-            f"{names[self.count]} {fmt(n)} 次，每次扣 {fmt(self.deduction)} 分，扣完为止，"
+            lambda: f"{names[self.count]} {fmt(n)} 次，每次扣 {fmt(self.deduction)} 分，扣完为止，"
             f"得 {fmt(points)} − {fmt(lost)} = {fmt(score)}",
         )
 
@@ -178,14 +194,17 @@ class StepBelow(_Rule):
     def evaluate(self, points: Decimal, figures: dict[str, Decimal], names: dict[str, str]) -> Outcome:
         r = _ratio(figures, self.numerator, self.denominator)
         if r is None:
-            return Outcome(ZERO, f"{names[self.denominator]}为 0，无法计算，得 0 分")
+            return Outcome(ZERO, lambda: f"{names[self.denominator]}为 0，无法计算，得 0 分")
         rate = r * HUNDRED
-        head = (
-            f"{names[self.numerator]} {fmt(figures[self.numerator])} ÷ {names[self.denominator]} "
-            f"{fmt(figures[self.denominator])} = {fmt(rate)}%，要求 ≥ {fmt(self.threshold)}%"
-        )
+
+        def head() -> str:
+            return (
+                f"{names[self.numerator]} {fmt(figures[self.numerator])} ÷ {names[self.denominator]} "
+                f"{fmt(figures[self.denominator])} = {fmt(rate)}%，要求 ≥ {fmt(self.threshold)}%"
+            )
+
         if rate >= self.threshold:
-            return Outcome(points, f"{head}，达到要求，得满分 {fmt(points)}")
+            return Outcome(points, lambda: f"{head()}，达到要求，得满分 {fmt(points)}")
         gap = self.threshold - rate
         if self.partial == "up":
             gap = gap.to_integral_value(rounding=ROUND_CEILING)
@@ -193,7 +212,7 @@ class StepBelow(_Rule):
         score = points - lost
         return Outcome(
             score,
-            f"{head}，低 {fmt(gap)} 个百分点，每个扣 {fmt(self.per_point)} 分，扣完为止，"
+            lambda: f"{head()}，低 {fmt(gap)} 个百分点，每个扣 {fmt(self.per_point)} 分，扣完为止，"
             f"得 {fmt(points)} − {fmt(lost)} = {fmt(score)}",
         )
 

@@ -8,6 +8,7 @@ Every number keeps its source and a one-line Chinese explanation for ``explain``
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -28,13 +29,18 @@ class CriterionResult:
     points: Decimal
     score: Decimal  # what counts toward the base (a not-applicable criterion: see ``counted``)
     status: Status
-    detail: str  # how it was reached; "" for a score entered as it is
+    how: str | Callable[[], str]  # how it was reached ("" for a score entered as it is); a callable is
+    #                               only called when the text is read (explain, the report)
     note: str  # 扣分说明
     sources: tuple[Source, ...]
 
     @property
     def counted(self) -> bool:
         return self.status != "not_applicable"
+
+    @property
+    def detail(self) -> str:
+        return self.how if isinstance(self.how, str) else self.how()
 
     @property
     def explanation(self) -> str:
@@ -150,7 +156,7 @@ def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry]) -> Cr
         return CriterionResult(c.id, item_no, c.points, ZERO, "missing", f"缺少指标：{'、'.join(missing)}，按 0 分计", "", sources)
     values = {i: figures[i].value for i in needed}
     outcome = c.measure.rule.evaluate(c.points, values, names)
-    return CriterionResult(c.id, item_no, c.points, outcome.score, "measured", outcome.detail, "", sources)
+    return CriterionResult(c.id, item_no, c.points, outcome.score, "measured", outcome.describe, "", sources)
 
 
 def _entered(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> CriterionResult:
@@ -172,13 +178,13 @@ def _entered(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> Criterion
     assert all(v is not None for v in values)
     if c.periods is None:
         return CriterionResult(c.id, item_no, c.points, values[0], "entered", "", notes, sources)  # type: ignore[arg-type]
-    parts = "、".join(f"{e.period} {fmt(e.value)}" for e in present)  # type: ignore[arg-type]
-    if c.periods.combine == "min":
-        score = min(values)  # type: ignore[type-var]
-        detail = f"分季度评分 {parts}，取最低 {fmt(score)}"
-    else:
-        score = sum(values, ZERO) / len(values)  # type: ignore[arg-type]
-        detail = f"分季度评分 {parts}，取平均 {fmt(score)}"
+    lowest = c.periods.combine == "min"
+    score = min(values) if lowest else sum(values, ZERO) / len(values)  # type: ignore[type-var, arg-type]
+
+    def detail() -> str:
+        parts = "、".join(f"{e.period} {fmt(e.value)}" for e in present)  # type: ignore[arg-type]
+        return f"分季度评分 {parts}，取{'最低' if lowest else '平均'} {fmt(score)}"
+
     return CriterionResult(c.id, item_no, c.points, score, "entered", detail, notes, sources)
 
 

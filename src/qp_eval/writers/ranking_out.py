@@ -10,11 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from ..evaluate import Evaluation
-from ..rubric import Rubric
+from ..ranking import publish
 
 ARCHIVE_FORMAT = "qp-eval-archive/1"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,11 +23,6 @@ COLUMNS = [  # (record key, Chinese header)
     ("deductions", "问题扣分"), ("final", "最终得分"), ("grade", "等级"), ("change", "较上年位次"),
     ("note", "说明"),
 ]
-
-
-def show(rubric: Rubric, value: Decimal) -> str:
-    """A score as published: the rubric's number of decimal places."""
-    return str(value.quantize(Decimal(1).scaleb(-rubric.precision), rounding=ROUND_HALF_UP))
 
 
 def change_text(previous: int | None, change: int | None) -> str:
@@ -45,17 +39,16 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
     r = ev.rubric
     out = []
     for x in ev.ranking:
-        pub = ev.published[x.unit_id]
         missing = f"缺少评分按 0 分计：{'、'.join(x.result.missing)}" if x.result.missing else ""
         note = "；".join(t for t in (x.tie_note, x.grade_note, missing) if t)
         out.append({
             "rank": x.rank,
             "unit_id": x.unit_id,
             "unit": r.unit[x.unit_id].name,
-            "base": str(pub.base),
-            "bonus": str(pub.bonus),
-            "deductions": str(pub.deductions),
-            "final": str(pub.final),
+            "base": str(publish(r, x.result.base)),  # the same figures as ``published`` (without the items)
+            "bonus": str(publish(r, x.result.bonus)),
+            "deductions": str(publish(r, x.result.deductions)),
+            "final": str(x.final),
             "grade": x.grade,
             "previous_rank": x.previous_rank,
             "change": change_text(x.previous_rank, x.change),
