@@ -2,7 +2,7 @@
 
 Exit codes (computed in ``main`` and by each command): 0 clean; 1 findings of severity
 error (or, for ``status``, anything missing); 2 the tool could not run (usage error, bad
-rubric, no workspace). Heavy libraries (pandas, openpyxl, python-docx) are imported inside
+rubric, no workspace). Heavy libraries (openpyxl, python-docx) are imported inside
 the commands that use them, so ``qp-eval --help`` pays only for typer.
 """
 
