@@ -7,7 +7,7 @@ import math
 import pytest
 
 from qp_eval import layout as L
-from qp_eval.read import RawSheet
+from qp_eval.read import SheetStream
 from qp_eval.validate.context import FileContext
 from qp_eval.validate.scores import ScoreRules, _frame
 
@@ -15,7 +15,8 @@ HEAD = list(L.SCORE_COLUMNS)
 
 
 def rules_for(mini, rows: list[list[object]], dept: str = "d1", merged=None, formulas=None) -> ScoreRules:
-    sheet = RawSheet(L.SCORE_SHEET, [HEAD] + [[u, rid, "", "", p, v, n] for u, rid, p, v, n in rows], merged or [])
+    sheet = SheetStream(L.SCORE_SHEET, [HEAD] + [[u, rid, "", "", p, v, n] for u, rid, p, v, n in rows], iter([]),
+                        merged or [])
     if formulas is not None:
         sheet.__dict__["formula_without_value"] = formulas
     ctx = FileContext(mini, "f.xlsx")

@@ -9,9 +9,11 @@ no cached value are found by a streaming look at the sheet XML (defusedxml).
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import stat
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -41,12 +43,12 @@ class ReadFailure(Exception):
         self.message = message
 
 
-@dataclass
-class RawSheet:
+class _Place:
+    """What a sheet knows besides its values: merged ranges, and formulas that carry no value."""
+
     name: str
-    rows: list[list[object]]  # values from A1
-    merged: list[tuple[Cell, Cell]] = field(default_factory=list)
-    path: Path | None = None  # for the formula look, made only when a checked cell is empty
+    merged: list[tuple[Cell, Cell]]
+    path: Path | None
 
     @cached_property
     def formula_without_value(self) -> set[Cell]:
@@ -55,16 +57,49 @@ class RawSheet:
             return set()
         return _formulas_without_value(self.path, self.name)
 
-    def value(self, r: int, c: int) -> object:
-        if r < len(self.rows) and c < len(self.rows[r]):
-            return self.rows[r][c]
-        return ""
-
     def merged_range_of(self, r: int, c: int) -> tuple[Cell, Cell] | None:
         for (r0, c0), (r1, c1) in self.merged:
             if r0 <= r <= r1 and c0 <= c <= c1 and (r0, c0) != (r1, c1):
                 return (r0, c0), (r1, c1)
         return None
+
+
+@dataclass
+class RawSheet(_Place):
+    name: str
+    rows: list[list[object]]  # values from A1
+    merged: list[tuple[Cell, Cell]] = field(default_factory=list)
+    path: Path | None = None  # for the formula look, made only when a checked cell is empty
+
+    def value(self, r: int, c: int) -> object:
+        if r < len(self.rows) and c < len(self.rows[r]):
+            return self.rows[r][c]
+        return ""
+
+
+HEAD_ROWS = 20  # a header is looked for in a sheet's first rows
+
+
+@dataclass
+class SheetStream(_Place):
+    """A sheet read row by row: its first rows (where the header is), then the rest once, as an iterator.
+
+    For the long sheets (评分, 指标): the checks keep the columns they need, never every cell of
+    every row as Python objects."""
+
+    name: str
+    head: list[list[object]]
+    rest: Iterator[list[object]]
+    merged: list[tuple[Cell, Cell]] = field(default_factory=list)
+    path: Path | None = None
+
+    def rows_after(self, header: int) -> Iterator[tuple[int, list[object]]]:
+        """(0-based row, values) of every row below ``header``."""
+        yield from enumerate(self.head[header + 1:], start=header + 1)
+        try:
+            yield from enumerate(self.rest, start=len(self.head))
+        except Exception as e:  # calamine raises several kinds on damaged parts
+            raise ReadFailure(f"工作表“{self.name}”无法读取：{_reason(e)}") from None
 
 
 @dataclass
@@ -89,6 +124,27 @@ class RawBook:
         if name not in self._cache:
             self._cache[name] = self._load(name)
         return self._cache[name]
+
+    def stream(self, wanted: str) -> SheetStream | None:
+        """The sheet row by row (not cached: its rows can be gone through once)."""
+        name = self.find(wanted)
+        if name is None:
+            return None
+        if name in self._cache:
+            rows = self._cache[name].rows
+            return SheetStream(name, rows[:HEAD_ROWS], iter(rows[HEAD_ROWS:]), self._cache[name].merged, self.path)
+        try:
+            s = self._wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
+            rows_iter = s.iter_rows()
+            left = (s.start or (0, 0))[1]  # iter_rows starts at the used range's first column, not at A
+            if left:
+                pad = [""] * left
+                rows_iter = (pad + row for row in rows_iter)
+            head = list(itertools.islice(rows_iter, HEAD_ROWS))
+            merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (s.merged_cell_ranges or [])]
+        except Exception as e:
+            raise ReadFailure(f"工作表“{name}”无法读取：{_reason(e)}") from None
+        return SheetStream(name, head, rows_iter, merged, self.path)
 
     def _load(self, name: str) -> RawSheet:
         try:

@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..findings import Finding
-from ..read import RawBook, RawSheet
+from ..read import RawBook, RawSheet, SheetStream
 from ..rubric import Rubric
 from ..tables import Source, Tables
 from ..text import ZERO_WIDTH, normalize_name
@@ -32,22 +32,25 @@ class FileContext:
 
     def unit(self, sheet: RawSheet, r: int, c: int) -> str | None:
         """The unit id in a 街镇 cell, with T302 for hidden characters and T301 when unknown."""
-        value = sheet.value(r, c)
+        return self.unit_of(sheet.value(r, c), sheet.name, r, c)
+
+    def unit_of(self, value: object, sheet_name: str, r: int, c: int) -> str | None:
+        """``unit`` for a value already read (a streamed sheet)."""
         exact = self._exact.get(value) if isinstance(value, str) else None
         if exact is not None:  # the name as the template wrote it: the common case, kept fast
             return exact
         text = text_of(value)
         if is_blank(value):
-            self.add("T301", "街镇为空", sheet.name, r, c)
+            self.add("T301", "街镇为空", sheet_name, r, c)
             return None
         if text.translate(ZERO_WIDTH) != text:
-            self.add("T302", f"街镇“{show(text.translate(ZERO_WIDTH))}”中有不可见字符，已去除", sheet.name, r, c)
+            self.add("T302", f"街镇“{show(text.translate(ZERO_WIDTH))}”中有不可见字符，已去除", sheet_name, r, c)
         unit_id = self.rubric.resolve_unit(text)
         if unit_id is None:
             names = {normalize_name(n): n for u in self.rubric.units for n in (u.name, *u.aliases)}
             near = difflib.get_close_matches(normalize_name(text), list(names), n=1, cutoff=0.3)
             hint = f"，是否为“{self.rubric.unit[self.rubric.resolve_unit(names[near[0]]) or ''].name}”？" if near else ""
-            self.add("T301", f"未知的街镇“{show(text)}”{hint}", sheet.name, r, c)
+            self.add("T301", f"未知的街镇“{show(text)}”{hint}", sheet_name, r, c)
         return unit_id
 
 
@@ -80,6 +83,18 @@ def open_sheet(
         return None
     found = locate_columns(ctx, sheet, columns, required)
     return None if found is None else (sheet, *found)
+
+
+def open_stream(
+    ctx: FileContext, book: RawBook, name: str, columns: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[SheetStream, int, dict[str, int]] | None:
+    """``open_sheet`` for a long sheet read row by row: the header is found among its first rows."""
+    stream = book.stream(name)
+    if stream is None:
+        ctx.add("S201", f"缺少工作表“{name}”")
+        return None
+    found = locate_columns(ctx, RawSheet(stream.name, stream.head), columns, required)
+    return None if found is None else (stream, *found)
 
 
 def data_rows(sheet: RawSheet, start: int, key_columns: list[int]):  # noqa: ANN201 - generator

@@ -16,12 +16,12 @@ from decimal import Decimal
 
 from .. import layout as L
 from ..findings import Finding
-from ..read import RawBook, RawSheet
+from ..read import RawBook, SheetStream
 from ..rubric import Criterion
 from ..tables import FigureEntry, ScoreEntry, Source
 from ..text import normalize_name
 from .cells import Number, a1, is_blank, number, show, text_of, too_many_places
-from .context import FileContext, data_rows, open_sheet
+from .context import FileContext, open_stream
 
 Flagged = list[tuple[int, str]]  # (position in the frame, message)
 NOT_APPLICABLE = normalize_name(L.NOT_APPLICABLE)
@@ -51,7 +51,7 @@ def _number(value: object) -> Number:
 class Frame:
     """The data rows of one sheet as columns; ``unit`` holds town ids (None: unknown, already reported)."""
 
-    sheet: RawSheet
+    sheet: SheetStream
     col: dict[str, int]
     row: list[int] = field(default_factory=list)
     unit: list[str | None] = field(default_factory=list)
@@ -86,23 +86,25 @@ class Findings:
         self.ctx.findings += [f for _, _, f in sorted(self.items, key=lambda x: (x[0], x[1]))]
 
 
-def _frame(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], key: str, value: str, note: str,
+def _frame(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int], key: str, value: str, note: str,
            found: Findings | None = None) -> Frame:
+    """The sheet's data rows as columns, read once, row by row (rows whose key cells are all blank are skipped)."""
     f = Frame(sheet, col)
     c_unit, c_key, c_value, c_note = col["街镇"], col[key], col[value], col[note]
+    keys = [c_unit, c_key, c_value] + ([c_note] if note == "指标" else [])
     exact = {u.name: u.id for u in ctx.rubric.units}
     width = max(c_unit, c_key, c_value, c_note) + 1
-    rows = sheet.rows
-    for r in data_rows(sheet, head, [c_unit, c_key, c_value] + ([c_note] if key == "编号" and note == "指标" else [])):
-        ctx.tables.rows += 1
-        cells = rows[r]
+    for r, cells in sheet.rows_after(head):
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
+        if all(cells[c] is None or cells[c] == "" or is_blank(cells[c]) for c in keys):
+            continue
+        ctx.tables.rows += 1
         raw = cells[c_unit]
         unit = exact.get(raw) if isinstance(raw, str) else None
         if unit is None:  # not the name as the template wrote it: the full look-up, with T301/T302
             before = len(ctx.findings)
-            unit = ctx.unit(sheet, r, c_unit)
+            unit = ctx.unit_of(raw, sheet.name, r, c_unit)
             if found is not None:
                 found.items += [(r, -1, x) for x in ctx.findings[before:]]
                 del ctx.findings[before:]
@@ -116,11 +118,11 @@ def _frame(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], ke
 
 
 def check_department(ctx: FileContext, book: RawBook, dept_id: str) -> None:
-    opened = open_sheet(ctx, book, L.SCORE_SHEET, L.SCORE_COLUMNS, L.SCORE_REQUIRED)
+    opened = open_stream(ctx, book, L.SCORE_SHEET, L.SCORE_COLUMNS, L.SCORE_REQUIRED)
     if opened is not None:
         check_score_sheet(ctx, *opened, dept_id)
     if L.measured_criteria(ctx.rubric, dept_id):
-        opened = open_sheet(ctx, book, L.FIGURE_SHEET, L.FIGURE_COLUMNS, L.FIGURE_REQUIRED)
+        opened = open_stream(ctx, book, L.FIGURE_SHEET, L.FIGURE_COLUMNS, L.FIGURE_REQUIRED)
         if opened is not None:
             check_figure_sheet(ctx, *opened, dept_id)
 
@@ -245,7 +247,7 @@ def _value(frame: Frame, i: int) -> Decimal:
     return frame.number(i).value  # type: ignore[return-value]
 
 
-def check_score_sheet(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], dept_id: str) -> None:
+def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int], dept_id: str) -> None:
     rubric = ctx.rubric
     found = Findings(ctx, Frame(sheet, col))
     frame = found.frame = _frame(ctx, sheet, head, col, "编号", "得分", "扣分说明", found)
@@ -292,7 +294,7 @@ def check_score_sheet(ctx: FileContext, sheet: RawSheet, head: int, col: dict[st
 # --- 指标 ---------------------------------------------------------------------------------------
 
 
-def check_figure_sheet(ctx: FileContext, sheet: RawSheet, head: int, col: dict[str, int], dept_id: str) -> None:
+def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int], dept_id: str) -> None:
     rubric = ctx.rubric
     expected = {(fr.unit_id, fr.criterion.id, _key(fr.input.name)): fr for fr in L.figure_rows(rubric, dept_id)}
     found = Findings(ctx, Frame(sheet, col))
