@@ -42,9 +42,9 @@ RubricOpt = Annotated[
 
 
 def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
-    from rich.console import Console
+    from .console import make_console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return make_console(stderr)
 
 
 def _year(workspace: Path, year: int | None) -> int:
@@ -102,7 +102,7 @@ def rubric_show(
     rubric: RubricOpt = None,
 ) -> None:
     """显示评估细则：科室 → 项目 → 细则及分值，然后是合计与各项政策。"""
-    from .render_rubric import render_rubric
+    from .console.rubric import render_rubric
 
     r, path = _load(workspace, year, rubric)
     render_rubric(r, str(path), _console())
@@ -123,21 +123,13 @@ def template(
 
     r, _ = _load(workspace, year, rubric)
     target = out if out is not None else Workspace(workspace).scores_dir(r.year)
-    _print_templates(write_templates(r, target, force=force))
+    from .console.intake import print_templates
+
+    print_templates(write_templates(r, target, force=force), _console(), _console(stderr=True))
     con = _console()
     idle = [d.name for d in r.departments if not r.criteria_of(d.id)]
     if idle:
         con.print(f"以下科室在细则中没有评分项，未生成评分表：{'、'.join(idle)}", markup=False)
-
-
-def _print_templates(run) -> None:  # noqa: ANN001 - a writers.template.TemplateRun
-    con, err = _console(), _console(stderr=True)
-    for src, dst in run.moved:
-        err.print(f"{src} 不是 qp-eval 的表格或无法读取，已移到 {dst}", markup=False)
-    for w in run.written:
-        con.print(f"已生成 {w.path}（{w.kind}，{w.rows} 行）", markup=False)
-    for k in run.kept:
-        err.print(f"未生成 {k.path}：{k.reason}", markup=False)
 
 
 @app.command("migrate")
@@ -162,35 +154,9 @@ def migrate(
 
         raise WorkspaceError(f"找不到评分表目录 {folder}，没有可以转换的表格。")
     run = run_migrate(r, folder)
-    con, err = _console(), _console(stderr=True)
-    same = [x for x in run.sheets if x.unchanged]
-    if same:
-        con.print(f"{len(same)} 个表格的布局与现行细则一致，保持不动：{'、'.join(x.what for x in same)}", markup=False)
-    for x in run.sheets:
-        if x.unchanged:
-            continue
-        if x.sources:
-            con.print(f"已转换：{x.path}（{x.what}，转入 {x.carried} 个单元格）", markup=False)
-        else:
-            con.print(f"已生成：{x.path}（{x.what}，此前没有收到，空白）", markup=False)
-    if run.backup is not None:
-        con.print(f"原文件已原样移到 {run.backup}（共 {len(run.moved)} 个，校验和计分不读取该目录）", markup=False)
-    if run.lost:
-        err.print(f"以下 {len(run.lost)} 个已填写的单元格无法转入新表（原值保存在备份中）：", markup=False)
-        for x in run.lost:
-            err.print(f"  {x.file} {x.where}  {x.what}：“{x.value}”——{x.why}", markup=False)
-    if run.review:
-        err.print("以下内容已照录，但按现行细则需要复核：", markup=False)
-        for x in run.review:
-            err.print(f"  {x.file} {x.where}  {x.what}：“{x.value}”——{x.why}", markup=False)
-    if run.blank:
-        err.print("新表中以下新增的行尚待填写：", markup=False)
-        for b in run.blank:
-            err.print(f"  {b.file} {b.where} 起  {b.what}：{b.count} 行", markup=False)
-    for path, why in run.unreadable:
-        err.print(f"无法读取，未处理：{path}（{why}）", markup=False)
-    for why in run.refused:
-        err.print(f"未转换：{why}", markup=False)
+    from .console.intake import print_migration
+
+    print_migration(run, _console(), _console(stderr=True))
     if run.refused:
         raise typer.Exit(1)
 
@@ -206,7 +172,7 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="把警告也当作错误。")] = False,
 ) -> None:
     """逐个单元格检查评分表、指标和登记表。无错误时退出码为 0，有错误时为 1。输入文件不会被修改。"""
-    from .render_findings import print_findings, print_json
+    from .console.findings import print_findings, print_json
     from .validate import validate_paths
     from .workspace import Workspace
 
@@ -248,8 +214,8 @@ AllowMissingOpt = Annotated[
 
 def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Path | None,
               previous: Path | None, allow_missing: bool):  # noqa: ANN202
+    from .console.findings import print_findings
     from .evaluate import evaluate, previous_ranks
-    from .render_findings import print_findings
     from .workspace import Workspace
 
     r, _ = _load(workspace, year, rubric)
@@ -296,7 +262,7 @@ def rank(
     elif fmt == "csv":
         sys.stdout.write(out.to_csv(ev))
     else:
-        from .render_ranking import print_ranking
+        from .console.ranking import print_ranking
 
         print_ranking(ev, _console())
     if save:
@@ -344,7 +310,7 @@ def explain(
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
-    from .render_ranking import print_explain
+    from .console.ranking import print_explain
 
     print_explain(ev, ranked, lines, _console())
 
@@ -504,56 +470,10 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="重新建立：原细则文件先备份；空白评分表重新生成，已填写的不覆盖。")] = False,
 ) -> None:
     """建立新年度的工作目录：复制并顺延评估细则，建立 scores、archive、reports 目录，生成空白评分表。"""
-    from .errors import WorkspaceError
-    from .newyear import roll_rubric_text
-    from .rubric import load_rubric
-    from .workspace import Workspace, atomic_write_bytes, backup_dir, move_aside, shipped_years
-    from .writers.template import write_templates
+    from .console.intake import print_new_year
+    from .newyear import start_year
 
-    ws = Workspace(folder)
-    source_year = from_year if from_year is not None else year - 1
-    own = folder / "rubric" / f"{source_year}.yaml"
-    if not own.is_file() and from_year is None and source_year not in shipped_years():
-        earlier = [y for y in shipped_years() if y < year]
-        if earlier:
-            source_year = earlier[-1]
-    source = ws.rubric_path(source_year)
-    target = folder / "rubric" / f"{year}.yaml"
-    if target.exists() and not force:
-        raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
-    text = roll_rubric_text(source.read_text(encoding="utf-8"), source_year, year).encode("utf-8")
-    kept_rubric = None
-    if target.exists() and target.read_bytes() != text:  # --force: the bureau's edits are kept aside
-        kept_rubric = move_aside(target, backup_dir(folder / "rubric"))
-    atomic_write_bytes(target, text)
-    r = load_rubric(target)
-    for d in (ws.scores_dir(year), folder / "archive", ws.reports_dir(year)):
-        d.mkdir(parents=True, exist_ok=True)
-    run = write_templates(r, ws.scores_dir(year), force=force)
-    con = _console()
-    con.print(f"已建立 {year} 年度工作目录 {folder}（评估细则复制自 {source_year} 年度：{source}）", markup=False)
-    if kept_rubric is not None:
-        con.print(f"  原有的评估细则已备份为 {kept_rubric}", markup=False)
-    con.print(f"  评估细则：{target}", markup=False)
-    con.print(f"  空白评分表和登记表：{ws.scores_dir(year)}（新生成 {len(run.written)} 个文件"
-              + (f"，{len(run.kept)} 个未生成，见下" if run.kept else "") + "）", markup=False)
-    for k in run.kept:
-        con.print(f"    未生成 {k.path.name}：{k.reason}", markup=False)
-    for src, dst in run.moved:
-        con.print(f"    {src.name} 不是 qp-eval 的表格，已移到 {dst}", markup=False)
-    here = folder.resolve() == Path.cwd().resolve()
-    rel = Path("rubric") / f"{year}.yaml"
-    con.print("下一步：", markup=False)
-    step = 1
-    if not here:
-        con.print(f"  {step}. 进入工作目录：cd {folder}", markup=False)
-        step += 1
-    con.print(f"  {step}. 核对并修改 {rel}，然后运行 qp-eval rubric check {rel}", markup=False)
-    con.print(f"  {step + 1}. 细则有改动时更新评分表（已填内容会转入新表，原文件备份）：qp-eval migrate --year {year}", markup=False)
-    con.print(f"  {step + 2}. 把 scores/{year}/ 中的评分表发给各科室，收回后放回该目录，"
-              f"用 qp-eval status --year {year} 查看收齐情况", markup=False)
-    con.print(f"  {step + 3}. qp-eval validate --year {year}、qp-eval rank --year {year} --save、"
-              f"qp-eval report --year {year}", markup=False)
+    print_new_year(start_year(folder, year, from_year, force), _console())
 
 
 @app.command("status")
@@ -565,41 +485,19 @@ def status(
     date: DateOpt = None,
 ) -> None:
     """各科室评分表和两张登记表的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。"""
-    from rich.table import Table
-
+    from .console.intake import print_status
     from .status import status_rows
-    from .validate import validate_paths
+    from .validate import Result, validate_paths
     from .workspace import Workspace
 
     today = _made(date)
     r, _ = _load(workspace, year, rubric)
     folder = scores if scores is not None else Workspace(workspace).scores_dir(r.year)
-    result = validate_paths(r, [folder]) if folder.exists() else None
-    from .validate import Result
-
-    rows = status_rows(r, result or Result(), today)
-    t = Table(title=f"{r.year} 年度收齐情况（{today.isoformat()}，目录 {folder}）", title_justify="left")
-    for name in ("科室/登记表", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"):
-        t.add_column(name, overflow="fold")
-    colour = {"已收到": "green", "有错误": "red", "未收到": "red", "空白未填": "yellow", "重复，未采用": "yellow"}
-    for x in rows:
-        progress = f"{x.filled}/{x.expected}" if x.expected else f"{x.filled} 条"
-        left = f"剩 {x.days_left} 天" if x.days_left >= 0 else f"已超期 {-x.days_left} 天"
-        t.add_row(x.name, f"[{colour[x.state]}]{x.state}[/]", progress, str(x.errors), str(x.warnings),
-                  x.modified.strftime("%Y-%m-%d %H:%M") if x.modified else "—", f"{x.deadline}（{left}）",
-                  Path(x.file).name.replace("[", r"\[") if x.file else "—")
-    con = _console()
-    con.print(t)
-    strays = [f for f in (result.findings if result else []) if f.code in ("F112", "F113")]
-    for f in strays:
-        con.print(f"{'无法读取' if f.code == 'F112' else '已忽略'}：{f.file}（{f.message}）", markup=False)
-    bad = [x for x in rows if not x.ok]
-    unreadable = [f for f in strays if f.code == "F112"]
-    if bad or unreadable:
-        more = f"，另有 {len(unreadable)} 个无法读取的文件（请另存为 .xlsx）" if unreadable else ""
-        con.print(f"尚有 {len(bad)} 项未收齐或有错误{more}。", markup=False)
+    result = validate_paths(r, [folder]) if folder.exists() else Result()
+    strays = [f for f in result.findings if f.code in ("F112", "F113")]
+    title = f"{r.year} 年度收齐情况（{today.isoformat()}，目录 {folder}）"
+    if not print_status(status_rows(r, result, today), strays, title, _console()):
         raise typer.Exit(1)
-    con.print("全部收齐，均无错误。", markup=False)
 
 
 def _localize_help(command: object) -> None:

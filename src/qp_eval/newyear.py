@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .writers.template import TemplateRun
 
 _YEAR = re.compile(r"^(year:\s*)(\d{4})(\s*(?:#.*)?)$")
 _TITLE = re.compile(r"^(title:.*)$")
@@ -39,3 +45,49 @@ def roll_rubric_text(text: str, old: int, new: int) -> str:
             line = f"{m.group(1)}{_shift(int(m.group(2)), int(m.group(3)), int(m.group(4)), by)}{m.group(5)}"
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+@dataclass
+class NewYear:
+    """What ``init`` made: the rubric (copied and rolled on), the folders, the blank templates."""
+
+    year: int
+    folder: Path
+    source_year: int
+    source: Path
+    rubric_path: Path
+    scores_dir: Path
+    templates: TemplateRun
+    kept_rubric: Path | None  # the bureau's own earlier file, moved aside by --force
+
+
+def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> NewYear:
+    """A new year's workspace in ``folder``. The rubric is copied from ``from_year`` (default: the year
+    before, else the newest shipped year before it); ``force`` rebuilds, keeping an edited rubric in a
+    备份- folder and never replacing a filled sheet (``write_templates``)."""
+    from .errors import WorkspaceError
+    from .rubric import load_rubric
+    from .workspace import Workspace, atomic_write_bytes, backup_dir, move_aside, shipped_years
+    from .writers.template import write_templates
+
+    ws = Workspace(folder)
+    source_year = from_year if from_year is not None else year - 1
+    own = folder / "rubric" / f"{source_year}.yaml"
+    if not own.is_file() and from_year is None and source_year not in shipped_years():
+        earlier = [y for y in shipped_years() if y < year]
+        if earlier:
+            source_year = earlier[-1]
+    source = ws.rubric_path(source_year)
+    target = folder / "rubric" / f"{year}.yaml"
+    if target.exists() and not force:
+        raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
+    text = roll_rubric_text(source.read_text(encoding="utf-8"), source_year, year).encode("utf-8")
+    kept = None
+    if target.exists() and target.read_bytes() != text:  # --force: the bureau's edits are kept aside
+        kept = move_aside(target, backup_dir(folder / "rubric"))
+    atomic_write_bytes(target, text)
+    rubric = load_rubric(target)
+    for d in (ws.scores_dir(year), folder / "archive", ws.reports_dir(year)):
+        d.mkdir(parents=True, exist_ok=True)
+    run = write_templates(rubric, ws.scores_dir(year), force=force)
+    return NewYear(year, folder, source_year, source, target, ws.scores_dir(year), run, kept)

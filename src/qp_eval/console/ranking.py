@@ -7,10 +7,10 @@ from decimal import Decimal
 from rich.console import Console
 from rich.table import Table
 
-from .evaluate import Evaluation
-from .explain import Line
-from .ranking import Ranked, publish
-from .writers.ranking_out import records
+from ..evaluate import Evaluation
+from ..explain import Line
+from ..ranking import Ranked, publish
+from ..writers.ranking_out import records
 
 
 def _esc(text: str) -> str:

@@ -1,0 +1,104 @@
+"""What template, migrate, init and status say in the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from ..findings import Finding
+from ..migrate import MigrateRun
+from ..newyear import NewYear
+from ..status import StatusRow
+from ..writers.template import TemplateRun
+
+
+def print_templates(run: TemplateRun, out: Console, err: Console) -> None:
+    for src, dst in run.moved:
+        err.print(f"{src} 不是 qp-eval 的表格或无法读取，已移到 {dst}", markup=False)
+    for w in run.written:
+        out.print(f"已生成 {w.path}（{w.kind}，{w.rows} 行）", markup=False)
+    for k in run.kept:
+        err.print(f"未生成 {k.path}：{k.reason}", markup=False)
+
+
+def print_migration(run: MigrateRun, out: Console, err: Console) -> None:
+    same = [x for x in run.sheets if x.unchanged]
+    if same:
+        out.print(f"{len(same)} 个表格的布局与现行细则一致，保持不动：{'、'.join(x.what for x in same)}", markup=False)
+    for x in run.sheets:
+        if x.unchanged:
+            continue
+        if x.sources:
+            out.print(f"已转换：{x.path}（{x.what}，转入 {x.carried} 个单元格）", markup=False)
+        else:
+            out.print(f"已生成：{x.path}（{x.what}，此前没有收到，空白）", markup=False)
+    if run.backup is not None:
+        out.print(f"原文件已原样移到 {run.backup}（共 {len(run.moved)} 个，校验和计分不读取该目录）", markup=False)
+    if run.lost:
+        err.print(f"以下 {len(run.lost)} 个已填写的单元格无法转入新表（原值保存在备份中）：", markup=False)
+        for x in run.lost:
+            err.print(f"  {x.file} {x.where}  {x.what}：“{x.value}”——{x.why}", markup=False)
+    if run.review:
+        err.print("以下内容已照录，但按现行细则需要复核：", markup=False)
+        for x in run.review:
+            err.print(f"  {x.file} {x.where}  {x.what}：“{x.value}”——{x.why}", markup=False)
+    if run.blank:
+        err.print("新表中以下新增的行尚待填写：", markup=False)
+        for b in run.blank:
+            err.print(f"  {b.file} {b.where} 起  {b.what}：{b.count} 行", markup=False)
+    for path, why in run.unreadable:
+        err.print(f"无法读取，未处理：{path}（{why}）", markup=False)
+    for why in run.refused:
+        err.print(f"未转换：{why}", markup=False)
+
+
+def print_new_year(made: NewYear, out: Console) -> None:
+    year, folder, run = made.year, made.folder, made.templates
+    out.print(f"已建立 {year} 年度工作目录 {folder}（评估细则复制自 {made.source_year} 年度：{made.source}）", markup=False)
+    if made.kept_rubric is not None:
+        out.print(f"  原有的评估细则已备份为 {made.kept_rubric}", markup=False)
+    out.print(f"  评估细则：{made.rubric_path}", markup=False)
+    out.print(f"  空白评分表和登记表：{made.scores_dir}（新生成 {len(run.written)} 个文件"
+              + (f"，{len(run.kept)} 个未生成，见下" if run.kept else "") + "）", markup=False)
+    for k in run.kept:
+        out.print(f"    未生成 {k.path.name}：{k.reason}", markup=False)
+    for src, dst in run.moved:
+        out.print(f"    {src.name} 不是 qp-eval 的表格，已移到 {dst}", markup=False)
+    rel = Path("rubric") / f"{year}.yaml"
+    out.print("下一步：", markup=False)
+    steps = [] if folder.resolve() == Path.cwd().resolve() else [f"进入工作目录：cd {folder}"]
+    steps += [
+        f"核对并修改 {rel}，然后运行 qp-eval rubric check {rel}",
+        f"细则有改动时更新评分表（已填内容会转入新表，原文件备份）：qp-eval migrate --year {year}",
+        f"把 scores/{year}/ 中的评分表发给各科室，收回后放回该目录，用 qp-eval status --year {year} 查看收齐情况",
+        f"qp-eval validate --year {year}、qp-eval rank --year {year} --save、qp-eval report --year {year}",
+    ]
+    for n, step in enumerate(steps, 1):
+        out.print(f"  {n}. {step}", markup=False)
+
+
+def print_status(rows: list[StatusRow], strays: list[Finding], title: str, out: Console) -> bool:
+    """The table of who has sent what, and files that cannot be read; True when all is in and valid."""
+    t = Table(title=title, title_justify="left")
+    for name in ("科室/登记表", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"):
+        t.add_column(name, overflow="fold")
+    colour = {"已收到": "green", "有错误": "red", "未收到": "red", "空白未填": "yellow", "重复，未采用": "yellow"}
+    for x in rows:
+        progress = f"{x.filled}/{x.expected}" if x.expected else f"{x.filled} 条"
+        left = f"剩 {x.days_left} 天" if x.days_left >= 0 else f"已超期 {-x.days_left} 天"
+        t.add_row(x.name, f"[{colour[x.state]}]{x.state}[/]", progress, str(x.errors), str(x.warnings),
+                  x.modified.strftime("%Y-%m-%d %H:%M") if x.modified else "—", f"{x.deadline}（{left}）",
+                  Path(x.file).name.replace("[", r"\[") if x.file else "—")
+    out.print(t)
+    for f in strays:
+        out.print(f"{'无法读取' if f.code == 'F112' else '已忽略'}：{f.file}（{f.message}）", markup=False)
+    bad = [x for x in rows if not x.ok]
+    unreadable = [f for f in strays if f.code == "F112"]
+    if bad or unreadable:
+        more = f"，另有 {len(unreadable)} 个无法读取的文件（请另存为 .xlsx）" if unreadable else ""
+        out.print(f"尚有 {len(bad)} 项未收齐或有错误{more}。", markup=False)
+        return False
+    out.print("全部收齐，均无错误。", markup=False)
+    return True
