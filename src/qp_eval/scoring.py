@@ -32,7 +32,12 @@ class CriterionResult:
     how: str | Callable[[], str]  # how it was reached ("" for a score entered as it is); a callable is
     #                               only called when the text is read (explain, the report)
     note: str  # 扣分说明
-    sources: tuple[Source, ...]
+    inputs: tuple[ScoreEntry | FigureEntry | Source, ...]  # what it was computed from
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The cells it came from (made when asked: rank does not need them)."""
+        return tuple(x if isinstance(x, Source) else x.source for x in self.inputs)
 
     @property
     def counted(self) -> bool:
@@ -107,6 +112,7 @@ def _index(tables: Tables) -> _Index:
     scores: dict[tuple[str, str], list[ScoreEntry]] = defaultdict(list)
     for s in tables.scores:
         scores[(s.unit_id, s.criterion_id)].append(s)
+    scores.default_factory = None
     figures: dict[tuple[str, str], dict[str, FigureEntry]] = defaultdict(dict)
     for f in tables.figures:
         figures[(f.unit_id, f.criterion_id)][f.input_id] = f
@@ -151,7 +157,7 @@ def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry]) -> Cr
     names = c.input_names()
     needed = c.measure.rule.input_ids()
     missing = [names[i] for i in needed if i not in figures]
-    sources = tuple(figures[i].source for i in needed if i in figures)
+    sources = tuple(figures[i] for i in needed if i in figures)
     if missing:
         return CriterionResult(c.id, item_no, c.points, ZERO, "missing", f"缺少指标：{'、'.join(missing)}，按 0 分计", "", sources)
     values = {i: figures[i].value for i in needed}
@@ -162,12 +168,12 @@ def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry]) -> Cr
 def _entered(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> CriterionResult:
     if c.periods is None and len(entries) == 1 and entries[0].value is not None:  # the common case
         e = entries[0]
-        return CriterionResult(c.id, item_no, c.points, e.value, "entered", "", e.note, (e.source,))
+        return CriterionResult(c.id, item_no, c.points, e.value, "entered", "", e.note, (e,))
     labels = c.periods.labels if c.periods else (None,)
     by_period = {e.period: e for e in entries}
     present = [by_period[p] for p in labels if p in by_period and by_period[p].value is not None]
     notes = "；".join(f"{e.period}：{e.note}" if e.period else e.note for e in present if e.note)
-    sources = tuple(e.source for e in present)
+    sources = tuple(present)
     if len(present) < len(labels):
         absent = [p or c.id for p in labels if p not in by_period]
         if not present:

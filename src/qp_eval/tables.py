@@ -21,13 +21,48 @@ class Source(NamedTuple):  # NamedTuple: made once per cell, so it must be cheap
         return f"{self.file} {self.sheet}!{self.cell}"
 
 
+def column_letters(c: int) -> str:
+    """0-based column to its letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    n = c + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+_LETTERS = [column_letters(c) for c in range(64)]
+
+
+def a1(r: int, c: int) -> str:
+    """0-based (row, column) to an A1 reference as the sheet shows it."""
+    return f"{_LETTERS[c] if c < 64 else column_letters(c)}{r + 1}"
+
+
+class SheetRef(NamedTuple):
+    """A column of one sheet of one file, shared by every entry read from it."""
+
+    file: str
+    sheet: str
+    col: int  # 0-based
+
+
+def _source(at: Source | int, ref: SheetRef | None) -> Source:
+    return at if ref is None else Source(ref.file, ref.sheet, a1(at, ref.col))  # type: ignore[return-value, arg-type]
+
+
 class ScoreEntry(NamedTuple):
     unit_id: str
     criterion_id: str
     period: str | None
     value: Decimal | None  # None: not applicable
     note: str
-    source: Source
+    at: Source | int  # the 0-based row in ``ref``'s sheet (a Source when made by hand)
+    ref: SheetRef | None = None  # the Source is made from it on demand: no object per cell until asked
+
+    @property
+    def source(self) -> Source:
+        return _source(self.at, self.ref)
 
 
 class FigureEntry(NamedTuple):
@@ -35,7 +70,12 @@ class FigureEntry(NamedTuple):
     criterion_id: str
     input_id: str
     value: Decimal
-    source: Source
+    at: Source | int
+    ref: SheetRef | None = None
+
+    @property
+    def source(self) -> Source:
+        return _source(self.at, self.ref)
 
 
 @dataclass(frozen=True)

@@ -8,27 +8,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..tables import a1, column_letters  # noqa: F401 - the A1 helpers, re-exported for the checks
 from ..text import ZERO_WIDTH, normalize_name, places
 
 HEADER_SEARCH_ROWS = 20
-
-
-def column_letters(c: int) -> str:
-    """0-based column to its letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    n = c + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-_LETTERS = [column_letters(c) for c in range(64)]
-
-
-def a1(r: int, c: int) -> str:
-    """0-based (row, column) to an A1 reference as the sheet shows it."""
-    return f"{_LETTERS[c] if c < 64 else column_letters(c)}{r + 1}"
 
 
 def show(value: object) -> str:

@@ -18,7 +18,7 @@ from .. import layout as L
 from ..findings import Finding
 from ..read import RawBook, SheetStream
 from ..rubric import Criterion
-from ..tables import FigureEntry, ScoreEntry, Source
+from ..tables import FigureEntry, ScoreEntry, SheetRef
 from ..text import normalize_name
 from .cells import Number, a1, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, open_stream
@@ -279,11 +279,13 @@ def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict
     rows = [i for i in rows if i not in bad]
     found.flag("V409", rules.no_note(rows), "扣分说明")
     entries = [(i, _value(frame, i)) for i in rows] + [(i, None) for i in not_applicable]
-    c, file, name = col[score], ctx.file, sheet.name
+    ref = SheetRef(ctx.file, sheet.name, col[score])
+    notes: dict[str, str] = {}  # one string per distinct note: the same reasons repeat down a sheet
     for i, v in sorted(entries):
         row = allowed[frame.key[i]]
-        ctx.tables.scores.append(ScoreEntry(frame.unit[i], row.criterion.id, row.period, v, frame.note[i],  # type: ignore[arg-type]
-                                            Source(file, name, a1(frame.row[i], c))))
+        note = notes.setdefault(frame.note[i], frame.note[i])
+        ctx.tables.scores.append(ScoreEntry(frame.unit[i], row.criterion.id, row.period, v, note,  # type: ignore[arg-type]
+                                            frame.row[i], ref))
     found.done()
     for unit in rubric.units:
         for rid, row in allowed.items():
@@ -340,10 +342,11 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
 
     rows = stop(rows, "I704", [(i, f"{rubric.unit[expected[key(i)].unit_id].name} {expected[key(i)].criterion.id} 的“"
                                    f"{expected[key(i)].input.name}”为 0，无法计算比例") for i in rows if zero_denominator(i)])
+    ref = SheetRef(ctx.file, sheet.name, c)
     for i in rows:
         fr = expected[key(i)]
         ctx.tables.figures.append(FigureEntry(fr.unit_id, fr.criterion.id, fr.input.id, _value(frame, i),
-                                              Source(ctx.file, sheet.name, a1(frame.row[i], c))))
+                                              frame.row[i], ref))
     found.done()
     for k, fr in expected.items():
         if k not in seen:
