@@ -8,7 +8,7 @@ Every number keeps its source and a one-line Chinese explanation for ``explain``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -73,10 +73,39 @@ class DeductionLine:
     source: Source
 
 
+class Criteria(Sequence[CriterionResult]):
+    """A town's criterion results, worked out again when first read (explain, the report).
+
+    Ranking needs only each town's totals: holding one result object per town and criterion
+    for every town (two million at 40,000 towns) is what made ``rank`` large. The same function
+    computes them both times, from the same tables, so they cannot differ."""
+
+    __slots__ = ("_rubric", "_unit_id", "_idx", "_done", "missing")
+
+    def __init__(self, rubric: Rubric, unit_id: str, idx: _Index, missing: tuple[str, ...]):
+        self._rubric, self._unit_id, self._idx = rubric, unit_id, idx
+        self._done: tuple[CriterionResult, ...] | None = None
+        self.missing = missing
+
+    def _all(self) -> tuple[CriterionResult, ...]:
+        if self._done is None:
+            self._done = _criteria(self._rubric, self._unit_id, self._idx)
+        return self._done
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence's overloads
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._rubric.criteria)
+
+    def __iter__(self) -> Iterator[CriterionResult]:
+        return iter(self._all())
+
+
 @dataclass(frozen=True, slots=True)
 class UnitResult:
     unit_id: str
-    criteria: tuple[CriterionResult, ...]
+    criteria: Sequence[CriterionResult]  # a tuple, or ``Criteria`` (computed when read)
     base: Decimal
     base_detail: str
     bonus_lines: tuple[BonusLine, ...]
@@ -91,6 +120,8 @@ class UnitResult:
 
     @property
     def missing(self) -> tuple[str, ...]:
+        if isinstance(self.criteria, Criteria):
+            return self.criteria.missing
         return tuple(c.criterion_id for c in self.criteria if c.status == "missing")
 
     def item_scores(self) -> dict[int, Decimal]:
@@ -131,9 +162,15 @@ def score_all(rubric: Rubric, tables: Tables) -> list[UnitResult]:
     return [score_unit(rubric, u.id, idx) for u in rubric.units]
 
 
+def _criteria(rubric: Rubric, unit_id: str, idx: _Index) -> tuple[CriterionResult, ...]:
+    return tuple(_criterion(rubric, c, unit_id, idx) for c in rubric.criteria.values())
+
+
 def score_unit(rubric: Rubric, unit_id: str, idx: _Index) -> UnitResult:
-    criteria = tuple(_criterion(rubric, c, unit_id, idx) for c in rubric.criteria.values())
-    base, base_detail = _base(rubric, criteria)
+    results = _criteria(rubric, unit_id, idx)  # for the totals; kept only as ``Criteria`` (see there)
+    base, base_detail = _base(rubric, results)
+    missing = tuple(c.criterion_id for c in results if c.status == "missing")
+    criteria = Criteria(rubric, unit_id, idx, missing)
     bonus_lines, bonus = _bonus(rubric, idx.highlights.get(unit_id, []))
     deduction_lines, deductions = _deductions(rubric, idx.problems.get(unit_id, []))
     vetoes = tuple(dict.fromkeys(d.category for d in deduction_lines if d.veto))
