@@ -133,17 +133,22 @@ class UnitResult:
 
 @dataclass
 class _Index:
-    scores: dict[tuple[str, str], list[ScoreEntry]]
+    scores: dict[tuple[str, str], ScoreEntry | list[ScoreEntry]]
     figures: dict[tuple[str, str], dict[str, FigureEntry]]
     problems: dict[str, list[ProblemEntry]]
     highlights: dict[str, list[HighlightEntry]]
 
 
 def _index(tables: Tables) -> _Index:
-    scores: dict[tuple[str, str], list[ScoreEntry]] = defaultdict(list)
+    scores: dict[tuple[str, str], ScoreEntry | list[ScoreEntry]] = {}  # one entry, or a list (quarters)
     for s in tables.scores:
-        scores[(s.unit_id, s.criterion_id)].append(s)
-    scores.default_factory = None
+        key = (s.unit_id, s.criterion_id)
+        had = scores.setdefault(key, s)
+        if had is not s:
+            if type(had) is list:
+                had.append(s)
+            else:
+                scores[key] = [had, s]  # type: ignore[list-item]
     figures: dict[tuple[str, str], dict[str, FigureEntry]] = defaultdict(dict)
     for f in tables.figures:
         figures[(f.unit_id, f.criterion_id)][f.input_id] = f
@@ -185,7 +190,8 @@ def _criterion(rubric: Rubric, c: Criterion, unit_id: str, idx: _Index) -> Crite
         return CriterionResult(c.id, item_no, c.points, counted, "not_applicable", f"不适用于该街镇，{how}", "", ())
     if c.measure is not None:
         return _measured(c, item_no, idx.figures.get((unit_id, c.id), {}))
-    entries = idx.scores.get((unit_id, c.id), [])
+    found = idx.scores.get((unit_id, c.id))
+    entries = found if type(found) is list else [found] if found is not None else []
     return _entered(c, item_no, entries)
 
 
