@@ -78,7 +78,7 @@ class FigureEntry(NamedTuple):
         return _source(self.at, self.ref)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProblemEntry:
     unit_id: str
     category_id: str
@@ -90,7 +90,7 @@ class ProblemEntry:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HighlightEntry:
     unit_id: str
     seq: int
@@ -102,7 +102,7 @@ class HighlightEntry:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputFile:
     path: str
     kind: str  # layout.KIND_*
