@@ -50,12 +50,7 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
 def _year(workspace: Path, year: int | None) -> int:
     from .workspace import Workspace
 
-    if year is not None:
-        return year
-    found = Workspace(workspace).latest_year()
-    if found is None:
-        raise typer.BadParameter("工作目录中找不到任何年度，请用 --year 指定。", param_hint="--year")
-    return found
+    return Workspace(workspace).year(year)
 
 
 def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN202
@@ -266,14 +261,12 @@ def rank(
 
         print_ranking(ev, _console())
     if save:
-        from .workspace import atomic_write_bytes
+        from .workspace import save_archive
 
         target = archive if archive is not None else ws.archive_path(ev.rubric.year)
-        text = out.archive_text(ev, workspace).encode("utf-8")
-        if target.exists() and target.read_bytes() != text and not force:
+        if not save_archive(target, out.archive_text(ev, workspace).encode("utf-8"), force):
             _console(stderr=True).print(f"存档 {target} 已存在且内容不同，未覆盖（如需覆盖请加 --force）。", markup=False)
             raise typer.Exit(1)
-        atomic_write_bytes(target, text)
         _console(stderr=True).print(f"已存档：{target}", markup=False)
 
 
@@ -371,14 +364,9 @@ def _made(date: str | None):  # noqa: ANN202
 
 
 def _target(out: Path | None, default: Path, force: bool) -> Path:
-    """``--out`` names a user's file: an existing one is replaced only with --force."""
-    if out is None:
-        return default
-    if out.exists() and not force:
-        from .errors import WorkspaceError
+    from .workspace import output_target
 
-        raise WorkspaceError(f"文件 {out} 已存在，未覆盖。如需覆盖请加 --force。")
-    return out
+    return output_target(out, default, force)
 
 
 @app.command("report")

@@ -52,6 +52,17 @@ class Workspace:
     def reports_dir(self, year: int) -> Path:
         return self.root / "reports" / str(year)
 
+    def year(self, requested: int | None) -> int:
+        """The year asked for, else the latest one here (``WorkspaceError`` when there is none)."""
+        if requested is not None:
+            return requested
+        found = self.latest_year()
+        if found is None:
+            from .errors import WorkspaceError
+
+            raise WorkspaceError("工作目录中找不到任何年度，请用 --year 指定。")
+        return found
+
     def latest_year(self) -> int | None:
         """The latest year with scores; else with a rubric of its own; else the newest shipped."""
         for folder in (self.root / "scores", self.root / "rubric"):
@@ -129,3 +140,24 @@ def _umask() -> int:
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
+
+
+def output_target(out: Path | None, default: Path, force: bool) -> Path:
+    """Where an output goes: the default (replaced atomically), or ``--out``, a user's file that an
+    existing one is replaced only with ``force``."""
+    if out is None:
+        return default
+    if out.exists() and not force:
+        from .errors import WorkspaceError
+
+        raise WorkspaceError(f"文件 {out} 已存在，未覆盖。如需覆盖请加 --force。")
+    return out
+
+
+def save_archive(target: Path, text: bytes, force: bool) -> bool:
+    """Write the year's archive; an existing one that says something else is kept unless ``force``.
+    Returns False when it was kept."""
+    if target.exists() and target.read_bytes() != text and not force:
+        return False
+    atomic_write_bytes(target, text)
+    return True
