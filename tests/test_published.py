@@ -114,6 +114,9 @@ def test_prorate_report_and_letters_agree(prorated):
     assert head[-2:] == ["按比例折算", "重点工作得分"]
     c_row = next(r for r in matrix.iter_rows(min_row=2, values_only=True) if r[1] == "丙镇")
     assert [D(str(v)) for v in c_row[-2:]] == [D("1.92"), D("19.17")]
+    # item 3 is out of different points for different towns: no colour scale that would compare 3.00 with 4.50
+    scaled = {str(rng.sqref) for rng in matrix.conditional_formatting}
+    assert "F2:F4" not in scaled and "C2:C4" in scaled
     notes = [r[1] for r in matrix.iter_rows(min_row=2, values_only=True) if str(r[1]).startswith("注：")]
     assert any("丙镇、乙街道的适用分值为 3 分" in n for n in notes)
     letter = _docx_text(ws / "reports" / "2024" / "函告" / "2024年度综合评估结果函_丙镇.docx")

@@ -145,7 +145,9 @@ def _matrix(ws: Worksheet, ev: Evaluation, fmt: str) -> None:
     for note in R.matrix_notes(ev):
         ws.append([None, _cell(ws, f"注：{note}")])
     for k, col in enumerate(columns):
-        if col.kind == "item":
+        reduced = col.kind == "item" and any(ev.published[x.unit_id].item(col.items[0].number).reduced
+                                             for x in ev.ranking)
+        if col.kind == "item" and not reduced:  # colours compare raw scores: only where all are out of the same points
             letter = get_column_letter(3 + k)
             ws.conditional_formatting.add(
                 f"{letter}2:{letter}{last}",
