@@ -112,7 +112,11 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="重新生成仍是空白的同名表格；已填写的表格从不覆盖。")] = False,
     rubric: RubricOpt = None,
 ) -> None:
-    """为每个评估科室生成评分表，并生成问题登记表和亮点登记表。已有的表格不会重复生成，已填写的从不覆盖（细则修改后用 qp-eval migrate）。"""
+    """为各科室生成评分表，并生成问题登记表和亮点登记表；已填写的表格从不覆盖。
+
+    某科室的表格已在目录中（无论文件名）时不再生成；--force 只重新生成仍是空白的同名表格。
+    细则修改后请用 qp-eval migrate。
+    """
     from .workspace import Workspace
     from .writers.template import write_templates
 
@@ -133,7 +137,7 @@ def migrate(
     workspace: WorkspaceOpt = Path("."),
     rubric: RubricOpt = None,
 ) -> None:
-    """评估细则修改后（校验报 F104）：按现行细则重新生成有改动的表格，把已填写的内容逐格转入新表，原文件备份。
+    """细则修改后（F104）：按新细则重新生成表格，已填内容逐格转入，原文件备份。
 
     按街镇、细则编号、季度（指标、亮点序号）对应转入得分、扣分说明、指标数值、登记内容和评定等级；
     无法转入的（细则已删除、得分超过新的分值、细则现不适用等）逐条列出原文件和单元格。
