@@ -95,6 +95,9 @@ def test_migrate_carries_every_filled_cell_or_lists_it(revised):
     assert "乙街道 2 评定等级：“C”——评定等级“C”已不在细则中" in text
     assert "细则 4.2（新增）：3 行" in r.stderr and "细则 3.1（新适用的街镇）：1 行" in r.stderr
     assert r.stderr.count("问题类别已不在细则中：已照录，请改选") == 2
+    # 3.2 went from 3 to 4 points: its three carried scores mean something else now
+    assert r.stderr.count("分值由 3 调为 4：原得分已照录，请科室按新分值复核") == 3
+    assert "丙镇 3.2 得分：“3”——分值由 3 调为 4" in r.stderr
     assert carried > 40
 
     after = cli("validate", cwd=revised)

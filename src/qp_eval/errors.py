@@ -39,7 +39,8 @@ class RubricNotFound(QpError):
 
     def __str__(self) -> str:
         where = "、".join(self.searched)
-        return f"找不到 {self.year} 年度的评估细则（已查找：{where}）。可用 qp-eval init 建立新年度，或用 --rubric 指定文件。"
+        return (f"找不到 {self.year} 年度的评估细则（已查找：{where}）。如果工作目录在别处，请先 cd 到含 rubric/ 和 "
+                f"scores/ 的目录，或加 --workspace 指定；新年度可用 qp-eval init 建立；也可用 --rubric 指定细则文件。")
 
 
 class WorkspaceError(QpError):

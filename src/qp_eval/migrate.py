@@ -27,10 +27,11 @@ from . import layout as L
 from .entered import Entry, differences, file_entries
 from .read import ReadFailure, find_spreadsheets
 from .rubric import Rubric
+from .rules import fmt
 from .sheetspec import sheet_fingerprint
 from .text import normalize_name, printable
 from .validate.cells import a1, number, text_of
-from .workspace import backup_dir, move_aside
+from .workspace import backup_dir, move_aside, ordinary_mode
 from .writers.template import build, template_plans
 
 Claim = tuple[str, str | None]
@@ -86,6 +87,7 @@ class _Source:
     path: Path
     fingerprint: str
     entries: list[Entry]
+    points: dict[str, str] = field(default_factory=dict)  # criterion id -> points the sheet was made with
 
 
 def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) -> MigrateRun:
@@ -94,7 +96,7 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
     for path in find_spreadsheets([scores_dir])[0]:
         try:
             who, entries = file_entries(path)
-            fp, year = _stamp_of(path)
+            fp, year, points = _stamp_of(path)
         except ReadFailure as e:
             run.unreadable.append((path, e.message))
             continue
@@ -103,7 +105,7 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
         if year != str(rubric.year):
             run.refused.append(f"{path} 是 {year or '未注明'} 年度的表格，不是 {rubric.year} 年度的，未转换")
             continue
-        found.setdefault(who, []).append(_Source(path, fp, entries))
+        found.setdefault(who, []).append(_Source(path, fp, entries, points))
     backup: Path | None = None
     for target, claim in template_plans(rubric, scores_dir):
         sources = found.get(claim, [])
@@ -127,6 +129,7 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
         os.close(fd)
         try:
             wb.save(tmp)
+            ordinary_mode(Path(tmp))
             for s in sources:  # every copy goes aside, untouched
                 backup = backup or backup_dir(scores_dir, now)
                 run.moved.append((s.path, move_aside(s.path, backup)))
@@ -148,15 +151,19 @@ def _relocate(run: MigrateRun, old: str, new: str) -> None:
     run.review = [replace(x, file=new) if x.file == old else x for x in run.review]
 
 
-def _stamp_of(path: Path) -> tuple[str, str]:
-    """(layout fingerprint, year) as the file's 说明 sheet states them."""
+def _stamp_of(path: Path) -> tuple[str, str, dict[str, str]]:
+    """(layout fingerprint, year, the points of each criterion) as the file's 说明 sheet states them."""
     from .entered import read_info
     from .read import open_book
+    from .sheetspec import loads
 
     book = open_book(path)
     try:
         info = read_info(book) or {}
-        return text_of(info.get(L.KEY_FINGERPRINT, ("", 0))[0]), text_of(info.get(L.KEY_YEAR, ("", 0))[0])
+        spec = loads(info.get(L.KEY_LAYOUT, ("", 0))[0]) or {}
+        points = {str(c.get("id")): str(c.get("points")) for c in spec.get("criteria") or [] if isinstance(c, dict)}
+        return (text_of(info.get(L.KEY_FINGERPRINT, ("", 0))[0]), text_of(info.get(L.KEY_YEAR, ("", 0))[0]),
+                points)
     finally:
         book.close()
 
@@ -219,6 +226,8 @@ def _fill(rubric: Rubric, claim: Claim, wb, source: _Source, target: Path, run: 
                 continue
             _put(ws, rows[key], head[e.column], e.value)
             carried += 1
+            if name == L.SCORE_SHEET and e.column == "得分":
+                _changed_points(rubric, source, e, run)
         if name in (L.SCORE_SHEET, L.FIGURE_SHEET):
             _new_rows(rubric, ws, name, head, rows, old_keys, target, run)
     return carried
@@ -254,6 +263,15 @@ def _why_not(rubric: Rubric, sheet: str, dept_id: str | None, unit_id: str | Non
     if c.measure is not None:
         return f"细则 {cid} 已改为量化细则，在“指标”表中填写数值"
     return f"细则 {cid} 的分期已改为 {'、'.join(c.periods.labels) if c.periods else '不分季度'}"
+
+
+def _changed_points(rubric: Rubric, source: _Source, e: Entry, run: MigrateRun) -> None:
+    """A score carried into a row whose points changed means something else now: the department should look."""
+    cid = _criterion_of(rubric, e.labels[1])
+    was, now = source.points.get(cid), fmt(rubric.criteria[cid].points)
+    if was is not None and was != now:
+        run.review.append(Lost(str(source.path), e.where, e.what, text_of(e.value),
+                               f"分值由 {was} 调为 {now}：原得分已照录，请科室按新分值复核"))
 
 
 def _criterion_of(rubric: Rubric, row_id: str) -> str:

@@ -122,13 +122,18 @@ def atomic_path(target: Path) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
-    os.chmod(tmp_path, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
+    ordinary_mode(tmp_path)
     try:
         yield tmp_path
         os.replace(tmp_path, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+
+
+def ordinary_mode(path: Path) -> None:
+    """The permissions of an ordinary new file (mkstemp makes 0600)."""
+    os.chmod(path, 0o666 & ~_umask())
 
 
 def _umask() -> int:

@@ -97,8 +97,10 @@ def print_status(rows: list[StatusRow], strays: list[Finding], title: str, out: 
     bad = [x for x in rows if not x.ok]
     unreadable = [f for f in strays if f.code == "F112"]
     if bad or unreadable:
-        more = f"，另有 {len(unreadable)} 个无法读取的文件（请另存为 .xlsx）" if unreadable else ""
-        out.print(f"尚有 {len(bad)} 项未收齐或有错误{more}。", markup=False)
+        parts = [f"尚有 {len(bad)} 项未收齐或有错误"] if bad else ["各项均已收到且无错误"]
+        if unreadable:
+            parts.append(f"但有 {len(unreadable)} 个无法读取的文件（见上，请另存为 .xlsx 或移出该目录）")
+        out.print("，".join(parts) + "。", markup=False)
         return False
     out.print("全部收齐，均无错误。", markup=False)
     return True

@@ -263,6 +263,8 @@ def identify(ctx: FileContext, book: RawBook) -> tuple[str, str | None] | None:
     spec = sheetspec.spec_of(rubric, kind, dept_id)
     if text_of(fp_value) != sheetspec.fingerprint(spec):
         ctx.add("F104", _layout_message(kind, dept_id, rubric, info.get(L.KEY_LAYOUT, ("", 0))[0], spec), sheet,
-                fp_row, 1 if fp_row is not None else None)
+                fp_row, 1 if fp_row is not None else None,
+                hint=f"运行 qp-eval migrate --year {rubric.year}：按现行细则重新生成表格，已填内容逐格转入，"
+                     f"原文件备份到 scores/{rubric.year}/备份-<日期时间>/。")
         ok = False
     return (kind, dept_id) if ok else None

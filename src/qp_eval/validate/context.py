@@ -23,9 +23,10 @@ class FileContext:
     def __post_init__(self) -> None:
         self._exact: dict[str, str] = {u.name: u.id for u in self.rubric.units}
 
-    def add(self, code: str, message: str, sheet: str = "", r: int | None = None, c: int | None = None) -> None:
+    def add(self, code: str, message: str, sheet: str = "", r: int | None = None, c: int | None = None,
+            hint: str = "") -> None:
         cell = a1(r, c) if r is not None and c is not None else ""
-        self.findings.append(Finding.of(code, message, file=self.file, sheet=sheet, cell=cell))
+        self.findings.append(Finding.of(code, message, file=self.file, sheet=sheet, cell=cell, hint=hint))
 
     def source(self, sheet: str, r: int, c: int) -> Source:
         return Source(self.file, sheet, a1(r, c))
