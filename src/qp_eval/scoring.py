@@ -15,7 +15,7 @@ from typing import Literal
 
 from .rubric import Criterion, Rubric
 from .rules import fmt
-from .tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, Source, Tables
+from .tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, ScoreTable, Source, Tables
 
 ZERO = Decimal(0)
 Status = Literal["entered", "measured", "not_applicable", "missing"]
@@ -133,22 +133,26 @@ class UnitResult:
 
 @dataclass
 class _Index:
-    scores: dict[tuple[str, str], ScoreEntry | list[ScoreEntry]]
+    table: ScoreTable
+    scores: dict[str, dict[str, int | list[int]]]
     figures: dict[tuple[str, str], dict[str, FigureEntry]]
     problems: dict[str, list[ProblemEntry]]
     highlights: dict[str, list[HighlightEntry]]
 
 
 def _index(tables: Tables) -> _Index:
-    scores: dict[tuple[str, str], ScoreEntry | list[ScoreEntry]] = {}  # one entry, or a list (quarters)
-    for s in tables.scores:
-        key = (s.unit_id, s.criterion_id)
-        had = scores.setdefault(key, s)
-        if had is not s:
+    table = tables.scores
+    scores: dict[str, dict[str, int | list[int]]] = {}  # town -> criterion -> position(s) in the table
+    for i, (unit, crit) in enumerate(zip(table.unit, table.criterion, strict=True)):
+        of_unit = scores.get(unit)
+        if of_unit is None:
+            of_unit = scores[unit] = {}
+        had = of_unit.setdefault(crit, i)
+        if had != i:
             if type(had) is list:
-                had.append(s)
+                had.append(i)
             else:
-                scores[key] = [had, s]  # type: ignore[list-item]
+                of_unit[crit] = [had, i]  # type: ignore[list-item]
     figures: dict[tuple[str, str], dict[str, FigureEntry]] = defaultdict(dict)
     for f in tables.figures:
         figures[(f.unit_id, f.criterion_id)][f.input_id] = f
@@ -158,7 +162,7 @@ def _index(tables: Tables) -> _Index:
     highlights: dict[str, list[HighlightEntry]] = defaultdict(list)
     for h in tables.highlights:
         highlights[h.unit_id].append(h)
-    return _Index(scores, figures, problems, highlights)
+    return _Index(table, scores, figures, problems, highlights)
 
 
 def score_all(rubric: Rubric, tables: Tables) -> list[UnitResult]:
@@ -190,8 +194,9 @@ def _criterion(rubric: Rubric, c: Criterion, unit_id: str, idx: _Index) -> Crite
         return CriterionResult(c.id, item_no, c.points, counted, "not_applicable", f"不适用于该街镇，{how}", "", ())
     if c.measure is not None:
         return _measured(c, item_no, idx.figures.get((unit_id, c.id), {}))
-    found = idx.scores.get((unit_id, c.id))
-    entries = found if type(found) is list else [found] if found is not None else []
+    found = idx.scores.get(unit_id, {}).get(c.id)
+    positions = found if type(found) is list else [found] if found is not None else []
+    entries = [idx.table[i] for i in positions]  # type: ignore[index]
     return _entered(c, item_no, entries)
 
 

@@ -46,9 +46,11 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
         e, w = counts.get(f.file, (0, 0))
         counts[f.file] = (e + (f.severity == "error"), w + (f.severity == "warning"))
     filled: dict[str, int] = {}
-    for s in result.tables.scores:
-        if s.value is not None:
-            filled[s.source.file] = filled.get(s.source.file, 0) + 1
+    scores = result.tables.scores
+    for i, value in enumerate(scores.value):
+        if value is not None:
+            file = scores.file(i)
+            filled[file] = filled.get(file, 0) + 1
     for x in [*result.tables.figures, *result.tables.problems, *result.tables.highlights]:
         filled[x.source.file] = filled.get(x.source.file, 0) + 1
 

@@ -7,6 +7,8 @@ result can be traced back to the cell a person typed it in.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -19,6 +21,80 @@ class Source(NamedTuple):  # NamedTuple: made once per cell, so it must be cheap
 
     def __str__(self) -> str:
         return f"{self.file} {self.sheet}!{self.cell}"
+
+
+class ScoreTable:
+    """The accepted scores as columns: one list per field, one position per cell.
+
+    Every score a department entered is here (two million at 40,000 towns), so each costs a few
+    pointers and a 4-byte row, not an object: the town, criterion, period, note and sheet
+    reference are shared strings and tuples, the values shared decimals. ``ScoreEntry`` views
+    are made when a position is read."""
+
+    __slots__ = ("unit", "criterion", "period", "value", "note", "row", "ref", "_hand")
+
+    def __init__(self, entries: Iterable[ScoreEntry] = ()):
+        self.unit: list[str] = []
+        self.criterion: list[str] = []
+        self.period: list[str | None] = []
+        self.value: list[Decimal | None] = []
+        self.note: list[str] = []
+        self.row = array("i")
+        self.ref: list[SheetRef | None] = []
+        self._hand: dict[int, Source] = {}  # positions whose entry came with a Source, not a row
+        for e in entries:
+            self.append(e)
+
+    def add(self, unit: str, criterion: str, period: str | None, value: Decimal | None, note: str, row: int,
+            ref: SheetRef) -> None:
+        self.unit.append(unit)
+        self.criterion.append(criterion)
+        self.period.append(period)
+        self.value.append(value)
+        self.note.append(note)
+        self.row.append(row)
+        self.ref.append(ref)
+
+    def append(self, e: ScoreEntry) -> None:
+        if isinstance(e.at, int):
+            self.add(e.unit_id, e.criterion_id, e.period, e.value, e.note, e.at, e.ref)  # type: ignore[arg-type]
+        else:
+            self._hand[len(self.unit)] = e.at
+            self.add(e.unit_id, e.criterion_id, e.period, e.value, e.note, 0, None)  # type: ignore[arg-type]
+
+    def extend(self, other: Iterable[ScoreEntry]) -> None:
+        if isinstance(other, ScoreTable):
+            base = len(self.unit)
+            self._hand.update({base + i: src for i, src in other._hand.items()})
+            self.unit += other.unit
+            self.criterion += other.criterion
+            self.period += other.period
+            self.value += other.value
+            self.note += other.note
+            self.row.extend(other.row)
+            self.ref += other.ref
+        else:
+            for e in other:
+                self.append(e)
+
+    def __iadd__(self, other: Iterable[ScoreEntry]) -> ScoreTable:
+        self.extend(other)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.unit)
+
+    def file(self, i: int) -> str:
+        ref = self.ref[i]
+        return ref.file if ref is not None and i not in self._hand else self._hand[i].file
+
+    def __getitem__(self, i: int) -> ScoreEntry:
+        at: Source | int = self._hand.get(i, self.row[i])
+        return ScoreEntry(self.unit[i], self.criterion[i], self.period[i], self.value[i], self.note[i], at,
+                          None if i in self._hand else self.ref[i])
+
+    def __iter__(self) -> Iterator[ScoreEntry]:
+        return (self[i] for i in range(len(self.unit)))
 
 
 def column_letters(c: int) -> str:
@@ -112,9 +188,13 @@ class InputFile:
 
 @dataclass
 class Tables:
-    scores: list[ScoreEntry] = field(default_factory=list)
+    scores: ScoreTable = field(default_factory=lambda: ScoreTable())
     figures: list[FigureEntry] = field(default_factory=list)
     problems: list[ProblemEntry] = field(default_factory=list)
     highlights: list[HighlightEntry] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
     rows: int = 0  # data rows read, for the summary line
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scores, ScoreTable):  # a list of entries, as a test makes it
+            self.scores = ScoreTable(self.scores)

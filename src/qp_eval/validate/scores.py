@@ -18,7 +18,7 @@ from .. import layout as L
 from ..findings import Finding
 from ..read import RawBook, SheetStream
 from ..rubric import Criterion
-from ..tables import FigureEntry, ScoreEntry, SheetRef
+from ..tables import FigureEntry, SheetRef
 from ..text import normalize_name
 from .cells import Number, a1, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, open_stream
@@ -284,8 +284,7 @@ def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict
     for i, v in sorted(entries):
         row = allowed[frame.key[i]]
         note = notes.setdefault(frame.note[i], frame.note[i])
-        ctx.tables.scores.append(ScoreEntry(frame.unit[i], row.criterion.id, row.period, v, note,  # type: ignore[arg-type]
-                                            frame.row[i], ref))
+        ctx.tables.scores.add(frame.unit[i], row.criterion.id, row.period, v, note, frame.row[i], ref)  # type: ignore[arg-type]
     found.done()
     for unit in rubric.units:
         for rid, row in allowed.items():
