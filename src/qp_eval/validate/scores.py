@@ -94,26 +94,28 @@ def _frame(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int],
     keys = [c_unit, c_key, c_value] + ([c_note] if note == "指标" else [])
     exact = {u.name: u.id for u in ctx.rubric.units}
     width = max(c_unit, c_key, c_value, c_note) + 1
+    rows = 0
     for r, cells in sheet.rows_after(head):
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
-        if all(cells[c] is None or cells[c] == "" or is_blank(cells[c]) for c in keys):
-            continue
-        ctx.tables.rows += 1
         raw = cells[c_unit]
-        unit = exact.get(raw) if isinstance(raw, str) else None
-        if unit is None:  # not the name as the template wrote it: the full look-up, with T301/T302
+        unit = exact.get(raw) if type(raw) is str else None  # the name as the template wrote it: the common case
+        if unit is None:  # else: skip a blank row, or the full look-up with T301/T302
+            if all(cells[c] is None or cells[c] == "" or is_blank(cells[c]) for c in keys):
+                continue
             before = len(ctx.findings)
             unit = ctx.unit_of(raw, sheet.name, r, c_unit)
             if found is not None:
                 found.items += [(r, -1, x) for x in ctx.findings[before:]]
                 del ctx.findings[before:]
+        rows += 1
         f.row.append(r)
         f.unit.append(unit)
         f.key.append(_key(cells[c_key]))
         f.value.append(cells[c_value])
         n = cells[c_note]
-        f.note.append(n.strip() if isinstance(n, str) else text_of(n))
+        f.note.append(n.strip() if type(n) is str else text_of(n))
+    ctx.tables.rows += rows
     return f
 
 
