@@ -67,9 +67,10 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> R
     files, others, problems = find_files(paths)
     for p, why in problems:
         result.findings.append(Finding.of("F108", f"{p}：{why}", file=str(p)))
+    tops = {q.resolve() for q in paths if q.is_dir()}
     for p in others:
         result.files += 1
-        result.findings.append(_other_file(p))
+        result.findings.append(_other_file(p, top=p.parent.resolve() in tops or p in paths))
     limit = unzip_limit(_expected_rows(rubric))
     checked = []
     for path in files:
@@ -161,12 +162,16 @@ def _diff_text(mine: list, theirs: list, other: str, most: int = 5) -> str:
     return f"与 {other} 不同的单元格{more}：" + "；".join(parts)
 
 
-def _other_file(path: Path) -> Finding:
+def _other_file(path: Path, top: bool) -> Finding:
     """A file in the folder that qp-eval does not read: a spreadsheet format it cannot open (an error: it may
-    be a department's sheet), or something that is no spreadsheet at all (a warning: it is left alone)."""
+    be a department's sheet), or something that is no spreadsheet at all (a warning: it is left alone).
+    In a subfolder (旧版/ and the like) an unreadable spreadsheet only warns: such folders keep old copies."""
     what = UNREADABLE_SHEETS.get(path.suffix.lower())
-    if what is not None:
+    if what is not None and top:
         return Finding.of("F112", f"{what}文件无法读取，未计入", file=str(path))
+    if what is not None:
+        return Finding.of("F113", f"子目录中的{what}文件无法读取，已忽略（如是本年度的表格，请另存为 .xlsx 放到上一级目录）",
+                          file=str(path))
     return Finding.of("F113", f"不是电子表格（{path.suffix or '无扩展名'}），已忽略", file=str(path))
 
 
