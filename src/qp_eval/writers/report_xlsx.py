@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,20 +65,38 @@ class _Sheet:
     def row(self, values: list[object], style: str | None = None, numeric: set[int] | None = None,
             styles: dict[int, str] | None = None) -> None:
         """One row: text as text (never a formula), numbers with the number format where asked."""
-        for c, v in enumerate(values):
-            name = (styles or {}).get(c) or style or ("number" if numeric is None or c in numeric else None)
-            fmt = self.formats.get(name) if name else None
-            if v is None or v == "":
-                if fmt is not None and name in ("header", "subtotal"):
-                    self.ws.write_blank(self.r, c, None, fmt)
-                continue
-            if isinstance(v, bool):
-                self.ws.write_string(self.r, c, str(v), fmt)
-            elif isinstance(v, int | float | Decimal):
-                self.ws.write_number(self.r, c, float(v), fmt)
-            else:
-                self.ws.write_string(self.r, c, printable(str(v)), fmt)
-        self.r += 1
+        self.writer(len(values), style, numeric, styles)(values)
+
+    def writer(self, width: int, style: str | None = None, numeric: set[int] | None = None,
+               styles: dict[int, str] | None = None) -> Callable[[list[object]], None]:
+        """A function that writes rows of one shape, its formats worked out once (a sheet has 100,000 rows)."""
+        names = [(styles or {}).get(c) or style or ("number" if numeric is None or c in numeric else None)
+                 for c in range(width)]
+        fmts = [self.formats.get(n) if n else None for n in names]
+        blank = [n in ("header", "subtotal") for n in names]
+        ws = self.ws
+        write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
+
+        def write(values: list[object]) -> None:
+            r = self.r
+            for c, v in enumerate(values):
+                fmt = fmts[c] if c < width else None
+                t = type(v)
+                if t is str:
+                    if v:
+                        write_string(r, c, printable(v), fmt)  # type: ignore[arg-type]
+                    elif c < width and blank[c]:
+                        write_blank(r, c, None, fmt)
+                elif t is Decimal or t is int or t is float:
+                    write_number(r, c, float(v), fmt)  # type: ignore[arg-type]
+                elif v is None:
+                    if c < width and blank[c]:
+                        write_blank(r, c, None, fmt)
+                else:
+                    write_string(r, c, printable(str(v)), fmt)
+            self.r = r + 1
+
+        return write
 
     def header(self, headers: list[str] | tuple[str, ...]) -> None:
         self.row(list(headers), style="header")
@@ -152,8 +171,9 @@ def _rows(s: _Sheet, headers: tuple[str, ...], rows: list[list[object]], widths:
     """A long detail sheet: plain values, a number format on the numeric columns (0-based)."""
     s.prepare(1, widths)
     s.header(headers)
+    write = s.writer(len(headers), numeric=numeric)
     for row in rows:
-        s.row(row, numeric=numeric)
+        write(row)
     s.ws.autofilter(0, 0, max(1, len(rows)), len(headers) - 1)
 
 
