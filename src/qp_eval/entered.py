@@ -115,14 +115,21 @@ def _sheet_entries(sheet: RawSheet, name: str) -> list[Entry]:
     return out
 
 
-def file_entries(path: Path, limit: int | None = None) -> tuple[tuple[str, str | None] | None, list[Entry]]:
-    """(claim, entries) of a file; raises ``ReadFailure`` when it cannot be read."""
+def file_content(path: Path, limit: int | None = None) -> tuple[tuple[str, str | None] | None, list[Entry],
+                                                               dict[str, tuple[object, int]]]:
+    """(claim, entries, 说明 values) of a file, read once; raises ``ReadFailure`` when it cannot be read."""
     book = open_book(path, limit) if limit else open_book(path)
     try:
         who = claim(book)
-        return who, (entries(book, who[0]) if who else [])
+        return who, (entries(book, who[0]) if who else []), read_info(book) or {}
     finally:
         book.close()
+
+
+def file_entries(path: Path, limit: int | None = None) -> tuple[tuple[str, str | None] | None, list[Entry]]:
+    """(claim, entries) of a file; raises ``ReadFailure`` when it cannot be read."""
+    who, found, _ = file_content(path, limit)
+    return who, found
 
 
 def claims_in(folder: Path) -> dict[tuple[str, str | None], list[tuple[Path, int]]]:

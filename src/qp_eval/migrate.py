@@ -24,7 +24,7 @@ from pathlib import Path
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import layout as L
-from .entered import Entry, differences, file_entries
+from .entered import Entry, differences, file_content
 from .read import ReadFailure, find_spreadsheets
 from .rubric import Rubric
 from .rules import fmt
@@ -95,8 +95,8 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
     found: dict[Claim, list[_Source]] = {}
     for path in find_spreadsheets([scores_dir])[0]:
         try:
-            who, entries = file_entries(path)
-            fp, year, points = _stamp_of(path)
+            who, entries, info = file_content(path)
+            fp, year, points = _stamp_of(info)
         except ReadFailure as e:
             run.unreadable.append((path, e.message))
             continue
@@ -151,21 +151,13 @@ def _relocate(run: MigrateRun, old: str, new: str) -> None:
     run.review = [replace(x, file=new) if x.file == old else x for x in run.review]
 
 
-def _stamp_of(path: Path) -> tuple[str, str, dict[str, str]]:
-    """(layout fingerprint, year, the points of each criterion) as the file's 说明 sheet states them."""
-    from .entered import read_info
-    from .read import open_book
+def _stamp_of(info: dict[str, tuple[object, int]]) -> tuple[str, str, dict[str, str]]:
+    """(layout fingerprint, year, the points of each criterion) as a file's 说明 sheet states them."""
     from .sheetspec import loads
 
-    book = open_book(path)
-    try:
-        info = read_info(book) or {}
-        spec = loads(info.get(L.KEY_LAYOUT, ("", 0))[0]) or {}
-        points = {str(c.get("id")): str(c.get("points")) for c in spec.get("criteria") or [] if isinstance(c, dict)}
-        return (text_of(info.get(L.KEY_FINGERPRINT, ("", 0))[0]), text_of(info.get(L.KEY_YEAR, ("", 0))[0]),
-                points)
-    finally:
-        book.close()
+    spec = loads(info.get(L.KEY_LAYOUT, ("", 0))[0]) or {}
+    points = {str(c.get("id")): str(c.get("points")) for c in spec.get("criteria") or [] if isinstance(c, dict)}
+    return text_of(info.get(L.KEY_FINGERPRINT, ("", 0))[0]), text_of(info.get(L.KEY_YEAR, ("", 0))[0]), points
 
 
 # --- carrying values -------------------------------------------------------------------------

@@ -79,11 +79,7 @@ def open_sheet(
 ) -> tuple[RawSheet, int, dict[str, int]] | None:
     """(sheet, header row, column map), or None after S201/S202/S203 say what is wrong."""
     sheet = book.sheet(name)
-    if sheet is None:
-        ctx.add("S201", f"缺少工作表“{name}”")
-        return None
-    found = locate_columns(ctx, sheet, columns, required)
-    return None if found is None else (sheet, *found)
+    return _opened(ctx, name, sheet, sheet, columns, required)
 
 
 def open_stream(
@@ -91,11 +87,17 @@ def open_stream(
 ) -> tuple[SheetStream, int, dict[str, int]] | None:
     """``open_sheet`` for a long sheet read row by row: the header is found among its first rows."""
     stream = book.stream(name)
-    if stream is None:
+    head = None if stream is None else RawSheet(stream.name, stream.head)
+    return _opened(ctx, name, stream, head, columns, required)
+
+
+def _opened(ctx: FileContext, name: str, sheet, head: RawSheet | None, columns: tuple[str, ...],  # noqa: ANN001
+            required: tuple[str, ...]):  # noqa: ANN202 - the sheet as it was opened, with its header
+    if sheet is None or head is None:
         ctx.add("S201", f"缺少工作表“{name}”")
         return None
-    found = locate_columns(ctx, RawSheet(stream.name, stream.head), columns, required)
-    return None if found is None else (stream, *found)
+    found = locate_columns(ctx, head, columns, required)
+    return None if found is None else (sheet, *found)
 
 
 def data_rows(sheet: RawSheet, start: int, key_columns: list[int]):  # noqa: ANN201 - generator
