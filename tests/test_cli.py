@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import os
 import re
 import subprocess
 import sys
@@ -29,17 +31,21 @@ def walk(command, path=()):
         yield from walk(sub, path + (name,))
 
 
-def test_help_does_not_import_heavy_libraries():
+def modules_loaded_by(args: list[str], names: tuple[str, ...]) -> list[str]:
+    """Which of ``names`` a run of qp-eval with ``args`` imported."""
     code = (
         "import sys\n"
-        "sys.argv = ['qp-eval', '--help']\n"
+        f"sys.argv = ['qp-eval', *{args!r}]\n"
         "from qp_eval.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'openpyxl', 'docx', 'python_calamine', 'numpy') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
+        f"print('LOADED', [m for m in {names!r} if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
-    assert "HEAVY []" in out
+    return ast.literal_eval(out.split("LOADED", 1)[1].strip())
+
+
+def test_help_does_not_import_heavy_libraries():
+    assert modules_loaded_by(["--help"], ("pandas", "openpyxl", "docx", "python_calamine", "numpy")) == []
 
 
 def test_every_command_has_chinese_help():
@@ -60,6 +66,35 @@ def test_help_pages_render_in_chinese(args):
     r = run(*args)
     assert r.returncode == 0
     assert "显示本帮助并退出" in r.stdout
+
+
+def test_help_imports_neither_rich_nor_markdown():
+    assert modules_loaded_by(["rank", "--help"], ("rich", "markdown_it")) == []
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+@pytest.mark.parametrize("args", [["-h"], ["rank", "-h"], ["template", "--help"], ["rubric", "check", "-h"]])
+def test_help_is_chinese_and_fits_the_terminal(args, columns):
+    from qp_eval.text import width_of
+
+    env = {**os.environ, "COLUMNS": str(columns)}
+    r = subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=ROOT,
+                       timeout=60, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("用法：qp-eval") and "选项：" in r.stdout
+    assert "Usage" not in r.stdout and "Options" not in r.stdout and "[OPTIONS]" not in r.stdout
+    too_wide = [line for line in r.stdout.splitlines() if width_of(line) > columns]
+    assert too_wide == []
+
+
+def test_wrap_breaks_chinese_by_display_width_and_keeps_latin_words():
+    from qp_eval.text import width_of, wrap
+
+    lines = wrap("评分表目录；默认为工作目录下的 scores/<年度>/。", 20)
+    assert lines == ["评分表目录；默认为工", "作目录下的 scores/<", "年度>/。"]
+    assert all(width_of(line) <= 20 for line in lines)
+    # closing punctuation is kept with the character before it rather than starting a line
+    assert wrap("一二三四五，六", 10) == ["一二三四", "五，六"]
 
 
 def test_rubric_check_sound_file_exits_0_on_stdout():

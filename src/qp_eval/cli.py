@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from .clihelp import ZhCommand, ZhGroup
 from .errors import QpError
 
 app = typer.Typer(
@@ -24,9 +25,11 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
+    cls=ZhGroup,
 )
-rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。", no_args_is_help=True)
+rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。", no_args_is_help=True, cls=ZhGroup,
+                         rich_markup_mode=None)
 app.add_typer(rubric_app, name="rubric")
 
 # --- shared options, defined once ------------------------------------------------------
@@ -62,7 +65,7 @@ def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN2
 
 
 # --- rubric ----------------------------------------------------------------------------
-@rubric_app.command("check")
+@rubric_app.command("check", cls=ZhCommand)
 def rubric_check(
     file: Annotated[Path | None, typer.Argument(help="要检查的评估细则 YAML 文件；省略时检查当前年度的细则。", show_default=False)] = None,
     workspace: WorkspaceOpt = Path("."),
@@ -90,7 +93,7 @@ def rubric_check(
     )
 
 
-@rubric_app.command("show")
+@rubric_app.command("show", cls=ZhCommand)
 def rubric_show(
     workspace: WorkspaceOpt = Path("."),
     year: YearOpt = None,
@@ -104,7 +107,7 @@ def rubric_show(
 
 
 # --- template --------------------------------------------------------------------------
-@app.command("template")
+@app.command("template", cls=ZhCommand)
 def template(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -131,7 +134,7 @@ def template(
         con.print(f"以下科室在细则中没有评分项，未生成评分表：{'、'.join(idle)}", markup=False)
 
 
-@app.command("migrate")
+@app.command("migrate", cls=ZhCommand)
 def migrate(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -161,7 +164,7 @@ def migrate(
 
 
 # --- validate --------------------------------------------------------------------------
-@app.command("validate")
+@app.command("validate", cls=ZhCommand)
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="要检查的文件或目录（递归查找 .xlsx/.xlsm/.xls/.ods）；省略时检查 scores/<年度>/。", show_default=False)] = None,
     year: YearOpt = None,
@@ -237,7 +240,7 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
     return ev, ws
 
 
-@app.command("rank")
+@app.command("rank", cls=ZhCommand)
 def rank(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -274,7 +277,7 @@ def rank(
         _console(stderr=True).print(f"已存档：{target}", markup=False)
 
 
-@app.command("explain")
+@app.command("explain", cls=ZhCommand)
 def explain(
     unit: Annotated[str, typer.Argument(help="街镇名称或简称，如 朱家角。", show_default=False)],
     year: YearOpt = None,
@@ -312,7 +315,7 @@ def explain(
     print_explain(ev, ranked, lines, _console())
 
 
-@app.command("verify")
+@app.command("verify", cls=ZhCommand)
 def verify(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -373,7 +376,7 @@ def _target(out: Path | None, default: Path, force: bool) -> Path:
     return output_target(out, default, force)
 
 
-@app.command("report")
+@app.command("report", cls=ZhCommand)
 def report(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -411,7 +414,7 @@ def report(
     _console().print(f"已生成报告：{target}", markup=False)
 
 
-@app.command("letters")
+@app.command("letters", cls=ZhCommand)
 def letters(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -431,7 +434,7 @@ def letters(
     _console().print(f"已生成 {len(written)} 份函告：{folder}", markup=False)
 
 
-@app.command("booklet")
+@app.command("booklet", cls=ZhCommand)
 def booklet(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -454,7 +457,7 @@ def booklet(
 
 
 # --- init, status --------------------------------------------------------------------
-@app.command("init")
+@app.command("init", cls=ZhCommand)
 def init(
     folder: Annotated[Path, typer.Argument(help="新工作目录；默认为当前目录。")] = Path("."),
     year: Annotated[int, typer.Option("--year", "-y", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
@@ -468,7 +471,7 @@ def init(
     print_new_year(start_year(folder, year, from_year, force), _console())
 
 
-@app.command("status")
+@app.command("status", cls=ZhCommand)
 def status(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
@@ -505,28 +508,11 @@ def _localize_help(command: object) -> None:
         _localize_help(sub)
 
 
-def _chinese_help_titles() -> None:
-    """Panel titles of typer's rich help in Chinese. Imported only when help is shown:
-    typer.rich_utils brings in rich.markdown and markdown-it (about 90 ms)."""
-    from typer import rich_utils
-
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"
-    rich_utils.DEFAULT_STRING = "[默认: {}]"
-    rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
-
-
 def main() -> None:
     """Entry point: runs the app; a QpError is printed once in Chinese and exits with 2."""
     # A short-lived process that makes ~10^5 small objects per 1,000 towns: the default
     # collector thresholds made reading superlinear (benchmarks/RESULTS.md). Collect less often.
     gc.set_threshold(100_000, 50, 100)
-    args = sys.argv[1:]
-    if not args or "--help" in args or args in (["rubric"],):
-        _chinese_help_titles()
     command = typer.main.get_command(app)
     _localize_help(command)
     try:

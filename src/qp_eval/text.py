@@ -35,3 +35,73 @@ def places(d: Decimal) -> int:
         return 0
     exp = d.normalize().as_tuple().exponent
     return max(0, -exp) if isinstance(exp, int) else 0
+
+
+# --- terminal layout: display width of CJK text ---------------------------------------
+def width_of(text: str) -> int:
+    """Columns a line takes in a terminal: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _tokens(text: str) -> list[str]:
+    """Break points: each wide character alone, runs of narrow non-space characters together."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if ch == " ":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(" ")
+        elif unicodedata.east_asian_width(ch) in "WF":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+NO_LINE_START = set("，。、；：？！）》」』”’")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns: a Latin word longer than a line is cut into pieces;
+    closing punctuation never starts a line: the character before it moves down with it."""
+    lines: list[str] = []
+    for para in text.splitlines() or [""]:
+        line: list[str] = []
+        used = 0
+        tokens = []
+        for tok in _tokens(para):
+            while len(tok) > width > 0:
+                tokens.append(tok[:width])
+                tok = tok[width:]
+            tokens.append(tok)
+        for tok in tokens:
+            w = width_of(tok)
+            if used + w > width and "".join(line).strip():
+                carry: list[str] = []
+                if tok in NO_LINE_START and len(line) > 1 and width_of(line[-1]) == 2:
+                    carry = [line.pop()]
+                lines.append("".join(line).rstrip())
+                line = [] if tok == " " else carry + [tok]
+                used = sum(width_of(t) for t in line)
+                continue
+            line.append(tok)
+            used += w
+        lines.append("".join(line).rstrip())
+    return lines
+
+
+def join_lines(lines: list[str]) -> str:
+    """One paragraph from its source lines: a space between Latin words, none after Chinese."""
+    out = ""
+    for line in (x.strip() for x in lines):
+        if out and line and not (width_of(out[-1]) == 2 or width_of(line[0]) == 2):
+            out += " "
+        out += line
+    return out

@@ -11,6 +11,7 @@ from ..evaluate import Evaluation
 from ..explain import Line
 from ..ranking import Ranked, publish
 from ..writers.ranking_out import records
+from .grid import grid
 
 
 def _esc(text: str) -> str:
@@ -18,21 +19,23 @@ def _esc(text: str) -> str:
 
 
 def print_ranking(ev: Evaluation, console: Console) -> None:
+    """The ranking as a boxed table (console/grid.py: plain strings, fast at thousands of towns)."""
     rows = records(ev)
     with_change = any(r["previous_rank"] is not None for r in rows)
-    t = Table(title=f"{ev.rubric.title} 考评位次", title_justify="left")
-    for name, justify in (("位次", "right"), ("街镇", "left"), ("重点工作得分", "right"), ("亮点加分", "right"),
-                          ("问题扣分", "right"), ("最终得分", "right"), ("等级", "left")):
-        t.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    headers = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级"]
+    right = [True, False, True, True, True, True, False]
     if with_change:
-        t.add_column("较上年位次", overflow="fold")
+        headers.append("较上年位次")
+        right.append(False)
+    cells = []
     for r in rows:
-        cells = [str(r["rank"]), str(r["unit"]), str(r["base"]), str(r["bonus"]), str(r["deductions"]),
-                 f"[bold]{r['final']}[/bold]", str(r["grade"])]
+        row = [str(r["rank"]), str(r["unit"]), str(r["base"]), str(r["bonus"]), str(r["deductions"]),
+               str(r["final"]), str(r["grade"])]
         if with_change:
-            cells.append(str(r["change"]) or "—")
-        t.add_row(*cells)
-    console.print(t)
+            row.append(str(r["change"]) or "—")
+        cells.append(row)
+    lines = grid(headers, cells, right, console.width, title=f"{ev.rubric.title} 考评位次")
+    console.file.write("\n".join(lines) + "\n")
     for r in rows:
         if r["note"]:
             console.print(f"注：{r['unit']}：{_esc(str(r['note']))}")

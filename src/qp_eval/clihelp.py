@@ -1,0 +1,136 @@
+"""Help and usage text in Chinese, laid out by display width, without rich.
+
+typer's rich help imports rich.markdown and markdown-it (about 90 ms of a 180 ms ``--help``)
+and names its panels in English; click's plain formatter measures text in characters, so
+Chinese (two columns a character) runs past the terminal's edge. This module keeps click's
+plain layout and fixes both: headings and the usage prefix in Chinese, and every paragraph
+and definition wrapped by display width (a CJK character may break anywhere, a Latin word
+does not). The command classes are passed to typer with ``cls=``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+
+import typer
+from typer import core as typer_core
+
+from .text import join_lines, width_of, wrap
+
+try:  # typer >= 0.20 ships its own copy of click
+    from typer._click.formatting import HelpFormatter
+except ImportError:  # pragma: no cover - older typer with click installed beside it
+    from click.formatting import HelpFormatter  # type: ignore[no-redef]
+
+HEADINGS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
+# typer builds the bracketed extras of an option's help with gettext; these are its texts.
+TEXTS = {"default: {default}": "默认：{default}", "required": "必填", "(dynamic)": "（动态）",
+         "env var: {var}": "环境变量：{var}", "Aborted!": "已中止。"}
+
+
+def _translate(message: str) -> str:
+    return TEXTS.get(message, message)
+
+
+typer_core._ = _translate  # type: ignore[attr-defined]
+
+
+def terminal_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 20:
+        return min(int(columns), 100)
+    return min(shutil.get_terminal_size((80, 24)).columns, 100)
+
+
+class ZhHelpFormatter(HelpFormatter):
+    """click's plain help formatter, in Chinese and measuring by display width."""
+
+    def __init__(self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None) -> None:
+        super().__init__(indent_increment=indent_increment, width=width or terminal_width(), max_width=max_width)
+        self.width = width or terminal_width()
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        prefix = "用法：" if prefix is None else prefix
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        head = f"{' ' * self.current_indent}{prefix}{prog} "
+        pad = " " * width_of(head)
+        body = wrap(args, max(self.width - width_of(head), 20))
+        self.write(head + body[0] + "\n")
+        for line in body[1:]:
+            self.write(pad + line + "\n")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{' ' * self.current_indent}{HEADINGS.get(heading, heading)}：\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        paras = [p.strip() for p in text.split("\n\n")]
+        out = []
+        for p in paras:
+            joined = join_lines(p.splitlines())
+            lines = p.splitlines() if "\b" in p or _is_example(p) else wrap(joined, self.width - len(indent))
+            out.append("\n".join(indent + line.replace("\b", "") for line in lines if line != "\b"))
+        self.write("\n\n".join(out) + "\n")
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_col = min(max((width_of(a) for a, _ in rows), default=0), col_max) + col_spacing
+        text_width = max(self.width - self.current_indent - first_col, 16)
+        for first, second in rows:
+            self.write(f"{' ' * self.current_indent}{first}")
+            lines = wrap(second, text_width) if second else []
+            if not lines:
+                self.write("\n")
+                continue
+            if width_of(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - width_of(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(" " * (first_col + self.current_indent) + line + "\n")
+
+
+def _is_example(paragraph: str) -> bool:
+    """A paragraph of command lines (each starting with ``qp-eval``) keeps its line breaks."""
+    lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+    return bool(lines) and all(line.startswith(("qp-eval", "$", "#")) for line in lines[1:] or lines)
+
+
+class ZhContext(typer.Context):
+    formatter_class = ZhHelpFormatter
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("help_option_names", ["-h", "--help"])
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ZhCommand(typer_core.TyperCommand):
+    context_class = ZhContext
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["options_metavar"] = "[选项]"
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ZhGroup(typer_core.TyperGroup):
+    context_class = ZhContext
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["options_metavar"] = "[选项]"
+        kwargs["subcommand_metavar"] = "命令 [参数]..."
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def format_commands(self, ctx: typer.Context, formatter: HelpFormatter) -> None:  # type: ignore[override]
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is None or cmd.hidden:
+                continue
+            text = (cmd.short_help or cmd.help or "").strip().split("\n\n")[0]
+            rows.append((name, text.split("。")[0] + ("。" if "。" in text else "")))
+        if rows:
+            with formatter.section("命令"):
+                formatter.write_dl(rows)
