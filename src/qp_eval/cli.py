@@ -296,20 +296,14 @@ def explain(
     unit_id = ev.rubric.resolve_unit(unit)
     if unit_id is None:
         raise typer.BadParameter(f"未知的街镇“{unit}”，可用：{'、'.join(ev.rubric.unit_names())}", param_hint="UNIT")
-    ranked, lines = explain_unit(ev, unit_id)
     if fmt == "json":
         import json
 
-        data = {
-            "unit_id": unit_id, "unit": ev.rubric.unit[unit_id].name, "rank": ranked.rank,
-            "final": str(ranked.final), "final_exact": str(ranked.result.final), "grade": ranked.grade,
-            "grade_note": ranked.grade_note,
-            "tie_note": ranked.tie_note,
-            "lines": [{"part": x.part, "label": x.label, "amount": str(x.amount), "detail": x.detail,
-                       "source": x.source, "note": x.note} for x in lines],
-        }
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        from .explain import explain_data
+
+        sys.stdout.write(json.dumps(explain_data(ev, unit_id), ensure_ascii=False, indent=2) + "\n")
         return
+    ranked, lines = explain_unit(ev, unit_id)
     from .console.ranking import print_explain
 
     print_explain(ev, ranked, lines, _console())
@@ -325,22 +319,12 @@ def verify(
     allow_missing: AllowMissingOpt = False,
 ) -> None:
     """按现有输入重新计算，核对存档 archive/<年度>.json 是否仍然一致；列出被修改的输入文件和不一致的结果。"""
-    import json
-
-    from .errors import WorkspaceError
-    from .verify import differences
+    from .verify import differences, load_archive
     from .writers import ranking_out as out
 
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
     target = archive if archive is not None else ws.archive_path(ev.rubric.year)
-    try:
-        saved = json.loads(target.read_text(encoding="utf-8"))
-        if not isinstance(saved, dict):
-            raise ValueError("not an object")
-    except FileNotFoundError:
-        raise WorkspaceError(f"找不到存档 {target}，请先运行 qp-eval rank --save。") from None
-    except (OSError, ValueError) as e:
-        raise WorkspaceError(f"存档 {target} 无法读取或不是有效的 JSON：{e}") from None
+    saved = load_archive(target)
     diffs = list(differences(saved, out.archive(ev, workspace)))
     con = _console()
     if not diffs:

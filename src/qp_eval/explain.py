@@ -60,3 +60,16 @@ def explain_ranked(ev: Evaluation, ranked: Ranked, parts: tuple[str, ...] = ("�
         lines.append(Line("问题扣分", "扣分封顶调整", raw_ded - r.deductions,
                           f"扣分合计 {fmt(raw_ded)}，上限 {fmt(rubric.problems.cap)}", ""))
     return lines
+
+
+def explain_data(ev: Evaluation, unit_id: str) -> dict:
+    """``explain --format json``: the unit's place and every line behind its final score."""
+    ranked, lines = explain_unit(ev, unit_id)
+    return {
+        "unit_id": unit_id, "unit": ev.rubric.unit[unit_id].name, "rank": ranked.rank,
+        "final": str(ranked.final), "final_exact": str(ranked.result.final), "grade": ranked.grade,
+        "grade_note": ranked.grade_note,
+        "tie_note": ranked.tie_note,
+        "lines": [{"part": x.part, "label": x.label, "amount": str(x.amount), "detail": x.detail,
+                   "source": x.source, "note": x.note} for x in lines],
+    }

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import WorkspaceError
 
 RESULT_FIELDS = {
     "rank": "位次", "final": "最终得分", "final_exact": "精确得分", "base": "重点工作得分", "bonus": "亮点加分",
     "deductions": "问题扣分", "grade": "等级",
 }
+
+
+def load_archive(target: Path) -> dict:
+    """A saved archive's JSON object; WorkspaceError (in Chinese) when it is missing or unreadable."""
+    try:
+        saved = json.loads(target.read_text(encoding="utf-8"))
+        if not isinstance(saved, dict):
+            raise ValueError("不是 JSON 对象")
+    except FileNotFoundError:
+        raise WorkspaceError(f"找不到存档 {target}，请先运行 qp-eval rank --save。") from None
+    except (OSError, ValueError) as e:
+        raise WorkspaceError(f"存档 {target} 无法读取或不是有效的 JSON：{e}") from None
+    return saved
 
 
 def differences(saved: dict, now: dict) -> Iterator[str]:
