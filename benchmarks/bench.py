@@ -8,7 +8,8 @@ the median wall time and the child's peak memory (``os.wait4``) are recorded, be
 - ``validate`` and ``rank`` against reading the same files' cells with python-calamine alone;
 - ``report --format xlsx`` against writing the same number of cells with xlsxwriter in constant-memory mode.
 
-The table is printed and written to benchmarks/RESULTS.md with the machine's description.
+The table is printed and written to benchmarks/RESULTS.md with the machine's description,
+followed by benchmarks/NOTES.md (profiles and figures measured by hand).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class Row:
         return None if self.floor is None else self.m.wall / self.floor.wall
 
 
-def bench_size(n: int, runs: int, work: Path) -> tuple[list[Row], dict[str, int]]:
+def bench_size(n: int, runs: int, work: Path, typer_floor: Measure) -> tuple[list[Row], dict[str, int]]:
     ws = work / f"ws{n}"
     counts = make_workspace(ws, n)
     qp = [PY, "-m", "qp_eval"]
@@ -100,9 +101,12 @@ def bench_size(n: int, runs: int, work: Path) -> tuple[list[Row], dict[str, int]
     rows: list[Row] = []
     read = run([PY, "-c", READ_FLOOR, str(scores)], ws, runs)
     rows.append(Row(n, "validate", run([*qp, "validate"], ws, runs), "calamine read", read,
-                    "≤ 2 × floor" if n >= 2000 else ""))
-    rank_target = "≤ 1.0 s" if n == 11 else ("≤ 2 × floor" if n >= 2000 else "")
-    rows.append(Row(n, "rank", run([*qp, "rank", "--format", "json"], ws, runs), "calamine read", read, rank_target))
+                    "≤ 1.5 × floor" if n >= 2000 else ""))
+    ranked = run([*qp, "rank", "--format", "json"], ws, runs)
+    if n == 11:  # a district: against the start-up of the CLI library itself
+        rows.append(Row(n, "rank", ranked, "import typer", typer_floor, "≤ 5 × floor"))
+    else:
+        rows.append(Row(n, "rank", ranked, "calamine read", read, "≤ 1.5 × floor" if n >= 2000 else ""))
     report_runs = runs if n <= 2000 else 1
     out = ws / "report.xlsx"
     rep = run([*qp, "report", "--format", "xlsx", "--out", str(out), "--force"], ws, report_runs)
@@ -149,10 +153,13 @@ def main() -> None:
         rows.append(Row(0, "qp-eval --help", run([PY, "-m", "qp_eval", "--help"], work, max(args.runs, 5)),
                         "import typer", help_floor, "≤ 1.5 × floor"))
         for n in sizes:
-            r, c = bench_size(n, args.runs if n < 40000 else 1, work)
+            r, c = bench_size(n, args.runs if n < 40000 else 1, work, help_floor)
             rows += r
             counts[n] = c
     text = render(rows, counts, args.runs)
+    notes = HERE / "NOTES.md"  # hand-written: profiles, measurements by hand, what explains a miss
+    if notes.exists():
+        text += "\n" + notes.read_text(encoding="utf-8")
     print(text)
     if not args.no_write:
         (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
@@ -193,11 +200,11 @@ def render(rows: list[Row], counts: dict[int, dict[str, int]], runs: int) -> str
         lines.append("")
         lines.append(f"Net time per cell from 215 to 2,000 units differs by {spread:.0%} (target: within 25%).")
         if 40000 in per:
-            lines.append(f"From 2,000 to 40,000 units: {abs(per[40000] - per[2000]) / per[2000]:.0%}.")
-    large = [r for r in rows if r.size == 40000]
+            lines.append(f"From 2,000 to 40,000 units: {abs(per[40000] - per[2000]) / per[2000]:.0%} (target: within 15%).")
+    large = [r for r in rows if r.size == 40000 and r.command == "rank"]
     if large:
         peak = max(r.m.peak_mib for r in large)
-        lines.append(f"Peak memory at 40,000 units: {peak:.0f} MiB (target: under 2,048 MiB).")
+        lines.append(f"Peak memory of rank at 40,000 units: {peak:.0f} MiB (target: under 1,024 MiB).")
     return "\n".join(lines) + "\n"
 
 
@@ -206,8 +213,8 @@ def _met(r: Row) -> str:
         return "yes" if r.m.wall <= 1.0 else "no"
     if r.target.startswith("≤ 1.5"):
         return "yes" if r.ratio is not None and r.ratio <= 1.5 else "no"
-    if r.target.startswith("≤ 2"):
-        return "yes" if r.ratio is not None and r.ratio <= 2 else "no"
+    if r.target.startswith("≤ 5"):
+        return "yes" if r.ratio is not None and r.ratio <= 5 else "no"
     return ""
 
 
