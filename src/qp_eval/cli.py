@@ -113,12 +113,19 @@ def template(
     workspace: WorkspaceOpt = Path("."),
     out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录；默认为工作目录下的 scores/<年度>/。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="重新生成仍是空白的同名表格；已填写的表格从不覆盖。")] = False,
+    towns: Annotated[bool, typer.Option("--towns", help="改为给每个街镇生成自评表（写入 scores/<年度>/自评/）。")] = False,
     rubric: RubricOpt = None,
 ) -> None:
     """为各科室生成评分表，并生成问题登记表和亮点登记表；已填写的表格从不覆盖。
 
-    某科室的表格已在目录中（无论文件名）时不再生成；--force 只重新生成仍是空白的同名表格。
-    细则修改后请用 qp-eval migrate。
+    加 --towns 时改为给每个街镇生成自评表：逐条自评得分和自评说明、本街镇指标、特色亮点和
+    如实报告的问题，发给各街镇在自评截止日期前填报。
+
+    某科室（或街镇）的表格已在目录中（无论文件名）时不再生成；--force 只重新生成仍是空白的
+    同名表格。细则修改后请用 qp-eval migrate。
+
+    qp-eval template --year 2024
+    qp-eval template --year 2024 --towns
     """
     from .workspace import Workspace
     from .writers.template import write_templates
@@ -127,10 +134,10 @@ def template(
     target = out if out is not None else Workspace(workspace).scores_dir(r.year)
     from .console.intake import print_templates
 
-    print_templates(write_templates(r, target, force=force), _console(), _console(stderr=True))
+    print_templates(write_templates(r, target, force=force, towns=towns), _console(), _console(stderr=True))
     con = _console()
     idle = [d.name for d in r.departments if not r.criteria_of(d.id)]
-    if idle:
+    if idle and not towns:
         con.print(f"以下科室在细则中没有评分项，未生成评分表：{'、'.join(idle)}", markup=False)
 
 
@@ -231,7 +238,7 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
     ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing)
     err = _console(stderr=True)
     if ev.blocked or ev.findings:
-        print_findings(ev.validation, err, extra=ev.completeness)
+        print_findings(ev.validation, err, shown=ev.findings)
     if ev.blocked:
         missing = any(f.code == "F109" for f in ev.completeness)
         err.print("[red]存在错误，未计分。[/red]请按上表修正后重试"

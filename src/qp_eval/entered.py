@@ -17,19 +17,20 @@ from .read import RawBook, RawSheet, ReadFailure, open_book
 from .text import normalize_name
 from .validate.cells import a1, find_header, is_blank, text_of
 
-INFO_KEYS = (L.KEY_KIND, L.KEY_YEAR, L.KEY_DEPT_ID, L.KEY_DEPT_NAME, L.KEY_FINGERPRINT, L.KEY_LAYOUT, L.KEY_DEADLINE)
+INFO_KEYS = (L.KEY_KIND, L.KEY_YEAR, L.KEY_DEPT_ID, L.KEY_DEPT_NAME, L.KEY_UNIT_ID, L.KEY_UNIT_NAME,
+             L.KEY_FINGERPRINT, L.KEY_LAYOUT, L.KEY_DEADLINE)
 
-# sheet -> (the columns that identify a row, the columns a person fills in)
-ENTRY_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    L.SCORE_SHEET: (("街镇", "编号"), ("得分", "扣分说明")),
-    L.FIGURE_SHEET: (("街镇", "编号", "指标"), ("数值",)),
-    L.HIGHLIGHT_SHEET: (("街镇", "序号"), ("亮点名称", "简介", "类型", "佐证材料", "评定等级")),
-    L.PROBLEM_SHEET: ((), L.PROBLEM_COLUMNS),
-}
-SHEETS_OF = {
-    L.KIND_SCORES: (L.SCORE_SHEET, L.FIGURE_SHEET),
-    L.KIND_PROBLEMS: (L.PROBLEM_SHEET,),
-    L.KIND_HIGHLIGHTS: (L.HIGHLIGHT_SHEET,),
+Columns = tuple[tuple[str, ...], tuple[str, ...]]  # (the columns that identify a row, the columns a person fills in)
+# kind -> sheet -> its columns
+SHEETS_OF: dict[str, dict[str, Columns]] = {
+    L.KIND_SCORES: {L.SCORE_SHEET: (("街镇", "编号"), ("得分", "扣分说明")),
+                    L.FIGURE_SHEET: (("街镇", "编号", "指标"), ("数值",))},
+    L.KIND_PROBLEMS: {L.PROBLEM_SHEET: ((), L.PROBLEM_COLUMNS)},
+    L.KIND_HIGHLIGHTS: {L.HIGHLIGHT_SHEET: (("街镇", "序号"), ("亮点名称", "简介", "类型", "佐证材料", "评定等级"))},
+    L.KIND_SELF: {L.SELF_SHEET: (("编号",), ("自评得分", "自评说明", "佐证材料")),
+                  L.FIGURE_SHEET: (("编号", "指标"), ("数值",)),
+                  L.HIGHLIGHT_SHEET: (("序号",), ("亮点名称", "简介", "类型", "佐证材料")),
+                  L.PROBLEM_SHEET: ((), L.SELF_PROBLEM_COLUMNS)},
 }
 
 
@@ -67,13 +68,16 @@ def read_info(book: RawBook) -> dict[str, tuple[object, int]] | None:
 
 
 def claim(book: RawBook) -> tuple[str, str | None] | None:
-    """(kind, department id) as the 说明 sheet states it, checked against nothing; None if it states none."""
+    """(kind, department id — for a town's 自评表 the town id) as the 说明 sheet states it, checked against
+    nothing; None if it states none."""
     info = read_info(book)
     if info is None:
         return None
     kind = normalize_name(text_of(info.get(L.KEY_KIND, ("", 0))[0]))
     if kind not in L.KINDS:
         return None
+    if kind == L.KIND_SELF:
+        return kind, text_of(info.get(L.KEY_UNIT_ID, ("", 0))[0]) or None
     dept = text_of(info.get(L.KEY_DEPT_ID, ("", 0))[0]) if kind == L.KIND_SCORES else None
     return kind, dept or None
 
@@ -81,15 +85,15 @@ def claim(book: RawBook) -> tuple[str, str | None] | None:
 def entries(book: RawBook, kind: str) -> list[Entry]:
     """Every cell a person filled in, in the sheets of ``kind`` (a 不适用 the template wrote is not one)."""
     out: list[Entry] = []
-    for name in SHEETS_OF[kind]:
+    for name, columns in SHEETS_OF[kind].items():
         sheet = book.sheet(name)
         if sheet is not None:
-            out += _sheet_entries(sheet, name)
+            out += _sheet_entries(sheet, name, columns)
     return out
 
 
-def _sheet_entries(sheet: RawSheet, name: str) -> list[Entry]:
-    keys, filled = ENTRY_COLUMNS[name]
+def _sheet_entries(sheet: RawSheet, name: str, columns: Columns) -> list[Entry]:
+    keys, filled = columns
     header = find_header(sheet.rows, keys + filled)
     if header is None:
         return []

@@ -30,7 +30,7 @@ class Evaluation:
 
     @property
     def findings(self) -> list[Finding]:
-        return self.validation.findings + self.completeness
+        return self.validation.scoring_findings() + self.completeness
 
     @property
     def blocked(self) -> bool:
@@ -61,6 +61,11 @@ def completeness(rubric: Rubric, validation: Result) -> list[Finding]:
     for kind in (L.KIND_PROBLEMS, L.KIND_HIGHLIGHTS):
         if kind not in kinds:
             out.append(Finding.of("F110", f"没有收到{kind}表，按无{'问题扣分' if kind == L.KIND_PROBLEMS else '亮点加分'}计算"))
+    if L.KIND_SELF in kinds:  # the towns' step is in use this year: name who has not sent theirs
+        sent = {s.department_id for s in validation.seen if s.kind == L.KIND_SELF}
+        missing = [u.name for u in rubric.units if u.id not in sent]
+        if missing:
+            out.append(Finding.of("Z808", f"尚未收到 {len(missing)} 个街镇的自评表：{'、'.join(missing)}"))
     return out
 
 

@@ -18,17 +18,28 @@ SCORE_SHEET = "评分"
 FIGURE_SHEET = "指标"
 PROBLEM_SHEET = "问题"
 HIGHLIGHT_SHEET = "亮点"
+SELF_SHEET = "自评"
 
 SCORE_COLUMNS = ("街镇", "编号", "评估项目", "评估内容", "分值", "得分", "扣分说明")
 FIGURE_COLUMNS = ("街镇", "编号", "指标", "数值", "单位")
 PROBLEM_COLUMNS = ("街镇", "问题类别", "问题描述", "发生日期", "来源", "扣分", "依据")
 HIGHLIGHT_COLUMNS = ("街镇", "序号", "亮点名称", "简介", "类型", "佐证材料", "评定等级")
 
+# a town's self-evaluation workbook (自评表): its own sheets 自评, 指标, 亮点, 问题
+SELF_COLUMNS = ("编号", "评估项目", "评估内容", "分值", "自评得分", "自评说明", "佐证材料")
+SELF_FIGURE_COLUMNS = ("编号", "指标", "数值", "单位")
+SELF_HIGHLIGHT_COLUMNS = ("序号", "亮点名称", "简介", "类型", "佐证材料")
+SELF_PROBLEM_COLUMNS = ("问题类别", "问题描述", "发生日期", "整改情况")
+
 # the columns a reader cannot do without (others are for people)
 SCORE_REQUIRED = ("街镇", "编号", "得分", "扣分说明")
 FIGURE_REQUIRED = ("街镇", "编号", "指标", "数值")
 PROBLEM_REQUIRED = ("街镇", "问题类别", "发生日期", "扣分")
 HIGHLIGHT_REQUIRED = ("街镇", "序号", "亮点名称", "类型", "佐证材料", "评定等级")
+SELF_REQUIRED = ("编号", "自评得分", "自评说明")
+SELF_FIGURE_REQUIRED = ("编号", "指标", "数值")
+SELF_HIGHLIGHT_REQUIRED = ("序号", "亮点名称", "类型")
+SELF_PROBLEM_REQUIRED = ("问题类别", "问题描述", "发生日期")
 
 NOT_APPLICABLE = "不适用"
 
@@ -40,11 +51,15 @@ KEY_DEPT_NAME = "科室名称"
 KEY_FINGERPRINT = "细则指纹"  # of this sheet's layout (sheetspec), not of the whole rubric
 KEY_LAYOUT = "细则布局"  # the layout itself, JSON, in a hidden row: lets F104 name what changed
 KEY_DEADLINE = "截止日期"
+KEY_UNIT_ID = "街镇编号"
+KEY_UNIT_NAME = "街镇名称"
 
 KIND_SCORES = "科室评分表"
 KIND_PROBLEMS = "问题登记"
 KIND_HIGHLIGHTS = "亮点登记"
-KINDS = (KIND_SCORES, KIND_PROBLEMS, KIND_HIGHLIGHTS)
+KIND_SELF = "街镇自评表"
+KINDS = (KIND_SCORES, KIND_PROBLEMS, KIND_HIGHLIGHTS, KIND_SELF)
+SELF_FOLDER = "自评"  # scores/<year>/自评/: where the towns' workbooks go
 
 PROBLEM_FILE = "问题登记.xlsx"
 HIGHLIGHT_FILE = "亮点登记.xlsx"
@@ -53,6 +68,10 @@ PROBLEM_BLANK_ROWS = 200
 
 def score_file_name(year: int, department_name: str) -> str:
     return f"{year}年度评分表_{department_name}.xlsx"
+
+
+def self_file_name(year: int, unit_name: str) -> str:
+    return f"{year}年度自评表_{unit_name}.xlsx"
 
 
 def row_id(criterion_id: str, period: str | None) -> str:
@@ -112,3 +131,16 @@ def figure_rows(rubric: Rubric, department_id: str) -> Iterator[FigureRow]:
 def scoring_departments(rubric: Rubric) -> list[str]:
     """Departments that score at least one criterion (an assisting unit may score none)."""
     return [d.id for d in rubric.departments if rubric.criteria_of(d.id)]
+
+
+def self_criteria(rubric: Rubric, unit_id: str) -> list[Criterion]:
+    """The criteria a town scores itself on in 自评: those that apply to it and are not measured
+    (a measured criterion's self-score comes from the town's own figures in 指标). A quarterly
+    criterion is one row: the town evaluates its year."""
+    return [c for c in rubric.criteria.values() if c.applies(unit_id) and c.measure is None]
+
+
+def self_figure_rows(rubric: Rubric, unit_id: str) -> Iterator[tuple[Criterion, Input]]:
+    for c in rubric.criteria.values():
+        if c.measure is not None and c.applies(unit_id):
+            yield from ((c, inp) for inp in c.measure.inputs)

@@ -32,7 +32,10 @@ def _units(rubric: Rubric) -> dict[str, object]:
 
 
 def spec_of(rubric: Rubric, kind: str, department_id: str | None = None) -> Spec:
-    """The layout of one sheet kind (and department) under ``rubric``, as plain JSON values."""
+    """The layout of one sheet kind (and department, or for 自评 the town) under ``rubric``, as plain JSON values."""
+    if kind == L.KIND_SELF:
+        assert department_id is not None
+        return _self_spec(rubric, department_id)
     spec: Spec = {"kind": kind, **_units(rubric)}
     if kind == L.KIND_SCORES:
         assert department_id is not None
@@ -55,6 +58,24 @@ def spec_of(rubric: Rubric, kind: str, department_id: str | None = None) -> Spec
         spec["types"] = list(h.types)
         spec["ratings"] = [r.grade for r in h.ratings]
     return spec
+
+
+def _self_spec(rubric: Rubric, unit_id: str) -> Spec:
+    """A town's 自评 workbook depends on its own rows only: the criteria that apply to it, its
+    indicator rows, the highlight rows and types, and the problem categories."""
+    h = rubric.highlights
+    return {
+        "kind": L.KIND_SELF,
+        "unit": unit_id,
+        "criteria": [{"id": c.id, "points": fmt(c.points), "periods": None, "applies_to": None, "inputs": None}
+                     for c in L.self_criteria(rubric, unit_id)]
+        + [{"id": c.id, "points": fmt(c.points), "periods": None, "applies_to": None,
+            "inputs": [[i.id, i.name] for i in c.measure.inputs]}
+           for c in rubric.criteria.values() if c.measure is not None and c.applies(unit_id)],
+        "per_unit": h.per_unit,
+        "types": list(h.types),
+        "categories": [c.name for c in rubric.problems.categories],
+    }
 
 
 def fingerprint(spec: Spec) -> str:

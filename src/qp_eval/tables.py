@@ -179,6 +179,41 @@ class HighlightEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SelfScore:
+    """A town's own score for one criterion (自评得分), with its 自评说明 and 佐证材料."""
+
+    criterion_id: str
+    value: Decimal
+    note: str
+    evidence: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class SelfProblem:
+    """A problem a town reported itself (问题 of its 自评表)."""
+
+    category_id: str
+    description: str
+    date: dt.date
+    rectification: str  # 整改情况
+    source: Source
+
+
+@dataclass
+class SelfReport:
+    """What one town's self-evaluation workbook holds once checked."""
+
+    unit_id: str
+    file: str
+    scores: dict[str, SelfScore] = field(default_factory=dict)  # criterion id ->
+    figures: dict[tuple[str, str], FigureEntry] = field(default_factory=dict)  # (criterion id, input id) ->
+    highlights: list[HighlightEntry] = field(default_factory=list)  # rating always ""
+    problems: list[SelfProblem] = field(default_factory=list)
+    blank: list[str] = field(default_factory=list)  # criteria whose 自评得分 was left empty
+
+
+@dataclass(frozen=True, slots=True)
 class InputFile:
     path: str
     kind: str  # layout.KIND_*
@@ -194,6 +229,7 @@ class Tables:
     highlights: list[HighlightEntry] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
     rows: int = 0  # data rows read, for the summary line
+    self_reports: dict[str, SelfReport] = field(default_factory=dict)  # unit id -> its checked 自评表
 
     def __post_init__(self) -> None:
         if not isinstance(self.scores, ScoreTable):  # a list of entries, as a test makes it

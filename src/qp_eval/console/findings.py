@@ -15,12 +15,13 @@ SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
 
 
 def print_findings(result, console: Console, extra: list[Finding] | None = None,  # noqa: ANN001
-                   whole_year: bool = True) -> None:
-    """A table per file, then the summary line; ``extra`` adds findings not tied to a file.
+                   whole_year: bool = True, shown: list[Finding] | None = None) -> None:
+    """A table per file, then the summary line; ``extra`` adds findings not tied to a file;
+    ``shown`` replaces the result's own (``rank`` shows them as they bear on scoring).
 
     "可以用于计分" is said only of a whole year's folder with no error (nothing missing either);
     a check of single files says only that they have no error."""
-    findings: list[Finding] = list(result.findings) + list(extra or [])
+    findings: list[Finding] = list(shown if shown is not None else result.findings) + list(extra or [])
     for file, group in groupby(findings, key=lambda f: f.file):
         rows = list(group)
         table = Table(title=file or "（路径）", title_justify="left", show_lines=False)

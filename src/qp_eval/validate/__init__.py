@@ -22,6 +22,7 @@ from .cells import number, show, text_of
 from .context import FileContext
 from .registers import check_highlights, check_problems
 from .scores import check_department
+from .selfeval import check_self
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class Result:
     tables: Tables = field(default_factory=Tables)
     files: int = 0
     seen: list[Seen] = field(default_factory=list)
+    self_files: set[str] = field(default_factory=set)  # files that say they are a town's 自评表
+
+    def scoring_findings(self) -> list[Finding]:
+        """The findings as they bear on scoring: a town's self-evaluation never changes a score, so
+        what is wrong in one is a warning for ``rank`` (``validate`` still reports it as an error)."""
+        return [f.as_warning() if f.file in self.self_files and f.severity == "error" else f for f in self.findings]
 
     @property
     def ok(self) -> bool:
@@ -90,6 +97,8 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> R
     for c in checked:
         if c.claim is not None:
             result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted))
+            if c.claim[0] == L.KIND_SELF:
+                result.self_files.add(c.ctx.file)
         if c.accepted is None or id(c) in adopted:
             result.findings += c.ctx.findings
             _merge(result.tables, c.ctx.tables)
@@ -143,8 +152,10 @@ def _adopt(rubric: Rubric, group: list[_Checked], limit: int) -> list[_Checked]:
 
 
 def _what(rubric: Rubric, claim: tuple[str, str | None]) -> str:
-    kind, dept_id = claim
-    return rubric.department[dept_id].name + "的评分表" if dept_id in rubric.department else kind
+    kind, who = claim
+    if kind == L.KIND_SELF:
+        return (rubric.unit[who].name if who in rubric.unit else str(who)) + "的自评表"
+    return rubric.department[who].name + "的评分表" if who in rubric.department else kind
 
 
 def _diff_text(mine: list, theirs: list, other: str, most: int = 5) -> str:
@@ -176,6 +187,7 @@ def _other_file(path: Path, top: bool) -> Finding:
 
 
 def _merge(into: Tables, part: Tables) -> None:
+    into.self_reports.update(part.self_reports)
     into.scores += part.scores
     into.figures += part.figures
     into.problems += part.problems
@@ -211,6 +223,9 @@ def _check_file(ctx: FileContext, path: Path, limit: int) -> _Checked:
         if kind == L.KIND_SCORES:
             assert dept_id is not None
             check_department(ctx, book, dept_id)
+        elif kind == L.KIND_SELF:
+            assert dept_id is not None
+            check_self(ctx, book, dept_id)
         elif kind == L.KIND_PROBLEMS:
             check_problems(ctx, book)
         else:
@@ -225,7 +240,10 @@ def _check_file(ctx: FileContext, path: Path, limit: int) -> _Checked:
 
 
 def _layout_message(kind: str, dept_id: str | None, rubric: Rubric, stored: object, spec: sheetspec.Spec) -> str:
-    what = rubric.department[dept_id].name + "评分表" if dept_id else kind + "表"
+    if kind == L.KIND_SELF:
+        what = rubric.unit[dept_id].name + "自评表" if dept_id in rubric.unit else kind
+    else:
+        what = rubric.department[dept_id].name + "评分表" if dept_id else kind + "表"
     old = sheetspec.loads(stored)
     if old is None:
         return f"{what}是按修改前的评估细则生成的（旧版 qp-eval 的表格未记录布局，无法逐项列出改动）"
@@ -257,6 +275,13 @@ def identify(ctx: FileContext, book: RawBook) -> tuple[str, str | None] | None:
                 year_row, 1 if year_row is not None else None)
         ok = False
     dept_id = None
+    if kind == L.KIND_SELF:
+        unit_value, unit_row = info.get(L.KEY_UNIT_ID, ("", None))
+        dept_id = text_of(unit_value)
+        if dept_id not in rubric.unit:
+            ctx.add("F115", f"街镇编号“{show(unit_value)}”不是评估细则中的街镇", sheet,
+                    unit_row, 1 if unit_row is not None else None)
+            return None
     if kind == L.KIND_SCORES:
         dept_value, dept_row = info.get(L.KEY_DEPT_ID, ("", None))
         dept_id = text_of(dept_value)

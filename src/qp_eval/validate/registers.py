@@ -12,6 +12,23 @@ from .cells import a1, date_of, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, open_sheet
 
 
+def category_of(policy, raw: object):  # noqa: ANN001, ANN201 - (ProblemPolicy, cell) -> ProblemCategory | None
+    """The problem category a cell names, by id or by its name as people type it."""
+    text = text_of(raw)
+    return policy.category(text) or next(
+        (c for c in policy.categories if normalize_name(c.name) == normalize_name(text)), None)
+
+
+def date_in_year(ctx: FileContext, raw: object, year: int, sheet: str, r: int, c: int):  # noqa: ANN201
+    """The date a cell holds when it is one of ``year``; otherwise P503 and None."""
+    when = date_of(raw)
+    if when is None or when.year != year:
+        what = "为空" if is_blank(raw) else f"“{show(raw)}”"
+        ctx.add("P503", f"发生日期{what}无效或不在 {year} 年内", sheet, r, c)
+        return None
+    return when
+
+
 def check_problems(ctx: FileContext, book: RawBook) -> None:
     opened = open_sheet(ctx, book, L.PROBLEM_SHEET, L.PROBLEM_COLUMNS, L.PROBLEM_REQUIRED)
     if opened is None:
@@ -24,18 +41,13 @@ def check_problems(ctx: FileContext, book: RawBook) -> None:
         ctx.tables.rows += 1
         unit_id = ctx.unit(sheet, r, col["街镇"])
         raw_cat = sheet.value(r, col["问题类别"])
-        cat = policy.category(text_of(raw_cat)) or next(
-            (c for c in policy.categories if normalize_name(c.name) == normalize_name(text_of(raw_cat))), None
-        )
+        cat = category_of(policy, raw_cat)
         ok = unit_id is not None
         if cat is None:
             ctx.add("P501", f"未知的问题类别“{show(raw_cat)}”", sheet.name, r, col["问题类别"])
             ok = False
-        raw_date = sheet.value(r, col["发生日期"])
-        when = date_of(raw_date)
-        if when is None or when.year != rubric.year:
-            what = "为空" if is_blank(raw_date) else f"“{show(raw_date)}”"
-            ctx.add("P503", f"发生日期{what}无效或不在 {rubric.year} 年内", sheet.name, r, col["发生日期"])
+        when = date_in_year(ctx, sheet.value(r, col["发生日期"]), rubric.year, sheet.name, r, col["发生日期"])
+        if when is None:
             ok = False
         raw_d = sheet.value(r, col["扣分"])
         deduction = None

@@ -8,6 +8,7 @@ unlocked, inline dropdowns and decimal validations, A4 landscape fit to width.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -111,6 +112,20 @@ def _dropdown(ws: Worksheet, values: list[str], cells: str, title: str) -> None:
     ws.add_data_validation(dv)
 
 
+def _points_validation(ws: Worksheet, validations: dict[str, DataValidation], points: Decimal,
+                       what: str) -> DataValidation:
+    """The sheet's one 0..points decimal validation for rows worth ``points`` (made on first use)."""
+    key = fmt(points)
+    if key not in validations:
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=key,
+                            allow_blank=True, showErrorMessage=True)
+        dv.errorTitle = f"{what}超出范围"
+        dv.error = f"{what}应为 0 到 {key} 之间的数字。"
+        validations[key] = dv
+        ws.add_data_validation(dv)
+    return validations[key]
+
+
 def department_workbook(rubric: Rubric, department_id: str) -> tuple[Workbook, int]:
     dept = rubric.department[department_id]
     wb = Workbook()
@@ -154,15 +169,7 @@ def department_workbook(rubric: Rubric, department_id: str) -> tuple[Workbook, i
             score.fill = INPUT_FILL
             note.protection = UNLOCKED
             note.fill = INPUT_FILL
-            key = fmt(c.points)
-            if key not in validations:
-                dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=key,
-                                    allow_blank=True, showErrorMessage=True)
-                dv.errorTitle = "得分超出范围"
-                dv.error = f"得分应为 0 到 {key} 之间的数字。"
-                validations[key] = dv
-                ws.add_data_validation(dv)
-            validations[key].add(score.coordinate)
+            _points_validation(ws, validations, c.points, "得分").add(score.coordinate)
         else:
             score.fill = NA_FILL
     ws.auto_filter.ref = f"A1:{get_column_letter(len(L.SCORE_COLUMNS))}{max(ws.max_row, 2)}"
@@ -191,6 +198,18 @@ def department_workbook(rubric: Rubric, department_id: str) -> tuple[Workbook, i
     return wb, rows
 
 
+def _date_column(ws: Worksheet, year: int, column: int, last: int) -> None:
+    """Rows 2..last of ``column`` take dates of ``year`` only, shown as yyyy-mm-dd."""
+    letter = get_column_letter(column)
+    dv = DataValidation(type="date", operator="between", formula1=f"DATE({year},1,1)",
+                        formula2=f"DATE({year},12,31)", allow_blank=True, showErrorMessage=True)
+    dv.error = f"请填写 {year} 年内的日期。"
+    dv.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(dv)
+    for r in range(2, last + 1):
+        ws.cell(r, column).number_format = "yyyy-mm-dd"
+
+
 def problem_workbook(rubric: Rubric) -> Workbook:
     wb = Workbook()
     cats = "、".join(f"{c.name}（每起 {c.deduction} 分）" for c in rubric.problems.categories)
@@ -207,13 +226,7 @@ def problem_workbook(rubric: Rubric) -> Workbook:
     last = L.PROBLEM_BLANK_ROWS + 1
     _dropdown(ws, rubric.unit_names(), f"A2:A{last}", "街镇")
     _dropdown(ws, [c.name for c in rubric.problems.categories], f"B2:B{last}", "问题类别")
-    dv = DataValidation(type="date", operator="between", formula1=f"DATE({rubric.year},1,1)",
-                        formula2=f"DATE({rubric.year},12,31)", allow_blank=True, showErrorMessage=True)
-    dv.error = f"请填写 {rubric.year} 年内的日期。"
-    dv.add(f"D2:D{last}")
-    ws.add_data_validation(dv)
-    for r in range(2, last + 1):
-        ws.cell(r, 4).number_format = "yyyy-mm-dd"
+    _date_column(ws, rubric.year, 4, last)
     ws.auto_filter.ref = f"A1:G{last}"
     _print_setup(ws)
     wb.active = 1
@@ -248,6 +261,88 @@ def highlight_workbook(rubric: Rubric) -> Workbook:
     return wb
 
 
+def _unlock(ws: Worksheet, cells: str) -> None:
+    for row in ws[cells]:
+        for cell in row:
+            cell.protection = UNLOCKED
+            cell.fill = INPUT_FILL
+            cell.alignment = WRAP
+
+
+def town_workbook(rubric: Rubric, unit_id: str) -> tuple[Workbook, int]:
+    """A town's self-evaluation workbook (自评表): 说明, 自评, 指标 (when the town has measured
+    criteria), 亮点 and 问题, protected like the departments' sheets with only the town's cells open."""
+    unit = rubric.unit[unit_id]
+    h = rubric.highlights
+    wb = Workbook()
+    _info(wb, rubric, L.KIND_SELF, [(L.KEY_UNIT_ID, unit.id), (L.KEY_UNIT_NAME, unit.name),
+                                    (L.KEY_DEADLINE, str(rubric.deadlines.self_report))], [
+        f"本表由{unit.name}民政部门对照评估细则逐项自评，{rubric.deadlines.self_report} 前报送区民政局。",
+        "“自评”表逐条填写“自评得分”（数字，不超过该行“分值”，"
+        f"最多保留 {rubric.precision} 位小数）和“自评说明”：用数据和事实说话；未得满分的必须写明原因。",
+        "“佐证材料”写明可供核查的材料（文件、台账、报道等）。",
+        "“指标”表填写量化细则所需的本街镇数值（只填数字），自评得分由系统按评估细则计算。",
+        f"“亮点”表填写本街镇 {h.per_unit} 个具有{'、'.join(h.types)}的特色亮点工作，随自评报告一并报送。",
+        "“问题”表如实报告本年度发生的问题（进京上访、党风廉政、安全事故、舆情、审计等），每起一行。",
+        "请勿改动“说明”表，也不要增删“自评”表的行；文件名可以修改。",
+    ], unit_id)
+
+    ws = wb.create_sheet(L.SELF_SHEET)
+    _header(ws, L.SELF_COLUMNS, {"编号": 8, "评估项目": 22, "评估内容": 50, "分值": 7, "自评得分": 9,
+                                 "自评说明": 40, "佐证材料": 26})
+    validations: dict[str, DataValidation] = {}
+    rows = 0
+    for c in L.self_criteria(rubric, unit_id):
+        item = rubric.item_of[c.id]
+        ws.append([c.id, f"{item.number}. {item.name}", f"{c.name}：{c.standard}", float(c.points), None, None, None])
+        r = ws.max_row
+        rows += 1
+        for cell in ws[r]:
+            cell.alignment = WRAP
+        _unlock(ws, f"E{r}:G{r}")
+        _points_validation(ws, validations, c.points, "自评得分").add(f"E{r}")
+    ws.auto_filter.ref = f"A1:G{max(ws.max_row, 2)}"
+    _print_setup(ws)
+    _protect(ws)
+
+    figures = list(L.self_figure_rows(rubric, unit_id))
+    if figures:
+        fs = wb.create_sheet(L.FIGURE_SHEET)
+        _header(fs, L.SELF_FIGURE_COLUMNS, {"编号": 9, "指标": 44, "数值": 14, "单位": 10})
+        for c, inp in figures:
+            fs.append([c.id, inp.name, None, inp.unit])
+        _unlock(fs, f"C2:C{fs.max_row}")
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True)
+        dv.error = "请填写不小于 0 的数字。"
+        dv.add(f"C2:C{fs.max_row}")
+        fs.add_data_validation(dv)
+        _print_setup(fs)
+        _protect(fs)
+
+    hs = wb.create_sheet(L.HIGHLIGHT_SHEET)
+    _header(hs, L.SELF_HIGHLIGHT_COLUMNS, {"序号": 6, "亮点名称": 30, "简介": 56, "类型": 10, "佐证材料": 30})
+    for n in range(1, h.per_unit + 1):
+        hs.append([n, None, None, None, None])
+    last = hs.max_row
+    _unlock(hs, f"B2:E{last}")
+    _dropdown(hs, list(h.types), f"D2:D{last}", "类型")
+    _print_setup(hs)
+    _protect(hs)
+
+    ps = wb.create_sheet(L.PROBLEM_SHEET)
+    _header(ps, L.SELF_PROBLEM_COLUMNS, {"问题类别": 28, "问题描述": 50, "发生日期": 12, "整改情况": 40})
+    last = SELF_PROBLEM_ROWS + 1
+    _dropdown(ps, [c.name for c in rubric.problems.categories], f"A2:A{last}", "问题类别")
+    _date_column(ps, rubric.year, 3, last)
+    _print_setup(ps)
+    wb.active = 1
+    return wb, rows
+
+
+SELF_PROBLEM_ROWS = 30
+
+
 def save(wb: Workbook, target: Path) -> None:
     with atomic_path(target) as tmp:
         wb.save(tmp)
@@ -268,6 +363,13 @@ class TemplateRun:
     moved: list[tuple[Path, Path]] = field(default_factory=list)  # (from, to): set aside before writing
 
 
+def town_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str | None]]]:
+    """Where each town's 自评 workbook goes (``out``/自评/), and the (kind, town) it claims."""
+    folder = out / L.SELF_FOLDER
+    return [(folder / L.self_file_name(rubric.year, safe_file_name(u.name)), (L.KIND_SELF, u.id))
+            for u in rubric.units]
+
+
 def template_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str | None]]]:
     """Where each template goes, and the (kind, department) its 说明 sheet will claim."""
     plans: list[tuple[Path, tuple[str, str | None]]] = []
@@ -284,6 +386,10 @@ def build(rubric: Rubric, claim: tuple[str, str | None]) -> tuple[Workbook, str,
     kind, dept_id = claim
     if kind == L.KIND_PROBLEMS:
         return problem_workbook(rubric), kind, 0
+    if kind == L.KIND_SELF:
+        assert dept_id is not None
+        wb, rows = town_workbook(rubric, dept_id)
+        return wb, f"{rubric.unit[dept_id].name}自评表", rows
     if kind == L.KIND_HIGHLIGHTS:
         return highlight_workbook(rubric), kind, len(rubric.units) * rubric.highlights.per_unit
     assert dept_id is not None
@@ -291,7 +397,7 @@ def build(rubric: Rubric, claim: tuple[str, str | None]) -> tuple[Workbook, str,
     return wb, rubric.department[dept_id].name, rows
 
 
-def write_templates(rubric: Rubric, out: Path, force: bool = False) -> TemplateRun:
+def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool = False) -> TemplateRun:
     """Write every template into ``out``, never over filled work.
 
     A sheet that is already in the folder under any name (its 说明 sheet says so) is not written
@@ -306,7 +412,8 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False) -> TemplateR
     run = TemplateRun()
     existing = claims_in(out)
     backup: Path | None = None
-    for path, claim in template_plans(rubric, out):
+    plans = town_plans(rubric, out) if towns else template_plans(rubric, out)
+    for path, claim in plans:
         here = dict(existing.get(claim, []))
         others = {p: n for p, n in here.items() if p.resolve() != path.resolve()}
         if others:
@@ -333,8 +440,10 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False) -> TemplateR
 
 
 def _what(rubric: Rubric, claim: tuple[str, str | None]) -> str:
-    kind, dept_id = claim
-    return f"{rubric.department[dept_id].name}的评分表" if dept_id else kind
+    kind, who = claim
+    if kind == L.KIND_SELF and who in rubric.unit:
+        return f"{rubric.unit[who].name}的自评表"
+    return f"{rubric.department[who].name}的评分表" if who else kind
 
 
 _BAD = dict.fromkeys(map(ord, '/\\:*?"<>|\0'), "_")

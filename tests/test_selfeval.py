@@ -1,0 +1,178 @@
+"""The towns' self-evaluation workbooks (自评表): templates, validation down to the cell, rank unaffected."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import edit, fill_all, header_map
+
+from qp_eval import layout as L
+from qp_eval.evaluate import evaluate
+from qp_eval.validate import validate_paths
+from qp_eval.writers.template import write_templates
+
+
+def town_file(folder: Path, rubric, unit_id: str) -> Path:
+    return folder / L.SELF_FOLDER / L.self_file_name(rubric.year, rubric.unit[unit_id].name)
+
+
+def fill_town(wb: openpyxl.Workbook, score=lambda cid, points: points) -> None:
+    """Every 自评得分 (full points by default, with a 自评说明), every figure 100, two highlights."""
+    ws = wb[L.SELF_SHEET]
+    col = header_map(ws)
+    for r in range(2, ws.max_row + 1):
+        cid, points = str(ws.cell(r, col["编号"]).value), Decimal(str(ws.cell(r, col["分值"]).value))
+        ws.cell(r, col["自评得分"]).value = score(cid, points)
+        ws.cell(r, col["自评说明"]).value = f"{cid} 台账齐全"
+    if L.FIGURE_SHEET in wb.sheetnames:
+        fs = wb[L.FIGURE_SHEET]
+        for r in range(2, fs.max_row + 1):
+            fs.cell(r, header_map(fs)["数值"]).value = 100
+    hs = wb[L.HIGHLIGHT_SHEET]
+    hcol = header_map(hs)
+    for r in range(2, hs.max_row + 1):
+        hs.cell(r, hcol["亮点名称"]).value = f"亮点{r - 1}"
+        hs.cell(r, hcol["简介"]).value = "简介"
+        hs.cell(r, hcol["类型"]).value = "创新性"
+        hs.cell(r, hcol["佐证材料"]).value = "报道"
+
+
+@pytest.fixture
+def towns(blank, mini) -> Path:
+    """Filled department sheets and registers, and a filled 自评表 for each of the three towns."""
+    fill_all(blank, mini)
+    run = write_templates(mini, blank, towns=True)
+    assert len(run.written) == 3
+    for u in mini.units:
+        edit(town_file(blank, mini, u.id), fill_town)
+    return blank
+
+
+def codes_at(result) -> set[tuple[str, str, str]]:
+    return {(f.code, f.sheet, f.cell) for f in result.findings}
+
+
+def test_town_template_rows_follow_what_applies(blank, mini):
+    write_templates(mini, blank, towns=True)
+    wb = openpyxl.load_workbook(town_file(blank, mini, "a"))
+    assert wb.sheetnames == [L.INFO_SHEET, L.SELF_SHEET, L.FIGURE_SHEET, L.HIGHLIGHT_SHEET, L.PROBLEM_SHEET]
+    ws = wb[L.SELF_SHEET]
+    assert [c.value for c in ws[1]] == list(L.SELF_COLUMNS)
+    # 甲镇: 1.1, the quarterly 1.2 once, 3.1 (甲镇 only), 3.2, 4.1; the measured 2.1 is in 指标
+    assert [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)] == ["1.1", "1.2", "3.1", "3.2", "4.1"]
+    assert [ws.cell(r, 4).value for r in range(2, ws.max_row + 1)] == [2, 4, 2, 3, 5]
+    assert ws.protection.sheet and ws["E2"].protection.locked is False and ws["D2"].protection.locked is True
+    fs = wb[L.FIGURE_SHEET]
+    assert [(fs.cell(r, 1).value, fs.cell(r, 2).value) for r in (2, 3)] == [("2.1", "养老床位数"), ("2.1", "户籍老年人口数")]
+    assert wb[L.HIGHLIGHT_SHEET].max_row == 3  # per_unit 2
+    info = {r[0]: r[1] for r in wb[L.INFO_SHEET].iter_rows(values_only=True) if r and r[0]}
+    assert info[L.KEY_KIND] == L.KIND_SELF and info[L.KEY_UNIT_ID] == "a" and info[L.KEY_UNIT_NAME] == "甲镇"
+    assert info[L.KEY_DEADLINE] == "2024-11-08"
+    rows_b = openpyxl.load_workbook(town_file(blank, mini, "b"))[L.SELF_SHEET]
+    assert [rows_b.cell(r, 1).value for r in range(2, rows_b.max_row + 1)] == ["1.1", "1.2", "3.2", "4.1"]
+
+
+def test_filled_town_workbooks_validate_clean(towns, mini):
+    result = validate_paths(mini, [towns])
+    assert result.findings == []
+    reports = result.tables.self_reports
+    assert sorted(reports) == ["a", "b", "c"]
+    a = reports["a"]
+    assert {k: v.value for k, v in a.scores.items()} == {"1.1": 2, "1.2": 4, "3.1": 2, "3.2": 3, "4.1": 5}
+    assert {k: v.value for k, v in a.figures.items()} == {("2.1", "beds"): 100, ("2.1", "elderly_pop"): 100}
+    assert [h.name for h in a.highlights] == ["亮点1", "亮点2"]
+    assert a.scores["3.2"].source.cell == "E5"
+
+
+def _self(towns, mini, unit_id, fn):
+    edit(town_file(towns, mini, unit_id), fn)
+
+
+def test_each_mistake_is_found_at_its_cell(towns, mini):
+    def break_a(wb):
+        ws = wb[L.SELF_SHEET]
+        ws["E2"] = "满分"           # 1.1: not a number
+        ws["E3"] = 4.5              # 1.2: above its 4 points
+        ws["E4"] = 1.555            # 3.1: three decimals
+        ws["E5"] = 2                # 3.2: below full ...
+        ws["F5"] = None             # ... and no 自评说明
+        ws["E6"] = -1               # 4.1: negative
+        wb[L.FIGURE_SHEET]["C2"] = "约100"
+        wb[L.HIGHLIGHT_SHEET]["D3"] = "先进性"
+        ps = wb[L.PROBLEM_SHEET]
+        ps["A2"], ps["B2"], ps["C2"] = "上访", "未知类别", dt.date(2024, 3, 1)
+        ps["A3"], ps["B3"], ps["C3"] = "服务对象进京上访", "日期在上一年", dt.date(2023, 12, 30)
+
+    _self(towns, mini, "a", break_a)
+    found = codes_at(validate_paths(mini, [towns]))
+    assert found == {
+        ("V401", L.SELF_SHEET, "E2"), ("V404", L.SELF_SHEET, "E3"), ("V405", L.SELF_SHEET, "E4"),
+        ("Z801", L.SELF_SHEET, "F5"), ("V403", L.SELF_SHEET, "E6"), ("I702", L.FIGURE_SHEET, "C2"),
+        ("H605", L.HIGHLIGHT_SHEET, "D3"), ("P501", L.PROBLEM_SHEET, "A2"), ("P503", L.PROBLEM_SHEET, "C3"),
+    }
+
+
+def test_unknown_duplicated_missing_and_blank_rows(towns, mini):
+    def go(wb):
+        ws = wb[L.SELF_SHEET]
+        ws["A6"] = "9.9"   # 4.1's row now names a criterion that does not exist: Z802, and 4.1 is missing: Z803
+        ws["A5"] = "3.1"   # 3.2's row repeats 3.1: Z804 (and 3.2 is missing too)
+        ws["E2"] = None    # 1.1 left blank: Z805 (one warning for the sheet)
+        hs = wb[L.HIGHLIGHT_SHEET]
+        hs["B3"] = None    # the second highlight has no name: Z806, and only one is reported: Z807
+    _self(towns, mini, "a", go)
+    found = codes_at(validate_paths(mini, [towns]))
+    assert found == {("Z802", L.SELF_SHEET, "A6"), ("Z804", L.SELF_SHEET, "A5"), ("Z803", L.SELF_SHEET, ""),
+                     ("Z805", L.SELF_SHEET, ""), ("Z806", L.HIGHLIGHT_SHEET, "B3"), ("Z807", L.HIGHLIGHT_SHEET, "")}
+    msgs = [f.message for f in validate_paths(mini, [towns]).findings if f.code == "Z803"]
+    assert sorted(msgs) == ["缺少细则 3.2（界桩）的行", "缺少细则 4.1（信息）的行"]
+
+
+def test_unknown_town_and_two_workbooks_for_one_town(towns, mini):
+    _self(towns, mini, "c", lambda wb: wb[L.INFO_SHEET].cell(_info_row(wb, L.KEY_UNIT_ID), 2, "x"))
+    found = codes_at(validate_paths(mini, [towns]))
+    assert ("F115", L.INFO_SHEET, f"B{_info_row(openpyxl.load_workbook(town_file(towns, mini, 'c')), L.KEY_UNIT_ID)}") in found
+
+    # a second, different, filled copy of 甲镇's workbook: both refused (F106)
+    copy = towns / "甲镇自评-修改.xlsx"
+    wb = openpyxl.load_workbook(town_file(towns, mini, "a"))
+    wb[L.SELF_SHEET]["E2"] = 1
+    wb.save(copy)
+    result = validate_paths(mini, [towns])
+    assert {f.code for f in result.findings if f.file.endswith(".xlsx") and "甲镇" in f.file} >= {"F106"}
+    assert "a" not in result.tables.self_reports
+
+
+def _info_row(wb, key: str) -> int:
+    ws = wb[L.INFO_SHEET]
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+
+
+def test_rank_is_not_blocked_by_a_broken_or_missing_self_evaluation(towns, mini):
+    _self(towns, mini, "a", lambda wb: wb[L.SELF_SHEET].cell(2, 5, "满分"))
+    town_file(towns, mini, "b").unlink()
+    ev = evaluate(mini, towns)
+    assert not ev.blocked and len(ev.ranking) == 3
+    v401 = [f for f in ev.findings if f.code == "V401"]
+    assert len(v401) == 1 and v401[0].severity == "warning"
+    z808 = [f for f in ev.findings if f.code == "Z808"]
+    assert [f.message for f in z808] == ["尚未收到 1 个街镇的自评表：乙街道"]
+    # validate itself still calls the broken cell an error
+    assert [f.severity for f in validate_paths(mini, [towns]).findings if f.code == "V401"] == ["error"]
+
+
+def test_no_self_evaluations_no_warning(blank, mini):
+    fill_all(blank, mini)
+    ev = evaluate(mini, blank)
+    assert [f.code for f in ev.findings] == []
+
+
+def test_town_templates_never_overwrite_a_filled_one(towns, mini):
+    before = town_file(towns, mini, "a").read_bytes()
+    run = write_templates(mini, towns, towns=True, force=True)
+    assert run.written == [] and len(run.kept) == 3
+    assert town_file(towns, mini, "a").read_bytes() == before
