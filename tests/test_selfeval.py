@@ -176,3 +176,96 @@ def test_town_templates_never_overwrite_a_filled_one(towns, mini):
     run = write_templates(mini, towns, towns=True, force=True)
     assert run.written == [] and len(run.kept) == 3
     assert town_file(towns, mini, "a").read_bytes() == before
+
+
+# --- 自评 vs 考评 (hand-worked on the mini rubric) ----------------------------------------------
+
+
+def test_comparison_by_item_and_problems(towns, mini):
+    from conftest import add_problem, dept_file, find_row
+
+    from qp_eval.selfcompare import compare
+
+    def dept_41(wb):  # 二科 gives 甲镇 3 of 5 on 4.1
+        ws = wb[L.SCORE_SHEET]
+        r = find_row(ws, "甲镇", "4.1")
+        ws.cell(r, header_map(ws)["得分"]).value = 3
+        ws.cell(r, header_map(ws)["扣分说明"]).value = "信息报送迟报两次"
+
+    edit(dept_file(towns, mini, "d2"), dept_41)
+
+    def town_a(wb):  # 甲镇 rates 3.2 at 2.5 of 3 (row 5), keeps 4.1 at 5
+        ws = wb[L.SELF_SHEET]
+        ws["E5"], ws["F5"] = 2.5, "界桩一处损坏，已报修"
+
+    edit(town_file(towns, mini, "a"), town_a)
+    def town_b_blank(wb):  # 乙街道 leaves 1.1 without a self-score
+        wb[L.SELF_SHEET]["E2"].value = None
+
+    edit(town_file(towns, mini, "b"), town_b_blank)
+
+    def town_b_problem(wb):
+        ps = wb[L.PROBLEM_SHEET]
+        ps["A2"], ps["B2"], ps["C2"], ps["D2"] = "重大安全生产责任事故", "仓库起火", dt.date(2024, 7, 1), "已整改"
+
+    edit(town_file(towns, mini, "b"), town_b_problem)
+    add_problem(towns, ["甲镇", "服务对象进京上访", "赴京信访一起", dt.date(2024, 5, 1), "信访办", None, "青信〔2024〕3号"])
+
+    ev = evaluate(mini, towns)
+    assert not ev.blocked
+    cmp = compare(ev)
+    a = {g.item_no: (g.self_score, g.scored, g.difference) for g in cmp.of_unit("a")}
+    # item 1: 1.1 (2) + 1.2 (4); item 2: the measured 2.1 from 甲镇's own figures (100 of 100: full 4);
+    # item 3: 3.1 (2) + 3.2 (self 2.5, departments 3); item 4: 4.1 (self 5, departments 3)
+    assert a == {1: (6, 6, 0), 2: (4, 4, 0), 3: (Decimal("4.5"), 5, Decimal("-0.5")), 4: (5, 3, 2)}
+    assert [g.notes for g in cmp.of_unit("a") if g.item_no == 3] == ["界桩一处损坏，已报修"]
+    b = {g.item_no: (g.self_score, g.difference) for g in cmp.of_unit("b")}
+    assert b[1] == (None, None)  # 1.1 left blank: the item is not compared
+    assert [(g.unit, g.item_no, g.difference) for g in cmp.largest("二科")] == [("甲镇", 4, 2), ("甲镇", 3, Decimal("-0.5"))]
+    assert [(p.unit, p.category, p.description) for p in cmp.unreported] == [("甲镇", "服务对象进京上访", "赴京信访一起")]
+    assert [(p.unit, p.category, p.date) for p in cmp.unregistered] == [("乙街道", "重大安全生产责任事故", "2024-07-01")]
+    assert cmp.sent == {"a", "b", "c"}
+
+
+def test_report_has_the_comparison_sheet_and_json(towns, mini, tmp_path):
+    import json
+
+    from qp_eval.writers import ranking_out
+    from qp_eval.writers.report_xlsx import write
+
+    def town_a(wb):
+        wb[L.SELF_SHEET]["E5"], wb[L.SELF_SHEET]["F5"] = 2.5, "界桩一处损坏"
+
+    edit(town_file(towns, mini, "a"), town_a)
+    ev = evaluate(mini, towns)
+    out = tmp_path / "r.xlsx"
+    write(ev, out, dt.date(2024, 12, 31))
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[-2:] == ["自评对照", "溯源"]
+    rows = list(wb["自评对照"].iter_rows(values_only=True))
+    assert rows[0][:7] == ("街镇", "项目", "评估科室", "分值", "自评得分", "考评得分", "差异（自评−考评）")
+    a3 = next(r for r in rows if r[0] == "甲镇" and str(r[1]).startswith("3."))
+    assert a3[3:8] == (5, 4.5, 5, -0.5, "界桩一处损坏")
+    data = json.loads(ranking_out.to_json(ev))["self_evaluation"]
+    assert next(x for x in data["items"] if x["unit_id"] == "a" and x["item"] == 3)["difference"] == "-0.50"
+    assert data["unreported_problems"] == [] and data["received"] == ["a", "b", "c"]
+
+
+def test_status_lists_each_towns_self_evaluation(towns, mini):
+    from qp_eval.status import MISSING, RECEIVED, status_rows
+
+    town_file(towns, mini, "c").unlink()
+    rows = {r.name: r for r in status_rows(mini, validate_paths(mini, [towns]), dt.date(2024, 11, 1))}
+    a = rows["甲镇（自评）"]
+    # 甲镇: 5 self-scores + 2 figures + 2 highlights (per_unit) expected and filled; 7 days to 2024-11-08
+    assert (a.state, a.filled, a.expected, a.days_left) == (RECEIVED, 9, 9, 7)
+    assert rows["丙镇（自评）"].state == MISSING
+
+
+def test_explain_shows_the_self_score_beside_each_criterion(towns, mini):
+    from qp_eval.explain import explain_data
+
+    edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.5))
+    ev = evaluate(mini, towns)
+    lines = {x["label"].split()[0]: x["self_score"] for x in explain_data(ev, "a")["lines"] if x["part"] == "重点工作"}
+    assert lines == {"1.1": "2", "1.2": "4", "2.1": "见指标", "3.1": "2", "3.2": "2.5", "4.1": "5"}

@@ -25,6 +25,7 @@ class Line:
     detail: str
     source: str
     note: str = ""
+    self_score: str = ""  # the town's own score of this criterion (自评), when it sent one
 
 
 def explain_unit(ev: Evaluation, unit_id: str) -> tuple[Ranked, list[Line]]:
@@ -37,11 +38,15 @@ def explain_ranked(ev: Evaluation, ranked: Ranked, parts: tuple[str, ...] = ("�
     r = ranked.result
     rubric = ev.rubric
     lines: list[Line] = []
+    own = ev.validation.tables.self_reports.get(ranked.unit_id)
     for c in r.criteria if "重点工作" in parts else ():
         crit = rubric.criteria[c.criterion_id]
         label = f"{c.criterion_id} {crit.name}（满分 {fmt(c.points)}）"
         detail = f"{STATUS_NAMES[c.status]}：{c.explanation}"
-        lines.append(Line("重点工作", label, c.score, detail, "；".join(map(str, c.sources)), c.note))
+        mine = own.scores.get(c.criterion_id) if own is not None else None
+        self_score = "" if own is None or not crit.applies(ranked.unit_id) else \
+            fmt(mine.value) if mine is not None else "未自评" if crit.measure is None else "见指标"
+        lines.append(Line("重点工作", label, c.score, detail, "；".join(map(str, c.sources)), c.note, self_score))
     raw = sum((c.score for c in r.criteria), ZERO)
     if "重点工作" in parts and r.base != raw:
         lines.append(Line("重点工作", "按比例折算调整", r.base - raw, r.base_detail, ""))
@@ -71,5 +76,5 @@ def explain_data(ev: Evaluation, unit_id: str) -> dict:
         "grade_note": ranked.grade_note,
         "tie_note": ranked.tie_note,
         "lines": [{"part": x.part, "label": x.label, "amount": str(x.amount), "detail": x.detail,
-                   "source": x.source, "note": x.note} for x in lines],
+                   "source": x.source, "note": x.note, "self_score": x.self_score or None} for x in lines],
     }

@@ -1,4 +1,5 @@
-"""Who has sent what: per department and register, arrived, valid, how complete, how late.
+"""Who has sent what: per department, register and (once the towns' step is in use) town's
+self-evaluation: arrived, valid, how complete, how late.
 
 A blank template still in the folder counts as not yet received. The rows are plain data;
 the CLI renders them and exits 1 while anything is missing or invalid.
@@ -53,6 +54,8 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
             filled[file] = filled.get(file, 0) + 1
     for x in [*result.tables.figures, *result.tables.problems, *result.tables.highlights]:
         filled[x.source.file] = filled.get(x.source.file, 0) + 1
+    for rep in result.tables.self_reports.values():
+        filled[rep.file] = len(rep.scores) + len(rep.figures) + len(rep.highlights) + len(rep.problems)
 
     def rows_for(name: str, seen: list, expected: int | None, deadline: dt.date, blank_ok: bool) -> list[StatusRow]:
         days = (deadline - today).days
@@ -90,4 +93,10 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
     ):
         files = [s for s in result.seen if s.kind == kind]
         rows += rows_for(kind, files, expected, rubric.deadlines.office_ranking, blank_ok)
+    if any(s.kind == L.KIND_SELF for s in result.seen):  # the towns' step is in use this year
+        for u in rubric.units:
+            files = [s for s in result.seen if s.kind == L.KIND_SELF and s.department_id == u.id]
+            expected = (len(L.self_criteria(rubric, u.id)) + sum(1 for _ in L.self_figure_rows(rubric, u.id))
+                        + rubric.highlights.per_unit)
+            rows += rows_for(f"{u.name}（自评）", files, expected, rubric.deadlines.self_report, blank_ok=False)
     return rows

@@ -57,8 +57,12 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
         t.add_column("计算")
         t.add_column("来源", style="dim")
         t.add_column("说明")
+        with_self = any(x.self_score for x in mine)
+        if with_self:
+            t.add_column("自评", justify="right", no_wrap=True)
         for x in mine:
-            t.add_row(_esc(x.label), f"{x.amount.normalize():f}", _esc(x.detail), _esc(x.source), _esc(x.note))
+            cells = [_esc(x.label), f"{x.amount.normalize():f}", _esc(x.detail), _esc(x.source), _esc(x.note)]
+            t.add_row(*cells, *([x.self_score or "—"] if with_self else []))
         if mine:
             console.print(t)
         else:

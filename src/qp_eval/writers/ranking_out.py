@@ -12,6 +12,7 @@ import io
 import json
 from pathlib import Path
 
+from .. import layout as L
 from ..evaluate import Evaluation
 from ..ranking import publish
 
@@ -61,7 +62,13 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
 
 
 def to_json(ev: Evaluation) -> str:
-    return json.dumps({"year": ev.rubric.year, "ranking": records(ev)}, ensure_ascii=False, indent=2) + "\n"
+    """The ranking; with the towns' self-evaluations compared (``self_evaluation``) when any arrived."""
+    data: dict[str, object] = {"year": ev.rubric.year, "ranking": records(ev)}
+    if ev.validation.tables.self_reports:
+        from ..selfcompare import compare, to_data
+
+        data["self_evaluation"] = to_data(ev, compare(ev))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def safe_text(value: object) -> object:
@@ -90,7 +97,8 @@ def _rel(path: str, root: Path) -> str:
 def archive(ev: Evaluation, root: Path) -> dict[str, object]:
     """The year's archive: results (exact), the rubric fingerprint and every input's SHA-256."""
     inputs = sorted(
-        ({"path": _rel(f.path, root), "sha256": f.sha256, "kind": f.kind, "department": f.department_id}
+        ({"path": _rel(f.path, root), "sha256": f.sha256, "kind": f.kind,
+         **({"unit": f.department_id} if f.kind == L.KIND_SELF else {"department": f.department_id})}
          for f in ev.validation.tables.files),
         key=lambda d: str(d["path"]),
     )

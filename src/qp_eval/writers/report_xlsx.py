@@ -28,6 +28,7 @@ from ..workspace import atomic_path
 from .ranking_out import records
 
 SHEETS = ("排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源")
+SELF_SHEET = "自评对照"  # between 差距跟进 and 溯源, when self-evaluations arrived
 RANK_HEADERS = ("位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级", "较上年变化", "说明")
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
 FOOTER = "&C第 &P 页，共 &N 页"
@@ -111,7 +112,28 @@ def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
     _rows(_Sheet(wb, SHEETS[3], fmt), ("街镇", "类型", "项目", "分值", "依据", "来源"),
           R.adjustment_rows(ev), [10, 10, 40, 8, 30, 40], {3})
     _gaps(_Sheet(wb, SHEETS[4], fmt), ev)
+    if ev.validation.tables.self_reports:
+        _self(_Sheet(wb, SELF_SHEET, fmt), ev)
     _trace(_Sheet(wb, SHEETS[5], fmt), ev)
+
+
+def _self(s: _Sheet, ev: Evaluation) -> None:
+    """自评对照: per town and item the self-score beside the departments', then the largest differences
+    and the problems that the town and the register disagree on."""
+    from ..selfcompare import ITEM_HEADERS, compare, item_rows, sections
+
+    cmp = compare(ev)
+    s.prepare(1, [10, 30, 22, 7, 9, 9, 12, 40])
+    s.header(ITEM_HEADERS)
+    write = s.writer(len(ITEM_HEADERS), numeric={3, 4, 5, 6})
+    for row in item_rows(ev, cmp):
+        write(row)
+    for title, headers, rows in sections(ev, cmp):
+        s.row([])
+        s.row([title], style="bold")
+        s.header(headers)
+        for row in rows or [["无"]]:
+            s.row(row, numeric={3} if len(headers) == 4 else set())
 
 
 def _ranking(s: _Sheet, ev: Evaluation, made: dt.date) -> None:
@@ -191,7 +213,9 @@ def _trace(s: _Sheet, ev: Evaluation) -> None:
     files = sorted(ev.validation.tables.files, key=lambda f: f.path)
     tail: list[list[object]] = [[], ["输入文件"], ["文件", "类型", "科室", "SHA-256"]]
     for f in files:
-        dept = ev.rubric.department[f.department_id].name if f.department_id else ""
+        who = f.department_id or ""
+        dept = ev.rubric.department[who].name if who in ev.rubric.department else \
+            ev.rubric.unit[who].name if who in ev.rubric.unit else ""
         tail.append([f.path, f.kind, dept, f.sha256])
     tail += [[], [f"评估细则指纹：{ev.rubric.fingerprint}"]]
     _rows(s, ("街镇", "项目", "数值", "文件", "工作表", "单元格"), rows + tail, [10, 20, 8, 50, 8, 14], {2})
