@@ -93,11 +93,26 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date) -> list[Par
                               f"{rubric.department[g.department_id].name}"))
     else:
         paras.append(Para("无需专项跟进的项目。"))
+    differ = _self_differences(ev, ranked.unit_id)
+    if differ:
+        paras.append(Para("对照你单位的自评，以下项目自评与考评差异较大，请对照评估细则和科室扣分说明查找原因：" + differ + "。"))
     paras.append(Para("请结合评估结果，总结经验，查找不足，认真抓好整改落实，推动民政工作高质量发展。"))
     paras.append(Para("特此函告。"))
     paras.append(Para(rubric.issuer, "sign"))
     paras.append(Para(_cn_date(made), "date"))
     return paras
+
+
+def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
+    """The town's items where its self-score and the departments' differ most ("" when it sent none)."""
+    if unit_id not in ev.validation.tables.self_reports:
+        return ""
+    from ..ranking import publish
+    from ..selfcompare import compare
+
+    gaps = sorted((g for g in compare(ev).of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
+    return "；".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分，考评 "  # type: ignore[arg-type]
+                    f"{publish(ev.rubric, g.scored)} 分）" for g in gaps[:most])
 
 
 def _out_of(f: ItemFigure) -> str:
