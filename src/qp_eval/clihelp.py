@@ -66,12 +66,12 @@ class ZhHelpFormatter(HelpFormatter):
 
     def write_text(self, text: str) -> None:
         indent = " " * self.current_indent
-        paras = [p.strip() for p in text.split("\n\n")]
         out = []
-        for p in paras:
-            joined = join_lines(p.splitlines())
-            lines = p.splitlines() if "\b" in p or _is_example(p) else wrap(joined, self.width - len(indent))
-            out.append("\n".join(indent + line.replace("\b", "") for line in lines if line != "\b"))
+        for p in (p.strip() for p in text.split("\n\n")):
+            lines = p.splitlines()  # a paragraph of example commands keeps its lines
+            if not _is_example(lines):
+                lines = wrap(join_lines(lines), self.width - len(indent))
+            out.append("\n".join(indent + line.strip() for line in lines))
         self.write("\n\n".join(out) + "\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
@@ -93,10 +93,9 @@ class ZhHelpFormatter(HelpFormatter):
                 self.write(" " * (first_col + self.current_indent) + line + "\n")
 
 
-def _is_example(paragraph: str) -> bool:
-    """A paragraph of command lines (each starting with ``qp-eval``) keeps its line breaks."""
-    lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
-    return bool(lines) and all(line.startswith(("qp-eval", "$", "#")) for line in lines[1:] or lines)
+def _is_example(lines: list[str]) -> bool:
+    """Whether every line of a paragraph is a command (starts with ``qp-eval``)."""
+    return bool(lines) and all(line.strip().startswith("qp-eval") for line in lines)
 
 
 class ZhContext(typer.Context):

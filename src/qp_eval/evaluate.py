@@ -37,6 +37,13 @@ class Evaluation:
         return any(f.severity == "error" for f in self.findings)
 
     @cached_property
+    def comparison(self):  # noqa: ANN201 - selfcompare.Comparison (imported here: it imports this module)
+        """自评 vs 考评, worked out once for every output that shows it."""
+        from .selfcompare import compare
+
+        return compare(self)
+
+    @cached_property
     def published(self) -> dict[str, Published]:
         """Unit id -> what is published of its result (every output shows these figures)."""
         return {x.unit_id: publish_unit(self.rubric, x.result) for x in self.ranking}

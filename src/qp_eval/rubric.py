@@ -75,6 +75,10 @@ class Criterion(Strict):
     def input_names(self) -> dict[str, str]:
         return {i.id: i.name for i in self.measure.inputs} if self.measure else {}
 
+    def divides_by(self, input_id: str) -> bool:
+        """Whether the criterion's rule divides by this input (a 0 there cannot be scored: I704)."""
+        return self.measure is not None and getattr(self.measure.rule, "denominator", None) == input_id
+
 
 class Item(Strict):
     number: int = Field(ge=1)  # 项目序号 (not "no": YAML 1.1 readers take that key for false)

@@ -76,10 +76,7 @@ def _self_score(c: Criterion, report: SelfReport) -> Decimal | None:
     figures = {i: report.figures[(c.id, i)].value for i in needed if (c.id, i) in report.figures}
     if len(figures) < len(needed):
         return None
-    try:
-        return c.measure.rule.evaluate(c.points, figures, c.input_names()).score
-    except (ArithmeticError, ValueError):  # e.g. a zero denominator in the town's own figures
-        return None
+    return c.measure.rule.evaluate(c.points, figures, c.input_names()).score
 
 
 def compare(ev: Evaluation) -> Comparison:
@@ -146,8 +143,9 @@ def item_rows(ev: Evaluation, cmp: Comparison) -> list[list[object]]:
              pub(g.difference) if g.self_score is not None else "", g.notes] for g in cmp.items]
 
 
-def sections(ev: Evaluation, cmp: Comparison) -> list[tuple[str, tuple[str, ...], list[list[object]]]]:
-    """The parts after the item table: largest differences per department, then the two problem lists."""
+def sections(ev: Evaluation, cmp: Comparison) -> list[tuple[str, tuple[str, ...], list[list[object]], set[int]]]:
+    """The parts after the item table, each (title, headers, rows, numeric columns): the largest
+    differences per department, the two problem lists, and the towns that sent nothing."""
     largest = [[g.department, g.unit, f"{g.item_no}. {g.item}", publish(ev.rubric, g.difference)]  # type: ignore[arg-type]
                for d in ev.rubric.departments for g in cmp.largest(d.name)]
     def problems(rows: list[ProblemMismatch]) -> list[list[object]]:
@@ -155,12 +153,12 @@ def sections(ev: Evaluation, cmp: Comparison) -> list[tuple[str, tuple[str, ...]
 
     missing = [u.name for u in ev.rubric.units if u.id not in cmp.sent]
     out = [
-        ("各科室自评与考评差异最大的项目", ("评估科室", "街镇", "项目", "差异（自评−考评）"), largest),
-        ("登记在册而街镇自评未报告的问题（未如实报告）", PROBLEM_HEADERS, problems(cmp.unreported)),
-        ("街镇自评报告而问题登记表中没有的问题（请局办公室核定）", PROBLEM_HEADERS, problems(cmp.unregistered)),
+        ("各科室自评与考评差异最大的项目", ("评估科室", "街镇", "项目", "差异（自评−考评）"), largest, {3}),
+        ("登记在册而街镇自评未报告的问题（未如实报告）", PROBLEM_HEADERS, problems(cmp.unreported), set()),
+        ("街镇自评报告而问题登记表中没有的问题（请局办公室核定）", PROBLEM_HEADERS, problems(cmp.unregistered), set()),
     ]
     if missing:
-        out.append(("尚未报送自评表的街镇", ("街镇",), [[name] for name in missing]))
+        out.append(("尚未报送自评表的街镇", ("街镇",), [[name] for name in missing], set()))
     return out
 
 

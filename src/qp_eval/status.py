@@ -55,7 +55,7 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
     for x in [*result.tables.figures, *result.tables.problems, *result.tables.highlights]:
         filled[x.source.file] = filled.get(x.source.file, 0) + 1
     for rep in result.tables.self_reports.values():
-        filled[rep.file] = len(rep.scores) + len(rep.figures) + len(rep.highlights) + len(rep.problems)
+        filled[rep.file] = len(rep.scores) + len(rep.figures) + len(rep.highlights)  # as ``expected`` counts
 
     def rows_for(name: str, seen: list, expected: int | None, deadline: dt.date, blank_ok: bool) -> list[StatusRow]:
         days = (deadline - today).days

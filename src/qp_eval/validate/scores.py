@@ -338,8 +338,7 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
 
     def zero_denominator(i: int) -> bool:
         fr = expected[key(i)]
-        rule = fr.criterion.measure.rule if fr.criterion.measure else None
-        return _value(frame, i) == 0 and getattr(rule, "denominator", None) == fr.input.id
+        return _value(frame, i) == 0 and fr.criterion.divides_by(fr.input.id)
 
     rows = stop(rows, "I704", [(i, f"{rubric.unit[expected[key(i)].unit_id].name} {expected[key(i)].criterion.id} 的“"
                                    f"{expected[key(i)].input.name}”为 0，无法计算比例") for i in rows if zero_denominator(i)])

@@ -60,6 +60,7 @@ def _scores(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
     expected = {c.id: c for c in L.self_criteria(rubric, report.unit_id)}
     score_c, note_c = col["自评得分"], col["自评说明"]
     evidence_c = col.get("佐证材料")
+    seen: set[str] = set()
     for r in data_rows(sheet, head, [col["编号"], score_c, note_c]):
         ctx.tables.rows += 1
         cid = text_of(sheet.value(r, col["编号"]))
@@ -68,9 +69,10 @@ def _scores(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
             ctx.add("Z802", f"编号“{show(cid)}”不是适用于{rubric.unit[report.unit_id].name}的自评细则", sheet.name, r,
                     col["编号"])
             continue
-        if crit.id in report.scores or crit.id in report.blank:
+        if crit.id in seen:
             ctx.add("Z804", f"细则 {crit.id} 出现了多行", sheet.name, r, col["编号"])
             continue
+        seen.add(crit.id)
         raw = sheet.value(r, score_c)
         note = text_of(sheet.value(r, note_c))
         if is_blank(raw):
@@ -84,15 +86,11 @@ def _scores(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
         evidence = text_of(sheet.value(r, evidence_c)) if evidence_c is not None else ""
         report.scores[crit.id] = SelfScore(crit.id, value, note, evidence, Source(ctx.file, sheet.name, a1(r, score_c)))
     for cid, crit in expected.items():
-        if cid not in report.scores and cid not in report.blank and not _has_row(sheet, head, col["编号"], cid):
+        if cid not in seen:
             ctx.add("Z803", f"缺少细则 {cid}（{crit.name}）的行", sheet.name)
     if report.blank:
         listed = "、".join(report.blank[:8]) + ("等" if len(report.blank) > 8 else "")
         ctx.add("Z805", f"{len(report.blank)} 条细则没有填写自评得分：{listed}", sheet.name)
-
-
-def _has_row(sheet: RawSheet, head: int, c: int, cid: str) -> bool:
-    return any(text_of(sheet.value(r, c)) == cid for r in range(head + 1, len(sheet.rows)))
 
 
 def _figures(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
@@ -119,13 +117,16 @@ def _figures(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
             continue
         raw = sheet.value(r, value_c)
         if is_blank(raw):
-            continue  # an unfilled figure: its criterion has no self-score (Z805 counts it)
+            continue  # an unfilled figure: its criterion has no self-score (未自评 in the comparison)
         n = number(raw)
         if n.value is None:
             ctx.add("I702", f"{crit.id} {inp.name} 的数值“{show(raw)}”不是数字", sheet.name, r, value_c)
             continue
         if n.value < 0:
             ctx.add("I703", f"{crit.id} {inp.name} 的数值 {n.value} 为负数", sheet.name, r, value_c)
+            continue
+        if n.value == 0 and crit.divides_by(inp.id):
+            ctx.add("I704", f"{crit.id} 的“{inp.name}”为 0，无法计算比例", sheet.name, r, value_c)
             continue
         report.figures[(crit.id, inp.id)] = FigureEntry(report.unit_id, crit.id, inp.id, n.value,
                                                         Source(ctx.file, sheet.name, a1(r, value_c)))

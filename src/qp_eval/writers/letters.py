@@ -108,9 +108,8 @@ def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
     if unit_id not in ev.validation.tables.self_reports:
         return ""
     from ..ranking import publish
-    from ..selfcompare import compare
 
-    gaps = sorted((g for g in compare(ev).of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
+    gaps = sorted((g for g in ev.comparison.of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
     return "；".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分，考评 "  # type: ignore[arg-type]
                     f"{publish(ev.rubric, g.scored)} 分）" for g in gaps[:most])
 

@@ -65,9 +65,9 @@ def to_json(ev: Evaluation) -> str:
     """The ranking; with the towns' self-evaluations compared (``self_evaluation``) when any arrived."""
     data: dict[str, object] = {"year": ev.rubric.year, "ranking": records(ev)}
     if ev.validation.tables.self_reports:
-        from ..selfcompare import compare, to_data
+        from ..selfcompare import to_data
 
-        data["self_evaluation"] = to_data(ev, compare(ev))
+        data["self_evaluation"] = to_data(ev, ev.comparison)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -120,20 +120,20 @@ def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
 def _self(s: _Sheet, ev: Evaluation) -> None:
     """自评对照: per town and item the self-score beside the departments', then the largest differences
     and the problems that the town and the register disagree on."""
-    from ..selfcompare import ITEM_HEADERS, compare, item_rows, sections
+    from ..selfcompare import ITEM_HEADERS, item_rows, sections
 
-    cmp = compare(ev)
+    cmp = ev.comparison
     s.prepare(1, [10, 30, 22, 7, 9, 9, 12, 40])
     s.header(ITEM_HEADERS)
     write = s.writer(len(ITEM_HEADERS), numeric={3, 4, 5, 6})
     for row in item_rows(ev, cmp):
         write(row)
-    for title, headers, rows in sections(ev, cmp):
+    for title, headers, rows, numeric in sections(ev, cmp):
         s.row([])
         s.row([title], style="bold")
         s.header(headers)
         for row in rows or [["无"]]:
-            s.row(row, numeric={3} if len(headers) == 4 else set())
+            s.row(row, numeric=numeric)
 
 
 def _ranking(s: _Sheet, ev: Evaluation, made: dt.date) -> None:

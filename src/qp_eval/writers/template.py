@@ -112,6 +112,20 @@ def _dropdown(ws: Worksheet, values: list[str], cells: str, title: str) -> None:
     ws.add_data_validation(dv)
 
 
+def _figure_column(ws: Worksheet, letter: str) -> None:
+    """The 数值 column of an 指标 sheet: open for input, numbers not below 0."""
+    last = ws.max_row
+    dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                        showErrorMessage=True)
+    dv.errorTitle = "数值无效"
+    dv.error = "请填写不小于 0 的数字。"
+    dv.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(dv)
+    for (cell,) in ws[f"{letter}2:{letter}{last}"]:
+        cell.protection = UNLOCKED
+        cell.fill = INPUT_FILL
+
+
 def _points_validation(ws: Worksheet, validations: dict[str, DataValidation], points: Decimal,
                        what: str) -> DataValidation:
     """The sheet's one 0..points decimal validation for rows worth ``points`` (made on first use)."""
@@ -182,15 +196,7 @@ def department_workbook(rubric: Rubric, department_id: str) -> tuple[Workbook, i
         _header(fs, L.FIGURE_COLUMNS, {"街镇": 12, "编号": 9, "指标": 40, "数值": 14, "单位": 10})
         for fr in figures:
             fs.append([rubric.unit[fr.unit_id].name, fr.criterion.id, fr.input.name, None, fr.input.unit])
-            cell = fs.cell(fs.max_row, 4)
-            cell.protection = UNLOCKED
-            cell.fill = INPUT_FILL
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True)
-        dv.errorTitle = "数值无效"
-        dv.error = "请填写不小于 0 的数字。"
-        dv.add(f"D2:D{fs.max_row}")
-        fs.add_data_validation(dv)
+        _figure_column(fs, "D")
         fs.auto_filter.ref = f"A1:E{fs.max_row}"
         _print_setup(fs)
         _protect(fs)
@@ -311,12 +317,7 @@ def town_workbook(rubric: Rubric, unit_id: str) -> tuple[Workbook, int]:
         _header(fs, L.SELF_FIGURE_COLUMNS, {"编号": 9, "指标": 44, "数值": 14, "单位": 10})
         for c, inp in figures:
             fs.append([c.id, inp.name, None, inp.unit])
-        _unlock(fs, f"C2:C{fs.max_row}")
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True)
-        dv.error = "请填写不小于 0 的数字。"
-        dv.add(f"C2:C{fs.max_row}")
-        fs.add_data_validation(dv)
+        _figure_column(fs, "C")
         _print_setup(fs)
         _protect(fs)
 
