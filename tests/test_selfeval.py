@@ -243,7 +243,7 @@ def test_report_has_the_comparison_sheet_and_json(towns, mini, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[-2:] == ["自评对照", "溯源"]
     rows = list(wb["自评对照"].iter_rows(values_only=True))
-    assert rows[0][:7] == ("街镇", "项目", "评估科室", "分值", "自评得分", "考评得分", "差异（自评−考评）")
+    assert rows[0][:7] == ("街镇", "项目", "评估科室", "分值", "自评得分", "考评得分", "自评−考评")
     a3 = next(r for r in rows if r[0] == "甲镇" and str(r[1]).startswith("3."))
     assert a3[3:8] == (5, 4.5, 5, -0.5, "界桩一处损坏")
     data = json.loads(ranking_out.to_json(ev))["self_evaluation"]

@@ -130,8 +130,10 @@ def _problems(ev: Evaluation, reports: dict[str, SelfReport]) -> tuple[list[Prob
     return unreported, unregistered
 
 
-ITEM_HEADERS = ("街镇", "项目", "评估科室", "分值", "自评得分", "考评得分", "差异（自评−考评）", "自评说明")
-PROBLEM_HEADERS = ("街镇", "问题类别", "问题描述", "发生日期", "位置")
+# Every part of the 自评对照 sheet uses these eight columns, so one set of widths fits them all.
+ITEM_HEADERS = ("街镇", "项目", "评估科室", "分值", "自评得分", "考评得分", "自评−考评", "自评说明")
+LARGEST_HEADERS = ("街镇", "项目", "评估科室", "", "", "", "自评−考评", "")
+PROBLEM_HEADERS = ("街镇", "问题类别", "问题描述", "", "", "", "发生日期", "位置")
 
 
 def item_rows(ev: Evaluation, cmp: Comparison) -> list[list[object]]:
@@ -146,14 +148,16 @@ def item_rows(ev: Evaluation, cmp: Comparison) -> list[list[object]]:
 def sections(ev: Evaluation, cmp: Comparison) -> list[tuple[str, tuple[str, ...], list[list[object]], set[int]]]:
     """The parts after the item table, each (title, headers, rows, numeric columns): the largest
     differences per department, the two problem lists, and the towns that sent nothing."""
-    largest = [[g.department, g.unit, f"{g.item_no}. {g.item}", publish(ev.rubric, g.difference)]  # type: ignore[arg-type]
+    largest = [[g.unit, f"{g.item_no}. {g.item}", g.department, None, None, None,
+                publish(ev.rubric, g.difference), None]  # type: ignore[arg-type]
                for d in ev.rubric.departments for g in cmp.largest(d.name)]
+
     def problems(rows: list[ProblemMismatch]) -> list[list[object]]:
-        return [[p.unit, p.category, p.description, p.date, p.where] for p in rows]
+        return [[p.unit, p.category, p.description, None, None, None, p.date, p.where] for p in rows]
 
     missing = [u.name for u in ev.rubric.units if u.id not in cmp.sent]
     out = [
-        ("各科室自评与考评差异最大的项目", ("评估科室", "街镇", "项目", "差异（自评−考评）"), largest, {3}),
+        ("各科室自评与考评差异最大的项目", LARGEST_HEADERS, largest, {6}),
         ("登记在册而街镇自评未报告的问题（未如实报告）", PROBLEM_HEADERS, problems(cmp.unreported), set()),
         ("街镇自评报告而问题登记表中没有的问题（请局办公室核定）", PROBLEM_HEADERS, problems(cmp.unregistered), set()),
     ]

@@ -23,7 +23,7 @@ from xlsxwriter.workbook import Workbook
 from .. import report_data as R
 from ..evaluate import Evaluation
 from ..ranking import publish
-from ..text import printable
+from ..text import printable, width_of
 from ..workspace import atomic_path
 from .ranking_out import records
 
@@ -49,6 +49,7 @@ class _Sheet:
             "subtotal": wb.add_format({"num_format": number_format, "bold": True, "bg_color": "#F2F2F2"}),
             "bold": wb.add_format({"bold": True}),
             "title": wb.add_format({"bold": True, "font_size": 12}),
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         }
 
     def prepare(self, header_row: int, widths: list[int], freeze: tuple[int, int] | None = None) -> None:
@@ -123,17 +124,29 @@ def _self(s: _Sheet, ev: Evaluation) -> None:
     from ..selfcompare import ITEM_HEADERS, item_rows, sections
 
     cmp = ev.comparison
-    s.prepare(1, [10, 30, 22, 7, 9, 9, 12, 40])
+    widths = [10, 30, 26, 7, 9, 9, 10, 44]
+    s.prepare(1, widths)
+    wrap = {0: "wrap", 1: "wrap", 2: "wrap", 7: "wrap"}  # long text wraps within its column
+    s.formats["number"].set_align("top")  # this sheet's own formats: figures level with wrapped text
+
+    def tall(row: list[object]) -> list[object]:
+        """Give the row the height its wrapped text needs (a spreadsheet does not work it out on opening)."""
+        lines = max((-(-width_of(str(row[c])) // (widths[c] - 1)) for c in wrap if c < len(row) and row[c]),
+                    default=1)
+        if lines > 1:
+            s.ws.set_row(s.r, 15 * lines)
+        return row
+
     s.header(ITEM_HEADERS)
-    write = s.writer(len(ITEM_HEADERS), numeric={3, 4, 5, 6})
+    write = s.writer(len(ITEM_HEADERS), numeric={3, 4, 5, 6}, styles=wrap)
     for row in item_rows(ev, cmp):
-        write(row)
+        write(tall(row))
     for title, headers, rows, numeric in sections(ev, cmp):
         s.row([])
         s.row([title], style="bold")
         s.header(headers)
         for row in rows or [["无"]]:
-            s.row(row, numeric=numeric)
+            s.row(tall(row), numeric=numeric, styles=wrap)
 
 
 def _ranking(s: _Sheet, ev: Evaluation, made: dt.date) -> None:
