@@ -562,6 +562,20 @@ def test_validate_cli_clean_exit_0_and_inputs_unchanged(filled, tmp_path):
     assert after == before
 
 
+def test_findings_are_whole_at_80_columns_when_piped(filled, mini, tmp_path):
+    set_score(filled, mini, "d2", "乙街道", "4.1", "五分")
+    env = {**os.environ, "COLUMNS": "80"}
+    r = subprocess.run([sys.executable, "-m", "qp_eval", "validate", str(filled), "--rubric", str(MINI_PATH)],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
+    assert r.returncode == 1
+    assert "…" not in r.stdout
+    # the table folds long text over lines: each column joined back down its lines is whole
+    cells = [line.split("│")[1:-1] for line in r.stdout.splitlines() if line.startswith("│")]
+    message, hint = ("".join(c[k].strip() for c in cells) for k in (3, 4))
+    assert message == "乙街道 4.1的得分“五分”不是有效数字"
+    assert hint.replace(" ", "") == "只填写数字，如8或8.5；不要写“分”字、汉字数字、日期或其他文字。"
+
+
 def test_validate_cli_usage_error_exit_2(filled, tmp_path):
     r = _cli("validate", str(filled), "--rubric", str(MINI_PATH), "--format", "xml", cwd=tmp_path)
     assert r.returncode == 2

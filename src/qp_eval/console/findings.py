@@ -28,8 +28,8 @@ def print_findings(result, console: Console, extra: list[Finding] | None = None,
         table.add_column("代码", no_wrap=True)
         table.add_column("级别", no_wrap=True)
         table.add_column("位置", no_wrap=True)
-        table.add_column("问题")
-        table.add_column("处理办法", style="dim")
+        table.add_column("问题", overflow="fold")  # fold, never cut: the message and hint are the point
+        table.add_column("处理办法", style="dim", overflow="fold")
         for f in rows:
             place = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
             table.add_row(f.code, SEVERITY[f.severity], place, _escape(f.message), _escape(f.hint))
