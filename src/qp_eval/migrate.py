@@ -16,8 +16,6 @@ its target), then the old files are moved aside, then the new one takes its name
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +29,7 @@ from .rules import fmt
 from .sheetspec import sheet_fingerprint
 from .text import normalize_name, printable
 from .validate.cells import a1, number, text_of
-from .workspace import backup_dir, move_aside, ordinary_mode
+from .workspace import install
 from .writers.template import build, template_plans
 
 Claim = tuple[str, str | None]
@@ -125,22 +123,10 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
         result = SheetResult(target, what, sources=[s.path for s in sources])
         if source is not None:
             result.carried = _fill(rubric, claim, wb, source, target, run)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=scores_dir)
-        os.close(fd)
-        try:
-            wb.save(tmp)
-            ordinary_mode(Path(tmp))
-            for s in sources:  # every copy goes aside, untouched
-                backup = backup or backup_dir(scores_dir, now)
-                run.moved.append((s.path, move_aside(s.path, backup)))
-                _relocate(run, str(s.path), str(run.moved[-1][1]))
-            if target.exists():  # something else by the template's name
-                backup = backup or backup_dir(scores_dir, now)
-                run.moved.append((target, move_aside(target, backup)))
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        backup, moved = install(wb, target, [s.path for s in sources], scores_dir, backup, now)
+        run.moved += moved
+        for old, new in moved:
+            _relocate(run, str(old), str(new))
         run.sheets.append(result)
     return run
 

@@ -104,6 +104,29 @@ def move_aside(path: Path, folder: Path) -> Path:
     return target
 
 
+def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup: Path | None,
+            now: dt.datetime | None = None) -> tuple[Path | None, list[tuple[Path, Path]]]:
+    """Put a new openpyxl workbook at ``target`` in place of ``olds`` without losing any of them.
+
+    The workbook is saved first (to a hidden temporary file beside ``target``); then every old
+    file, and anything else by the target's name, is moved untouched into the dated backup folder
+    (made on first use); then the new file takes its name. Returns (backup folder, moves)."""
+    moved: list[tuple[Path, Path]] = []
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)  # type: ignore[attr-defined]
+        ordinary_mode(Path(tmp))
+        for old in [*olds, *([target] if target.exists() and target not in olds else [])]:
+            backup = backup or backup_dir(scores_dir, now)
+            moved.append((old, move_aside(old, backup)))
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return backup, moved
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
