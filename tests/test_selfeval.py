@@ -286,3 +286,54 @@ def test_letter_names_the_items_where_the_two_views_differ_most(towns, mini):
 def test_zero_denominator_in_a_towns_own_figures(towns, mini):
     _self(towns, mini, "a", lambda wb: wb[L.FIGURE_SHEET].cell(3, 3, 0))  # 户籍老年人口数 = 0
     assert codes_at(validate_paths(mini, [towns])) == {("I704", L.FIGURE_SHEET, "C3")}
+
+
+# --- collecting the towns' highlights into 亮点登记 --------------------------------------------
+
+
+def test_collect_fills_blanks_keeps_the_office_text_and_ratings_and_is_idempotent(towns, mini):
+    from qp_eval.collect import collect_highlights
+    from qp_eval.writers.template import highlight_workbook
+
+    register = towns / L.HIGHLIGHT_FILE
+    wb = highlight_workbook(mini)  # a fresh register: rows 甲镇 1, 2; 乙街道 1, 2; 丙镇 1, 2
+    ws = wb[L.HIGHLIGHT_SHEET]
+    ws["G2"] = "A"                    # 甲镇 #1 already rated by the office
+    ws["C5"] = "办公室改写的名称"      # 乙街道 #2: the office typed its own name
+    wb.save(register)
+    town_file(towns, mini, "c").unlink()  # 丙镇 has not sent its self-evaluation
+
+    run = collect_highlights(mini, towns, now=dt.datetime(2024, 11, 10, 9, 0))
+    assert not run.refused and run.written
+    # 甲镇 and 乙街道, 2 highlights x 4 columns each, less the one name the office typed
+    assert run.filled == 15 and run.towns == ["甲镇", "乙街道"] and run.missing == ["丙镇"]
+    assert run.kept == ["乙街道 第 2 个亮点的亮点名称：登记表为“办公室改写的名称”，自评表为“亮点2”，保留登记表的"]
+    out = openpyxl.load_workbook(register)[L.HIGHLIGHT_SHEET]
+    assert [out.cell(2, c).value for c in range(1, 8)] == ["甲镇", 1, "亮点1", "简介", "创新性", "报道", "A"]
+    assert [out.cell(5, c).value for c in (1, 2, 3, 7)] == ["乙街道", 2, "办公室改写的名称", None]
+    assert out["C6"].value is None  # 丙镇 #1: nothing to collect
+    backup = towns / "备份-20241110-090000" / L.HIGHLIGHT_FILE
+    assert backup.exists() and openpyxl.load_workbook(backup)[L.HIGHLIGHT_SHEET]["C2"].value is None
+
+    before = register.read_bytes()
+    again = collect_highlights(mini, towns)
+    assert not again.written and again.filled == 0 and register.read_bytes() == before
+
+
+def test_collect_command_refuses_a_broken_register_without_touching_it(towns, mini, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import MINI_PATH
+
+    ws = tmp_path / "ws"
+    shutil.copytree(towns, ws / "scores" / "2024")
+    register = ws / "scores" / "2024" / L.HIGHLIGHT_FILE
+    edit(register, lambda wb: wb[L.HIGHLIGHT_SHEET].cell(2, 7, "甲等"))  # an unknown rating: H602
+    before = register.read_bytes()
+    r = subprocess.run([sys.executable, "-m", "qp_eval", "collect", "--year", "2024", "--rubric", str(MINI_PATH)],
+                       capture_output=True, text=True, cwd=ws, timeout=120)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "未收集：亮点登记表" in r.stderr and "有 1 处错误" in r.stderr
+    assert register.read_bytes() == before

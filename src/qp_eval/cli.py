@@ -64,6 +64,19 @@ def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN2
     return load_rubric(path), path
 
 
+def _scores_folder(workspace: Path, year: int | None, rubric: Path | None, nothing: str):  # noqa: ANN202
+    """(rubric, scores/<year>/) for a command that changes files there; WorkspaceError when it is absent."""
+    from .workspace import Workspace
+
+    r, _ = _load(workspace, year, rubric)
+    folder = Workspace(workspace).scores_dir(r.year)
+    if not folder.is_dir():
+        from .errors import WorkspaceError
+
+        raise WorkspaceError(f"找不到评分表目录 {folder}，{nothing}。")
+    return r, folder
+
+
 # --- rubric ----------------------------------------------------------------------------
 @rubric_app.command("check", cls=ZhCommand)
 def rubric_check(
@@ -154,14 +167,8 @@ def migrate(
     原文件原样移到 scores/<年度>/备份-<日期时间>/，校验和计分不读取该目录。没有改动的表格保持不动。
     """
     from .migrate import migrate as run_migrate
-    from .workspace import Workspace
 
-    r, _ = _load(workspace, year, rubric)
-    folder = Workspace(workspace).scores_dir(r.year)
-    if not folder.is_dir():
-        from .errors import WorkspaceError
-
-        raise WorkspaceError(f"找不到评分表目录 {folder}，没有可以转换的表格。")
+    r, folder = _scores_folder(workspace, year, rubric, "没有可以转换的表格")
     run = run_migrate(r, folder)
     from .console.intake import print_migration
 
@@ -171,6 +178,30 @@ def migrate(
 
 
 # --- validate --------------------------------------------------------------------------
+@app.command("collect", cls=ZhCommand)
+def collect(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+) -> None:
+    """把各街镇自评表中的特色亮点填入局办公室的亮点登记表，不必再逐条录入。
+
+    亮点登记表中空着的亮点名称、简介、类型、佐证材料按街镇自评表填入；已录入的内容保持不变
+    （与自评表不同的逐条列出），评定等级从不改动。原登记表原样移到 scores/<年度>/备份-<日期时间>/。
+    没有需要填入的内容时不写任何文件，重复运行不会改变什么。
+
+    qp-eval collect --year 2024
+    """
+    from .collect import collect_highlights
+    from .console.intake import print_collect
+
+    r, folder = _scores_folder(workspace, year, rubric, "没有可以收集的自评表")
+    run = collect_highlights(r, folder)
+    print_collect(run, _console(), _console(stderr=True))
+    if run.refused:
+        raise typer.Exit(1)
+
+
 @app.command("validate", cls=ZhCommand)
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="要检查的文件或目录（递归查找 .xlsx/.xlsm/.xls/.ods）；省略时检查 scores/<年度>/。", show_default=False)] = None,

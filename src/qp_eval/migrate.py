@@ -27,10 +27,10 @@ from .read import ReadFailure, find_spreadsheets
 from .rubric import Rubric
 from .rules import fmt
 from .sheetspec import sheet_fingerprint
-from .text import normalize_name, printable
+from .text import normalize_name
 from .validate.cells import a1, number, text_of
 from .workspace import install
-from .writers.template import build, template_plans
+from .writers.template import build, put_value, template_plans
 
 Claim = tuple[str, str | None]
 
@@ -149,17 +149,6 @@ def _stamp_of(info: dict[str, tuple[object, int]]) -> tuple[str, str, dict[str, 
 # --- carrying values -------------------------------------------------------------------------
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object) -> None:
-    cell = ws.cell(row, col)
-    if isinstance(value, str):
-        value = printable(value)
-        cell.value = value
-        if value.startswith("="):
-            cell.data_type = "s"  # typed as text by the clerk: it stays text
-    else:
-        cell.value = value
-
-
 def _rows(ws: Worksheet, keys: tuple[str, ...], rubric: Rubric) -> tuple[dict[str, int], dict[tuple[str, ...], int]]:
     """(column of each header, row of each key) in a freshly built sheet; the town given as its id."""
     head = {str(c.value): c.column for c in ws[1] if c.value}
@@ -202,7 +191,7 @@ def _fill(rubric: Rubric, claim: Claim, wb, source: _Source, target: Path, run: 
             if why is not None:
                 run.lost.append(Lost(str(source.path), e.where, e.what, text_of(e.value), why))
                 continue
-            _put(ws, rows[key], head[e.column], e.value)
+            put_value(ws, rows[key], head[e.column], e.value)
             carried += 1
             if name == L.SCORE_SHEET and e.column == "得分":
                 _changed_points(rubric, source, e, run)
@@ -297,7 +286,7 @@ def _fill_problems(rubric: Rubric, ws: Worksheet, source: _Source, run: MigrateR
         for e in cells:
             if e.column not in head:
                 continue
-            _put(ws, n, head[e.column], e.value)
+            put_value(ws, n, head[e.column], e.value)
             if e.column == "发生日期":
                 ws.cell(n, head[e.column]).number_format = "yyyy-mm-dd"
             carried += 1

@@ -1,4 +1,4 @@
-"""What template, migrate, init and status say in the terminal."""
+"""What template, migrate, collect, init and status say in the terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from ..collect import CollectRun
 from ..findings import Finding
 from ..migrate import MigrateRun
 from ..newyear import NewYear
@@ -52,6 +53,25 @@ def print_migration(run: MigrateRun, out: Console, err: Console) -> None:
         err.print(f"无法读取，未处理：{path}（{why}）", markup=False)
     for why in run.refused:
         err.print(f"未转换：{why}", markup=False)
+
+
+def print_collect(run: CollectRun, out: Console, err: Console) -> None:
+    if run.refused:
+        err.print(f"未收集：{run.refused}", markup=False)
+        return
+    if run.written:
+        out.print(f"已把 {len(run.towns)} 个街镇自评表中的亮点填入 {run.target}（{run.filled} 个单元格）："
+                  f"{'、'.join(run.towns)}", markup=False)
+        for _old, new in run.moved:
+            out.print(f"原登记表已原样移到 {new}", markup=False)
+    else:
+        out.print(f"亮点登记表 {run.target} 已包含各街镇自评表中的亮点，无需更新。", markup=False)
+    if run.kept:
+        err.print(f"以下 {len(run.kept)} 处登记表与自评表不同，保留了登记表中的：", markup=False)
+        for k in run.kept:  # one line each, wrapped by the terminal, never broken mid-phrase
+            err.print(f"  {k}", markup=False, soft_wrap=True)
+    if run.missing:
+        err.print(f"尚未收到自评表的街镇：{'、'.join(run.missing)}", markup=False)
 
 
 def print_new_year(made: NewYear, out: Console) -> None:

@@ -21,6 +21,7 @@ from .. import layout as L
 from .. import sheetspec
 from ..rubric import Rubric
 from ..rules import fmt
+from ..text import printable
 from ..workspace import atomic_path
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -342,6 +343,18 @@ def town_workbook(rubric: Rubric, unit_id: str) -> tuple[Workbook, int]:
 
 
 SELF_PROBLEM_ROWS = 30
+
+
+def put_value(ws: Worksheet, row: int, col: int, value: object) -> None:
+    """A value entered by a person, carried into a sheet we write: text stays text (never a formula)."""
+    cell = ws.cell(row, col)
+    if isinstance(value, str):
+        value = printable(value)
+        cell.value = value
+        if value.startswith("="):
+            cell.data_type = "s"  # typed as text by the clerk: it stays text
+    else:
+        cell.value = value
 
 
 def save(wb: Workbook, target: Path) -> None:

@@ -1,0 +1,96 @@
+"""``collect``: the towns' highlights from their self-evaluations into the office's 亮点登记.
+
+The office no longer retypes 55 highlights. For every town and highlight number, each of
+亮点名称, 简介, 类型 and 佐证材料 that the register leaves blank is filled with the town's own
+text; whatever the office already entered stays as it is (where it differs from the town's,
+it is listed for review), and 评定等级 is never touched. The register is rebuilt from the
+template and the old file moved, untouched, into a dated 备份- folder (as ``migrate`` does);
+when there is nothing to fill, nothing is written, so collecting twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import layout as L
+from .entered import file_entries
+from .rubric import Rubric
+from .text import normalize_name
+from .validate import validate_paths
+from .validate.cells import text_of
+from .workspace import install
+
+TEXT_COLUMNS = ("亮点名称", "简介", "类型", "佐证材料")  # 评定等级 is the office's alone
+
+
+@dataclass
+class CollectRun:
+    target: Path
+    filled: int = 0  # cells filled from the towns' text
+    towns: list[str] = field(default_factory=list)  # towns whose highlights went in
+    kept: list[str] = field(default_factory=list)  # the office's text kept where the town's differs
+    missing: list[str] = field(default_factory=list)  # towns without a self-evaluation
+    refused: str = ""  # why nothing was done
+    moved: list[tuple[Path, Path]] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return self.filled > 0
+
+
+def collect_highlights(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) -> CollectRun:
+    from .writers.template import highlight_workbook, put_value
+
+    result = validate_paths(rubric, [scores_dir])
+    registers = [s for s in result.seen if s.kind == L.KIND_HIGHLIGHTS]
+    adopted = [s for s in registers if s.adopted]
+    target = Path(adopted[0].path) if adopted else scores_dir / L.HIGHLIGHT_FILE
+    run = CollectRun(target)
+    if registers and not adopted:
+        run.refused = (f"亮点登记表（{'、'.join(s.path for s in registers)}）未能采用，请先运行 qp-eval validate "
+                       "按提示处理后再收集")
+        return run
+    errors = [f for f in result.findings if f.file == str(target) and f.severity == "error"]
+    if errors:
+        run.refused = f"亮点登记表 {target} 有 {len(errors)} 处错误，请先运行 qp-eval validate 按提示修正后再收集"
+        return run
+    office: dict[tuple[str, str], dict[str, object]] = {}
+    if adopted:
+        for e in file_entries(target)[1]:
+            unit_id = rubric.resolve_unit(e.labels[0]) or ""
+            office.setdefault((unit_id, normalize_name(e.labels[1])), {})[e.column] = e.value
+    reports = result.tables.self_reports
+    run.missing = [u.name for u in rubric.units if u.id not in reports]
+
+    wb = highlight_workbook(rubric)
+    ws = wb[L.HIGHLIGHT_SHEET]
+    head = {str(c.value): c.column for c in ws[1] if c.value}
+    for r in range(2, ws.max_row + 1):
+        unit_id = rubric.resolve_unit(text_of(ws.cell(r, head["街镇"]).value)) or ""
+        seq = text_of(ws.cell(r, head["序号"]).value)
+        entered = office.get((unit_id, seq), {})
+        for column, value in entered.items():
+            put_value(ws, r, head[column], value)
+        report = reports.get(unit_id)
+        own = next((h for h in report.highlights if str(h.seq) == seq), None) if report else None
+        if own is None:
+            continue
+        theirs = {"亮点名称": own.name, "简介": own.summary, "类型": own.type, "佐证材料": own.evidence}
+        for column in TEXT_COLUMNS:
+            mine, town = text_of(entered.get(column)), theirs[column]
+            if not town:
+                continue
+            if not mine:
+                put_value(ws, r, head[column], town)
+                run.filled += 1
+                name = rubric.unit[unit_id].name
+                if name not in run.towns:
+                    run.towns.append(name)
+            elif mine != town:
+                run.kept.append(f"{rubric.unit[unit_id].name} 第 {seq} 个亮点的{column}：登记表为“{mine}”，"
+                                f"自评表为“{town}”，保留登记表的")
+    if run.written:
+        _, run.moved = install(wb, target, [target] if adopted else [], scores_dir, None, now)
+    return run
