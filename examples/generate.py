@@ -2,7 +2,8 @@
 
 Run ``python examples/generate.py`` (``make examples``). It writes the blank templates with
 the same writer users get (``qp-eval template``), fills them with openpyxl from a fixed random
-seed, and writes archive/2023.json so that 较上年 shows movement. Running it again gives the
+seed, and writes archive/2023.json so that 较上年 shows movement; then each town's 自评表
+(scores/2024/自评/), from the departments' figures with a town's usual optimism. Running it again gives the
 same cell contents. All figures and cases are invented for demonstration.
 """
 
@@ -169,6 +170,75 @@ def fill_problems(path: Path) -> None:
     wb.save(path)
 
 
+SELF_REASONS = ["个别台账归档不及时，已整改", "部分工作记录不够完整，正在补齐", "与年度目标尚有差距，已制定整改计划"]
+UNREPORTED = "baihe"  # leaves its registered media exposure out of its self-evaluation
+SHORT_OF_HIGHLIGHTS = "chonggu"  # sends four highlights of five
+EXTRA_PROBLEM = ("jinze", "服务对象进京上访", "一名困难群众因医疗救助问题到京反映，已劝返", dt.datetime(2024, 7, 9),
+                 "已落实医疗救助，当事人息诉")
+
+
+def fill_towns(scores: Path, rubric: Rubric, rng: random.Random) -> None:
+    """Each town's 自评表: its self-scores mostly at or above what the departments gave, its own
+    figures as the departments entered them, its highlights as the register holds them, and its
+    problems as registered -- except the towns the module names above."""
+    from qp_eval.validate import validate_paths
+
+    tables = validate_paths(rubric, [scores]).tables
+    given: dict[tuple[str, str], list[Decimal]] = {}
+    for e in tables.scores:
+        if e.value is not None:
+            given.setdefault((e.unit_id, e.criterion_id), []).append(e.value)
+    figures = {(f.unit_id, f.criterion_id, f.input_id): f.value for f in tables.figures}
+    highlights = {(h.unit_id, h.seq): h for h in tables.highlights}
+    problems = {p.unit_id: p for p in tables.problems}
+    write_templates(rubric, scores, towns=True)
+    for unit in rubric.units:
+        path = scores / L.SELF_FOLDER / L.self_file_name(rubric.year, unit.name)
+        wb = openpyxl.load_workbook(path)
+        ws = wb[L.SELF_SHEET]
+        col = header(ws)
+        for r in range(2, ws.max_row + 1):
+            cid = str(ws.cell(r, col["编号"]).value)
+            points = Decimal(str(ws.cell(r, col["分值"]).value))
+            values = given[(unit.id, cid)]
+            scored = q(sum(values, Decimal(0)) / len(values))
+            draw = rng.random()
+            own = scored if draw < 0.6 else min(points, q(scored + (points - scored) * Decimal(str(rng.uniform(0.3, 1)))))
+            if draw > 0.95:
+                own = max(Decimal(0), q(scored - Decimal("0.1")))
+            ws.cell(r, col["自评得分"]).value = float(own)
+            ws.cell(r, col["自评说明"]).value = (rng.choice(SELF_REASONS) if own < points else
+                                               f"按细则要求完成，{rng.choice(EVIDENCE)}可查")
+            ws.cell(r, col["佐证材料"]).value = rng.choice(EVIDENCE)
+        if L.FIGURE_SHEET in wb.sheetnames:
+            fs = wb[L.FIGURE_SHEET]
+            fcol = header(fs)
+            names = {(c.id, i.name): i.id for c in rubric.criteria.values() if c.measure for i in c.measure.inputs}
+            for r in range(2, fs.max_row + 1):
+                cid, name = str(fs.cell(r, fcol["编号"]).value), fs.cell(r, fcol["指标"]).value
+                fs.cell(r, fcol["数值"]).value = int(figures[(unit.id, cid, names[(cid, name)])])
+        hs = wb[L.HIGHLIGHT_SHEET]
+        hcol = header(hs)
+        sent = rubric.highlights.per_unit - (1 if unit.id == SHORT_OF_HIGHLIGHTS else 0)
+        for r in range(2, 2 + sent):
+            h = highlights[(unit.id, int(hs.cell(r, hcol["序号"]).value))]
+            for column, value in (("亮点名称", h.name), ("简介", h.summary), ("类型", h.type), ("佐证材料", h.evidence)):
+                hs.cell(r, hcol[column]).value = value
+        ps = wb[L.PROBLEM_SHEET]
+        own_problems = []
+        p = problems.get(unit.id)
+        if p is not None and unit.id != UNREPORTED:
+            cat = rubric.problems.category(p.category_id)
+            assert cat is not None
+            own_problems.append((cat.name, p.description, dt.datetime.combine(p.date, dt.time()), "已完成整改"))
+        if unit.id == EXTRA_PROBLEM[0]:
+            own_problems.append(EXTRA_PROBLEM[1:])
+        for r, row in enumerate(own_problems, 2):
+            for c, v in enumerate(row, 1):
+                ps.cell(r, c).value = v
+        wb.save(path)
+
+
 def archive_2023(rubric: Rubric, rng: random.Random) -> dict:
     order = [u.id for u in sorted(rubric.units, key=lambda u: -TOWNS[u.id][2] + rng.uniform(-0.08, 0.08))]
     return {
@@ -194,6 +264,7 @@ def generate(root: Path) -> None:
     fill_problems(scores / L.PROBLEM_FILE)
     text = json.dumps(archive_2023(rubric, rng), ensure_ascii=False, indent=2) + "\n"
     atomic_write_bytes(root / "archive" / "2023.json", text.encode("utf-8"))
+    fill_towns(scores, rubric, random.Random(SEED + 1))  # its own draws: the departments' data stay as they were
 
 
 if __name__ == "__main__":

@@ -218,7 +218,7 @@ def test_comparison_by_item_and_problems(towns, mini):
     # item 1: 1.1 (2) + 1.2 (4); item 2: the measured 2.1 from 甲镇's own figures (100 of 100: full 4);
     # item 3: 3.1 (2) + 3.2 (self 2.5, departments 3); item 4: 4.1 (self 5, departments 3)
     assert a == {1: (6, 6, 0), 2: (4, 4, 0), 3: (Decimal("4.5"), 5, Decimal("-0.5")), 4: (5, 3, 2)}
-    assert [g.notes for g in cmp.of_unit("a") if g.item_no == 3] == ["界桩一处损坏，已报修"]
+    assert [g.notes for g in cmp.of_unit("a") if g.item_no == 3] == ["3.2 界桩一处损坏，已报修"]
     b = {g.item_no: (g.self_score, g.difference) for g in cmp.of_unit("b")}
     assert b[1] == (None, None)  # 1.1 left blank: the item is not compared
     assert [(g.unit, g.item_no, g.difference) for g in cmp.largest("二科")] == [("甲镇", 4, 2), ("甲镇", 3, Decimal("-0.5"))]
@@ -245,7 +245,7 @@ def test_report_has_the_comparison_sheet_and_json(towns, mini, tmp_path):
     rows = list(wb["自评对照"].iter_rows(values_only=True))
     assert rows[0][:7] == ("街镇", "项目", "评估科室", "分值", "自评得分", "考评得分", "自评−考评")
     a3 = next(r for r in rows if r[0] == "甲镇" and str(r[1]).startswith("3."))
-    assert a3[3:8] == (5, 4.5, 5, -0.5, "界桩一处损坏")
+    assert a3[3:8] == (5, 4.5, 5, -0.5, "3.2 界桩一处损坏")
     data = json.loads(ranking_out.to_json(ev))["self_evaluation"]
     assert next(x for x in data["items"] if x["unit_id"] == "a" and x["item"] == 3)["difference"] == "-0.50"
     assert data["unreported_problems"] == [] and data["received"] == ["a", "b", "c"]

@@ -18,6 +18,7 @@ from decimal import Decimal
 from .evaluate import Evaluation
 from .ranking import publish
 from .rubric import Criterion
+from .rules import fmt
 from .tables import SelfProblem, SelfReport
 
 ZERO = Decimal(0)
@@ -34,7 +35,7 @@ class ItemGap:
     points: Decimal  # of the criteria that apply to the town
     self_score: Decimal | None  # None: not every criterion was self-scored
     scored: Decimal  # the departments' (exact) score of the same criteria
-    notes: str  # the town's 自评说明 where it lost points, joined
+    notes: str  # the town's 自评说明 where it lost points, each after its criterion id
 
     @property
     def difference(self) -> Decimal | None:
@@ -95,7 +96,8 @@ def compare(ev: Evaluation) -> Comparison:
             if not crits:
                 continue
             own = [_self_score(c, report) for c in crits]
-            notes = "；".join(s.note for c in crits if (s := report.scores.get(c.id)) and s.note and s.value < c.points)
+            notes = "；".join(f"{c.id} {s.note}" for c in crits
+                             if (s := report.scores.get(c.id)) and s.note and s.value < c.points)
             items.append(ItemGap(
                 unit.id, unit.name, item.number, item.name, rubric.department[item.department].name,
                 sum((c.points for c in crits), ZERO),
@@ -178,7 +180,7 @@ def to_data(ev: Evaluation, cmp: Comparison) -> dict[str, object]:
     return {
         "received": sorted(cmp.sent),
         "items": [{"unit_id": g.unit_id, "unit": g.unit, "item": g.item_no, "department": g.department,
-                   "points": str(g.points), "self_score": s(g.self_score), "score": s(g.scored),
+                   "points": fmt(g.points), "self_score": s(g.self_score), "score": s(g.scored),
                    "difference": s(g.difference), "notes": g.notes} for g in cmp.items],
         "unreported_problems": p(cmp.unreported),
         "unregistered_problems": p(cmp.unregistered),
