@@ -337,3 +337,44 @@ def test_collect_command_refuses_a_broken_register_without_touching_it(towns, mi
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "未收集：亮点登记表" in r.stderr and "有 1 处错误" in r.stderr
     assert register.read_bytes() == before
+
+
+def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
+    from test_migrate import MINI, REVISION
+
+    from qp_eval.migrate import migrate
+    from qp_eval.rubric import load_rubric
+
+    text = MINI
+    for old, new in REVISION:
+        text = text.replace(old, new, 1)
+    path = tmp_path / "2024-revised.yaml"
+    path.write_text(text, encoding="utf-8")
+    revised = load_rubric(path)
+    assert {f.code for f in validate_paths(revised, [towns]).findings if L.SELF_FOLDER in f.file} == {"F104"}
+
+    run = migrate(revised, towns, now=dt.datetime(2024, 11, 20, 8, 0))
+    assert not run.refused
+    lost = sorted((Path(x.file).stem.split("_")[1], x.where, x.why) for x in run.lost if "自评表" in x.file)
+    # per town: 1.1 removed (自评得分 E2 and 自评说明 F2) and 4.1 above its new 4.5 points (5 in E5, or E6 for 甲镇);
+    # 甲镇 also 3.1 above its new 1 point (E4)
+    assert lost == [
+        ("丙镇", "自评!E2", "细则 1.1 已删除、现不适用于该街镇或改变了评分方式"),
+        ("丙镇", "自评!E5", "超过新的分值 4.5"),
+        ("丙镇", "自评!F2", "细则 1.1 已删除、现不适用于该街镇或改变了评分方式"),
+        ("乙街道", "自评!E2", "细则 1.1 已删除、现不适用于该街镇或改变了评分方式"),
+        ("乙街道", "自评!E5", "超过新的分值 4.5"),
+        ("乙街道", "自评!F2", "细则 1.1 已删除、现不适用于该街镇或改变了评分方式"),
+        ("甲镇", "自评!E2", "细则 1.1 已删除、现不适用于该街镇或改变了评分方式"),
+        ("甲镇", "自评!E4", "超过新的分值 1"),
+        ("甲镇", "自评!E6", "超过新的分值 4.5"),
+        ("甲镇", "自评!F2", "细则 1.1 已删除、现不适用于该街镇或改变了评分方式"),
+    ]
+    wb = openpyxl.load_workbook(town_file(towns, revised, "a"))
+    ws = wb[L.SELF_SHEET]
+    rows = {ws.cell(r, 1).value: (ws.cell(r, 5).value, ws.cell(r, 6).value) for r in range(2, ws.max_row + 1)}
+    assert rows == {"1.2": (4, "1.2 台账齐全"), "3.1": (None, "3.1 台账齐全"), "3.2": (3, "3.2 台账齐全"),
+                    "4.1": (None, "4.1 台账齐全"), "4.2": (None, None)}
+    assert wb[L.HIGHLIGHT_SHEET]["B2"].value == "亮点1" and wb[L.FIGURE_SHEET]["C2"].value == 100
+    assert (towns / "备份-20241120-080000").is_dir()
+    assert {f.code for f in validate_paths(revised, [towns]).findings if L.SELF_FOLDER in f.file} <= {"Z805"}

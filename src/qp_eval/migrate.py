@@ -30,7 +30,7 @@ from .sheetspec import sheet_fingerprint
 from .text import normalize_name
 from .validate.cells import a1, number, text_of
 from .workspace import install
-from .writers.template import build, put_value, template_plans
+from .writers.template import build, put_value, template_plans, town_plans
 
 Claim = tuple[str, str | None]
 
@@ -105,9 +105,12 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
             continue
         found.setdefault(who, []).append(_Source(path, fp, entries, points))
     backup: Path | None = None
-    for target, claim in template_plans(rubric, scores_dir):
+    plans = template_plans(rubric, scores_dir)
+    if any(kind == L.KIND_SELF for kind, _ in found):  # the towns' step is in use: their workbooks too
+        plans += town_plans(rubric, scores_dir)
+    for target, claim in plans:
         sources = found.get(claim, [])
-        what = rubric.department[claim[1]].name + "评分表" if claim[1] else claim[0]
+        what = _what(rubric, claim)
         filled = [s for s in sources if s.entries]
         if len(filled) > 1 and any(differences(filled[0].entries, s.entries) for s in filled[1:]):
             names = "、".join(str(s.path) for s in filled)
@@ -129,6 +132,13 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
             _relocate(run, str(old), str(new))
         run.sheets.append(result)
     return run
+
+
+def _what(rubric: Rubric, claim: Claim) -> str:
+    kind, who = claim
+    if kind == L.KIND_SELF:
+        return f"{rubric.unit[who].name}自评表" if who in rubric.unit else kind
+    return rubric.department[who].name + "评分表" if who else kind
 
 
 def _relocate(run: MigrateRun, old: str, new: str) -> None:
@@ -165,7 +175,9 @@ def _rows(ws: Worksheet, keys: tuple[str, ...], rubric: Rubric) -> tuple[dict[st
 def _fill(rubric: Rubric, claim: Claim, wb, source: _Source, target: Path, run: MigrateRun) -> int:  # noqa: ANN001
     kind, dept_id = claim
     if kind == L.KIND_PROBLEMS:
-        return _fill_problems(rubric, wb[L.PROBLEM_SHEET], source, run)
+        return _fill_problems(rubric, wb[L.PROBLEM_SHEET], source.entries, str(source.path), run)
+    if kind == L.KIND_SELF:
+        return _fill_self(rubric, wb, source, run)
     carried = 0
     sheets = (L.SCORE_SHEET, L.FIGURE_SHEET) if kind == L.KIND_SCORES else (L.HIGHLIGHT_SHEET,)
     for name in sheets:
@@ -275,10 +287,11 @@ def _new_rows(rubric: Rubric, ws: Worksheet, sheet: str, head: dict[str, int], r
         run.blank.append(Blank(str(target), f"{sheet}!{a1(min(rs) - 1, head[column] - 1)}", what, len(rs)))
 
 
-def _fill_problems(rubric: Rubric, ws: Worksheet, source: _Source, run: MigrateRun) -> int:
+def _fill_problems(rubric: Rubric, ws: Worksheet, entries: list[Entry], path: str, run: MigrateRun) -> int:
+    """Problem rows carried in their order (a problem row is known by nothing else)."""
     head = {str(c.value): c.column for c in ws[1] if c.value}
     by_row: dict[str, list[Entry]] = {}
-    for e in source.entries:
+    for e in entries:
         by_row.setdefault(e.key[0], []).append(e)
     names = {normalize_name(c.name) for c in rubric.problems.categories}
     carried = 0
@@ -291,9 +304,38 @@ def _fill_problems(rubric: Rubric, ws: Worksheet, source: _Source, run: MigrateR
                 ws.cell(n, head[e.column]).number_format = "yyyy-mm-dd"
             carried += 1
             if e.column == "问题类别" and normalize_name(text_of(e.value)) not in names:
-                run.review.append(Lost(str(source.path), e.where, e.what, text_of(e.value),
-                                       "问题类别已不在细则中：已照录，请改选"))
+                run.review.append(Lost(path, e.where, e.what, text_of(e.value), "问题类别已不在细则中：已照录，请改选"))
             if e.column == "街镇" and rubric.resolve_unit(text_of(e.value)) is None:
-                run.review.append(Lost(str(source.path), e.where, e.what, text_of(e.value),
-                                       "街镇已不在细则中：已照录，请核对"))
+                run.review.append(Lost(path, e.where, e.what, text_of(e.value), "街镇已不在细则中：已照录，请核对"))
     return carried
+
+
+def _fill_self(rubric: Rubric, wb, source: _Source, run: MigrateRun) -> int:  # noqa: ANN001
+    """A town's 自评表: self-scores by criterion id, figures by criterion and indicator, highlights by
+    number, problems in their order. What has no row now (a criterion removed, no longer for this
+    town, or now measured; fewer highlights) is listed; a self-score above new points is not carried."""
+    path = str(source.path)
+    carried = 0
+    for name, keys in ((L.SELF_SHEET, ("编号",)), (L.FIGURE_SHEET, ("编号", "指标")), (L.HIGHLIGHT_SHEET, ("序号",))):
+        mine = [e for e in source.entries if e.sheet == name]
+        ws = wb[name] if name in wb.sheetnames else None
+        head = {str(c.value): c.column for c in ws[1] if c.value} if ws is not None else {}
+        rows = {tuple(normalize_name(text_of(ws.cell(r, head[k]).value)) for k in keys): r
+                for r in range(2, ws.max_row + 1)} if ws is not None else {}
+        for e in mine:
+            r = rows.get(e.key)
+            why = None
+            if r is None:
+                why = ("每个街镇的亮点改为 " + str(rubric.highlights.per_unit) + " 个，没有这一行" if name == L.HIGHLIGHT_SHEET
+                       else f"细则 {e.labels[0]} 已删除、现不适用于该街镇或改变了评分方式")
+            elif name == L.SELF_SHEET and e.column == "自评得分":
+                points, value = number(ws.cell(r, head["分值"]).value).value, number(e.value).value  # type: ignore[union-attr]
+                if points is not None and value is not None and value > points:
+                    why = f"超过新的分值 {text_of(ws.cell(r, head['分值']).value)}"  # type: ignore[union-attr]
+            if why is not None:
+                run.lost.append(Lost(path, e.where, e.what, text_of(e.value), why))
+                continue
+            put_value(ws, r, head[e.column], e.value)  # type: ignore[arg-type]
+            carried += 1
+    problems = [e for e in source.entries if e.sheet == L.PROBLEM_SHEET]
+    return carried + _fill_problems(rubric, wb[L.PROBLEM_SHEET], problems, path, run)
