@@ -378,3 +378,28 @@ def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
     assert wb[L.HIGHLIGHT_SHEET]["B2"].value == "亮点1" and wb[L.FIGURE_SHEET]["C2"].value == 100
     assert (towns / "备份-20241120-080000").is_dir()
     assert {f.code for f in validate_paths(revised, [towns]).findings if L.SELF_FOLDER in f.file} <= {"Z805"}
+
+
+def test_report_csv_has_the_comparison_beside_it(towns, mini, tmp_path):
+    from qp_eval.writers.report_text import write_text_report
+
+    edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.5))
+    ev = evaluate(mini, towns)
+    written = write_text_report(ev, "csv", tmp_path / "r.csv", dt.date(2024, 12, 31))
+    assert [p.name for p in written] == ["r.csv", "r_自评对照.csv"]
+    lines = written[1].read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "街镇,项目,评估科室,分值,自评得分,考评得分,自评−考评,自评说明"
+    assert "甲镇,3. 项目三,二科,5,4.50,5.00,-0.50,3.2 3.2 台账齐全" in lines  # fill_town writes "<id> 台账齐全"
+
+
+def test_town_templates_for_every_2024_town_validate_clean_when_filled(tmp_path, rubric2024):
+    run = write_templates(rubric2024, tmp_path, towns=True)
+    assert len(run.written) == 11
+    for u in rubric2024.units:
+        edit(town_file(tmp_path, rubric2024, u.id), fill_town)
+    result = validate_paths(rubric2024, [tmp_path])
+    assert result.findings == []
+    assert sorted(result.tables.self_reports) == sorted(u.id for u in rubric2024.units)
+    # 18.1 applies to 练塘镇 and 金泽镇 only: it is in their self-evaluations and no one else's
+    has_181 = sorted(u for u, rep in result.tables.self_reports.items() if "18.1" in rep.scores)
+    assert has_181 == sorted(c for c in rubric2024.criteria["18.1"].applies_to or ())

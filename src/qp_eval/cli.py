@@ -422,18 +422,13 @@ def report(
         from .writers.report_xlsx import write
 
         write(ev, target, made)
+        written = [target]
     else:
-        from .workspace import atomic_write_bytes
-        from .writers import ranking_out, report_text
+        from .writers.report_text import write_text_report
 
-        text = {
-            "csv": lambda: "\ufeff" + ranking_out.to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly
-            "json": lambda: ranking_out.to_json(ev),
-            "md": lambda: report_text.to_markdown(ev, made),
-            "html": lambda: report_text.to_html(ev, made),
-        }[fmt]()
-        atomic_write_bytes(target, text.encode("utf-8"))
-    _console().print(f"已生成报告：{target}", markup=False)
+        written = write_text_report(ev, fmt, target, made)
+    for path in written:
+        _console().print(f"已生成报告：{path}", markup=False)
 
 
 @app.command("letters", cls=ZhCommand)

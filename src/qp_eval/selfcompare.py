@@ -168,6 +168,21 @@ def sections(ev: Evaluation, cmp: Comparison) -> list[tuple[str, tuple[str, ...]
     return out
 
 
+def to_csv(ev: Evaluation, cmp: Comparison) -> str:
+    """The per-town, per-item table as CSV (no BOM; the writer adds it)."""
+    import csv
+    import io
+
+    from .writers.ranking_out import safe_text
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(ITEM_HEADERS)
+    for row in item_rows(ev, cmp):
+        w.writerow(["" if v is None else safe_text(v) for v in row])
+    return buf.getvalue()
+
+
 def to_data(ev: Evaluation, cmp: Comparison) -> dict[str, object]:
     """The comparison for ``report --format json``: figures as strings, exact."""
     def s(v: Decimal | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
 
 from .. import report_data as R
 from ..evaluate import Evaluation
@@ -85,3 +86,26 @@ def to_html(ev: Evaluation, made: dt.date) -> str:
         + "".join(f'<p class="note">注：{e(n)}</p>' for n in R.matrix_notes(ev))
         + f'<p class="note">项目：{e(legend)}</p></body></html>\n'
     )
+
+
+def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> list[Path]:
+    """``report --format csv|json|md|html``: the file at ``target`` (written atomically), and with csv,
+    once self-evaluations arrived, the 自评对照 table beside it (``<name>_自评对照.csv``)."""
+    from ..workspace import atomic_write_bytes
+    from . import ranking_out
+
+    text = {
+        "csv": lambda: "\ufeff" + ranking_out.to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly
+        "json": lambda: ranking_out.to_json(ev),
+        "md": lambda: to_markdown(ev, made),
+        "html": lambda: to_html(ev, made),
+    }[fmt]()
+    atomic_write_bytes(target, text.encode("utf-8"))
+    written = [target]
+    if fmt == "csv" and ev.validation.tables.self_reports:
+        from ..selfcompare import to_csv
+
+        beside = target.with_name(f"{target.stem}_自评对照.csv")
+        atomic_write_bytes(beside, ("\ufeff" + to_csv(ev, ev.comparison)).encode("utf-8"))
+        written.append(beside)
+    return written
