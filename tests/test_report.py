@@ -191,3 +191,86 @@ def test_control_characters_from_inputs_do_not_break_the_outputs(ws, mini, tmp_p
     edit(dept_file(ws / "scores" / "2024", mini, "d1"), go)
     assert cli("report", "--year", "2024", "--out", str(tmp_path / "r.xlsx"), cwd=ws).returncode == 0
     assert cli("letters", "--year", "2024", "--out", str(tmp_path / "l"), cwd=ws).returncode == 0
+
+
+# --- letters and booklet in the official-document layout (GB/T 9704-2012) ---------------------
+
+
+def _page(doc) -> dict:
+    s = doc.sections[0]
+    return {"size_mm": (round(s.page_width.mm), round(s.page_height.mm)),
+            "margins_mm": tuple(round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin))}
+
+
+def _east_asian(run) -> str:
+    from docx.oxml.ns import qn
+
+    return run._element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def test_letters_follow_the_official_document_layout(ev, tmp_path):
+    written = write_letters(ev, tmp_path / "l", MADE, number="青民函〔2024〕12号")
+    doc = docx.Document(str(written[0]))
+    # A4; margins 37/35/28/26 mm leave the 156 x 225 mm type area
+    assert _page(doc) == {"size_mm": (210, 297), "margins_mm": (37, 35, 28, 26)}
+    paras = [p for p in doc.paragraphs if p.text]
+    assert paras[0].text == "青民函〔2024〕12号" and paras[0].alignment == 2  # right
+    title = paras[1]
+    assert title.text == "关于2024年度民政工作综合评估结果的函"
+    assert _east_asian(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size.pt == 22
+    body = next(p for p in paras if p.text.startswith("根据"))
+    assert _east_asian(body.runs[0]) == "仿宋_GB2312" and body.runs[0].font.size.pt == 16
+    assert body.paragraph_format.line_spacing.pt == 29
+    heading = next(p for p in paras if p.text == "一、评估结果")
+    assert _east_asian(heading.runs[0]) == "黑体"
+    # the closing paragraphs travel with 落款 and 成文日期
+    tail = paras[-4:]
+    assert [p.text for p in tail[1:]] == ["特此函告。", "青浦区民政局", "2024年12月30日"]
+    assert all(p.paragraph_format.keep_with_next for p in tail[:3])
+    # page numbers "— PAGE —" on odd (right) and even (left) pages
+    s = doc.sections[0]
+    for footer, side in ((s.footer, 2), (s.even_page_footer, 0)):
+        xml = footer.paragraphs[0]._element.xml
+        assert "PAGE" in xml and footer.paragraphs[0].text == "—  —" and footer.paragraphs[0].alignment == side
+    assert doc.settings.odd_and_even_pages_header_footer
+    props = doc.core_properties
+    assert props.author == "青浦区民政局" and props.title.startswith("关于2024年度民政工作综合评估结果的函")
+    assert props.created.year >= 2025  # made now, not python-docx's 2013 template date
+    # the font table names the alternatives Word uses where the GB fonts are absent
+    fonts = next(p for p in doc.part.package.parts if p.partname == "/word/fontTable.xml").blob.decode("utf-8")
+    assert 'w:name="仿宋_GB2312"' in fonts and 'w:val="仿宋"' in fonts
+
+
+def test_letter_without_a_number_shows_the_placeholder_and_each_note_on_its_own_line(ev, tmp_path):
+    written = write_letters(ev, tmp_path / "l", MADE)
+    text = {p.name: _text(p) for p in written}
+    a = text["2024年度综合评估结果函_甲镇.docx"]
+    assert a.splitlines()[0] == "〔发文字号〕"
+    notes = [line for line in a.splitlines() if line[:2] in ("1.", "2.", "3.") and "：" in line]
+    assert notes and all(line.endswith("。") for line in notes)
+    assert "扣 0.00 分" not in "".join(text.values()) and "加 0.00 分" not in "".join(text.values())
+
+
+def test_a_town_without_bonus_or_deductions_reads_naturally(ev):
+    from types import SimpleNamespace
+
+    from qp_eval.writers.letters import _result_sentence
+
+    pub = SimpleNamespace(final=Decimal("88.50"), base=Decimal("88.50"), bonus=Decimal("0.00"), deductions=Decimal("0.00"))
+    text = _result_sentence("你镇", pub, ev.ranking[0], 11, 2024)
+    assert text == ("你镇2024年度民政工作综合评估最终得分 88.50 分，在全区 11 个街镇中位列第 1 名，评定等次为“"
+                    f"{ev.ranking[0].grade}”。其中，民政重点业务工作和综合能力建设得分 88.50 分，无特色亮点工作加分，"
+                    "无存在问题扣分。")
+
+
+def test_booklet_has_a_cover_contents_and_page_numbers(ev, tmp_path):
+    target = tmp_path / "booklet.docx"
+    write_booklet(ev, target, MADE)
+    doc = docx.Document(str(target))
+    assert _page(doc)["size_mm"] == (210, 297)
+    texts = [p.text for p in doc.paragraphs if p.text]
+    assert texts[:4] == ["2024年度青浦区民政特色亮点工作汇编", "青浦区民政局", "2024年12月30日", "目　录"]
+    assert "一、甲镇（2 项）" in texts and texts.count("一、甲镇") == 1
+    s = doc.sections[0]
+    assert s.different_first_page_header_footer and "PAGE" not in s.first_page_footer._element.xml
+    assert "PAGE" in s.footer._element.xml

@@ -440,14 +440,19 @@ def letters(
     allow_missing: AllowMissingOpt = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录；默认为 reports/<年度>/函告/。", show_default=False)] = None,
     date: DateOpt = None,
+    number: Annotated[str, typer.Option("--number", help="发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。",
+                                        show_default=False)] = "",
 ) -> None:
-    """为每个街镇生成评估结果函（.docx）：位次、得分、等次、强弱项目、扣分及原因、跟进事项。"""
+    """为每个街镇生成评估结果函（.docx，按党政机关公文格式排版）：位次、得分、等次、强弱项目、扣分及原因、跟进事项。
+
+    qp-eval letters --year 2024 --number "青民函〔2024〕12号" --date 2024-12-31
+    """
     from .writers.letters import write_letters
 
     made = _made(date)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
     folder = out if out is not None else ws.reports_dir(ev.rubric.year) / "函告"
-    written = write_letters(ev, folder, made)
+    written = write_letters(ev, folder, made, number.strip())
     _console().print(f"已生成 {len(written)} 份函告：{folder}", markup=False)
 
 
