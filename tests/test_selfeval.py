@@ -303,15 +303,23 @@ def test_collect_fills_blanks_keeps_the_office_text_and_ratings_and_is_idempoten
     wb.save(register)
     town_file(towns, mini, "c").unlink()  # 丙镇 has not sent its self-evaluation
 
+    def odd_type(wb):  # 乙街道's first highlight has a type the rubric does not know (H605, a warning)
+        wb[L.HIGHLIGHT_SHEET]["D2"] = "引领性"
+
+    edit(town_file(towns, mini, "b"), odd_type)
+
     run = collect_highlights(mini, towns, now=dt.datetime(2024, 11, 10, 9, 0))
     assert not run.refused and run.written
     # 甲镇 and 乙街道, 2 highlights x 4 columns each, less the one name the office typed
-    assert run.filled == 15 and run.towns == ["甲镇", "乙街道"] and run.missing == ["丙镇"]
+    # less 乙街道 #1's unknown type, which is listed and not taken
+    assert run.filled == 14 and run.towns == ["甲镇", "乙街道"] and run.missing == ["丙镇"]
+    assert run.skipped == ["乙街道 第 1 个亮点的类型“引领性”不是细则规定的类型，未填入"]
     assert run.kept == ["乙街道 第 2 个亮点的亮点名称：登记表为“办公室改写的名称”，自评表为“亮点2”，保留登记表的"]
     out = openpyxl.load_workbook(register)[L.HIGHLIGHT_SHEET]
     assert [out.cell(2, c).value for c in range(1, 8)] == ["甲镇", 1, "亮点1", "简介", "创新性", "报道", "A"]
     assert [out.cell(5, c).value for c in (1, 2, 3, 7)] == ["乙街道", 2, "办公室改写的名称", None]
     assert out["C6"].value is None  # 丙镇 #1: nothing to collect
+    assert out["C4"].value == "亮点1" and out["E4"].value is None  # 乙街道 #1: its name, not its type
     backup = towns / "备份-20241110-090000" / L.HIGHLIGHT_FILE
     assert backup.exists() and openpyxl.load_workbook(backup)[L.HIGHLIGHT_SHEET]["C2"].value is None
 
@@ -386,7 +394,8 @@ def test_report_csv_has_the_comparison_beside_it(towns, mini, tmp_path):
     edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.5))
     ev = evaluate(mini, towns)
     written = write_text_report(ev, "csv", tmp_path / "r.csv", dt.date(2024, 12, 31))
-    assert [p.name for p in written] == ["r.csv", "r_自评对照.csv"]
+    assert [p.name for p in written] == ["r.csv", "r_自评对照.csv", "r_自评问题对照.csv"]
+    assert written[2].read_text(encoding="utf-8-sig").splitlines() == ["对照结果,街镇,问题类别,问题描述,发生日期,位置"]
     lines = written[1].read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "街镇,项目,评估科室,分值,自评得分,考评得分,自评−考评,自评说明"
     assert "甲镇,3. 项目三,二科,5,4.50,5.00,-0.50,3.2 3.2 台账齐全" in lines  # fill_town writes "<id> 台账齐全"
@@ -403,3 +412,28 @@ def test_town_templates_for_every_2024_town_validate_clean_when_filled(tmp_path,
     # 18.1 applies to 练塘镇 and 金泽镇 only: it is in their self-evaluations and no one else's
     has_181 = sorted(u for u, rep in result.tables.self_reports.items() if "18.1" in rep.scores)
     assert has_181 == sorted(c for c in rubric2024.criteria["18.1"].applies_to or ())
+
+
+def test_a_broken_file_in_the_self_evaluation_folder_never_blocks_rank(towns, mini):
+    (towns / L.SELF_FOLDER / "坏文件.xlsx").write_bytes(b"not a workbook")
+    assert [f.severity for f in validate_paths(mini, [towns]).findings if f.code == "F101"] == ["error"]
+    ev = evaluate(mini, towns)
+    assert not ev.blocked and len(ev.ranking) == 3
+    assert [f.severity for f in ev.findings if f.code == "F101"] == ["warning"]
+
+
+def test_two_differing_self_evaluations_of_one_town_are_named_not_blank(towns, mini):
+    from qp_eval.selfcompare import sections
+    from qp_eval.status import INVALID, status_rows
+
+    copy = towns / L.SELF_FOLDER / "甲镇自评-修改.xlsx"
+    wb = openpyxl.load_workbook(town_file(towns, mini, "a"))
+    wb[L.SELF_SHEET]["E2"] = 1
+    wb.save(copy)
+    rows = [r for r in status_rows(mini, validate_paths(mini, [towns]), dt.date(2024, 11, 1)) if r.name == "甲镇（自评）"]
+    assert [r.state for r in rows] == [INVALID, INVALID]
+    ev = evaluate(mini, towns)
+    assert ev.comparison.refused == {"a"} and "a" not in ev.comparison.sent
+    titles = {t: rows for t, _, rows, _ in sections(ev, ev.comparison)}
+    refused = next(rows for t, rows in titles.items() if t.startswith("自评表已收到但未能采用"))
+    assert refused == [["甲镇"]] and not any(t.startswith("尚未报送") for t in titles)

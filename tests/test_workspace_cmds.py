@@ -116,3 +116,11 @@ def test_example_generator_is_repeatable_and_matches_the_committed_files(tmp_pat
     assert one == two
     committed = {k: v for k, v in _cells(EXAMPLES).items() if not k.startswith("reports/")}
     assert committed == one
+
+
+def test_init_of_the_shipped_year_copies_its_rubric(tmp_path):
+    r = cli("init", "ws", "--year", "2024", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "ws" / "rubric" / "2024.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# 本文件由 qp-eval init 从随工具提供的 2024 年度评估细则复制。")
+    assert "year: 2024" in text

@@ -31,6 +31,7 @@ class CollectRun:
     filled: int = 0  # cells filled from the towns' text
     towns: list[str] = field(default_factory=list)  # towns whose highlights went in
     kept: list[str] = field(default_factory=list)  # the office's text kept where the town's differs
+    skipped: list[str] = field(default_factory=list)  # the town's text not taken (a type the rubric lacks)
     missing: list[str] = field(default_factory=list)  # towns without a self-evaluation
     refused: str = ""  # why nothing was done
     moved: list[tuple[Path, Path]] = field(default_factory=list)
@@ -81,6 +82,9 @@ def collect_highlights(rubric: Rubric, scores_dir: Path, now: dt.datetime | None
         for column in TEXT_COLUMNS:
             mine, town = text_of(entered.get(column)), theirs[column]
             if not town:
+                continue
+            if column == "类型" and town not in rubric.highlights.types:  # H605 in the town's sheet
+                run.skipped.append(f"{rubric.unit[unit_id].name} 第 {seq} 个亮点的类型“{town}”不是细则规定的类型，未填入")
                 continue
             if not mine:
                 put_value(ws, r, head[column], town)

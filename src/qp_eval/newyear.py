@@ -32,7 +32,8 @@ def _shift(year: int, month: int, day: int, by: int) -> str:
 def roll_rubric_text(text: str, old: int, new: int) -> str:
     by = new - old
     out = [
-        f"# 本文件由 qp-eval init 从 {old} 年度评估细则复制：年度和时间节点已顺延到 {new} 年。",
+        (f"# 本文件由 qp-eval init 从 {old} 年度评估细则复制：年度和时间节点已顺延到 {new} 年。" if old != new
+         else f"# 本文件由 qp-eval init 从随工具提供的 {new} 年度评估细则复制。"),
         "# 请区民政局逐项核对评估项目、评估标准（其中提到的年份）、分值和政策后再下发评分表，",
         "# 修改后运行 qp-eval rubric check 检查。",
     ]
@@ -63,7 +64,7 @@ class NewYear:
 
 def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> NewYear:
     """A new year's workspace in ``folder``. The rubric is copied from ``from_year`` (default: the year
-    before, else the newest shipped year before it); ``force`` rebuilds, keeping an edited rubric in a
+    before, else the newest shipped year before it, else the shipped rubric of the year itself); ``force`` rebuilds, keeping an edited rubric in a
     备份- folder and never replacing a filled sheet (``write_templates``)."""
     from .errors import WorkspaceError
     from .rubric import load_rubric
@@ -74,7 +75,8 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     source_year = from_year if from_year is not None else year - 1
     own = folder / "rubric" / f"{source_year}.yaml"
     if not own.is_file() and from_year is None and source_year not in shipped_years():
-        earlier = [y for y in shipped_years() if y < year]
+        # the newest shipped year before it, else the year's own shipped rubric (e.g. init --year 2024)
+        earlier = [y for y in shipped_years() if y < year] or [y for y in shipped_years() if y == year]
         if earlier:
             source_year = earlier[-1]
     source = ws.rubric_path(source_year)

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import layout as L
 from .evaluate import Evaluation
 from .ranking import publish
 from .rubric import Criterion
@@ -33,13 +34,14 @@ class ItemGap:
     item: str
     department: str  # the item's lead department
     points: Decimal  # of the criteria that apply to the town
-    self_score: Decimal | None  # None: not every criterion was self-scored
-    scored: Decimal  # the departments' (exact) score of the same criteria
+    self_score: Decimal | None  # published; None: not every criterion was self-scored
+    scored: Decimal  # the departments' score of the same criteria, published
     notes: str  # the town's 自评说明 where it lost points, each after its criterion id
 
     @property
     def difference(self) -> Decimal | None:
-        """自评 − 考评: positive when the town rated itself higher than the departments did."""
+        """自评 − 考评 of the two published figures (what a person works out from the sheet): positive
+        when the town rated itself higher than the departments did."""
         return None if self.self_score is None else self.self_score - self.scored
 
 
@@ -58,7 +60,8 @@ class Comparison:
     items: list[ItemGap]
     unreported: list[ProblemMismatch]  # in the register, not in the town's self-evaluation
     unregistered: list[ProblemMismatch]  # reported by the town, not in the register
-    sent: set[str]  # units whose self-evaluation was received
+    sent: set[str]  # units whose self-evaluation was received and adopted
+    refused: set[str]  # units whose self-evaluation arrived but could not be adopted (e.g. two differing copies)
 
     def of_unit(self, unit_id: str) -> list[ItemGap]:
         return [g for g in self.items if g.unit_id == unit_id]
@@ -101,10 +104,11 @@ def compare(ev: Evaluation) -> Comparison:
             items.append(ItemGap(
                 unit.id, unit.name, item.number, item.name, rubric.department[item.department].name,
                 sum((c.points for c in crits), ZERO),
-                None if any(x is None for x in own) else sum(own, ZERO),  # type: ignore[arg-type, misc]
-                sum((scored.get(c.id, ZERO) for c in crits), ZERO), notes))
+                None if any(x is None for x in own) else publish(rubric, sum(own, ZERO)),  # type: ignore[arg-type, misc]
+                publish(rubric, sum((scored.get(c.id, ZERO) for c in crits), ZERO)), notes))
     unreported, unregistered = _problems(ev, reports)
-    return Comparison(items, unreported, unregistered, set(reports))
+    arrived = {s.department_id for s in ev.validation.seen if s.kind == L.KIND_SELF}
+    return Comparison(items, unreported, unregistered, set(reports), {u for u in arrived if u not in reports})
 
 
 def _problems(ev: Evaluation, reports: dict[str, SelfReport]) -> tuple[list[ProblemMismatch], list[ProblemMismatch]]:
@@ -157,19 +161,22 @@ def sections(ev: Evaluation, cmp: Comparison) -> list[tuple[str, tuple[str, ...]
     def problems(rows: list[ProblemMismatch]) -> list[list[object]]:
         return [[p.unit, p.category, p.description, None, None, None, p.date, p.where] for p in rows]
 
-    missing = [u.name for u in ev.rubric.units if u.id not in cmp.sent]
+    missing = [u.name for u in ev.rubric.units if u.id not in cmp.sent and u.id not in cmp.refused]
+    refused = [u.name for u in ev.rubric.units if u.id in cmp.refused]
     out = [
         ("各科室自评与考评差异最大的项目", LARGEST_HEADERS, largest, {6}),
         ("登记在册而街镇自评未报告的问题（未如实报告）", PROBLEM_HEADERS, problems(cmp.unreported), set()),
         ("街镇自评报告而问题登记表中没有的问题（请局办公室核定）", PROBLEM_HEADERS, problems(cmp.unregistered), set()),
     ]
+    if refused:
+        out.append(("自评表已收到但未能采用的街镇（如两份内容不同的自评表；请运行 qp-eval validate 查看原因）",
+                    ("街镇",), [[name] for name in refused], set()))
     if missing:
         out.append(("尚未报送自评表的街镇", ("街镇",), [[name] for name in missing], set()))
     return out
 
 
-def to_csv(ev: Evaluation, cmp: Comparison) -> str:
-    """The per-town, per-item table as CSV (no BOM; the writer adds it)."""
+def _csv(headers: tuple[str, ...], rows: list[list[object]]) -> str:
     import csv
     import io
 
@@ -177,10 +184,22 @@ def to_csv(ev: Evaluation, cmp: Comparison) -> str:
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(ITEM_HEADERS)
-    for row in item_rows(ev, cmp):
+    w.writerow(headers)
+    for row in rows:
         w.writerow(["" if v is None else safe_text(v) for v in row])
     return buf.getvalue()
+
+
+def to_csv(ev: Evaluation, cmp: Comparison) -> str:
+    """The per-town, per-item table as CSV (no BOM; the writer adds it)."""
+    return _csv(ITEM_HEADERS, item_rows(ev, cmp))
+
+
+def problems_csv(cmp: Comparison) -> str:
+    """The problems the register and the towns disagree on, one row each, as CSV (no BOM)."""
+    rows = [[what, p.unit, p.category, p.description, p.date, p.where]
+            for what, found in (("未如实报告", cmp.unreported), ("登记表中没有", cmp.unregistered)) for p in found]
+    return _csv(("对照结果", "街镇", "问题类别", "问题描述", "发生日期", "位置"), rows)
 
 
 def to_data(ev: Evaluation, cmp: Comparison) -> dict[str, object]:
@@ -194,6 +213,7 @@ def to_data(ev: Evaluation, cmp: Comparison) -> dict[str, object]:
 
     return {
         "received": sorted(cmp.sent),
+        "not_adopted": sorted(cmp.refused),
         "items": [{"unit_id": g.unit_id, "unit": g.unit, "item": g.item_no, "department": g.department,
                    "points": fmt(g.points), "self_score": s(g.self_score), "score": s(g.scored),
                    "difference": s(g.difference), "notes": g.notes} for g in cmp.items],

@@ -46,6 +46,7 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
     for f in result.findings:
         e, w = counts.get(f.file, (0, 0))
         counts[f.file] = (e + (f.severity == "error"), w + (f.severity == "warning"))
+    differing = {f.file for f in result.findings if f.code == "F106"}
     filled: dict[str, int] = {}
     scores = result.tables.scores
     for i, value in enumerate(scores.value):
@@ -69,6 +70,8 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
             n = filled.get(path, 0)
             if any_adopted and not s.adopted:
                 state = DUPLICATE
+            elif path in differing:  # two filled copies that differ: both refused, neither is blank
+                state = INVALID
             elif n == 0 and not blank_ok:
                 state = BLANK
             elif errors:

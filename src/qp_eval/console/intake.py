@@ -70,6 +70,8 @@ def print_collect(run: CollectRun, out: Console, err: Console) -> None:
         err.print(f"以下 {len(run.kept)} 处登记表与自评表不同，保留了登记表中的：", markup=False)
         for k in run.kept:  # one line each, wrapped by the terminal, never broken mid-phrase
             err.print(f"  {k}", markup=False, soft_wrap=True)
+    for s in run.skipped:
+        err.print(s, markup=False, soft_wrap=True)
     if run.missing:
         err.print(f"尚未收到自评表的街镇：{'、'.join(run.missing)}", markup=False)
 

@@ -41,7 +41,7 @@ class Result:
     tables: Tables = field(default_factory=Tables)
     files: int = 0
     seen: list[Seen] = field(default_factory=list)
-    self_files: set[str] = field(default_factory=set)  # files that say they are a town's 自评表
+    self_files: set[str] = field(default_factory=set)  # a town's 自评表, or any file in a 自评 folder
 
     def scoring_findings(self) -> list[Finding]:
         """The findings as they bear on scoring: a town's self-evaluation never changes a score, so
@@ -95,10 +95,10 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> R
             c.ctx.add("F106", f"同一{_what(rubric, c.claim)}已采用 {scored[c.claim]}；本文件是另一份副本，"
                               "请删去，或移到 scores/<年度>/ 之外（或其中以“备份-”开头的目录）", L.INFO_SHEET)
     for c in checked:
+        if (c.claim is not None and c.claim[0] == L.KIND_SELF) or L.SELF_FOLDER in c.path.parts:
+            result.self_files.add(c.ctx.file)  # what the towns sent, readable or not: it never blocks scoring
         if c.claim is not None:
             result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted))
-            if c.claim[0] == L.KIND_SELF:
-                result.self_files.add(c.ctx.file)
         if c.accepted is None or id(c) in adopted:
             result.findings += c.ctx.findings
             _merge(result.tables, c.ctx.tables)

@@ -90,7 +90,8 @@ def to_html(ev: Evaluation, made: dt.date) -> str:
 
 def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> list[Path]:
     """``report --format csv|json|md|html``: the file at ``target`` (written atomically), and with csv,
-    once self-evaluations arrived, the 自评对照 table beside it (``<name>_自评对照.csv``)."""
+    once self-evaluations arrived, the comparison beside it: ``<name>_自评对照.csv`` (per town and item)
+    and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on)."""
     from ..workspace import atomic_write_bytes
     from . import ranking_out
 
@@ -103,9 +104,10 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
     atomic_write_bytes(target, text.encode("utf-8"))
     written = [target]
     if fmt == "csv" and ev.validation.tables.self_reports:
-        from ..selfcompare import to_csv
+        from ..selfcompare import problems_csv, to_csv
 
-        beside = target.with_name(f"{target.stem}_自评对照.csv")
-        atomic_write_bytes(beside, ("\ufeff" + to_csv(ev, ev.comparison)).encode("utf-8"))
-        written.append(beside)
+        for suffix, text in (("自评对照", to_csv(ev, ev.comparison)), ("自评问题对照", problems_csv(ev.comparison))):
+            beside = target.with_name(f"{target.stem}_{suffix}.csv")
+            atomic_write_bytes(beside, ("\ufeff" + text).encode("utf-8"))
+            written.append(beside)
     return written
