@@ -274,3 +274,22 @@ def test_booklet_has_a_cover_contents_and_page_numbers(ev, tmp_path):
     s = doc.sections[0]
     assert s.different_first_page_header_footer and "PAGE" not in s.first_page_footer._element.xml
     assert "PAGE" in s.footer._element.xml
+
+
+def test_report_prints_legibly(ws):
+    assert cli("report", "--year", "2024", "--date", "2024-12-30", cwd=ws).returncode == 0
+    wb = openpyxl.load_workbook(ws / "reports" / "2024" / "2024年度民政工作综合评估结果.xlsx")
+    rank = wb["排名"]
+    assert rank["A3"].value == 1 and rank["A3"].number_format == "General"  # a rank is an integer, not 1.00
+    assert rank._charts[0].y_axis.scaling.min == 0  # the bars start at 0: no gap exaggerated
+    for sheet in wb.worksheets:  # an East Asian font named in every style used
+        assert {c.font.name for row in sheet.iter_rows(max_row=5) for c in row if c.value is not None} == {"宋体"}
+    matrix = wb["分项得分"]
+    # the items run across pages at full size, rank and town repeated on each
+    assert not matrix.sheet_properties.pageSetUpPr.fitToPage and matrix.print_title_cols == "$A:$B"
+    dept = wb["科室评分"]
+    head = {c.value: c.column_letter for c in dept[1]}
+    assert dept.column_dimensions[head["来源"]].width <= 30 and dept[f"{head['扣分说明']}2"].alignment.wrap_text
+    # a source is the cells of the department's own sheet (溯源 names the files)
+    sources = [dept[f"{head['来源']}{r}"].value for r in range(2, dept.max_row + 1)]
+    assert all(".xlsx" not in (s or "") for s in sources) and any(str(s).startswith("评分!") for s in sources)

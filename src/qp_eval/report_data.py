@@ -150,7 +150,8 @@ def strongest_and_weakest(ev: Evaluation, ranked: Ranked, n: int = 3) -> tuple[l
 
 
 def department_rows(ev: Evaluation) -> list[list[object]]:
-    """科室评分: department, town, criterion, points, score, status, note, source."""
+    """科室评分: department, town, criterion, points, score, status, note, source (the cells in the
+    department's own sheet; 溯源 names the files)."""
     rubric = ev.rubric
     rows: list[list[object]] = []
     position = {u.id: i for i, u in enumerate(rubric.units)}
@@ -163,7 +164,8 @@ def department_rows(ev: Evaluation) -> list[list[object]]:
                 crit = rubric.criteria[c.criterion_id]
                 score: object = publish(rubric, c.score) if c.status != "not_applicable" else NOT_APPLICABLE
                 rows.append([d.name, rubric.unit[x.unit_id].name, c.criterion_id, crit.name, c.points, score,
-                             STATUS_NAMES[c.status], c.note, "；".join(map(str, c.sources)) or c.explanation])
+                             STATUS_NAMES[c.status], c.note,
+                             "；".join(f"{s.sheet}!{s.cell}" for s in c.sources) or c.explanation])
     return rows
 
 

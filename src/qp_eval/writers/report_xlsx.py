@@ -23,7 +23,7 @@ from xlsxwriter.workbook import Workbook
 from .. import report_data as R
 from ..evaluate import Evaluation
 from ..ranking import publish
-from ..text import printable, width_of
+from ..text import printable, spreadsheet_lines
 from ..workspace import atomic_path
 from .ranking_out import records
 
@@ -33,8 +33,11 @@ RANK_HEADERS = ("位次", "街镇", "重点工作得分", "亮点加分", "问�
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
 FOOTER = "&C第 &P 页，共 &N 页"
 A4 = 9
+# an East Asian font (GB2312) in every style; text at the top of its cell, level with wrapped neighbours
+FONT = {"font_name": "宋体", "font_size": 11, "font_charset": 134, "valign": "top"}
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-           "strings_to_numbers": False}
+           "strings_to_numbers": False, "default_format_properties": FONT}
+LINE_HEIGHT = 15  # points per line of wrapped text
 
 
 class _Sheet:
@@ -42,6 +45,8 @@ class _Sheet:
 
     def __init__(self, wb: Workbook, name: str, number_format: str):
         self.wb, self.ws, self.r = wb, wb.add_worksheet(name), 0
+        self.widths: list[int] = []
+        self.wrap: tuple[int, ...] = ()  # columns whose text wraps; rows get the height it needs
         self.formats = {
             "header": wb.add_format(HEADER),
             "number": wb.add_format({"num_format": number_format}),
@@ -52,17 +57,37 @@ class _Sheet:
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         }
 
-    def prepare(self, header_row: int, widths: list[int], freeze: tuple[int, int] | None = None) -> None:
-        """Print set-up (A4 landscape, one page wide, header row repeated, page numbers) and column widths."""
+    def prepare(self, header_row: int, widths: list[int], freeze: tuple[int, int] | None = None,
+                wrap: tuple[int, ...] = (), across: int = 0) -> None:
+        """Print set-up and column widths: A4 landscape, header row repeated, page numbers; one page
+        wide, or (``across``: the first columns repeated on every page) as many pages across as the
+        columns need, at full size. ``wrap``: columns whose long text wraps within the width."""
         ws = self.ws
+        self.widths, self.wrap = widths, wrap
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.set_landscape()
         ws.set_paper(A4)
-        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        if across:
+            ws.repeat_columns(0, across - 1)
+        else:
+            ws.fit_to_pages(1, 0)
         ws.repeat_rows(header_row - 1)
         ws.set_footer(FOOTER)
         ws.freeze_panes(*(freeze or (header_row, 0)))
+
+    def height(self, values: list[object]) -> None:
+        """Give the next row the height its wrapped text needs (``text.spreadsheet_lines``)."""
+        lines = 1
+        for c in self.wrap:
+            v = values[c] if c < len(values) else None
+            if type(v) is str and len(v) > 6:
+                need = spreadsheet_lines(v, self.widths[c])
+                if need > lines:
+                    lines = need
+        if lines > 1:
+            self.ws.set_row(self.r, LINE_HEIGHT * lines)
 
     def row(self, values: list[object], style: str | None = None, numeric: set[int] | None = None,
             styles: dict[int, str] | None = None) -> None:
@@ -72,14 +97,20 @@ class _Sheet:
     def writer(self, width: int, style: str | None = None, numeric: set[int] | None = None,
                styles: dict[int, str] | None = None) -> Callable[[list[object]], None]:
         """A function that writes rows of one shape, its formats worked out once (a sheet has 100,000 rows)."""
-        names = [(styles or {}).get(c) or style or ("number" if numeric is None or c in numeric else None)
+        wraps = {c: "wrap" for c in self.wrap}
+        names = [(styles or {}).get(c) or style or ("number" if numeric is not None and c in numeric or numeric is None
+                                                     else wraps.get(c))
                  for c in range(width)]
         fmts = [self.formats.get(n) if n else None for n in names]
         blank = [n in ("header", "subtotal") for n in names]
         ws = self.ws
         write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
 
+        height = self.height if self.wrap else None
+
         def write(values: list[object]) -> None:
+            if height is not None:
+                height(values)
             r = self.r
             for c, v in enumerate(values):
                 fmt = fmts[c] if c < width else None
@@ -109,9 +140,9 @@ def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
     _ranking(_Sheet(wb, SHEETS[0], fmt), ev, made)
     _matrix(_Sheet(wb, SHEETS[1], fmt), ev)
     _rows(_Sheet(wb, SHEETS[2], fmt), ("科室", "街镇", "编号", "细则", "分值", "得分", "得分方式", "扣分说明", "来源"),
-          R.department_rows(ev), [20, 10, 8, 24, 7, 8, 10, 36, 40], {4, 5})
+          R.department_rows(ev), [18, 10, 8, 24, 7, 8, 10, 36, 24], {4, 5}, wrap=(0, 3, 7, 8))
     _rows(_Sheet(wb, SHEETS[3], fmt), ("街镇", "类型", "项目", "分值", "依据", "来源"),
-          R.adjustment_rows(ev), [10, 10, 40, 8, 30, 40], {3})
+          R.adjustment_rows(ev), [10, 10, 36, 8, 36, 40], {3}, wrap=(2, 4, 5))
     _gaps(_Sheet(wb, SHEETS[4], fmt), ev)
     if ev.validation.tables.self_reports:
         _self(_Sheet(wb, SELF_SHEET, fmt), ev)
@@ -124,33 +155,22 @@ def _self(s: _Sheet, ev: Evaluation) -> None:
     from ..selfcompare import ITEM_HEADERS, item_rows, sections
 
     cmp = ev.comparison
-    widths = [10, 30, 26, 7, 9, 9, 10, 44]
-    s.prepare(1, widths)
-    wrap = {0: "wrap", 1: "wrap", 2: "wrap", 7: "wrap"}  # long text wraps within its column
-    s.formats["number"].set_align("top")  # this sheet's own formats: figures level with wrapped text
-
-    def tall(row: list[object]) -> list[object]:
-        """Give the row the height its wrapped text needs (a spreadsheet does not work it out on opening)."""
-        lines = max((-(-width_of(str(row[c])) // (widths[c] - 1)) for c in wrap if c < len(row) and row[c]),
-                    default=1)
-        if lines > 1:
-            s.ws.set_row(s.r, 15 * lines)
-        return row
-
+    s.prepare(1, [10, 30, 26, 7, 9, 9, 10, 44], wrap=(0, 1, 2, 7))
     s.header(ITEM_HEADERS)
-    write = s.writer(len(ITEM_HEADERS), numeric={3, 4, 5, 6}, styles=wrap)
+    write = s.writer(len(ITEM_HEADERS), numeric={3, 4, 5, 6})
     for row in item_rows(ev, cmp):
-        write(tall(row))
+        write(row)
     for title, headers, rows, numeric in sections(ev, cmp):
         s.row([])
         s.row([title], style="bold")
         s.header(headers)
+        write = s.writer(len(headers), numeric=numeric)
         for row in rows or [["无"]]:
-            s.row(tall(row), numeric=numeric, styles=wrap)
+            write(row)
 
 
 def _ranking(s: _Sheet, ev: Evaluation, made: dt.date) -> None:
-    s.prepare(2, [6, 12, 13, 10, 10, 10, 8, 12, 40])
+    s.prepare(2, [6, 12, 13, 10, 10, 10, 8, 12, 40], wrap=(8,))
     title = f"{ev.rubric.title} 考评位次（{made.year}年{made.month}月{made.day}日生成）"
     s.ws.merge_range(0, 0, 0, len(RANK_HEADERS) - 1, printable(title), s.formats["title"])
     s.r = 1
@@ -163,8 +183,10 @@ def _ranking(s: _Sheet, ev: Evaluation, made: dt.date) -> None:
     chart = s.wb.add_chart({"type": "column"})
     chart.add_series({"name": [SHEETS[0], 1, 5], "categories": [SHEETS[0], 2, 1, last, 1],
                       "values": [SHEETS[0], 2, 5, last, 5]})
-    chart.set_title({"name": "各街镇最终得分"})
-    chart.set_y_axis({"name": "最终得分"})
+    font = {"name": FONT["font_name"]}
+    chart.set_title({"name": "各街镇最终得分", "name_font": {**font, "size": 14}})
+    chart.set_y_axis({"name": "最终得分", "min": 0, "name_font": font, "num_font": font})  # from 0: no gap exaggerated
+    chart.set_x_axis({"num_font": font})
     chart.set_legend({"none": True})
     chart.set_size({"width": 830, "height": 340})
     s.ws.insert_chart(last + 3, 0, chart)
@@ -174,7 +196,8 @@ def _matrix(s: _Sheet, ev: Evaluation) -> None:
     """分项得分: the published item scores, subtotals, and the lines that reconcile them with the base."""
     rubric = ev.rubric
     columns = R.matrix_columns(ev)
-    s.prepare(1, [6, 12], freeze=(1, 2))  # keep rank and town in view
+    # keep rank and town in view, and on every printed page: the items run across pages at full size
+    s.prepare(1, [6, 12] + [10] * len(columns), freeze=(1, 2), across=2)
     s.ws.set_row(0, 90)
     s.header(["位次", "街镇"] + [c.header for c in columns])
     styles = {2 + k: ("subtotal" if c.kind == "subtotal" else "bold_number" if c.kind == "base" else "number")
@@ -202,9 +225,11 @@ def _matrix(s: _Sheet, ev: Evaluation) -> None:
                 "mid_color": "#FFEB84", "max_color": "#63BE7B"})
 
 
-def _rows(s: _Sheet, headers: tuple[str, ...], rows: list[list[object]], widths: list[int], numeric: set[int]) -> None:
-    """A long detail sheet: plain values, a number format on the numeric columns (0-based)."""
-    s.prepare(1, widths)
+def _rows(s: _Sheet, headers: tuple[str, ...], rows: list[list[object]], widths: list[int], numeric: set[int],
+          wrap: tuple[int, ...] = ()) -> None:
+    """A long detail sheet: plain values, a number format on the numeric columns (0-based), long text
+    wrapped in the ``wrap`` columns."""
+    s.prepare(1, widths, wrap=wrap)
     s.header(headers)
     write = s.writer(len(headers), numeric=numeric)
     for row in rows:
@@ -218,7 +243,8 @@ def _gaps(s: _Sheet, ev: Evaluation) -> None:
     rows: list[list[object]] = [
         [rubric.department[g.department_id].name, rubric.unit[g.unit_id].name, f"{g.item_no}. {names[g.item_no]}",
          g.score, g.points, g.reason] for g in R.gaps(ev)]
-    _rows(s, ("评估科室", "街镇", "项目", "得分", "分值", "跟进原因"), rows, [26, 10, 40, 8, 8, 24], {3, 4})
+    _rows(s, ("评估科室", "街镇", "项目", "得分", "分值", "跟进原因"), rows, [26, 12, 40, 8, 8, 24], {3, 4},
+          wrap=(0, 2, 5))
 
 
 def _trace(s: _Sheet, ev: Evaluation) -> None:
@@ -231,7 +257,8 @@ def _trace(s: _Sheet, ev: Evaluation) -> None:
             ev.rubric.unit[who].name if who in ev.rubric.unit else ""
         tail.append([f.path, f.kind, dept, f.sha256])
     tail += [[], [f"评估细则指纹：{ev.rubric.fingerprint}"]]
-    _rows(s, ("街镇", "项目", "数值", "文件", "工作表", "单元格"), rows + tail, [10, 20, 8, 50, 8, 14], {2})
+    _rows(s, ("街镇", "项目", "数值", "文件", "工作表", "单元格"), rows + tail, [12, 20, 8, 60, 8, 14], {2},
+          wrap=(1, 3))
 
 
 def write(ev: Evaluation, target: Path, made: dt.date) -> None:
