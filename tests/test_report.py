@@ -293,3 +293,41 @@ def test_report_prints_legibly(ws):
     # a source is the cells of the department's own sheet (溯源 names the files)
     sources = [dept[f"{head['来源']}{r}"].value for r in range(2, dept.max_row + 1)]
     assert all(".xlsx" not in (s or "") for s in sources) and any(str(s).startswith("评分!") for s in sources)
+
+
+def test_templates_print(tmp_path, mini):
+    from qp_eval.writers.template import write_templates
+
+    write_templates(mini, tmp_path)
+    wb = openpyxl.load_workbook(tmp_path / L.score_file_name(2024, "一科"))
+    info = wb[L.INFO_SHEET]
+    # 说明 on one upright A4 page, its title across both columns
+    assert info.page_setup.orientation == "portrait" and info.sheet_properties.pageSetUpPr.fitToPage
+    assert (info.page_setup.fitToWidth, info.page_setup.fitToHeight) == (1, 1)
+    assert "A1:B1" in {str(r) for r in info.merged_cells.ranges}
+    sheet = wb[L.SCORE_SHEET]
+    assert sheet.freeze_panes == "A2"
+    head = {c.value: c.column_letter for c in sheet[1]}
+    assert sheet[f"{head['评估内容']}2"].alignment.wrap_text
+    assert sheet[f"{head['评估内容']}2"].alignment.wrap_text
+
+
+def test_spreadsheet_lines_counts_chinese_as_wider():
+    from qp_eval.text import spreadsheet_lines
+
+    # 40 Chinese characters: 40 x 1.6 = 64 units; a 60-wide column holds 59 a line -> 2 lines
+    assert spreadsheet_lines("一" * 40, 60) == 2
+    assert spreadsheet_lines("a" * 59, 60) == 1 and spreadsheet_lines("a" * 60, 60) == 2
+    assert spreadsheet_lines("", 10) == 1
+
+
+def test_long_criteria_get_tall_rows_in_the_2024_templates(tmp_path, rubric2024):
+    from qp_eval.text import spreadsheet_lines
+    from qp_eval.writers.template import write_templates
+
+    write_templates(rubric2024, tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / L.score_file_name(2024, "社会事务科"))[L.SCORE_SHEET]
+    head = {c.value: c.column_letter for c in sheet[1]}
+    width = sheet.column_dimensions[head["评估内容"]].width
+    tall = [r for r in range(2, sheet.max_row + 1) if spreadsheet_lines(str(sheet[f"{head['评估内容']}{r}"].value), width) > 2]
+    assert tall and all(sheet.row_dimensions[r].height >= 45 for r in tall)

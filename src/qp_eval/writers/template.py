@@ -21,7 +21,7 @@ from .. import layout as L
 from .. import sheetspec
 from ..rubric import Rubric
 from ..rules import fmt
-from ..text import printable
+from ..text import printable, spreadsheet_lines
 from ..workspace import atomic_path
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -88,11 +88,30 @@ def _info(wb: Workbook, rubric: Rubric, kind: str, pairs: list[tuple[str, object
     for n, note in enumerate(notes, 1):
         ws.append([f"{n}.", note])
     ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = 80
+    ws.merge_cells("A1:B1")
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[1].height = 40
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = WRAP
+        value = row[1].value if len(row) > 1 else None
+        if isinstance(value, str) and not ws.row_dimensions[row[0].row].hidden:
+            _fit_height(ws, row[0].row, [(value, 80)])
+    # one A4 page, upright: what a clerk prints to keep beside the sheet
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     _protect(ws)
+
+
+def _fit_height(ws: Worksheet, row: int, texts: list[tuple[object, float]]) -> None:
+    """The row's height for its wrapped texts, each with its column's width (``text.spreadsheet_lines``)."""
+    lines = max((spreadsheet_lines(t, w) for t, w in texts if isinstance(t, str)), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines
 
 
 def _inline_list(values: list[str]) -> str | None:
@@ -172,9 +191,11 @@ def department_workbook(rubric: Rubric, department_id: str) -> tuple[Workbook, i
         content = f"{c.name}：{c.standard}"
         if row.period:
             content = f"【{row.period}】{content}"
-        ws.append([rubric.unit[row.unit_id].name, row.id, f"{item.number}. {item.name}", content,
+        item_name = f"{item.number}. {item.name}"
+        ws.append([rubric.unit[row.unit_id].name, row.id, item_name, content,
                    float(c.points), None if applies else L.NOT_APPLICABLE, None])
         r = ws.max_row
+        _fit_height(ws, r, [(item_name, widths["评估项目"]), (content, widths["评估内容"])])
         rows += 1
         for cell in ws[r]:
             cell.alignment = WRAP
@@ -301,8 +322,10 @@ def town_workbook(rubric: Rubric, unit_id: str) -> tuple[Workbook, int]:
     rows = 0
     for c in L.self_criteria(rubric, unit_id):
         item = rubric.item_of[c.id]
-        ws.append([c.id, f"{item.number}. {item.name}", f"{c.name}：{c.standard}", float(c.points), None, None, None])
+        item_name, content = f"{item.number}. {item.name}", f"{c.name}：{c.standard}"
+        ws.append([c.id, item_name, content, float(c.points), None, None, None])
         r = ws.max_row
+        _fit_height(ws, r, [(item_name, 22), (content, 50)])
         rows += 1
         for cell in ws[r]:
             cell.alignment = WRAP
