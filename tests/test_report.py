@@ -331,3 +331,29 @@ def test_long_criteria_get_tall_rows_in_the_2024_templates(tmp_path, rubric2024)
     width = sheet.column_dimensions[head["评估内容"]].width
     tall = [r for r in range(2, sheet.max_row + 1) if spreadsheet_lines(str(sheet[f"{head['评估内容']}{r}"].value), width) > 2]
     assert tall and all(sheet.row_dimensions[r].height >= 45 for r in tall)
+
+
+def test_html_and_markdown_hold_every_section_and_escape_input_text(ws, tmp_path):
+    def go(wb):
+        wb[L.SCORE_SHEET]["G3"] = "<script>alert(1)</script> | x | *粗体*"
+    edit(dept_file(ws / "scores" / "2024", mini_rubric(ws), "d1"), go)
+    html_path, md_path = tmp_path / "r.html", tmp_path / "r.md"
+    assert cli("report", "--year", "2024", "--format", "html", "--out", str(html_path), cwd=ws).returncode == 0
+    assert cli("report", "--year", "2024", "--format", "md", "--out", str(md_path), cwd=ws).returncode == 0
+    page = html_path.read_text(encoding="utf-8")
+    for title in ("排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源", "输入文件"):
+        assert f"<h2>{title}</h2>" in page and f"## {title}" in md_path.read_text(encoding="utf-8")
+    assert "<script" not in page.lower().replace("&lt;script", "")  # no script, the note shown as text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; | x | *粗体*" in page
+    assert 'name="viewport"' in page and "http" not in page.split("<body>")[0]  # nothing fetched
+    assert '<td class="name">甲镇</td>' in page  # town names never wrap
+    md = md_path.read_text(encoding="utf-8")
+    assert "\\<script\\>alert(1)\\</script\\> \\| x \\| \\*粗体\\*" in md
+    row = next(line for line in md.splitlines() if "alert(1)" in line)
+    assert row.count(" | ") == 8 and row.startswith("| ") and row.endswith(" |")  # nine cells: the pipe did not split one
+
+
+def mini_rubric(ws):
+    from qp_eval.rubric import load_rubric
+
+    return load_rubric(ws / "rubric" / "2024.yaml")

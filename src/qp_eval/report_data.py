@@ -196,3 +196,29 @@ def trace_rows(ev: Evaluation) -> list[list[object]]:
         for d in x.result.deduction_lines:
             rows.append([name, d.category, -d.amount, d.source.file, d.source.sheet, d.source.cell])
     return rows
+
+
+GAP_HEADERS = ("评估科室", "街镇", "项目", "得分", "分值", "跟进原因")
+
+
+def gap_rows(ev: Evaluation) -> list[list[object]]:
+    """差距跟进: department, town, item, published score, applicable points, reason."""
+    rubric = ev.rubric
+    names = {i.number: i.name for i in rubric.items}
+    return [[rubric.department[g.department_id].name, rubric.unit[g.unit_id].name, f"{g.item_no}. {names[g.item_no]}",
+             g.score, g.points, g.reason] for g in gaps(ev)]
+
+
+FILE_HEADERS = ("文件", "类型", "科室或街镇", "SHA-256")
+
+
+def input_file_rows(ev: Evaluation) -> list[list[object]]:
+    """Every input file with what it is, whose it is, and its SHA-256."""
+    rubric = ev.rubric
+    rows: list[list[object]] = []
+    for f in sorted(ev.validation.tables.files, key=lambda f: f.path):
+        who = f.department_id or ""
+        owner = rubric.department[who].name if who in rubric.department else \
+            rubric.unit[who].name if who in rubric.unit else ""
+        rows.append([f.path, f.kind, owner, f.sha256])
+    return rows

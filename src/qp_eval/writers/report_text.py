@@ -1,9 +1,18 @@
-"""The report as Markdown or one self-contained HTML page: the ranking and the item matrix."""
+"""The report as Markdown or one self-contained HTML page: every section of the workbook.
+
+排名, 分项得分, 科室评分, 加减分, 差距跟进, 自评对照 (when the towns' self-evaluations arrived)
+and 溯源, from the same row builders as the workbook (``report_data``, ``selfcompare``). Every
+text from the inputs is escaped: a note reading ``<script>`` or ``| x |`` is shown as that text,
+never as markup. The HTML needs no network and no script; wide tables scroll inside their own
+box, so the page reads from a phone's width to a desktop's, town names on one line.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from .. import report_data as R
@@ -11,80 +20,127 @@ from ..evaluate import Evaluation
 from ..rules import fmt
 from .ranking_out import records
 
-RANK_HEADERS = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级", "较上年变化"]
-RANK_KEYS = ["rank", "unit", "base", "bonus", "deductions", "final", "grade", "change"]
+RANK_HEADERS = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级", "较上年变化", "说明"]
+RANK_KEYS = ["rank", "unit", "base", "bonus", "deductions", "final", "grade", "change", "note"]
 
 
-def _tables(ev: Evaluation) -> tuple[list[list[str]], list[str], list[list[str]]]:
-    rank_rows = [[str(rec[k] if rec[k] is not None else "") or "—" for k in RANK_KEYS] for rec in records(ev)]
+@dataclass(frozen=True)
+class Section:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: set[int]  # columns aligned right
+    names: set[int]  # columns that never wrap (town names)
+    notes: list[str]
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    return format(v, "f") if isinstance(v, Decimal) else str(v)
+
+
+def _section(title: str, headers, rows, numeric=frozenset(), names=frozenset({0}), notes=()) -> Section:  # noqa: ANN001
+    return Section(title, list(headers), [[_text(v) for v in r] for r in rows], set(numeric), set(names), list(notes))
+
+
+def sections(ev: Evaluation, made: dt.date) -> list[Section]:
+    """The report's sections, in the workbook's order."""
+    del made
+    rubric = ev.rubric
+    rank_rows = [[rec[k] if rec[k] not in (None, "") else ("—" if k == "change" else "") for k in RANK_KEYS]
+                 for rec in records(ev)]
     columns = R.matrix_columns(ev)
-    item_headers = ["街镇"] + [c.short for c in columns]
-    item_rows = [
-        [ev.rubric.unit[x.unit_id].name] + [str(R.matrix_value(c, ev.published[x.unit_id])) for c in columns]
-        for x in ev.ranking
+    item_rows = [[x.rank, rubric.unit[x.unit_id].name, *[R.matrix_value(c, ev.published[x.unit_id]) for c in columns]]
+                 for x in ev.ranking]
+    legend = "；".join(f"{i.number}. {i.name}（{fmt(i.points)} 分）" for i in rubric.items)
+    out = [
+        _section("排名", RANK_HEADERS, rank_rows, numeric={0, 2, 3, 4, 5}, names={1}),
+        _section("分项得分", ["位次", "街镇"] + [c.short for c in columns], item_rows,
+                 numeric=set(range(2, 2 + len(columns))) | {0}, names={1},
+                 notes=[f"注：{n}" for n in R.matrix_notes(ev)] + [f"项目：{legend}"]),
+        _section("科室评分", ["科室", "街镇", "编号", "细则", "分值", "得分", "得分方式", "扣分说明", "来源"],
+                 R.department_rows(ev), numeric={4, 5}, names={1}),
+        _section("加减分", ["街镇", "类型", "项目", "分值", "依据", "来源"], R.adjustment_rows(ev), numeric={3}),
+        _section("差距跟进", R.GAP_HEADERS, R.gap_rows(ev), numeric={3, 4}, names={1}),
     ]
-    return rank_rows, item_headers, item_rows
+    if ev.validation.tables.self_reports:
+        from ..selfcompare import ITEM_HEADERS
+        from ..selfcompare import item_rows as self_rows
+        from ..selfcompare import sections as self_sections
+
+        out.append(_section("自评对照", ITEM_HEADERS, self_rows(ev, ev.comparison), numeric={3, 4, 5, 6}))
+        for title, headers, rows, numeric in self_sections(ev, ev.comparison):
+            keep = [k for k, h in enumerate(headers) if h]  # the workbook's spacer columns are not needed here
+            out.append(_section(title, [headers[k] for k in keep], [[r[k] if k < len(r) else "" for k in keep] for r in rows],
+                                numeric={keep.index(k) for k in numeric if k in keep}))
+    out.append(_section("溯源", ["街镇", "项目", "数值", "文件", "工作表", "单元格"], R.trace_rows(ev), numeric={2}))
+    out.append(_section("输入文件", R.FILE_HEADERS, R.input_file_rows(ev), names=set(),
+                        notes=[f"评估细则指纹：{rubric.fingerprint}"]))
+    return out
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+# --- Markdown -------------------------------------------------------------------------------
+
+_MD_SPECIAL = set("\\`*_[]<>|#~")
+
+
+def md_escape(text: str) -> str:
+    """A cell's text as literal Markdown: no character of it starts markup or ends the cell."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text.replace("\n", " ").replace("\r", " "))
 
 
 def _md_table(headers: list[str], rows: list[list[str]]) -> str:
-    out = ["| " + " | ".join(map(_md_cell, headers)) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(map(_md_cell, r)) + " |" for r in rows]
+    out = ["| " + " | ".join(map(md_escape, headers)) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(map(md_escape, r)) + " |" for r in rows]
     return "\n".join(out)
 
 
 def to_markdown(ev: Evaluation, made: dt.date) -> str:
-    rank_rows, item_headers, item_rows = _tables(ev)
-    legend = "；".join(f"{i.number}. {i.name}（{fmt(i.points)} 分）" for i in ev.rubric.items)
-    notes = "\n".join(f"- {rec['unit']}：{rec['note']}" for rec in records(ev) if rec["note"])
-    parts = [
-        f"# {ev.rubric.title} 考评位次",
-        f"{made.isoformat()} 生成；细则指纹 {ev.rubric.fingerprint}。",
-        "## 排名",
-        _md_table(RANK_HEADERS, rank_rows),
-        notes,
-        "## 分项得分",
-        _md_table(item_headers, item_rows),
-        "\n".join(f"- 注：{n}" for n in R.matrix_notes(ev)),
-        f"项目：{legend}",
-    ]
-    return "\n\n".join(p for p in parts if p) + "\n"
+    parts = [f"# {md_escape(ev.rubric.title)} 考评结果", f"{made.isoformat()} 生成；细则指纹 {ev.rubric.fingerprint}。"]
+    for sec in sections(ev, made):
+        parts.append(f"## {md_escape(sec.title)}")
+        parts.append(_md_table(sec.headers, sec.rows) if sec.rows else "无")
+        parts += [md_escape(n) for n in sec.notes]
+    return "\n\n".join(parts) + "\n"
 
 
-CSS = """body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #bbb;padding:4px 8px}
-th{background:#ddebf7}td.n{text-align:right}caption{text-align:left;font-weight:bold;margin:.5em 0}
-p.note{color:#555}"""
+# --- HTML -----------------------------------------------------------------------------------
+
+CSS = """body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:1em;color:#222;
+line-height:1.5}h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}nav a{margin-right:.8em;white-space:nowrap}
+.scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;margin:.5em 0;font-size:14px}
+th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top}th{background:#ddebf7;white-space:nowrap}
+td.n{text-align:right;white-space:nowrap}td.name{white-space:nowrap}p.note{color:#555}
+@media print{.scroll{overflow:visible}}"""
 
 
-def _html_table(caption: str, headers: list[str], rows: list[list[str]], numeric_from: int) -> str:
+def _html_table(sec: Section) -> str:
     e = html.escape
-    head = "".join(f"<th>{e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f'<td class="n">{e(v)}</td>' if i >= numeric_from else f"<td>{e(v)}</td>"
-                         for i, v in enumerate(r)) + "</tr>"
-        for r in rows
-    )
-    return f"<table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    head = "".join(f"<th>{e(h)}</th>" for h in sec.headers)
+
+    def cell(k: int, v: str) -> str:
+        cls = ' class="n"' if k in sec.numeric else ' class="name"' if k in sec.names else ""
+        return f"<td{cls}>{e(v)}</td>"
+
+    body = "".join("<tr>" + "".join(cell(k, v) for k, v in enumerate(r)) + "</tr>" for r in sec.rows)
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def to_html(ev: Evaluation, made: dt.date) -> str:
     e = html.escape
-    rank_rows, item_headers, item_rows = _tables(ev)
-    notes = "".join(f'<p class="note">{e(str(rec["unit"]))}：{e(str(rec["note"]))}</p>'
-                    for rec in records(ev) if rec["note"])
-    legend = "；".join(f"{i.number}. {i.name}（{fmt(i.points)} 分）" for i in ev.rubric.items)
+    secs = sections(ev, made)
+    nav = "".join(f'<a href="#s{k}">{e(sec.title.split("（")[0])}</a>' for k, sec in enumerate(secs))
+    body = "".join(
+        f'<section id="s{k}"><h2>{e(sec.title)}</h2>' + (_html_table(sec) if sec.rows else "<p>无</p>")
+        + "".join(f'<p class="note">{e(n)}</p>' for n in sec.notes) + "</section>"
+        for k, sec in enumerate(secs))
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        f"<title>{e(ev.rubric.title)} 考评位次</title><style>{CSS}</style></head><body>"
-        f"<h1>{e(ev.rubric.title)} 考评位次</h1><p>{made.isoformat()} 生成；细则指纹 {e(ev.rubric.fingerprint)}。</p>"
-        + _html_table("排名", RANK_HEADERS, rank_rows, 2) + notes
-        + _html_table("分项得分", item_headers, item_rows, 1)
-        + "".join(f'<p class="note">注：{e(n)}</p>' for n in R.matrix_notes(ev))
-        + f'<p class="note">项目：{e(legend)}</p></body></html>\n'
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{e(ev.rubric.title)} 考评结果</title><style>{CSS}</style></head><body>"
+        f"<h1>{e(ev.rubric.title)} 考评结果</h1><p>{made.isoformat()} 生成；细则指纹 {e(ev.rubric.fingerprint)}。</p>"
+        f"<nav>{nav}</nav>{body}</body></html>\n"
     )
 
 

@@ -238,24 +238,12 @@ def _rows(s: _Sheet, headers: tuple[str, ...], rows: list[list[object]], widths:
 
 
 def _gaps(s: _Sheet, ev: Evaluation) -> None:
-    rubric = ev.rubric
-    names = {i.number: i.name for i in rubric.items}
-    rows: list[list[object]] = [
-        [rubric.department[g.department_id].name, rubric.unit[g.unit_id].name, f"{g.item_no}. {names[g.item_no]}",
-         g.score, g.points, g.reason] for g in R.gaps(ev)]
-    _rows(s, ("评估科室", "街镇", "项目", "得分", "分值", "跟进原因"), rows, [26, 12, 40, 8, 8, 24], {3, 4},
-          wrap=(0, 2, 5))
+    _rows(s, R.GAP_HEADERS, R.gap_rows(ev), [26, 12, 40, 8, 8, 24], {3, 4}, wrap=(0, 2, 5))
 
 
 def _trace(s: _Sheet, ev: Evaluation) -> None:
     rows = R.trace_rows(ev)
-    files = sorted(ev.validation.tables.files, key=lambda f: f.path)
-    tail: list[list[object]] = [[], ["输入文件"], ["文件", "类型", "科室", "SHA-256"]]
-    for f in files:
-        who = f.department_id or ""
-        dept = ev.rubric.department[who].name if who in ev.rubric.department else \
-            ev.rubric.unit[who].name if who in ev.rubric.unit else ""
-        tail.append([f.path, f.kind, dept, f.sha256])
+    tail: list[list[object]] = [[], ["输入文件"], list(R.FILE_HEADERS), *R.input_file_rows(ev)]
     tail += [[], [f"评估细则指纹：{ev.rubric.fingerprint}"]]
     _rows(s, ("街镇", "项目", "数值", "文件", "工作表", "单元格"), rows + tail, [12, 20, 8, 60, 8, 14], {2},
           wrap=(1, 3))
