@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 QP     := $(abspath $(VENV))/bin/qp-eval
 
-.PHONY: install demo test lint bench bench-large docs examples fuzz clean
+.PHONY: install demo test lint bench bench-large docs examples fuzz render-check clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,18 @@ demo: install
 	@echo ""
 	@echo "示例输出在 examples/reports/2024/：评估结果工作簿（含“自评对照”表）、函告（函告/）和亮点汇编。"
 	@echo "各街镇自评表在 examples/scores/2024/自评/；白鹤镇未报告已登记的问题，重固镇少报一个亮点。"
+
+# The documents as rendered pages: LibreOffice to PDF, Chromium for the HTML (tests/test_render.py).
+# Installs what is missing from Debian's packages when run as root; writes the README's images to docs/.
+RENDER_PACKAGES := libreoffice-calc libreoffice-writer poppler-utils fonts-noto-cjk chromium
+render-check: install
+	@if ! (command -v soffice && command -v pdftotext && command -v chromium) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "安装渲染所需的程序：$(RENDER_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(RENDER_PACKAGES) >/dev/null; \
+	  else echo "缺少 LibreOffice、poppler-utils 或 Chromium，且无法自动安装（需要 root 和 apt-get）。"; fi; \
+	fi
+	QP_RENDER_REQUIRED=1 QP_RENDER_DOCS=$(abspath docs) $(PY) -m pytest -q tests/test_render.py
 
 fuzz: install
 	QP_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/test_fuzz.py

@@ -111,7 +111,7 @@ CSS = """body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",san
 line-height:1.5}h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}nav a{margin-right:.8em;white-space:nowrap}
 .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;margin:.5em 0;font-size:14px}
 th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top}th{background:#ddebf7;white-space:nowrap}
-td.n{text-align:right;white-space:nowrap}td.name{white-space:nowrap}p.note{color:#555}
+td.n{text-align:right;white-space:nowrap}td.name{white-space:nowrap}td.t{min-width:14em}p.note{color:#555}
 @media print{.scroll{overflow:visible}}"""
 
 
@@ -119,8 +119,12 @@ def _html_table(sec: Section) -> str:
     e = html.escape
     head = "".join(f"<th>{e(h)}</th>" for h in sec.headers)
 
+    # a column of long text keeps a reading width (it scrolls with the table rather than one character a line)
+    wide = {k for k in range(len(sec.headers)) if any(len(r[k]) > 12 for r in sec.rows if k < len(r))}
+
     def cell(k: int, v: str) -> str:
-        cls = ' class="n"' if k in sec.numeric else ' class="name"' if k in sec.names else ""
+        cls = ' class="n"' if k in sec.numeric else ' class="name"' if k in sec.names else \
+            ' class="t"' if k in wide else ""
         return f"<td{cls}>{e(v)}</td>"
 
     body = "".join("<tr>" + "".join(cell(k, v) for k, v in enumerate(r)) + "</tr>" for r in sec.rows)

@@ -1,0 +1,179 @@
+"""What qp-eval hands on, checked as rendered pages (``make render-check``).
+
+The example workspace's report, letters, booklet and templates are rendered through LibreOffice
+to PDF, and the HTML report through headless Chromium; the checks are what can be asserted of a
+page: A4 size, every letter page carrying body text (never only the signature), page numbers,
+text no smaller than a readable size, no horizontal overflow of the HTML at a phone's width.
+
+Without LibreOffice, poppler-utils or Chromium these tests are skipped, saying which program is
+missing; ``make render-check`` installs them where it can and sets QP_RENDER_REQUIRED=1, which
+turns a missing program into a failure. With QP_RENDER_DOCS=<folder> the images the README
+shows (one page of a letter, the 排名 sheet) are written there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from statistics import median
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+A4 = (595.3, 841.9)  # points
+PROGRAMS = {"soffice": "LibreOffice", "pdftotext": "poppler-utils", "pdfinfo": "poppler-utils",
+            "pdftoppm": "poppler-utils"}
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+MIN_TEXT_PT = 8.0  # the median height of a word's box; 9 pt type makes a box of about 9-11 pt
+
+
+def _missing() -> list[str]:
+    gone = [f"{name}（{pkg}）" for name, pkg in PROGRAMS.items() if shutil.which(name) is None]
+    if not any(shutil.which(c) for c in CHROMIUM):
+        gone.append("chromium")
+    return gone
+
+
+def _require() -> None:
+    gone = _missing()
+    if gone:
+        why = "缺少渲染所需的程序：" + "、".join(gone) + "（make render-check 会在可以时自动安装）"
+        if os.environ.get("QP_RENDER_REQUIRED"):
+            pytest.fail(why)
+        pytest.skip(why)
+
+
+def _qp(*args: str, cwd: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, Path]:
+    """The example year's documents, rendered: name -> PDF (and the HTML report)."""
+    _require()
+    work = tmp_path_factory.mktemp("render")
+    ws = work / "ws"
+    shutil.copytree(ROOT / "examples" / "scores", ws / "scores")
+    shutil.copytree(ROOT / "examples" / "archive", ws / "archive")
+    _qp("report", "--year", "2024", "--date", "2024-12-31", cwd=ws)
+    _qp("report", "--year", "2024", "--format", "html", "--date", "2024-12-31", cwd=ws)
+    _qp("letters", "--year", "2024", "--date", "2024-12-31", "--number", "青民函〔2024〕12号", cwd=ws)
+    _qp("booklet", "--year", "2024", "--date", "2024-12-31", cwd=ws)
+    reports = ws / "reports" / "2024"
+    sources = {
+        "report": reports / "2024年度民政工作综合评估结果.xlsx",
+        "letter": next((reports / "函告").glob("*华新镇*.docx")),
+        "letter_long": next((reports / "函告").glob("*夏阳街道*.docx")),
+        "booklet": next(reports.glob("*亮点工作汇编.docx")),
+        "template": ws / "scores" / "2024" / "2024年度评分表_社会事务科.xlsx",
+        "town_template": next((ws / "scores" / "2024" / "自评").glob("*华新镇*.xlsx")),
+    }
+    staged = work / "in"
+    staged.mkdir()
+    for key, src in sources.items():  # short ASCII names for the converter
+        shutil.copy(src, staged / f"{key}{src.suffix}")
+    out = work / "pdf"
+    profile = (work / "lo-profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+                    str(out), *sorted(str(p) for p in staged.iterdir())], capture_output=True, timeout=600, check=True)
+    done = {key: out / f"{key}.pdf" for key in sources}
+    assert all(p.exists() for p in done.values()), sorted(p.name for p in out.iterdir())
+    done["html"] = reports / "2024年度民政工作综合评估结果.html"
+    return done
+
+
+def _pages(pdf: Path) -> list[dict]:
+    """Each page: size in points, its text, and the heights of its words' boxes."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for m in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S):
+        words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', m.group(3))
+        pages.append({"size": (float(m.group(1)), float(m.group(2))), "words": [w[2] for w in words],
+                      "heights": [float(w[1]) - float(w[0]) for w in words]})
+    return pages
+
+
+def _a4(size: tuple[float, float]) -> bool:
+    w, h = sorted(size)
+    return abs(w - A4[0]) < 2 and abs(h - A4[1]) < 2
+
+
+@pytest.mark.parametrize("key", ["letter", "letter_long"])
+def test_letters_render_on_a4_with_page_numbers_and_no_lonely_signature(rendered, key):
+    pages = _pages(rendered[key])
+    assert pages
+    for n, page in enumerate(pages, 1):
+        assert _a4(page["size"]) and page["size"][0] < page["size"][1]  # A4, upright
+        text = "".join(page["words"])
+        assert f"—{n}—" in text  # "— n —"
+        body = text.replace("青浦区民政局", "").replace("2024年12月31日", "").replace(f"—{n}—", "")
+        assert len(body) >= 20, f"page {n} holds only the signature: {text}"
+    first = "".join(pages[0]["words"])
+    assert "青民函〔2024〕12号" in first and "关于2024年度民政工作综合评估结果的函" in first
+    assert median(h for p in pages for h in p["heights"]) >= 14  # 三号 body type
+
+
+def test_booklet_renders_with_cover_contents_and_page_numbers(rendered):
+    pages = _pages(rendered["booklet"])
+    assert len(pages) >= 3 and all(_a4(p["size"]) for p in pages)
+    assert "亮点工作汇编" in "".join(pages[0]["words"]) and "—1—" not in "".join(pages[0]["words"])
+    assert "目" in "".join(pages[1]["words"])
+    assert all(f"—{n}—" in "".join(p["words"]) for n, p in enumerate(pages[1:], 2))
+
+
+@pytest.mark.parametrize("key", ["report", "template", "town_template"])
+def test_workbooks_print_on_a4_at_a_readable_size(rendered, key):
+    pages = _pages(rendered[key])
+    assert pages and all(_a4(p["size"]) for p in pages)
+    for n, page in enumerate(pages, 1):
+        if len(page["heights"]) >= 10:
+            assert median(page["heights"]) >= MIN_TEXT_PT, f"{key} page {n}: text printed too small"
+
+
+def test_template_instructions_fit_one_page(rendered):
+    first = "".join(_pages(rendered["template"])[0]["words"])
+    assert "填写说明" in first and "请勿改动" in first and "2024年度青浦区民政工作综合评估" in first
+
+
+def _chromium(profile: Path) -> list[str]:
+    """Headless Chromium as this machine runs it: no sandbox (root), no background network."""
+    exe = next(c for c in CHROMIUM if shutil.which(c))
+    return [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={profile}"]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_html_report_does_not_overflow_sideways(rendered, tmp_path, width):
+    """The page (without a script of its own) is measured in a copy that writes its width into the title."""
+    probe = tmp_path / "probe.html"
+    page = rendered["html"].read_text(encoding="utf-8")
+    assert "<script" not in page
+    probe.write_text(page.replace("</body>", "<script>document.title='W'+document.documentElement.scrollWidth+"
+                                              "'/'+window.innerWidth</script></body>"), encoding="utf-8")
+    r = subprocess.run([*_chromium(tmp_path / "profile"), f"--window-size={width},900", "--dump-dom", probe.as_uri()],
+                       capture_output=True, text=True, timeout=120)
+    m = re.search(r"<title>W(\d+)/(\d+)</title>", r.stdout)
+    assert m, r.stderr[-500:]
+    assert int(m.group(1)) <= int(m.group(2)), f"page {m.group(1)} px wide in a {m.group(2)} px window"
+    if os.environ.get("QP_RENDER_DOCS") and width == 390:
+        shot = Path(os.environ["QP_RENDER_DOCS"]) / "report-phone.png"
+        subprocess.run([*_chromium(tmp_path / "profile2"), "--hide-scrollbars", f"--window-size={width},1200",
+                        f"--screenshot={shot}", rendered["html"].as_uri()], capture_output=True, timeout=120)
+
+
+def test_readme_images(rendered):
+    """With QP_RENDER_DOCS set, the README's images: the first page of a letter and the 排名 sheet."""
+    folder = os.environ.get("QP_RENDER_DOCS")
+    if not folder:
+        pytest.skip("QP_RENDER_DOCS 未设置：不写 README 的图片")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for key, name in (("letter", "letter-page1"), ("report", "report-ranking")):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(rendered[key]),
+                        str(Path(folder) / name)], check=True, timeout=120)
+        assert (Path(folder) / f"{name}.png").stat().st_size > 1000
