@@ -284,6 +284,9 @@ def test_report_prints_legibly(ws):
     assert rank._charts[0].y_axis.scaling.min == 0  # the bars start at 0: no gap exaggerated
     for sheet in wb.worksheets:  # an East Asian font named in every style used
         assert {c.font.name for row in sheet.iter_rows(max_row=5) for c in row if c.value is not None} == {"宋体"}
+    for sheet in wb.worksheets:  # every sheet: A4 landscape, header row repeated, page numbers in the footer
+        assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9, sheet.title
+        assert sheet.print_title_rows and "&P" in sheet.oddFooter.center.text, sheet.title
     matrix = wb["分项得分"]
     # the items run across pages at full size, rank and town repeated on each
     assert not matrix.sheet_properties.pageSetUpPr.fitToPage and matrix.print_title_cols == "$A:$B"
