@@ -147,3 +147,45 @@ def test_readme_code_table_matches_the_catalogue():
     block = readme.split("<!-- codes:start -->\n", 1)[1].split("<!-- codes:end -->", 1)[0]
     assert block == catalogue_markdown()
     assert all(f"| {code} |" in block for code in CATALOGUE)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["rank", "--bogus"], "没有这个选项：--bogus"),
+    (["rank", "--yaer", "2024"], "没有这个选项：--yaer（是否为 --save、--year？）"),
+    (["init"], "缺少选项 --year / -y"),
+    (["rank", "--year", "abc"], "--year / -y 的值无效：应为整数"),
+    (["rank", "--year"], "选项 --year 后面需要跟一个值"),
+    (["rank", "extra"], "多余的参数：extra"),
+    (["ranx"], "没有这个命令：ranx（是否为 rank？）"),
+])
+def test_usage_errors_are_chinese(args, says):
+    r = run(*args)
+    assert r.returncode == 2
+    assert f"错误：{says}" in r.stderr
+    english = re.compile(r"Usage:|Error:|Try '|No such|Missing|Invalid value|Got unexpected|requires an argument|Did you mean")
+    assert not english.search(r.stdout + r.stderr), r.stderr
+
+
+def test_version():
+    from importlib.metadata import version
+
+    for flag in ("--version", "-V"):
+        r = run(flag)
+        assert r.returncode == 0 and r.stdout.strip() == f"qp-eval {version('qp-eval')}"
+
+
+def test_ctrl_c_ends_with_130_and_no_traceback(monkeypatch, capsys, tmp_path):
+    import qp_eval.evaluate
+    from qp_eval import cli
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(qp_eval.evaluate, "evaluate", interrupted)
+    (tmp_path / "scores" / "2024").mkdir(parents=True)
+    monkeypatch.setattr(sys, "argv", ["qp-eval", "rank", "--year", "2024", "--workspace", str(tmp_path)])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 130
+    err = capsys.readouterr().err
+    assert "已中断" in err and "Traceback" not in err

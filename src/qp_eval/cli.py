@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from .clihelp import ZhCommand, ZhGroup
+from .clihelp import ZhCommand, ZhGroup, typer_click
 from .errors import QpError
 
 app = typer.Typer(
@@ -28,6 +28,34 @@ app = typer.Typer(
     rich_markup_mode=None,
     cls=ZhGroup,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("qp-eval")
+        except PackageNotFoundError:  # pragma: no cover - run from a source tree without installing
+            v = "未安装"
+        sys.stdout.write(f"qp-eval {v}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", help="显示版本号并退出。", is_eager=True,
+                                          callback=_show_version)] = False,
+) -> None:
+    """青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。
+
+    一年的顺序：qp-eval init → template（各科室）和 template --towns（各街镇自评）→ status
+    → collect → validate → rank → report、letters、booklet。
+
+    qp-eval rank --year 2024
+    """
+
+
 rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。", no_args_is_help=True, cls=ZhGroup,
                          rich_markup_mode=None)
 app.add_typer(rubric_app, name="rubric")
@@ -531,14 +559,29 @@ def _localize_help(command: object) -> None:
 
 
 def main() -> None:
-    """Entry point: runs the app; a QpError is printed once in Chinese and exits with 2."""
+    """Entry point: runs the app. Usage errors are shown in Chinese (exit 2), a QpError once in Chinese
+    (exit 2), Ctrl-C ends quietly with 130, and nothing else reaches the user as a traceback."""
     # A short-lived process that makes ~10^5 small objects per 1,000 towns: the default
     # collector thresholds made reading superlinear (benchmarks/RESULTS.md). Collect less often.
     gc.set_threshold(100_000, 50, 100)
+    from .clihelp import show_usage_error
+
     command = typer.main.get_command(app)
     _localize_help(command)
+
+    def say(text: str) -> None:
+        sys.stderr.write(text + "\n")
+
     try:
-        command.main(prog_name="qp-eval")
+        code = command.main(prog_name="qp-eval", standalone_mode=False)
+    except typer_click.UsageError as e:
+        show_usage_error(e, say)
+        sys.exit(2)
+    except typer.Abort:
+        say("已取消。")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        code = 130
     except QpError as e:
         _console(stderr=True).print(str(e), markup=False)
         sys.exit(2)
@@ -550,3 +593,6 @@ def main() -> None:
             markup=False,
         )
         sys.exit(2)
+    if code == 130:
+        say("已中断（Ctrl-C）。正在写的文件没有留下：每个输出都是写完后才换上的。")
+    sys.exit(code if isinstance(code, int) else 0)

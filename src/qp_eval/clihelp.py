@@ -11,6 +11,7 @@ does not). The command classes are passed to typer with ``cls=``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Sequence
 
@@ -20,8 +21,10 @@ from typer import core as typer_core
 from .text import join_lines, width_of, wrap
 
 try:  # typer >= 0.20 ships its own copy of click
+    from typer._click import exceptions as typer_click
     from typer._click.formatting import HelpFormatter
 except ImportError:  # pragma: no cover - older typer with click installed beside it
+    from click import exceptions as typer_click  # type: ignore[no-redef]  # noqa: F401 - cli imports it from here
     from click.formatting import HelpFormatter  # type: ignore[no-redef]
 
 HEADINGS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
@@ -133,3 +136,76 @@ class ZhGroup(typer_core.TyperGroup):
         if rows:
             with formatter.section("命令"):
                 formatter.write_dl(rows)
+
+
+# --- click's usage errors, in Chinese -------------------------------------------------------
+
+_TYPE_WORDS = {"integer": "整数", "int": "整数", "float": "数字", "number": "数字", "boolean": "是或否", "bool": "是或否",
+               "date": "日期", "path": "路径"}
+
+
+def _value_problem(message: str) -> str:
+    """What typer or pydantic said about a value, in Chinese where we know the sentence."""
+    m = re.search(r"valid (integer|int|float|number|boolean|bool|date)", message)
+    if m:
+        return f"应为{_TYPE_WORDS[m.group(1)]}"
+    m = re.match(r"(.*?) is not one of (.*)\.$", message)
+    if m:
+        return f"{m.group(1)} 不是可选的值，应为 {m.group(2)} 之一"
+    m = re.search(r"'(.*)' does not exist", message)
+    if m:
+        return f"{m.group(1)} 不存在"
+    return message
+
+
+def _hint(e: Exception) -> str:
+    param = getattr(e, "param", None)
+    hint = getattr(e, "param_hint", None)
+    if hint is None and param is not None:
+        opts = [o for o in getattr(param, "opts", []) if o.startswith("-")]
+        hint = " / ".join(opts) if opts else str(getattr(param, "name", "") or "").upper()
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(hint)
+    return str(hint or "").strip("'\"")
+
+
+def usage_error_text(e: Exception) -> str:
+    """The one-line Chinese message for a click usage error."""
+    kind = type(e).__name__
+    message = str(getattr(e, "message", "") or "")
+    if kind == "NoSuchOption":
+        option = getattr(e, "option_name", "")
+        near = sorted(getattr(e, "possibilities", None) or [])
+        return f"没有这个选项：{option}" + (f"（是否为 {'、'.join(near)}？）" if near else "")
+    if kind == "MissingParameter":
+        what = "参数" if getattr(getattr(e, "param", None), "param_type_name", "") == "argument" else "选项"
+        return f"缺少{what} {_hint(e)}"
+    if kind == "BadParameter":
+        problem = message if re.search(r"[\u4e00-\u9fff]", message) else _value_problem(message)
+        return f"{_hint(e)} 的值无效：{problem}"
+    m = re.match(r"Option '(.+)' requires (an argument|\d+ arguments)", message)
+    if m:
+        return f"选项 {m.group(1)} 后面需要跟一个值"
+    m = re.match(r"Option '(.+)' does not take a value", message)
+    if m:
+        return f"选项 {m.group(1)} 不接受值"
+    m = re.match(r"No such command '(.+?)'\.?(?: Did you mean (.+)\?)?$", message)
+    if m:
+        near = m.group(2).replace("'", "").replace(", ", "、") if m.group(2) else ""
+        return f"没有这个命令：{m.group(1)}" + (f"（是否为 {near}？）" if near else "")
+    m = re.match(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)", message)
+    if m:
+        return f"多余的参数：{m.group(1)}"
+    if message.startswith("Missing command"):
+        return "缺少命令"
+    return message
+
+
+def show_usage_error(e: Exception, write) -> None:  # noqa: ANN001 - a function that prints one line
+    """Usage, where to find help, and the error, as click shows them, in Chinese."""
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None:
+        write(ctx.get_usage())
+        write(f"运行 “{ctx.command_path} -h” 查看帮助。")
+        write("")
+    write(f"错误：{usage_error_text(e)}")
