@@ -90,7 +90,7 @@ def test_whole_corpus_through_the_cli_never_tracebacks(filled, tmp_path):
     assert "Traceback" not in r.stderr and "Traceback" not in r.stdout
     import json
 
-    codes = {f["code"] for f in json.loads(r.stdout)}
+    codes = {f["code"] for f in json.loads(r.stdout)["findings"]}
     assert codes <= set(CATALOGUE)
     assert snapshot(root) == before
 

@@ -186,7 +186,7 @@ def test_an_old_layout_copy_kept_in_a_subfolder_is_named_as_a_second_copy(tmp_pa
     r = cli("validate", "--format", "json", cwd=ws)
     import json
 
-    found = {(f["code"], Path(f["file"]).name) for f in json.loads(r.stdout)}
+    found = {(f["code"], Path(f["file"]).name) for f in json.loads(r.stdout)["findings"]}
     assert ("F104", "一科-旧.xlsx") in found and ("F106", "一科-旧.xlsx") in found
-    msg = next(f["message"] for f in json.loads(r.stdout) if f["code"] == "F106")
+    msg = next(f["message"] for f in json.loads(r.stdout)["findings"] if f["code"] == "F106")
     assert "已采用 scores/2024/2024年度评分表_一科.xlsx" in msg and "另一份副本" in msg

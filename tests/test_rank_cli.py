@@ -48,7 +48,7 @@ def test_rank_json_and_csv(ws):
         ("甲镇", 1, "19.13", "良好"), ("乙街道", 2, "17.53", "良好"), ("丙镇", 2, "17.53", "良好")]
     c = cli("rank", "--format", "csv", cwd=ws)
     rows = c.stdout.splitlines()
-    assert rows[0].startswith("位次,街镇,重点工作得分")
+    assert rows[0].startswith("\ufeff位次,街镇,重点工作得分")  # BOM: a zh-CN Excel opens it as UTF-8
     assert rows[2] == "2,乙街道,18.73,0.80,2.00,17.53,良好,,"
 
 

@@ -548,6 +548,8 @@ def test_validate_cli_json_and_exit_codes(filled, mini, tmp_path):
     r = _cli("validate", str(filled), "--rubric", str(MINI_PATH), "--format", "json", cwd=tmp_path)
     assert r.returncode == 1
     data = json.loads(r.stdout)
+    assert data["format"] == "qp-eval-findings/1" and data["errors"] == 1
+    data = data["findings"]
     assert data[0]["code"] == "V404"
     assert set(data[0]) >= {"code", "severity", "file", "sheet", "cell", "message"}
     assert "Traceback" not in r.stderr

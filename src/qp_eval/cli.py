@@ -72,6 +72,22 @@ RubricOpt = Annotated[
 ]
 
 
+TableOrJson = Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json（见 docs/json.md）。")]
+
+
+def _table_or_json(fmt: str) -> bool:
+    """True for json; a usage error (exit 2) for anything but table and json."""
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter("只能是 table 或 json", param_hint="--format")
+    return fmt == "json"
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
 def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
     from .console import make_console
 
@@ -79,9 +95,13 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
 
 
 def _year(workspace: Path, year: int | None) -> int:
+    """The year asked for; when none was, the workspace's latest, said on stderr (stdout may be data)."""
     from .workspace import Workspace
 
-    return Workspace(workspace).year(year)
+    chosen = Workspace(workspace).year(year)
+    if year is None:
+        sys.stderr.write(f"未指定 --year，使用工作目录中最新的 {chosen} 年度。\n")
+    return chosen
 
 
 def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN202
@@ -139,11 +159,17 @@ def rubric_show(
     workspace: WorkspaceOpt = Path("."),
     year: YearOpt = None,
     rubric: RubricOpt = None,
+    fmt: TableOrJson = "table",
 ) -> None:
     """显示评估细则：科室 → 项目 → 细则及分值，然后是合计与各项政策。"""
+    as_json = _table_or_json(fmt)
+    r, path = _load(workspace, year, rubric)
+    if as_json:
+        _print_json({"format": "qp-eval-rubric/1", "path": str(path), "fingerprint": r.fingerprint,
+                     "rubric": r.model_dump(mode="json")})
+        return
     from .console.rubric import render_rubric
 
-    r, path = _load(workspace, year, rubric)
     render_rubric(r, str(path), _console())
 
 
@@ -236,16 +262,19 @@ def validate(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
     rubric: RubricOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json。")] = "table",
+    fmt: TableOrJson = "table",
     strict: Annotated[bool, typer.Option("--strict", help="把警告也当作错误。")] = False,
 ) -> None:
-    """逐个单元格检查评分表、指标和登记表。无错误时退出码为 0，有错误时为 1。输入文件不会被修改。"""
+    """逐个单元格检查评分表、指标和登记表。无错误时退出码为 0，有错误时为 1。输入文件不会被修改。
+
+    qp-eval validate --year 2024
+    qp-eval validate 下载/2024年度评分表_社会事务科.xlsx
+    """
     from .console.findings import print_findings, print_json
     from .validate import validate_paths
     from .workspace import Workspace
 
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("只能是 table 或 json", param_hint="--format")
+    _table_or_json(fmt)
     from .evaluate import completeness
 
     r, _ = _load(workspace, year, rubric)
@@ -328,7 +357,7 @@ def rank(
     if fmt == "json":
         sys.stdout.write(out.to_json(ev))
     elif fmt == "csv":
-        sys.stdout.write(out.to_csv(ev))
+        sys.stdout.write("\ufeff" + out.to_csv(ev))  # BOM: a zh-CN Excel opens UTF-8 CSV correctly
     else:
         from .console.ranking import print_ranking
 
@@ -351,7 +380,7 @@ def explain(
     rubric: RubricOpt = None,
     scores: ScoresOpt = None,
     allow_missing: AllowMissingOpt = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json。")] = "table",
+    fmt: TableOrJson = "table",
 ) -> None:
     """列出某街镇最终得分背后的每一个数：每条细则的得分及来源单元格、指标计算、加分和扣分。"""
     from .explain import explain_unit
@@ -383,15 +412,21 @@ def verify(
     scores: ScoresOpt = None,
     archive: ArchiveOpt = None,
     allow_missing: AllowMissingOpt = False,
+    fmt: TableOrJson = "table",
 ) -> None:
     """按现有输入重新计算，核对存档 archive/<年度>.json 是否仍然一致；列出被修改的输入文件和不一致的结果。"""
     from .verify import differences, load_archive
     from .writers import ranking_out as out
 
+    as_json = _table_or_json(fmt)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
     target = archive if archive is not None else ws.archive_path(ev.rubric.year)
     saved = load_archive(target)
     diffs = list(differences(saved, out.archive(ev, workspace)))
+    if as_json:
+        _print_json({"format": "qp-eval-verify/1", "archive": str(target), "consistent": not diffs,
+                     "differences": diffs})
+        raise typer.Exit(1 if diffs else 0)
     con = _console()
     if not diffs:
         con.print(f"存档 {target} 与现有输入一致：{len(ev.ranking)} 个街镇的结果和 {len(ev.validation.tables.files)} 个输入文件均未变化。", markup=False)
@@ -442,6 +477,9 @@ def report(
     """生成评估结果报告：排名（含图表）、分项得分、科室评分、加减分、差距跟进、溯源。"""
     if fmt not in REPORT_FORMATS:
         raise typer.BadParameter("只能是 " + "、".join(REPORT_FORMATS), param_hint="--format")
+    if out is not None and out.suffix.lower() != f".{fmt}":
+        raise typer.BadParameter(f"文件扩展名 {out.suffix or '（无）'} 与 --format {fmt} 不符；"
+                                 f"请改为 .{fmt}，或用 --format 指定与扩展名相同的格式", param_hint="--out")
     made = _made(date)
     ev, ws = _evaluate(workspace, year, rubric, scores, previous, allow_missing)
     default = ws.reports_dir(ev.rubric.year) / f"{ev.rubric.year}年度民政工作综合评估结果.{fmt}"
@@ -467,6 +505,7 @@ def letters(
     scores: ScoresOpt = None,
     allow_missing: AllowMissingOpt = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录；默认为 reports/<年度>/函告/。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 --out 目录中已有的同名函告。")] = False,
     date: DateOpt = None,
     number: Annotated[str, typer.Option("--number", help="发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。",
                                         show_default=False)] = "",
@@ -475,11 +514,13 @@ def letters(
 
     qp-eval letters --year 2024 --number "青民函〔2024〕12号" --date 2024-12-31
     """
-    from .writers.letters import write_letters
+    from .workspace import output_folder
+    from .writers.letters import letter_file_name, write_letters
 
     made = _made(date)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
-    folder = out if out is not None else ws.reports_dir(ev.rubric.year) / "函告"
+    names = [letter_file_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name) for x in ev.ranking]
+    folder = output_folder(out, ws.reports_dir(ev.rubric.year) / "函告", names, force)
     written = write_letters(ev, folder, made, number.strip())
     _console().print(f"已生成 {len(written)} 份函告：{folder}", markup=False)
 
@@ -528,20 +569,28 @@ def status(
     rubric: RubricOpt = None,
     scores: ScoresOpt = None,
     date: DateOpt = None,
+    fmt: TableOrJson = "table",
 ) -> None:
-    """各科室评分表和两张登记表的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。"""
-    from .console.intake import print_status
-    from .status import status_rows
+    """各科室评分表和两张登记表（以及街镇自评表）的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。"""
+    from .status import status_data, status_rows
     from .validate import Result, validate_paths
     from .workspace import Workspace
 
+    as_json = _table_or_json(fmt)
     today = _made(date)
     r, _ = _load(workspace, year, rubric)
     folder = scores if scores is not None else Workspace(workspace).scores_dir(r.year)
     result = validate_paths(r, [folder]) if folder.exists() else Result()
     strays = [f for f in result.findings if f.code in ("F112", "F113")]
+    rows = status_rows(r, result, today)
+    if as_json:
+        data = status_data(r.year, today, str(folder), rows, strays)
+        _print_json(data)
+        raise typer.Exit(0 if data["complete"] else 1)
+    from .console.intake import print_status
+
     title = f"{r.year} 年度收齐情况（{today.isoformat()}，目录 {folder}）"
-    if not print_status(status_rows(r, result, today), strays, title, _console()):
+    if not print_status(rows, strays, title, _console()):
         raise typer.Exit(1)
 
 

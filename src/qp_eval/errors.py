@@ -32,14 +32,16 @@ class RubricError(QpError):
 
 
 class RubricNotFound(QpError):
-    def __init__(self, year: int, searched: list[str]):
+    def __init__(self, year: int, searched: list[str], years: list[int] | None = None):
         super().__init__(year)
         self.year = year
         self.searched = searched
+        self.years = years or []
 
     def __str__(self) -> str:
         where = "、".join(self.searched)
-        return (f"找不到 {self.year} 年度的评估细则（已查找：{where}）。如果工作目录在别处，请先 cd 到含 rubric/ 和 "
+        have = f"可用的年度：{'、'.join(map(str, self.years))}。" if self.years else ""
+        return (f"找不到 {self.year} 年度的评估细则（已查找：{where}）。{have}如果工作目录在别处，请先 cd 到含 rubric/ 和 "
                 f"scores/ 的目录，或加 --workspace 指定；新年度可用 qp-eval init 建立；也可用 --rubric 指定细则文件。")
 
 

@@ -71,6 +71,7 @@ def explain_data(ev: Evaluation, unit_id: str) -> dict:
     """``explain --format json``: the unit's place and every line behind its final score."""
     ranked, lines = explain_unit(ev, unit_id)
     return {
+        "format": "qp-eval-explain/1",  # docs/json.md
         "unit_id": unit_id, "unit": ev.rubric.unit[unit_id].name, "rank": ranked.rank,
         "final": str(ranked.final), "final_exact": str(ranked.result.final), "grade": ranked.grade,
         "grade_note": ranked.grade_note,

@@ -103,3 +103,17 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
                         + rubric.highlights.per_unit)
             rows += rows_for(f"{u.name}（自评）", files, expected, rubric.deadlines.self_report, blank_ok=False)
     return rows
+
+
+def status_data(year: int, today: dt.date, folder: str, rows: list[StatusRow], strays: list) -> dict:  # noqa: ANN001
+    """``status --format json`` (docs/json.md): complete when every row is received without error and
+    no unreadable spreadsheet lies in the folder."""
+    return {
+        "format": "qp-eval-status/1", "year": year, "date": today.isoformat(), "folder": folder,
+        "complete": all(r.ok for r in rows) and not any(f.severity == "error" for f in strays),
+        "rows": [{"name": r.name, "file": r.file, "state": r.state, "errors": r.errors, "warnings": r.warnings,
+                  "filled": r.filled, "expected": r.expected,
+                  "modified": r.modified.isoformat(timespec="minutes") if r.modified else None,
+                  "deadline": r.deadline.isoformat(), "days_left": r.days_left} for r in rows],
+        "strays": [f.to_dict() for f in strays],
+    }

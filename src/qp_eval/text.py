@@ -85,8 +85,11 @@ def wrap(text: str, width: int) -> list[str]:
             w = width_of(tok)
             if used + w > width and "".join(line).strip():
                 carry: list[str] = []
-                if tok in NO_LINE_START and len(line) > 1 and width_of(line[-1]) == 2:
-                    carry = [line.pop()]
+                if tok in NO_LINE_START:  # the punctuation before it, and one character, move down too
+                    while len(line) > 1 and line[-1] in NO_LINE_START:
+                        carry.insert(0, line.pop())
+                    if len(line) > 1 and line[-1] != " ":
+                        carry.insert(0, line.pop())
                 lines.append("".join(line).rstrip())
                 line = [] if tok == " " else carry + [tok]
                 used = sum(width_of(t) for t in line)

@@ -41,7 +41,7 @@ class Workspace:
         shipped = shipped_rubric(year)
         if shipped is not None:
             return shipped
-        raise RubricNotFound(year, [str(own), "qp-eval 自带的评估细则"])
+        raise RubricNotFound(year, [str(own), "qp-eval 自带的评估细则"], self.years())
 
     def scores_dir(self, year: int) -> Path:
         return self.root / "scores" / str(year)
@@ -62,6 +62,10 @@ class Workspace:
 
             raise WorkspaceError("工作目录中找不到任何年度，请用 --year 指定。")
         return found
+
+    def years(self) -> list[int]:
+        """Every year this workspace has (scores or a rubric of its own) or qp-eval ships a rubric for."""
+        return sorted(set(_years_in(self.root / "scores")) | set(_years_in(self.root / "rubric")) | set(shipped_years()))
 
     def latest_year(self) -> int | None:
         """The latest year with scores; else with a rubric of its own; else the newest shipped."""
@@ -179,6 +183,20 @@ def output_target(out: Path | None, default: Path, force: bool) -> Path:
         from .errors import WorkspaceError
 
         raise WorkspaceError(f"文件 {out} 已存在，未覆盖。如需覆盖请加 --force。")
+    return out
+
+
+def output_folder(out: Path | None, default: Path, names: list[str], force: bool) -> Path:
+    """``output_target`` for a set of files in a folder: in ``--out``, none of ``names`` is replaced
+    without ``force``."""
+    if out is None:
+        return default
+    there = [n for n in names if (out / n).exists()]
+    if there and not force:
+        from .errors import WorkspaceError
+
+        more = f"等 {len(there)} 个文件" if len(there) > 1 else ""
+        raise WorkspaceError(f"{out} 中已有 {there[0]}{more}，未覆盖。如需覆盖请加 --force。")
     return out
 
 

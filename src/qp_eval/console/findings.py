@@ -47,4 +47,7 @@ def _escape(text: str) -> str:
 
 
 def print_json(findings: list[Finding]) -> None:
-    sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
+    """``validate --format json`` (docs/json.md)."""
+    data = {"format": "qp-eval-findings/1", "errors": sum(f.severity == "error" for f in findings),
+            "warnings": sum(f.severity == "warning" for f in findings), "findings": [f.to_dict() for f in findings]}
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

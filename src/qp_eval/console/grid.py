@@ -40,9 +40,10 @@ def _line(cells: Sequence[str], widths: list[int], right: Sequence[bool], edge: 
 
 
 def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool], width: int,
-         title: str = "") -> Iterator[str]:
-    """The table's lines, none wider than ``width``: a boxed table when the cells fit
-    side by side, otherwise each row as one wrapped block of "header value" pairs."""
+         title: str = "", wraps: Sequence[int] = ()) -> Iterator[str]:
+    """The table's lines, none wider than ``width``: a boxed table when the cells fit side by side
+    (the ``wraps`` columns, long text such as names, may wrap down to 16 columns), otherwise each
+    row as one wrapped block of "header value" pairs."""
     data = [4] * len(headers)
     for row in rows:
         for i, cell in enumerate(row):
@@ -50,6 +51,8 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[
             if w > data[i]:
                 data[i] = w
     natural = [max(d, width_of(h)) for d, h in zip(data, headers, strict=True)]
+    for i in wraps:  # long text may wrap inside its cell
+        data[i] = min(data[i], 16)
     if title:
         yield from wrap(title, max(width, 20))
     if sum(data) + 3 * len(data) + 1 > width:  # too narrow for columns: one block per row

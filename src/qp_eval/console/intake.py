@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from ..collect import CollectRun
 from ..findings import Finding
@@ -13,6 +12,7 @@ from ..migrate import MigrateRun
 from ..newyear import NewYear
 from ..status import StatusRow
 from ..writers.template import TemplateRun
+from .grid import grid
 
 
 def print_templates(run: TemplateRun, out: Console, err: Console) -> None:
@@ -103,17 +103,18 @@ def print_new_year(made: NewYear, out: Console) -> None:
 
 def print_status(rows: list[StatusRow], strays: list[Finding], title: str, out: Console) -> bool:
     """The table of who has sent what, and files that cannot be read; True when all is in and valid."""
-    t = Table(title=title, title_justify="left")
-    for name in ("科室/登记表", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"):
-        t.add_column(name, overflow="fold")
-    colour = {"已收到": "green", "有错误": "red", "未收到": "red", "空白未填": "yellow", "重复，未采用": "yellow"}
+    headers = ["科室/登记表", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"]
+    cells = []
     for x in rows:
         progress = f"{x.filled}/{x.expected}" if x.expected else f"{x.filled} 条"
         left = f"剩 {x.days_left} 天" if x.days_left >= 0 else f"已超期 {-x.days_left} 天"
-        t.add_row(x.name, f"[{colour[x.state]}]{x.state}[/]", progress, str(x.errors), str(x.warnings),
-                  x.modified.strftime("%Y-%m-%d %H:%M") if x.modified else "—", f"{x.deadline}（{left}）",
-                  Path(x.file).name.replace("[", r"\[") if x.file else "—")
-    out.print(t)
+        cells.append([x.name, x.state, progress, str(x.errors), str(x.warnings),
+                      x.modified.strftime("%Y-%m-%d %H:%M") if x.modified else "—", f"{x.deadline}（{left}）",
+                      Path(x.file).name if x.file else "—"])
+    # plain strings: a file name is never eaten by markup; one block per row when the columns cannot fit
+    lines = grid(headers, cells, [False, False, True, True, True, False, False, False], out.width, title=title,
+                 wraps=(0, 6, 7))
+    out.file.write("\n".join(lines) + "\n")
     for f in strays:
         out.print(f"{'无法读取' if f.code == 'F112' else '已忽略'}：{f.file}（{f.message}）", markup=False)
     bad = [x for x in rows if not x.ok]

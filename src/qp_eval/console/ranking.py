@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rich.console import Console
-from rich.table import Table
 
 from ..evaluate import Evaluation
 from ..explain import Line
 from ..ranking import Ranked, publish
+from ..rules import fmt
 from ..writers.ranking_out import records
 from .grid import grid
 
@@ -51,22 +51,19 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
     for part in ("重点工作", "亮点加分", "问题扣分"):
         mine = [x for x in lines if x.part == part]
         subtotal = sum((x.amount for x in mine), Decimal(0))
-        t = Table(title=f"{part}：{subtotal.normalize():f}", title_justify="left", show_lines=False)
-        t.add_column("项目")
-        t.add_column("计入", justify="right", no_wrap=True)
-        t.add_column("计算")
-        t.add_column("来源", style="dim")
-        t.add_column("说明")
+        if not mine:
+            console.print(f"{part}：无", markup=False)
+            continue
+        headers = ["项目", "计入", "计算", "来源", "说明"]
         with_self = any(x.self_score for x in mine)
         if with_self:
-            t.add_column("自评", justify="right", no_wrap=True)
-        for x in mine:
-            cells = [_esc(x.label), f"{x.amount.normalize():f}", _esc(x.detail), _esc(x.source), _esc(x.note)]
-            t.add_row(*cells, *([x.self_score or "—"] if with_self else []))
-        if mine:
-            console.print(t)
-        else:
-            console.print(f"{part}：无")
+            headers.append("自评")
+        rows = [[x.label, fmt(x.amount), x.detail, x.source, x.note]
+                + ([x.self_score or "—"] if with_self else []) for x in mine]
+        right = [False, True, False, False, False] + ([True] if with_self else [])
+        # plain strings, wrapped, never cut: the source cell is the point of explain
+        out = grid(headers, rows, right, console.width, title=f"{part}：{fmt(subtotal)}", wraps=(0, 2, 3, 4))
+        console.file.write("\n".join(out) + "\n")
     res = ranked.result
     console.print(
         f"最终得分 = 重点工作 {res.base.normalize():f} + 亮点加分 {res.bonus.normalize():f} − 问题扣分 "

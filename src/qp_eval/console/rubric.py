@@ -52,6 +52,8 @@ def render_rubric(r: Rubric, source: str, console: Console) -> None:
     console.print(tree)
 
     t = Table(title="合计与政策", show_header=False)
+    t.add_column(no_wrap=True)
+    t.add_column(overflow="fold")  # long policy text folds, never cut
     t.add_row("总分", f"{r.total_points}（各项目合计 {sum((i.points for i in r.items), Decimal(0))}）")
     t.add_row("得分精度", f"保留 {r.precision} 位小数")
     t.add_row("不适用细则", NA_NAMES[r.not_applicable])

@@ -17,6 +17,7 @@ from ..evaluate import Evaluation
 from ..ranking import publish
 
 ARCHIVE_FORMAT = "qp-eval-archive/1"
+RANKING_FORMAT = "qp-eval-ranking/1"  # rank and report --format json (docs/json.md)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [  # (record key, Chinese header)
@@ -63,7 +64,7 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
 
 def to_json(ev: Evaluation) -> str:
     """The ranking; with the towns' self-evaluations compared (``self_evaluation``) when any arrived."""
-    data: dict[str, object] = {"year": ev.rubric.year, "ranking": records(ev)}
+    data: dict[str, object] = {"format": RANKING_FORMAT, "year": ev.rubric.year, "ranking": records(ev)}
     if ev.validation.tables.self_reports:
         from ..selfcompare import to_data
 

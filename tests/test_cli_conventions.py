@@ -1,0 +1,99 @@
+"""The conventions of the command line: Chinese and whole at 80 columns when piped, JSON with a
+format name, CSV with a BOM, --force before overwriting, --out agreeing with --format."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def qp(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "80"}
+    return subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300, env=env)
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory) -> Path:
+    """The example year (11 towns, their self-evaluations) with its archive saved."""
+    root = tmp_path_factory.mktemp("conv") / "ws"
+    shutil.copytree(ROOT / "examples" / "scores", root / "scores")
+    shutil.copytree(ROOT / "examples" / "archive", root / "archive")
+    assert qp("rank", "--year", "2024", "--save", cwd=root).returncode == 0
+    return root
+
+
+@pytest.mark.parametrize("args", [
+    ["rank"], ["validate"], ["status"], ["explain", "华新镇"], ["rubric", "show"], ["verify"],
+])
+def test_every_printing_command_fits_80_columns_piped_with_nothing_cut(ws, args):
+    r = qp(*args, "--year", "2024", cwd=ws)
+    assert r.returncode in (0, 1), r.stderr
+    assert "…" not in r.stdout + r.stderr and "Traceback" not in r.stderr
+    from qp_eval.text import width_of
+
+    assert [line for line in r.stdout.splitlines() if width_of(line) > 80] == []
+
+
+@pytest.mark.parametrize("args, name", [
+    (["rank", "--format", "json"], "qp-eval-ranking/1"),
+    (["validate", "--format", "json"], "qp-eval-findings/1"),
+    (["status", "--format", "json"], "qp-eval-status/1"),
+    (["explain", "华新镇", "--format", "json"], "qp-eval-explain/1"),
+    (["rubric", "show", "--format", "json"], "qp-eval-rubric/1"),
+    (["verify", "--format", "json"], "qp-eval-verify/1"),
+])
+def test_every_json_output_names_its_format(ws, args, name):
+    r = qp(*args, "--year", "2024", cwd=ws)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["format"] == name
+    assert name in (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+
+
+def test_report_and_archive_json_name_their_format(ws, tmp_path):
+    out = tmp_path / "r.json"
+    assert qp("report", "--year", "2024", "--format", "json", "--out", str(out), cwd=ws).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "qp-eval-ranking/1"
+    assert json.loads((ws / "archive" / "2024.json").read_text(encoding="utf-8"))["format"] == "qp-eval-archive/1"
+
+
+def test_every_csv_has_a_bom(ws, tmp_path):
+    r = subprocess.run([sys.executable, "-m", "qp_eval", "rank", "--year", "2024", "--format", "csv"],
+                       capture_output=True, cwd=ws, timeout=120)
+    assert r.stdout.startswith("\ufeff".encode("utf-8"))
+    assert qp("report", "--year", "2024", "--format", "csv", "--out", str(tmp_path / "r.csv"), cwd=ws).returncode == 0
+    csvs = sorted(tmp_path.glob("*.csv"))
+    assert len(csvs) == 3 and all(p.read_bytes().startswith("\ufeff".encode("utf-8")) for p in csvs)
+
+
+def test_out_extension_must_agree_with_format(ws, tmp_path):
+    r = qp("report", "--year", "2024", "--format", "md", "--out", str(tmp_path / "r.xlsx"), cwd=ws)
+    assert r.returncode == 2 and "与 --format md 不符" in r.stderr
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+@pytest.mark.parametrize("command, target", [
+    (["report"], "r.xlsx"), (["booklet"], "b.docx"), (["letters"], "函告"),
+])
+def test_writing_commands_refuse_to_overwrite_without_force(ws, tmp_path, command, target):
+    out = tmp_path / target
+    first = qp(*command, "--year", "2024", "--out", str(out), cwd=ws)
+    assert first.returncode == 0, first.stderr
+    again = qp(*command, "--year", "2024", "--out", str(out), cwd=ws)
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert qp(*command, "--year", "2024", "--out", str(out), "--force", cwd=ws).returncode == 0
+
+
+def test_the_inferred_year_is_said_and_a_wrong_year_lists_the_years(ws):
+    r = qp("rank", cwd=ws)
+    assert r.returncode == 0 and "未指定 --year，使用工作目录中最新的 2024 年度。" in r.stderr
+    wrong = qp("rank", "--year", "2031", cwd=ws)
+    assert wrong.returncode == 2 and "可用的年度：2024" in wrong.stderr
