@@ -54,7 +54,8 @@ def test_every_command_has_chinese_help():
     for path, command in walk(root):
         text = command.help or ""
         assert CJK.search(text), f"{' '.join(path) or 'qp-eval'} has no Chinese help"
-        for param in command.params:
+        ctx = command.context_class(command)
+        for param in command.get_params(ctx):  # the options as help shows them
             if getattr(param, "help", None) is not None:
                 assert CJK.search(param.help), f"{path} option {param.name} help not Chinese"
         seen += 1
@@ -189,3 +190,36 @@ def test_ctrl_c_ends_with_130_and_no_traceback(monkeypatch, capsys, tmp_path):
     assert done.value.code == 130
     err = capsys.readouterr().err
     assert "已中断" in err and "Traceback" not in err
+
+
+def test_quiet_keeps_data_and_errors_and_drops_the_rest(tmp_path):
+    import shutil
+
+    ws = tmp_path / "ws"
+    shutil.copytree(ROOT / "examples" / "scores", ws / "scores")
+    loud = run("rank", "--format", "csv", cwd=ws)
+    quiet = run("-q", "rank", "--format", "csv", cwd=ws)
+    assert loud.returncode == quiet.returncode == 0
+    assert quiet.stdout == loud.stdout  # the data is the same
+    assert "未指定 --year" in loud.stderr and "Z807" in loud.stderr  # the year note and a warning table
+    assert quiet.stderr == ""
+    verbose = run("-v", "validate", cwd=ws)
+    assert "读取 " in verbose.stderr and "用时 " in verbose.stderr
+
+
+def test_progress_is_reported_per_file(tmp_path, mini):
+    from conftest import fill_all
+
+    from qp_eval.validate import validate_paths
+    from qp_eval.writers.template import write_templates
+
+    write_templates(mini, tmp_path)
+    fill_all(tmp_path, mini)
+    heard = []
+    validate_paths(mini, [tmp_path], progress=lambda done, total, path: heard.append((done, total, bool(path))))
+    assert heard == [(0, 4, True), (1, 4, True), (2, 4, True), (3, 4, True), (4, 4, False)]
+
+
+def test_shell_completion_is_offered():
+    r = run("--show-completion", "bash")
+    assert r.returncode == 0 and "qp-eval" in r.stdout + r.stderr

@@ -274,6 +274,8 @@ def test_unknown_town_suggests_the_nearest(filled, mini):
     result = run_on(mini, filled)
     f = next(f for f in result.findings if f.code == "T301")
     assert f.cell == "A2" and "甲镇" in f.message
+    # one mistake, one finding: the misspelt row is not reported again as 甲镇's missing 1.1 (T305)
+    assert codes_at(result) == {("T301", L.SCORE_SHEET, "A2")}
 
 
 def test_short_names_and_spaces_resolve_silently(filled, mini):
@@ -607,3 +609,8 @@ def test_fill_helpers_are_used(mini, blank):
     edit(dept_file(blank, mini, "d1"), fill_scores)
     result = validate_paths(mini, [blank / L.HIGHLIGHT_FILE, dept_file(blank, mini, "d1")])
     assert result.findings == [] and len(result.tables.highlights) == 6
+
+
+def test_unknown_town_in_figures_is_one_finding(filled, mini):
+    _fig(filled, mini, lambda ws: ws.cell(2, 1, "甲真镇"))
+    assert codes_at(run_on(mini, filled)) == {("T301", L.FIGURE_SHEET, "A2")}

@@ -22,7 +22,7 @@ from .errors import QpError
 app = typer.Typer(
     name="qp-eval",
     help="青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -42,10 +42,15 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
+SETTINGS = {"quiet": False, "verbose": False}
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", "-V", help="显示版本号并退出。", is_eager=True,
                                           callback=_show_version)] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只显示错误和所要的数据：不显示警告、进度和完成提示。")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="另外显示读取了哪些文件和用时。")] = False,
 ) -> None:
     """青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。
 
@@ -54,6 +59,7 @@ def _root(
 
     qp-eval rank --year 2024
     """
+    SETTINGS["quiet"], SETTINGS["verbose"] = quiet, verbose and not quiet
 
 
 rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。", no_args_is_help=True, cls=ZhGroup,
@@ -88,6 +94,25 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _say(text: str) -> None:
+    """An informational line on stderr (what was written, which year was used); silent with --quiet."""
+    if not SETTINGS["quiet"]:
+        sys.stderr.write(text + "\n")
+
+
+def _progress():  # noqa: ANN202 - a context manager yielding a progress callback or None
+    """A progress bar on stderr while files are read, when stderr is a terminal (never in a pipe)."""
+    import contextlib
+
+    if SETTINGS["quiet"] or not sys.stderr.isatty():
+        if SETTINGS["verbose"]:
+            return contextlib.nullcontext(lambda done, total, path: path and _say(f"读取 {path}"))
+        return contextlib.nullcontext(None)
+    from .console import progress_bar
+
+    return progress_bar("读取表格")
+
+
 def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
     from .console import make_console
 
@@ -100,7 +125,7 @@ def _year(workspace: Path, year: int | None) -> int:
 
     chosen = Workspace(workspace).year(year)
     if year is None:
-        sys.stderr.write(f"未指定 --year，使用工作目录中最新的 {chosen} 年度。\n")
+        _say(f"未指定 --year，使用工作目录中最新的 {chosen} 年度。")
     return chosen
 
 
@@ -280,7 +305,8 @@ def validate(
     r, _ = _load(workspace, year, rubric)
     year_dir = Workspace(workspace).scores_dir(r.year)
     targets = list(paths) if paths else [year_dir]
-    result = validate_paths(r, targets, strict=strict)
+    with _progress() as progress:
+        result = validate_paths(r, targets, strict=strict, progress=progress)
     # the whole year's folder: also what has not arrived (a single file says nothing about the others)
     whole_year = len(targets) == 1 and targets[0].resolve() == year_dir.resolve()
     extra = completeness(r, result) if whole_year else []
@@ -323,9 +349,10 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
 
         raise WorkspaceError(f"找不到评分表目录 {scores_dir}。请先运行 qp-eval template --year {r.year}，收齐评分表后放入该目录，或用 --scores 指定。")
     prev = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1))
-    ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing)
+    with _progress() as progress:
+        ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing, progress=progress)
     err = _console(stderr=True)
-    if ev.blocked or ev.findings:
+    if ev.blocked or (ev.findings and not SETTINGS["quiet"]):
         print_findings(ev.validation, err, shown=ev.findings)
     if ev.blocked:
         missing = any(f.code == "F109" for f in ev.completeness)
@@ -369,7 +396,7 @@ def rank(
         if not save_archive(target, out.archive_text(ev, workspace).encode("utf-8"), force):
             _console(stderr=True).print(f"存档 {target} 已存在且内容不同，未覆盖（如需覆盖请加 --force）。", markup=False)
             raise typer.Exit(1)
-        _console(stderr=True).print(f"已存档：{target}", markup=False)
+        _say(f"已存档：{target}")
 
 
 @app.command("explain", cls=ZhCommand)
@@ -494,7 +521,7 @@ def report(
 
         written = write_text_report(ev, fmt, target, made)
     for path in written:
-        _console().print(f"已生成报告：{path}", markup=False)
+        _say(f"已生成报告：{path}")
 
 
 @app.command("letters", cls=ZhCommand)
@@ -522,7 +549,7 @@ def letters(
     names = [letter_file_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name) for x in ev.ranking]
     folder = output_folder(out, ws.reports_dir(ev.rubric.year) / "函告", names, force)
     written = write_letters(ev, folder, made, number.strip())
-    _console().print(f"已生成 {len(written)} 份函告：{folder}", markup=False)
+    _say(f"已生成 {len(written)} 份函告：{folder}")
 
 
 @app.command("booklet", cls=ZhCommand)
@@ -544,7 +571,7 @@ def booklet(
     default = ws.reports_dir(ev.rubric.year) / f"{ev.rubric.year}年度民政特色亮点工作汇编.docx"
     target = _target(out, default, force)
     write_booklet(ev, target, made)
-    _console().print(f"已生成亮点汇编：{target}", markup=False)
+    _say(f"已生成亮点汇编：{target}")
 
 
 # --- init, status --------------------------------------------------------------------
@@ -594,19 +621,6 @@ def status(
         raise typer.Exit(1)
 
 
-def _localize_help(command: object) -> None:
-    """Put the built-in --help option's text into Chinese (best effort across typer versions)."""
-    try:
-        ctx = command.context_class(command)  # type: ignore[attr-defined]
-        opt = command.get_help_option(ctx)  # type: ignore[attr-defined]
-        if opt is not None:
-            opt.help = "显示本帮助并退出。"
-    except Exception:  # pragma: no cover - cosmetic only
-        return
-    for sub in getattr(command, "commands", {}).values():
-        _localize_help(sub)
-
-
 def main() -> None:
     """Entry point: runs the app. Usage errors are shown in Chinese (exit 2), a QpError once in Chinese
     (exit 2), Ctrl-C ends quietly with 130, and nothing else reaches the user as a traceback."""
@@ -616,11 +630,13 @@ def main() -> None:
     from .clihelp import show_usage_error
 
     command = typer.main.get_command(app)
-    _localize_help(command)
 
     def say(text: str) -> None:
         sys.stderr.write(text + "\n")
 
+    import time
+
+    started = time.perf_counter()
     try:
         code = command.main(prog_name="qp-eval", standalone_mode=False)
     except typer_click.UsageError as e:
@@ -644,4 +660,6 @@ def main() -> None:
         sys.exit(2)
     if code == 130:
         say("已中断（Ctrl-C）。正在写的文件没有留下：每个输出都是写完后才换上的。")
+    elif SETTINGS["verbose"]:
+        say(f"用时 {time.perf_counter() - started:.1f} 秒。")
     sys.exit(code if isinstance(code, int) else 0)

@@ -109,7 +109,30 @@ class ZhContext(typer.Context):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
-class ZhCommand(typer_core.TyperCommand):
+PARAM_HELP = {  # typer's own options, in Chinese
+    "install_completion": "为当前的命令行外壳（bash、zsh、fish、PowerShell）安装命令补全。",
+    "show_completion": "显示命令补全脚本，以便复制或自行安装。",
+}
+
+
+class _Chinese:
+    """What ZhCommand and ZhGroup share: the help option and typer's own options in Chinese."""
+
+    def get_help_option(self, ctx):  # noqa: ANN001, ANN201
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+    def get_params(self, ctx):  # noqa: ANN001, ANN201 - typer appends its completion options after __init__
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if param.name in PARAM_HELP:
+                param.help = PARAM_HELP[param.name]
+        return params
+
+
+class ZhCommand(_Chinese, typer_core.TyperCommand):
     context_class = ZhContext
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -117,7 +140,7 @@ class ZhCommand(typer_core.TyperCommand):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
-class ZhGroup(typer_core.TyperGroup):
+class ZhGroup(_Chinese, typer_core.TyperGroup):
     context_class = ZhContext
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -17,7 +17,7 @@ from .published import Published, publish_unit
 from .ranking import Ranked, rank_units
 from .rubric import Rubric
 from .scoring import UnitResult, score_all
-from .validate import Result, validate_paths
+from .validate import Progress, Result, validate_paths
 
 
 @dataclass
@@ -77,10 +77,11 @@ def completeness(rubric: Rubric, validation: Result) -> list[Finding]:
 
 
 def evaluate(
-    rubric: Rubric, scores_dir: Path, previous: dict[str, int] | None = None, allow_missing: bool = False
+    rubric: Rubric, scores_dir: Path, previous: dict[str, int] | None = None, allow_missing: bool = False,
+    progress: Progress | None = None,
 ) -> Evaluation:
     """Validate every input of ``scores_dir``; when nothing blocks, score and rank."""
-    validation = validate_paths(rubric, [scores_dir])
+    validation = validate_paths(rubric, [scores_dir], progress=progress)
     ev = Evaluation(rubric, validation, completeness(rubric, validation))
     if allow_missing:
         ev.completeness = [f.as_warning() for f in ev.completeness]

@@ -7,6 +7,7 @@ tables that scoring reads. Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +70,11 @@ class _Checked:
     accepted: tuple[str, str | None] | None  # the same, when it fits the rubric (year, layout)
 
 
-def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> Result:
+Progress = Callable[[int, int, str], None]  # (files done, files in all, the file being read)
+
+
+def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, progress: Progress | None = None) -> Result:
+    """Every input under ``paths`` checked; ``progress`` (if given) hears of each file as it is read."""
     result = Result()
     files, others, problems = find_files(paths)
     for p, why in problems:
@@ -80,9 +85,13 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False) -> R
         result.findings.append(_other_file(p, top=p.parent.resolve() in tops or p in paths))
     limit = unzip_limit(_expected_rows(rubric))
     checked = []
-    for path in files:
+    for n, path in enumerate(files):
+        if progress is not None:
+            progress(n, len(files), str(path))
         result.files += 1
         checked.append(_check_file(FileContext(rubric, str(path)), path, limit))
+    if progress is not None:
+        progress(len(files), len(files), "")
     claimants: dict[tuple[str, str | None], list[_Checked]] = {}
     for c in checked:
         if c.accepted is not None:

@@ -10,6 +10,7 @@ for every row alike.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -262,7 +263,9 @@ def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict
         return [i for i in rows if i not in gone] if gone else rows
 
     rows = stop(list(range(len(frame.row))), "T303", rules.unknown_id, "编号")
-    rows = [i for i in rows if frame.unit[i] is not None]  # an unknown town: T301 said so
+    # a row whose town is unknown (T301 said so) stands for a town's missing row: one mistake, one finding
+    unknown_town = Counter(frame.key[i] for i in rows if frame.unit[i] is None)
+    rows = [i for i in rows if frame.unit[i] is not None]
     rows = stop(rows, "T304", rules.duplicate, "编号")
     present = {(frame.unit[i], frame.key[i]) for i in rows}
     rows = stop(rows, "V408", rules.merged)
@@ -291,6 +294,9 @@ def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict
     for unit in rubric.units:
         for rid, row in allowed.items():
             if (unit.id, rid) not in present:
+                if unknown_town[rid]:
+                    unknown_town[rid] -= 1
+                    continue
                 ctx.add("T305", f"缺少 {unit.name} 细则 {rid}（{row.criterion.name}）的行", sheet.name)
 
 
@@ -315,6 +321,7 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
         gone = found.flag(code, flagged, column)
         return [i for i in rows if i not in gone] if gone else rows
 
+    unknown_town = Counter((frame.key[i], _key(frame.note[i])) for i in range(len(frame.row)) if frame.unit[i] is None)
     rows = [i for i in range(len(frame.row)) if frame.unit[i] is not None]
     rows = stop(rows, "I705", [(i, f"{rubric.unit[frame.unit[i]].name} 的指标“{show(frame.key[i])} "  # type: ignore[index]
                                    f"{show(frame.note[i])}”不在评估细则中") for i in rows if key(i) not in expected], "指标")
@@ -350,4 +357,7 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
     found.done()
     for k, fr in expected.items():
         if k not in seen:
+            if unknown_town[k[1:]]:  # the row with the misspelt town (T301) is this one
+                unknown_town[k[1:]] -= 1
+                continue
             ctx.add("I701", f"缺少 {rubric.unit[fr.unit_id].name} {fr.criterion.id} 指标“{fr.input.name}”的行", sheet.name)
