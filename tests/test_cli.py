@@ -54,6 +54,8 @@ def test_every_command_has_chinese_help():
     for path, command in walk(root):
         text = command.help or ""
         assert CJK.search(text), f"{' '.join(path) or 'qp-eval'} has no Chinese help"
+        examples = [line.strip() for line in text.splitlines() if line.strip().startswith("qp-eval ")]
+        assert examples, f"{' '.join(path) or 'qp-eval'} shows no example"
         ctx = command.context_class(command)
         for param in command.get_params(ctx):  # the options as help shows them
             if getattr(param, "help", None) is not None:

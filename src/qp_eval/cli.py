@@ -21,7 +21,9 @@ from .errors import QpError
 
 app = typer.Typer(
     name="qp-eval",
-    help="青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。",
+    help="青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。\n\n"
+         "一年的顺序：init → template（各科室）和 template --towns（各街镇自评）→ status → collect → validate "
+         "→ rank → report、letters、booklet。\n\nqp-eval rank --year 2024",
     add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -52,33 +54,28 @@ def _root(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只显示错误和所要的数据：不显示警告、进度和完成提示。")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="另外显示读取了哪些文件和用时。")] = False,
 ) -> None:
-    """青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。
-
-    一年的顺序：qp-eval init → template（各科室）和 template --towns（各街镇自评）→ status
-    → collect → validate → rank → report、letters、booklet。
-
-    qp-eval rank --year 2024
-    """
+    # the options every command shares; the app's help text is given to typer.Typer above
     SETTINGS["quiet"], SETTINGS["verbose"] = quiet, verbose and not quiet
 
 
-rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。", no_args_is_help=True, cls=ZhGroup,
+rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。\n\nqp-eval rubric check rubric/2024.yaml", no_args_is_help=True, cls=ZhGroup,
                          rich_markup_mode=None)
 app.add_typer(rubric_app, name="rubric")
 
 # --- shared options, defined once ------------------------------------------------------
 YearOpt = Annotated[
-    int | None, typer.Option("--year", "-y", help="评估年度；省略时取工作目录中最新的年度。", show_default=False)
+    int | None, typer.Option("--year", "-y", help="评估年度；省略时取工作目录中最新的年度。", show_default=False,
+                             metavar="年度")
 ]
 WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", help="工作目录（含 rubric/、scores/、archive/、reports/）。")
+    Path, typer.Option("--workspace", "-w", metavar="目录", help="工作目录（含 rubric/、scores/、archive/、reports/）。")
 ]
 RubricOpt = Annotated[
-    Path | None, typer.Option("--rubric", help="评估细则文件；省略时按工作目录约定查找。", show_default=False)
+    Path | None, typer.Option("--rubric", metavar="文件", help="评估细则文件；省略时按工作目录约定查找。", show_default=False)
 ]
 
 
-TableOrJson = Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json（见 docs/json.md）。")]
+TableOrJson = Annotated[str, typer.Option("--format", "-f", metavar="格式", help="输出格式：table（表格）或 json（见 docs/json.md）。")]
 
 
 def _table_or_json(fmt: str) -> bool:
@@ -153,11 +150,14 @@ def _scores_folder(workspace: Path, year: int | None, rubric: Path | None, nothi
 # --- rubric ----------------------------------------------------------------------------
 @rubric_app.command("check", cls=ZhCommand)
 def rubric_check(
-    file: Annotated[Path | None, typer.Argument(help="要检查的评估细则 YAML 文件；省略时检查当前年度的细则。", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Argument(metavar="细则文件", help="要检查的评估细则 YAML 文件；省略时检查当前年度的细则。", show_default=False)] = None,
     workspace: WorkspaceOpt = Path("."),
     year: YearOpt = None,
 ) -> None:
-    """检查评估细则：键名、引用、分值合计、量化规则、日期、等次分数段。无误时退出码为 0，有问题时为 1。"""
+    """检查评估细则：键名、引用、分值合计、量化规则、日期、等次分数段。无误时退出码为 0，有问题时为 1。
+
+    qp-eval rubric check rubric/2024.yaml
+    """
     from .errors import RubricError
     from .rubric import load_rubric
     from .workspace import Workspace
@@ -186,7 +186,10 @@ def rubric_show(
     rubric: RubricOpt = None,
     fmt: TableOrJson = "table",
 ) -> None:
-    """显示评估细则：科室 → 项目 → 细则及分值，然后是合计与各项政策。"""
+    """显示评估细则：科室 → 项目 → 细则及分值，然后是合计与各项政策。
+
+    qp-eval rubric show --year 2024
+    """
     as_json = _table_or_json(fmt)
     r, path = _load(workspace, year, rubric)
     if as_json:
@@ -203,7 +206,7 @@ def rubric_show(
 def template(
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录；默认为工作目录下的 scores/<年度>/。", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="目录", help="输出目录；默认为工作目录下的 scores/<年度>/。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="重新生成仍是空白的同名表格；已填写的表格从不覆盖。")] = False,
     towns: Annotated[bool, typer.Option("--towns", help="改为给每个街镇生成自评表（写入 scores/<年度>/自评/）。")] = False,
     rubric: RubricOpt = None,
@@ -244,6 +247,8 @@ def migrate(
     按街镇、细则编号、季度（指标、亮点序号）对应转入得分、扣分说明、指标数值、登记内容和评定等级；
     无法转入的（细则已删除、得分超过新的分值、细则现不适用等）逐条列出原文件和单元格。
     原文件原样移到 scores/<年度>/备份-<日期时间>/，校验和计分不读取该目录。没有改动的表格保持不动。
+
+    qp-eval migrate --year 2024
     """
     from .migrate import migrate as run_migrate
 
@@ -283,7 +288,7 @@ def collect(
 
 @app.command("validate", cls=ZhCommand)
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="要检查的文件或目录（递归查找 .xlsx/.xlsm/.xls/.ods）；省略时检查 scores/<年度>/。", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="文件或目录", help="要检查的文件或目录（递归查找 .xlsx/.xlsm/.xls/.ods）；省略时检查 scores/<年度>/。", show_default=False)] = None,
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
     rubric: RubricOpt = None,
@@ -322,13 +327,13 @@ def validate(
 
 # --- rank, explain, verify ---------------------------------------------------------------
 ScoresOpt = Annotated[
-    Path | None, typer.Option("--scores", help="评分表目录；默认为工作目录下的 scores/<年度>/。", show_default=False)
+    Path | None, typer.Option("--scores", metavar="目录", help="评分表目录；默认为工作目录下的 scores/<年度>/。", show_default=False)
 ]
 ArchiveOpt = Annotated[
-    Path | None, typer.Option("--archive", help="本年度存档文件；默认为 archive/<年度>.json。", show_default=False)
+    Path | None, typer.Option("--archive", metavar="文件", help="本年度存档文件；默认为 archive/<年度>.json。", show_default=False)
 ]
 PreviousOpt = Annotated[
-    Path | None, typer.Option("--previous", help="上年度存档文件（用于较上年位次）；默认为 archive/<上一年度>.json。", show_default=False)
+    Path | None, typer.Option("--previous", metavar="文件", help="上年度存档文件（用于较上年位次）；默认为 archive/<上一年度>.json。", show_default=False)
 ]
 AllowMissingOpt = Annotated[
     bool, typer.Option("--allow-missing", help="缺少评分表或评分时仍然计分：缺少的按 0 分计并在结果中标注。")
@@ -371,11 +376,16 @@ def rank(
     archive: ArchiveOpt = None,
     previous: PreviousOpt = None,
     allow_missing: AllowMissingOpt = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）、json 或 csv。")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="格式", help="输出格式：table（表格）、json 或 csv。")] = "table",
     save: Annotated[bool, typer.Option("--save", help="把结果、细则指纹和每个输入文件的 SHA-256 存入 archive/<年度>.json。")] = False,
     force: Annotated[bool, typer.Option("--force", help="与 --save 同用：覆盖内容不同的已有存档。")] = False,
 ) -> None:
-    """校验全部输入后计算最终得分，按从高分到低分排出考评位次。有错误时不计分，退出码为 1。"""
+    """校验全部输入后计算最终得分，按从高分到低分排出考评位次。有错误时不计分，退出码为 1。
+
+    qp-eval rank --year 2024
+    qp-eval rank --year 2024 --save
+    qp-eval rank --year 2024 --format csv > 排名.csv
+    """
     from .writers import ranking_out as out
 
     if fmt not in ("table", "json", "csv"):
@@ -401,7 +411,7 @@ def rank(
 
 @app.command("explain", cls=ZhCommand)
 def explain(
-    unit: Annotated[str, typer.Argument(help="街镇名称或简称，如 朱家角。", show_default=False)],
+    unit: Annotated[str, typer.Argument(metavar="街镇", help="街镇名称或简称，如 朱家角。", show_default=False)],
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
     rubric: RubricOpt = None,
@@ -409,7 +419,10 @@ def explain(
     allow_missing: AllowMissingOpt = False,
     fmt: TableOrJson = "table",
 ) -> None:
-    """列出某街镇最终得分背后的每一个数：每条细则的得分及来源单元格、指标计算、加分和扣分。"""
+    """列出某街镇最终得分背后的每一个数：每条细则的得分及来源单元格、指标计算、加分和扣分。
+
+    qp-eval explain 朱家角 --year 2024
+    """
     from .explain import explain_unit
 
     if fmt not in ("table", "json"):
@@ -441,7 +454,10 @@ def verify(
     allow_missing: AllowMissingOpt = False,
     fmt: TableOrJson = "table",
 ) -> None:
-    """按现有输入重新计算，核对存档 archive/<年度>.json 是否仍然一致；列出被修改的输入文件和不一致的结果。"""
+    """按现有输入重新计算，核对存档 archive/<年度>.json 是否仍然一致；列出被修改的输入文件和不一致的结果。
+
+    qp-eval verify --year 2024
+    """
     from .verify import differences, load_archive
     from .writers import ranking_out as out
 
@@ -466,7 +482,7 @@ def verify(
 
 # --- report, letters, booklet -----------------------------------------------------------
 DateOpt = Annotated[
-    str | None, typer.Option("--date", help="落款和生成日期，格式 YYYY-MM-DD；默认为今天。", show_default=False)
+    str | None, typer.Option("--date", metavar="日期", help="落款和生成日期，格式 YYYY-MM-DD；默认为今天。", show_default=False)
 ]
 REPORT_FORMATS = ("xlsx", "csv", "json", "md", "html")
 
@@ -496,12 +512,16 @@ def report(
     scores: ScoresOpt = None,
     previous: PreviousOpt = None,
     allow_missing: AllowMissingOpt = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="格式：xlsx（默认，提交局长办公会议的工作簿）、csv、json、md 或 html。")] = "xlsx",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出文件；默认写入 reports/<年度>/。", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="格式", help="格式：xlsx（默认，提交局长办公会议的工作簿）、csv、json、md 或 html。")] = "xlsx",
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="文件", help="输出文件；默认写入 reports/<年度>/。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
     date: DateOpt = None,
 ) -> None:
-    """生成评估结果报告：排名（含图表）、分项得分、科室评分、加减分、差距跟进、溯源。"""
+    """生成评估结果报告：排名（含图表）、分项得分、科室评分、加减分、差距跟进、溯源。
+
+    qp-eval report --year 2024
+    qp-eval report --year 2024 --format html --out 评估结果.html
+    """
     if fmt not in REPORT_FORMATS:
         raise typer.BadParameter("只能是 " + "、".join(REPORT_FORMATS), param_hint="--format")
     if out is not None and out.suffix.lower() != f".{fmt}":
@@ -531,10 +551,10 @@ def letters(
     rubric: RubricOpt = None,
     scores: ScoresOpt = None,
     allow_missing: AllowMissingOpt = False,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录；默认为 reports/<年度>/函告/。", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="目录", help="输出目录；默认为 reports/<年度>/函告/。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖 --out 目录中已有的同名函告。")] = False,
     date: DateOpt = None,
-    number: Annotated[str, typer.Option("--number", help="发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。",
+    number: Annotated[str, typer.Option("--number", metavar="文号", help="发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。",
                                         show_default=False)] = "",
 ) -> None:
     """为每个街镇生成评估结果函（.docx，按党政机关公文格式排版）：位次、得分、等次、强弱项目、扣分及原因、跟进事项。
@@ -559,11 +579,14 @@ def booklet(
     rubric: RubricOpt = None,
     scores: ScoresOpt = None,
     allow_missing: AllowMissingOpt = False,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出文件；默认为 reports/<年度>/ 下的亮点汇编。", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="文件", help="输出文件；默认为 reports/<年度>/ 下的亮点汇编。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
     date: DateOpt = None,
 ) -> None:
-    """把各街镇的特色亮点工作汇编成册（.docx），每个街镇一章。"""
+    """把各街镇的特色亮点工作汇编成册（.docx），每个街镇一章。
+
+    qp-eval booklet --year 2024
+    """
     from .writers.letters import write_booklet
 
     made = _made(date)
@@ -577,12 +600,15 @@ def booklet(
 # --- init, status --------------------------------------------------------------------
 @app.command("init", cls=ZhCommand)
 def init(
-    folder: Annotated[Path, typer.Argument(help="新工作目录；默认为当前目录。")] = Path("."),
-    year: Annotated[int, typer.Option("--year", "-y", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
-    from_year: Annotated[int | None, typer.Option("--from", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
+    folder: Annotated[Path, typer.Argument(metavar="目录", help="新工作目录；默认为当前目录。")] = Path("."),
+    year: Annotated[int, typer.Option("--year", "-y", metavar="年度", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
+    from_year: Annotated[int | None, typer.Option("--from", metavar="年度", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="重新建立：原细则文件先备份；空白评分表重新生成，已填写的不覆盖。")] = False,
 ) -> None:
-    """建立新年度的工作目录：复制并顺延评估细则，建立 scores、archive、reports 目录，生成空白评分表。"""
+    """建立新年度的工作目录：复制并顺延评估细则，建立 scores、archive、reports 目录，生成空白评分表。
+
+    qp-eval init 2025年度 --year 2025
+    """
     from .console.intake import print_new_year
     from .newyear import start_year
 
@@ -598,7 +624,11 @@ def status(
     date: DateOpt = None,
     fmt: TableOrJson = "table",
 ) -> None:
-    """各科室评分表和两张登记表（以及街镇自评表）的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。"""
+    """各科室评分表和两张登记表（以及街镇自评表）的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。
+
+    qp-eval status --year 2024
+    qp-eval status --year 2024 --date 2024-12-01
+    """
     from .status import status_data, status_rows
     from .validate import Result, validate_paths
     from .workspace import Workspace

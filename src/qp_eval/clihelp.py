@@ -57,6 +57,7 @@ class ZhHelpFormatter(HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         prefix = "用法：" if prefix is None else prefix
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        args = re.sub(r"\{([^{}]+)\}", r"\1", args)  # a required argument: its name, as people write it
         head = f"{' ' * self.current_indent}{prefix}{prog} "
         pad = " " * width_of(head)
         body = wrap(args, max(self.width - width_of(head), 20))
@@ -186,7 +187,7 @@ def _hint(e: Exception) -> str:
     hint = getattr(e, "param_hint", None)
     if hint is None and param is not None:
         opts = [o for o in getattr(param, "opts", []) if o.startswith("-")]
-        hint = " / ".join(opts) if opts else str(getattr(param, "name", "") or "").upper()
+        hint = " / ".join(opts) if opts else str(getattr(param, "metavar", None) or getattr(param, "name", "") or "")
     if isinstance(hint, (list, tuple)):
         hint = " / ".join(hint)
     return str(hint or "").strip("'\"")
