@@ -324,3 +324,29 @@ def test_a_unit_with_no_applicable_criterion(tmp_path):
     p.write_text(text, encoding="utf-8")
     f = only(refusal(p), "R018")
     assert "丙镇" in f.message and f.line == line_of(text, "{id: c, name: 丙镇")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("year: 2024\ntitle: [x\nunits: []\n", "第 3 行第 6 列：方括号 [ ] 中缺少逗号，或没有右方括号 ]"),
+    ("year: 2024\ntitle: a: b\n", "这里不能出现冒号"),
+    ("year: 2024\n\ttitle: x\n", "含有制表符（Tab），请改用空格缩进"),
+    ('title: "abc\n', "引号没有闭合"),
+])
+def test_yaml_syntax_errors_in_chinese_with_line_and_column(tmp_path, text, says):
+    p = tmp_path / "r.yaml"
+    p.write_text(text, encoding="utf-8")
+    f = only(refusal(p), "R001")
+    assert says in f.message and f.line is not None
+
+
+@pytest.mark.parametrize("make, says", [
+    (lambda p: p.write_bytes("年度: 2024\n".encode("gbk")), "GBK（GB2312） 编码，不是 UTF-8"),
+    (lambda p: p.write_bytes("year: 2024\n".encode("utf-16")), "UTF-16 编码"),
+    (lambda p: p.mkdir(), "这是一个目录"),
+    (lambda p: None, "找不到这个文件"),
+])
+def test_unreadable_rubric_files_are_named_in_chinese(tmp_path, make, says):
+    p = tmp_path / "r.yaml"
+    make(p)
+    f = only(refusal(p), "R001")
+    assert says in f.message and "Errno" not in f.message and "codec" not in f.message

@@ -169,8 +169,8 @@ def rubric_check(
     except RubricError as e:
         err = _console(stderr=True)
         for f in e.findings:
-            err.print(f"[red][{f.code}][/red] {f.location}  {f.message}", markup=True)
-            err.print(f"       提示：{f.hint}", style="dim")
+            err.print(f"[{f.code}] {f.location}  {f.message}", markup=False, style="red", soft_wrap=True)
+            err.print(f"       提示：{f.hint}", markup=False, style="dim", soft_wrap=True)
         err.print(f"共 {len(e.findings)} 处问题。")
         raise typer.Exit(1) from None
     out.print(

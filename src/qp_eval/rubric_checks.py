@@ -24,19 +24,70 @@ from .yamlsource import Path_, Source, parse
 Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
 
 
+def read_rubric_text(path: Path) -> str:
+    """The rubric file's text (UTF-8, with or without a BOM); ValueError in Chinese, never errno text."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError("找不到这个文件") from None
+    except IsADirectoryError:
+        raise ValueError("这是一个目录，不是评估细则文件") from None
+    except PermissionError:
+        raise ValueError("没有读取这个文件的权限") from None
+    except OSError as e:
+        raise ValueError(f"无法读取这个文件（系统错误号 {e.errno}）") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError("文件是 UTF-16 编码，请用记事本或 WPS 打开后“另存为”UTF-8 编码")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            raw.decode("gb18030")
+            what = "GBK（GB2312）"
+        except UnicodeDecodeError:
+            what = "无法识别的"
+        raise ValueError(f"文件是 {what} 编码，不是 UTF-8；请用记事本或 WPS 打开后“另存为”UTF-8 编码") from None
+
+
+YAML_PROBLEMS = (  # what PyYAML says, and what it means for a person editing the file
+    ("did not find expected ',' or ']'", "方括号 [ ] 中缺少逗号，或没有右方括号 ]"),
+    ("did not find expected ',' or '}'", "花括号 { } 中缺少逗号，或没有右花括号 }"),
+    ("mapping values are not allowed", "这里不能出现冒号；值里含冒号时，请给整个值加引号"),
+    ("found a tab character", "含有制表符（Tab），请改用空格缩进"),
+    ("found character '\\t' that cannot start any token", "含有制表符（Tab），请改用空格缩进"),
+    ("found character '\t' that cannot start any token", "含有制表符（Tab），请改用空格缩进"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("did not find expected key", "缩进不对，或缺少键名"),
+    ("did not find expected '-' indicator", "列表项缩进不对，或缺少“- ”"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found undefined alias", "使用了没有定义的别名（*名称）"),
+    ("expected <block end>, but found", "缩进不一致"),
+    ("found duplicate anchor", "锚点（&名称）重复"),
+)
+
+
+def yaml_problem(problem: str, context: str | None = None) -> str:
+    """PyYAML's problem in Chinese where we know it; otherwise its own words, marked as such."""
+    for english, chinese in YAML_PROBLEMS:
+        if problem.startswith(english) or (context and context.startswith(english)):
+            return chinese
+    return f"格式不正确（解析器提示：{problem}）"
+
+
 def load(path: Path) -> Rubric:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise RubricError(name, [Finding.of("R001", f"无法读取文件：{e}", file=name)]) from None
+        text = read_rubric_text(path)
+    except ValueError as e:
+        raise RubricError(name, [Finding.of("R001", str(e), file=name)]) from None
     try:
         src = parse(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(e, "problem", None) or str(e)
-        raise RubricError(name, [Finding.of("R001", f"YAML 格式错误：{problem}", file=name, line=line)]) from None
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列：" if mark is not None else ""
+        problem = yaml_problem(getattr(e, "problem", None) or str(e), getattr(e, "context", None))
+        raise RubricError(name, [Finding.of("R001", f"YAML 格式错误，{where}{problem}", file=name, line=line)]) from None
     findings = [
         Finding.of("R014", f"键 “{p[-1]}” 在同一层级重复出现", file=name, line=line)
         for p, line in src.duplicate_keys
