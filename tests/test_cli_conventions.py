@@ -97,3 +97,10 @@ def test_the_inferred_year_is_said_and_a_wrong_year_lists_the_years(ws):
     assert r.returncode == 0 and "未指定 --year，使用工作目录中最新的 2024 年度。" in r.stderr
     wrong = qp("rank", "--year", "2031", cwd=ws)
     assert wrong.returncode == 2 and "可用的年度：2024" in wrong.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "rank", "report", "letters", "booklet", "explain"])
+def test_a_missing_scores_folder_stops_every_command_with_exit_2(tmp_path, command):
+    args = [command, "华新镇"] if command == "explain" else [command]
+    r = qp(*args, "--year", "2024", cwd=tmp_path)
+    assert r.returncode == 2 and "找不到评分表目录" in r.stderr

@@ -134,6 +134,15 @@ def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN2
     return load_rubric(path), path
 
 
+def _scores_dir_or_stop(folder: Path, year: int) -> None:
+    """A year's scores folder that is not there stops every command the same way (exit 2)."""
+    if not folder.is_dir():
+        from .errors import WorkspaceError
+
+        raise WorkspaceError(f"找不到评分表目录 {folder}。请先运行 qp-eval template --year {year}，"
+                             "收齐评分表后放入该目录，或用 --scores 指定。")
+
+
 def _scores_folder(workspace: Path, year: int | None, rubric: Path | None, nothing: str):  # noqa: ANN202
     """(rubric, scores/<year>/) for a command that changes files there; WorkspaceError when it is absent."""
     from .workspace import Workspace
@@ -309,6 +318,8 @@ def validate(
 
     r, _ = _load(workspace, year, rubric)
     year_dir = Workspace(workspace).scores_dir(r.year)
+    if not paths:
+        _scores_dir_or_stop(year_dir, r.year)
     targets = list(paths) if paths else [year_dir]
     with _progress() as progress:
         result = validate_paths(r, targets, strict=strict, progress=progress)
@@ -349,10 +360,7 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
     r, _ = _load(workspace, year, rubric)
     ws = Workspace(workspace)
     scores_dir = scores if scores is not None else ws.scores_dir(r.year)
-    if not scores_dir.is_dir():
-        from .errors import WorkspaceError
-
-        raise WorkspaceError(f"找不到评分表目录 {scores_dir}。请先运行 qp-eval template --year {r.year}，收齐评分表后放入该目录，或用 --scores 指定。")
+    _scores_dir_or_stop(scores_dir, r.year)
     prev = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1))
     with _progress() as progress:
         ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing, progress=progress)
