@@ -360,3 +360,27 @@ def mini_rubric(ws):
     from qp_eval.rubric import load_rubric
 
     return load_rubric(ws / "rubric" / "2024.yaml")
+
+
+def test_no_formula_from_rubric_text_in_any_template(tmp_path):
+    import zipfile
+
+    from qp_eval.rubric import load_rubric
+    from qp_eval.writers.template import write_templates
+
+    text = (Path(__file__).parent / "data" / "mini.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: 甲镇", 'name: "=cmd|\' /C calc\'!A0"').replace("name: 细则一", 'name: "=1+1"')
+    (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+    rubric = load_rubric(tmp_path / "r.yaml")
+    out = tmp_path / "scores"
+    write_templates(rubric, out)
+    write_templates(rubric, out, towns=True)
+    written = sorted(out.rglob("*.xlsx"))
+    assert len(written) == 4 + 3
+    for path in written:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/"):
+                    assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), (path.name, name)
+    wb = openpyxl.load_workbook(next(p for p in written if "一科" in p.name))
+    assert any(str(c.value).startswith("=1+1") and c.data_type == "s" for row in wb[L.SCORE_SHEET].iter_rows() for c in row)

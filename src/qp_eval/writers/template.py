@@ -380,7 +380,20 @@ def put_value(ws: Worksheet, row: int, col: int, value: object) -> None:
         cell.value = value
 
 
+def text_only(wb: Workbook) -> Workbook:
+    """No cell of ours holds a formula: text from the rubric (a town, a criterion, a department name)
+    that starts with "=" is typed as text, as the report writer does, so a sheet sent to a department
+    can never carry a formula (a DDE payload, say) that a rubric smuggled in."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return wb
+
+
 def save(wb: Workbook, target: Path) -> None:
+    text_only(wb)
     with atomic_path(target) as tmp:
         wb.save(tmp)
 
@@ -420,6 +433,11 @@ def template_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str
 
 def build(rubric: Rubric, claim: tuple[str, str | None]) -> tuple[Workbook, str, int]:
     """The blank workbook for one claim: (workbook, what it is, rows)."""
+    wb, what, rows = _build(rubric, claim)
+    return text_only(wb), what, rows
+
+
+def _build(rubric: Rubric, claim: tuple[str, str | None]) -> tuple[Workbook, str, int]:
     kind, dept_id = claim
     if kind == L.KIND_PROBLEMS:
         return problem_workbook(rubric), kind, 0
