@@ -104,3 +104,38 @@ def test_a_missing_scores_folder_stops_every_command_with_exit_2(tmp_path, comma
     args = [command, "华新镇"] if command == "explain" else [command]
     r = qp(*args, "--year", "2024", cwd=tmp_path)
     assert r.returncode == 2 and "找不到评分表目录" in r.stderr
+
+
+@pytest.mark.parametrize("args, says", [
+    (["letters", "--out", "{file}"], "是一个文件；--out 应写目录"),
+    (["booklet", "--out", "{dir}.docx", "--force"], "是一个目录；--out 应写文件名"),
+    (["report", "--out", "{dir}.xlsx", "--force"], "是一个目录；--out 应写文件名"),
+    (["booklet", "--out", "b.pdf"], "文件扩展名应为 .docx"),
+])
+def test_an_out_of_the_wrong_kind_is_said_in_chinese(ws, tmp_path, args, says):
+    (tmp_path / "x.html").write_text("mine", encoding="utf-8")
+    (tmp_path / "d.docx").mkdir()
+    (tmp_path / "d.xlsx").mkdir()
+    fill = {"{file}": str(tmp_path / "x.html"), "{dir}.docx": str(tmp_path / "d.docx"),
+            "{dir}.xlsx": str(tmp_path / "d.xlsx"), "b.pdf": str(tmp_path / "b.pdf")}
+    r = qp(*[fill.get(a, a) for a in args], "--year", "2024", cwd=ws)
+    said = r.stderr.replace("\n", "")  # wrapped at 80 columns
+    assert r.returncode == 2 and says in said and "内部错误" not in said
+    assert (tmp_path / "x.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_explain_an_unknown_town_before_reading_anything(ws):
+    r = qp("explain", "不存在镇", "--year", "2024", cwd=ws)
+    said = r.stderr.replace("\n", "")
+    assert r.returncode == 2 and "街镇 的值无效：未知的街镇“不存在镇”" in said and "UNIT" not in said
+    assert "Z807" not in said  # no file was read: their warnings are not shown
+
+
+def test_rubric_check_of_a_missing_file_cannot_run(tmp_path):
+    r = qp("rubric", "check", "nope.yaml", cwd=tmp_path)
+    assert r.returncode == 2 and "找不到评估细则文件 nope.yaml" in r.stderr
+
+
+def test_no_command_shows_the_help():
+    r = subprocess.run([sys.executable, "-m", "qp_eval"], capture_output=True, text=True, timeout=60)
+    assert "用法：qp-eval" in r.stderr and "错误：" not in r.stderr

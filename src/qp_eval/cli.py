@@ -58,7 +58,7 @@ def _root(
     SETTINGS["quiet"], SETTINGS["verbose"] = quiet, verbose and not quiet
 
 
-rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。\n\nqp-eval rubric check rubric/2024.yaml", no_args_is_help=True, cls=ZhGroup,
+rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。\n\nqp-eval rubric check --year 2024", no_args_is_help=True, cls=ZhGroup,
                          rich_markup_mode=None)
 app.add_typer(rubric_app, name="rubric")
 
@@ -120,9 +120,11 @@ def _year(workspace: Path, year: int | None) -> int:
     """The year asked for; when none was, the workspace's latest, said on stderr (stdout may be data)."""
     from .workspace import Workspace
 
-    chosen = Workspace(workspace).year(year)
+    ws = Workspace(workspace)
+    chosen = ws.year(year)
     if year is None:
-        _say(f"未指定 --year，使用工作目录中最新的 {chosen} 年度。")
+        own = ws.has_years()
+        _say(f"未指定 --year，使用{'工作目录中最新的' if own else ' qp-eval 自带细则的'} {chosen} 年度。")
     return chosen
 
 
@@ -165,12 +167,15 @@ def rubric_check(
 ) -> None:
     """检查评估细则：键名、引用、分值合计、量化规则、日期、等次分数段。无误时退出码为 0，有问题时为 1。
 
-    qp-eval rubric check rubric/2024.yaml
+    qp-eval rubric check --year 2024
+    qp-eval rubric check rubric/2025.yaml
     """
-    from .errors import RubricError
+    from .errors import RubricError, WorkspaceError
     from .rubric import load_rubric
     from .workspace import Workspace
 
+    if file is not None and not file.exists():  # nothing to check: the command cannot run (exit 2)
+        raise WorkspaceError(f"找不到评估细则文件 {file}。")
     path = file if file is not None else Workspace(workspace).rubric_path(_year(workspace, year))
     out = _console()
     try:
@@ -238,7 +243,10 @@ def template(
     target = out if out is not None else Workspace(workspace).scores_dir(r.year)
     from .console.intake import print_templates
 
-    print_templates(write_templates(r, target, force=force, towns=towns), _console(), _console(stderr=True))
+    run = write_templates(r, target, force=force, towns=towns)
+    print_templates(run, _console(), _console(stderr=True))
+    if any("已填写" in k.reason for k in run.kept):
+        _say(f"评估细则修改后，请运行 qp-eval migrate --year {r.year}，把已填内容转入新表。")
     con = _console()
     idle = [d.name for d in r.departments if not r.criteria_of(d.id)]
     if idle and not towns:
@@ -433,12 +441,13 @@ def explain(
     """
     from .explain import explain_unit
 
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("只能是 table 或 json", param_hint="--format")
-    ev, _ = _evaluate(workspace, year, rubric, scores, None, allow_missing)
+    _table_or_json(fmt)
+    r, _ = _load(workspace, year, rubric)
+    if r.resolve_unit(unit) is None:  # said before any file is read
+        raise typer.BadParameter(f"未知的街镇“{unit}”，可用：{'、'.join(r.unit_names())}", param_hint="街镇")
+    ev, _ = _evaluate(workspace, r.year, rubric, scores, None, allow_missing)
     unit_id = ev.rubric.resolve_unit(unit)
-    if unit_id is None:
-        raise typer.BadParameter(f"未知的街镇“{unit}”，可用：{'、'.join(ev.rubric.unit_names())}", param_hint="UNIT")
+    assert unit_id is not None
     if fmt == "json":
         import json
 
@@ -597,6 +606,9 @@ def booklet(
     """
     from .writers.letters import write_booklet
 
+    if out is not None and out.suffix.lower() != ".docx":
+        raise typer.BadParameter(f"亮点汇编是 Word 文档，文件扩展名应为 .docx（现为 {out.suffix or '无'}）",
+                                 param_hint="--out")
     made = _made(date)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
     default = ws.reports_dir(ev.rubric.year) / f"{ev.rubric.year}年度民政特色亮点工作汇编.docx"
@@ -629,7 +641,8 @@ def status(
     workspace: WorkspaceOpt = Path("."),
     rubric: RubricOpt = None,
     scores: ScoresOpt = None,
-    date: DateOpt = None,
+    date: Annotated[str | None, typer.Option("--date", metavar="日期", help="按哪一天计算距截止日期的天数，格式 YYYY-MM-DD；默认为今天。",
+                                             show_default=False)] = None,
     fmt: TableOrJson = "table",
 ) -> None:
     """各科室评分表和两张登记表（以及街镇自评表）的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。

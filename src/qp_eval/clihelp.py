@@ -79,7 +79,8 @@ class ZhHelpFormatter(HelpFormatter):
         self.write("\n\n".join(out) + "\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        rows = list(rows)
+        # an argument's Python type (<str>, <list[Path]>) means nothing to a clerk: its name says it
+        rows = [(re.sub(r" <[^<>]*(?:<[^<>]*>)?[^<>]*>$", "", first), second) for first, second in rows]
         first_col = min(max((width_of(a) for a, _ in rows), default=0), col_max) + col_spacing
         text_width = max(self.width - self.current_indent - first_col, 16)
         for first, second in rows:
@@ -226,10 +227,15 @@ def usage_error_text(e: Exception) -> str:
 
 
 def show_usage_error(e: Exception, write) -> None:  # noqa: ANN001 - a function that prints one line
-    """Usage, where to find help, and the error, as click shows them, in Chinese."""
+    """Usage, where to find help, and the error, as click shows them, in Chinese. A command given
+    nothing at all (``qp-eval``, ``qp-eval rubric``) shows its help instead."""
     ctx = getattr(e, "ctx", None)
+    if type(e).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        write(ctx.get_help())
+        return
     if ctx is not None:
         write(ctx.get_usage())
         write(f"运行 “{ctx.command_path} -h” 查看帮助。")
         write("")
-    write(f"错误：{usage_error_text(e)}")
+    for line in wrap(f"错误：{usage_error_text(e)}", terminal_width()):
+        write(line)

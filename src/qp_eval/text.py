@@ -65,7 +65,8 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-NO_LINE_START = set("，。、；：？！）》」』”’")
+NO_LINE_START = set("，。、；：？！）》」』”’〕】]")
+NO_LINE_END = set("（《「『“‘〔【[")
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -90,6 +91,8 @@ def wrap(text: str, width: int) -> list[str]:
                         carry.insert(0, line.pop())
                     if len(line) > 1 and line[-1] != " ":
                         carry.insert(0, line.pop())
+                while len(line) > 1 and line[-1] in NO_LINE_END:  # an opening bracket goes with what it opens
+                    carry.insert(0, line.pop())
                 lines.append("".join(line).rstrip())
                 line = [] if tok == " " else carry + [tok]
                 used = sum(width_of(t) for t in line)

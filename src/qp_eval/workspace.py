@@ -63,6 +63,10 @@ class Workspace:
             raise WorkspaceError("工作目录中找不到任何年度，请用 --year 指定。")
         return found
 
+    def has_years(self) -> bool:
+        """Whether this folder has a year of its own (scores or a rubric)."""
+        return bool(_years_in(self.root / "scores") or _years_in(self.root / "rubric"))
+
     def years(self) -> list[int]:
         """Every year this workspace has (scores or a rubric of its own) or qp-eval ships a rubric for."""
         return sorted(set(_years_in(self.root / "scores")) | set(_years_in(self.root / "rubric")) | set(shipped_years()))
@@ -177,11 +181,13 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
 def output_target(out: Path | None, default: Path, force: bool) -> Path:
     """Where an output goes: the default (replaced atomically), or ``--out``, a user's file that an
     existing one is replaced only with ``force``."""
+    from .errors import WorkspaceError
+
     if out is None:
         return default
+    if out.is_dir():
+        raise WorkspaceError(f"{out} 是一个目录；--out 应写文件名，如 {out / default.name}。")
     if out.exists() and not force:
-        from .errors import WorkspaceError
-
         raise WorkspaceError(f"文件 {out} 已存在，未覆盖。如需覆盖请加 --force。")
     return out
 
@@ -191,6 +197,10 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
     without ``force``."""
     if out is None:
         return default
+    if out.exists() and not out.is_dir():
+        from .errors import WorkspaceError
+
+        raise WorkspaceError(f"{out} 是一个文件；--out 应写目录（函告每个街镇一份，写在这个目录里）。")
     there = [n for n in names if (out / n).exists()]
     if there and not force:
         from .errors import WorkspaceError

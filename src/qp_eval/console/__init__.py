@@ -12,8 +12,24 @@ from contextlib import contextmanager
 from rich.console import Console
 
 
+class ZhConsole(Console):
+    """rich's console, except that a plain line of text (``markup=False``) is wrapped by
+    ``text.wrap``: Chinese may break anywhere, a command, path or number never does, and closing
+    punctuation never starts a line (rich breaks only at spaces, and inside words)."""
+
+    def print(self, *objects, **kwargs) -> None:  # noqa: ANN002, ANN003 - rich's signature
+        if (len(objects) == 1 and isinstance(objects[0], str) and kwargs.get("markup") is False
+                and not kwargs.get("soft_wrap") and not kwargs.get("style")):
+            from ..text import wrap
+
+            lines = [line for para in objects[0].split("\n") for line in wrap(para, max(self.width, 20))]
+            self.file.write("\n".join(lines) + "\n")
+            return
+        super().print(*objects, **kwargs)
+
+
 def make_console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return ZhConsole(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 @contextmanager

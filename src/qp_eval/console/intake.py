@@ -103,7 +103,7 @@ def print_new_year(made: NewYear, out: Console) -> None:
 
 def print_status(rows: list[StatusRow], strays: list[Finding], title: str, out: Console) -> bool:
     """The table of who has sent what, and files that cannot be read; True when all is in and valid."""
-    headers = ["科室/登记表", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"]
+    headers = ["表格", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"]
     cells = []
     for x in rows:
         progress = f"{x.filled}/{x.expected}" if x.expected else f"{x.filled} 条"

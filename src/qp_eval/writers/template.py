@@ -479,8 +479,7 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
         if path.exists():
             n = next((n for p, n in here.items()), None)  # None: not a qp-eval workbook of this sheet
             if n:
-                run.kept.append(Kept(path, f"已填写 {n} 个单元格，未覆盖。评估细则修改后请运行 "
-                                           f"qp-eval migrate --year {rubric.year}，把已填内容转入新表"))
+                run.kept.append(Kept(path, f"已填写 {n} 个单元格，未覆盖"))
                 continue
             if not force:
                 run.kept.append(Kept(path, "已存在（空白），未覆盖；如需重新生成请加 --force"))
