@@ -350,3 +350,29 @@ def test_unreadable_rubric_files_are_named_in_chinese(tmp_path, make, says):
     make(p)
     f = only(refusal(p), "R001")
     assert says in f.message and "Errno" not in f.message and "codec" not in f.message
+
+
+def test_a_name_with_a_slash_alone_is_fine(tmp_path):
+    p, _ = broken(tmp_path, "{id: b, name: 乙街道", '{id: b, name: "乙/街道"')
+    assert load_rubric(p).unit["b"].name == "乙/街道"
+
+
+@pytest.mark.parametrize("name", ['"   "', '"乙\\u0007街道"'])
+def test_a_blank_name_or_one_with_control_characters(tmp_path, name):
+    p, text = broken(tmp_path, "{id: b, name: 乙街道", "{id: b, name: " + name)
+    f = only(refusal(p), "R019")
+    assert f.line == line_of(text, "{id: b, name:")
+
+
+def test_two_towns_that_become_one_file_name(tmp_path):
+    text = MINI.replace("{id: a, name: 甲镇", '{id: a, name: "a/b"').replace("{id: c, name: 丙镇", '{id: c, name: "A:B"')
+    p = tmp_path / "r.yaml"
+    p.write_text(text, encoding="utf-8")
+    f = only(refusal(p), "R020")
+    assert "“A:B” 和 “a/b” 生成的文件名相同（A_B）" in f.message and f.line == line_of(text, '"A:B"')
+
+
+def test_a_name_too_long_for_a_file_name(tmp_path):
+    p, text = broken(tmp_path, "{id: c, name: 丙镇", "{id: c, name: " + "丙" * 90)
+    f = only(refusal(p), "R021")
+    assert "超过文件系统允许的 255 字节" in f.message

@@ -248,6 +248,36 @@ def cross_checks(r: Rubric) -> Iterator[Problem]:
     yield from _points(r)
     yield from _rules(r)
     yield from _grades(r)
+    yield from _file_names(r)
+
+
+# the longest file names qp-eval makes from a name: letters and the towns' self-evaluations; department sheets
+_NAMED_FILES = {"units": ("{year}年度综合评估结果函_{name}.docx", "{year}年度自评表_{name}.xlsx"),
+                "departments": ("{year}年度评分表_{name}.xlsx",)}
+MAX_FILE_NAME_BYTES = 255  # what ext4, NTFS and APFS allow in one file name
+
+
+def _file_names(r: Rubric) -> Iterator[Problem]:
+    """Names that become file names (letters, templates): never blank or with control characters, never
+    two that become the same file name (on a system that ignores case, too), never too long."""
+    from .text import safe_file_name
+
+    for key, what in (("units", "街镇"), ("departments", "科室")):
+        seen: dict[str, str] = {}
+        for i, x in enumerate(getattr(r, key)):
+            name = x.name
+            if not name.strip() or any(not ch.isprintable() for ch in name):
+                yield ("R019", (key, i, "name"), f"{what}名称 “{name!r}” 为空、只有空格或含有控制字符")
+                continue
+            file = safe_file_name(name).casefold()
+            if file in seen:
+                yield ("R020", (key, i, "name"),
+                       f"{what} “{name}” 和 “{seen[file]}” 生成的文件名相同（{safe_file_name(name)}），函告或评分表会互相覆盖")
+            seen.setdefault(file, name)
+            longest = max(len(p.format(year=r.year, name=safe_file_name(name)).encode("utf-8")) for p in _NAMED_FILES[key])
+            if longest > MAX_FILE_NAME_BYTES:
+                yield ("R021", (key, i, "name"), f"{what}名称 “{name[:20]}…” 过长：生成的文件名有 {longest} 字节，"
+                                                 f"超过文件系统允许的 {MAX_FILE_NAME_BYTES} 字节")
 
 
 def _dups(values: list[object], path: Path_, field: str, what: str) -> Iterator[Problem]:

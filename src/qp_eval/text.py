@@ -122,3 +122,13 @@ def spreadsheet_lines(text: str, width: float) -> int:
     n = len(text)
     units = n + 0.3 * (len(text.encode("utf-8")) - n)  # 3 bytes a Chinese character: 1 + 0.3 * 2
     return max(1, -int(-units // max(width - 1, 1)))
+
+
+_BAD_IN_FILE_NAMES = dict.fromkeys(map(ord, '/\\:*?"<>|\0'), "_")
+
+
+def safe_file_name(name: str) -> str:
+    """A name that stays inside its folder on every system (the rubric check makes sure two names
+    never become the same file name)."""
+    cleaned = "".join(ch for ch in name.translate(_BAD_IN_FILE_NAMES) if ch.isprintable()).strip(" .")
+    return cleaned or "未命名"

@@ -500,10 +500,4 @@ def _what(rubric: Rubric, claim: tuple[str, str | None]) -> str:
     return f"{rubric.department[who].name}的评分表" if who else kind
 
 
-_BAD = dict.fromkeys(map(ord, '/\\:*?"<>|\0'), "_")
-
-
-def safe_file_name(name: str) -> str:
-    """A name that stays inside its folder on every system."""
-    cleaned = "".join(ch for ch in name.translate(_BAD) if ch.isprintable()).strip(" .")
-    return cleaned or "未命名"
+from ..text import safe_file_name  # noqa: E402,F401 - where writers have looked for it
