@@ -225,3 +225,30 @@ def test_progress_is_reported_per_file(tmp_path, mini):
 def test_shell_completion_is_offered():
     r = run("--show-completion", "bash")
     assert r.returncode == 0 and "qp-eval" in r.stdout + r.stderr
+
+
+def test_escape_sequences_and_brackets_from_inputs_never_act_on_the_terminal(tmp_path, mini):
+    """A cell can hold an escape sequence (clear the screen, an OSC-8 link) or rich markup: shown as text."""
+    from conftest import dept_file, edit, fill_all, find_row, header_map
+
+    from qp_eval import layout as L
+    from qp_eval.writers.template import write_templates
+
+    scores = tmp_path / "scores" / "2024"
+    write_templates(mini, scores)
+    fill_all(scores, mini)
+
+    def go(wb):
+        ws = wb[L.SCORE_SHEET]
+        r = find_row(ws, "甲镇", "1.1")
+        # how Excel stores control characters; calamine reads them back as the characters
+        ws.cell(r, header_map(ws)["得分"]).value = "_x001B_[2J_x001B_]8;;http://x_x0007_满分[bold]"
+
+    edit(dept_file(scores, mini, "d1"), go)
+    (tmp_path / "rubric").mkdir()
+    (tmp_path / "rubric" / "2024.yaml").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    r = run("validate", "--year", "2024", cwd=tmp_path)
+    assert r.returncode == 1
+    out = r.stdout + r.stderr
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[2J" in out.replace("\n", "").replace("│", "").replace(" ", "") and "[bold]" in out.replace("\n", "")

@@ -132,3 +132,12 @@ def safe_file_name(name: str) -> str:
     never become the same file name)."""
     cleaned = "".join(ch for ch in name.translate(_BAD_IN_FILE_NAMES) if ch.isprintable()).strip(" .")
     return cleaned or "未命名"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text for the screen: control characters (an escape sequence that would clear the screen, move
+    the cursor or make a link) shown as visible codes such as ``\\x1b``, never acted on."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text

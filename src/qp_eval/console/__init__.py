@@ -20,9 +20,10 @@ class ZhConsole(Console):
     def print(self, *objects, **kwargs) -> None:  # noqa: ANN002, ANN003 - rich's signature
         if (len(objects) == 1 and isinstance(objects[0], str) and kwargs.get("markup") is False
                 and not kwargs.get("soft_wrap") and not kwargs.get("style")):
-            from ..text import wrap
+            from ..text import terminal_safe, wrap
 
-            lines = [line for para in objects[0].split("\n") for line in wrap(para, max(self.width, 20))]
+            text = "\n".join(terminal_safe(p) for p in objects[0].split("\n"))
+            lines = [line for para in text.split("\n") for line in wrap(para, max(self.width, 20))]
             self.file.write("\n".join(lines) + "\n")
             return
         super().print(*objects, **kwargs)

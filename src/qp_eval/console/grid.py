@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..text import width_of, wrap
+from ..text import terminal_safe, width_of, wrap
 
 
 def _fit(natural: list[int], floor: list[int], width: int) -> list[int]:
@@ -44,6 +44,8 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[
     """The table's lines, none wider than ``width``: a boxed table when the cells fit side by side
     (the ``wraps`` columns, long text such as names, may wrap down to 16 columns), otherwise each
     row as one wrapped block of "header value" pairs."""
+    rows = [[terminal_safe(c) for c in row] for row in rows]  # cells come from the inputs
+    title = terminal_safe(title)
     data = [4] * len(headers)
     for row in rows:
         for i, cell in enumerate(row):

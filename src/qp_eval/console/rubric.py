@@ -25,20 +25,29 @@ def _criterion_label(r: Rubric, cid: str) -> str:
         notes.append("仅适用于" + "、".join(r.unit[u].name for u in c.applies_to))
     if c.measure:
         notes.append(f"量化：{RULE_NAMES[c.measure.rule.kind]}（" + "、".join(i.name for i in c.measure.inputs) + "）")
-    extra = f"  [dim]{'；'.join(notes)}[/dim]" if notes else ""
-    return f"{c.id} {c.name}  [bold]{c.points}[/bold] 分{extra}"
+    extra = f"  [dim]{_e('；'.join(notes))}[/dim]" if notes else ""
+    return f"{_e(c.id)} {_e(c.name)}  [bold]{c.points}[/bold] 分{extra}"
+
+
+def _e(text: str) -> str:
+    """Rubric text in rich markup: literal, and without control characters."""
+    from rich.markup import escape
+
+    from ..text import terminal_safe
+
+    return escape(terminal_safe(str(text)))
 
 
 def render_rubric(r: Rubric, source: str, console: Console) -> None:
-    console.print(f"[bold]{r.title}[/bold]  （{source}，指纹 {r.fingerprint}）")
-    units = "、".join(f"{u.name}" for u in r.units)
+    console.print(f"[bold]{_e(r.title)}[/bold]  （{_e(source)}，指纹 {r.fingerprint}）")
+    units = _e("、".join(f"{u.name}" for u in r.units))
     console.print(f"评估对象：{len(r.units)} 个街镇：{units}")
     tree = Tree(f"评估科室 {len(r.departments)} 个，项目 {len(r.items)} 个，细则 {len(r.criteria)} 条")
     for d in r.departments:
         mine = [cid for cid in r.criteria if r.department_of(cid) == d.id]
         subtotal = sum((r.criteria[c].points for c in mine), Decimal(0))
         assists = [i.number for i in r.items if d.id in i.assists]
-        label = f"[bold cyan]{d.name}[/bold cyan]（{d.id}）  {fmt(subtotal)} 分"
+        label = f"[bold cyan]{_e(d.name)}[/bold cyan]（{_e(d.id)}）  {fmt(subtotal)} 分"
         if assists:
             label += f"  [dim]协评第 {'、'.join(map(str, assists))} 项[/dim]"
         branch = tree.add(label)
@@ -46,7 +55,7 @@ def render_rubric(r: Rubric, source: str, console: Console) -> None:
             own = [c.id for c in item.criteria if r.department_of(c.id) == d.id]
             if not own:
                 continue
-            node = branch.add(f"{item.number}. {item.name}  {item.points} 分")
+            node = branch.add(f"{item.number}. {_e(item.name)}  {item.points} 分")
             for cid in own:
                 node.add(_criterion_label(r, cid))
     console.print(tree)
