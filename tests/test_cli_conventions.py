@@ -139,3 +139,37 @@ def test_rubric_check_of_a_missing_file_cannot_run(tmp_path):
 def test_no_command_shows_the_help():
     r = subprocess.run([sys.executable, "-m", "qp_eval"], capture_output=True, text=True, timeout=60)
     assert "用法：qp-eval" in r.stderr and "错误：" not in r.stderr
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda t: "\ufeff" + t, None),  # one save in Notepad: still read
+    (lambda t: t[:-20], "不是有效的 JSON"),
+    (lambda t: t.replace('"qp-eval-archive/1"', '"qp-eval-archive/9"'), "不是 qp-eval 能读的"),
+    (lambda t: t.replace('"rank": 1', '"rank": "一"', 1), "不是正整数"),
+])
+def test_last_years_archive_is_read_strictly(ws, tmp_path, damage, says):
+    last = ws / "archive" / "2023.json"
+    original = last.read_text(encoding="utf-8")
+    try:
+        last.write_text(damage(original), encoding="utf-8")
+        r = qp("rank", "--year", "2024", "--format", "json", cwd=ws)
+        assert r.returncode == 0
+        changes = [x["change"] for x in json.loads(r.stdout)["ranking"]]
+        said = r.stderr.replace("\n", "")
+        if says is None:
+            assert any(changes) and "F116" not in said
+        else:
+            assert not any(changes) and "F116" in said and says in said
+    finally:
+        last.write_text(original, encoding="utf-8")
+
+
+def test_verify_refuses_an_archive_of_an_unknown_version(ws):
+    saved = ws / "archive" / "2024.json"
+    original = saved.read_text(encoding="utf-8")
+    try:
+        saved.write_text(original.replace('"qp-eval-archive/1"', '"qp-eval-archive/2"'), encoding="utf-8")
+        r = qp("verify", "--year", "2024", cwd=ws)
+        assert r.returncode == 2 and "一致" not in r.stdout and "无法核对" in r.stderr.replace("\n", "")
+    finally:
+        saved.write_text(original, encoding="utf-8")

@@ -111,7 +111,7 @@ def test_save_archive_then_verify_detects_changes(ws, mini):
 
 def test_previous_archive_gives_the_change(ws):
     (ws / "archive").mkdir()
-    (ws / "archive" / "2023.json").write_text(json.dumps({"results": [
+    (ws / "archive" / "2023.json").write_text(json.dumps({"format": "qp-eval-archive/1", "year": 2023, "results": [
         {"unit_id": "a", "rank": 2}, {"unit_id": "b", "rank": 1}, {"unit_id": "c", "rank": 3}]}), encoding="utf-8")
     r = cli("rank", "--format", "json", cwd=ws)
     got = {x["unit"]: (x["previous_rank"], x["change"]) for x in json.loads(r.stdout)["ranking"]}

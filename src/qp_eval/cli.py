@@ -369,9 +369,9 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
     ws = Workspace(workspace)
     scores_dir = scores if scores is not None else ws.scores_dir(r.year)
     _scores_dir_or_stop(scores_dir, r.year)
-    prev = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1))
+    prev, why = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1), r.year - 1)
     with _progress() as progress:
-        ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing, progress=progress)
+        ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing, progress=progress, previous_problem=why)
     err = _console(stderr=True)
     if ev.blocked or (ev.findings and not SETTINGS["quiet"]):
         print_findings(ev.validation, err, shown=ev.findings)
@@ -481,7 +481,7 @@ def verify(
     as_json = _table_or_json(fmt)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
     target = archive if archive is not None else ws.archive_path(ev.rubric.year)
-    saved = load_archive(target)
+    saved = load_archive(target, ev.rubric.year)
     diffs = list(differences(saved, out.archive(ev, workspace)))
     if as_json:
         _print_json({"format": "qp-eval-verify/1", "archive": str(target), "consistent": not diffs,

@@ -6,7 +6,6 @@ same thing the same way.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -78,11 +77,14 @@ def completeness(rubric: Rubric, validation: Result) -> list[Finding]:
 
 def evaluate(
     rubric: Rubric, scores_dir: Path, previous: dict[str, int] | None = None, allow_missing: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None, previous_problem: str = "",
 ) -> Evaluation:
-    """Validate every input of ``scores_dir``; when nothing blocks, score and rank."""
+    """Validate every input of ``scores_dir``; when nothing blocks, score and rank. ``previous_problem``:
+    why last year's archive is not used (a warning, F116)."""
     validation = validate_paths(rubric, [scores_dir], progress=progress)
     ev = Evaluation(rubric, validation, completeness(rubric, validation))
+    if previous_problem:
+        ev.completeness.append(Finding.of("F116", previous_problem))
     if allow_missing:
         ev.completeness = [f.as_warning() for f in ev.completeness]
     if ev.blocked:
@@ -98,10 +100,15 @@ def evaluate(
     return ev
 
 
-def previous_ranks(archive: Path) -> dict[str, int] | None:
-    """Unit id → rank from an earlier year's archive, or None when there is none or it is unreadable."""
+def previous_ranks(archive: Path, year: int | None = None) -> tuple[dict[str, int] | None, str]:
+    """(unit id → rank from an earlier year's archive, why it is not used): (None, "") when there is
+    none; (None, the reason) when it cannot be relied on, so that 较上年 is shown as unavailable."""
+    from .verify import ArchiveProblem, read_archive
+
     try:
-        data = json.loads(archive.read_text(encoding="utf-8"))
-        return {str(r["unit_id"]): int(r["rank"]) for r in data["results"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        data = read_archive(archive, year)
+    except FileNotFoundError:
+        return None, ""
+    except ArchiveProblem as e:
+        return None, f"上年度存档 {archive} {e}，本次不显示较上年"
+    return {str(r["unit_id"]): int(r["rank"]) for r in data["results"]}, ""

@@ -70,6 +70,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("F113", "warning", "目录中有不是电子表格的文件，已忽略", "评分表目录只放评分表和登记表；佐证材料等其他文件请另行存放。"),
     Code("F114", "warning", "扩展名与文件内容不符，已按实际格式读取", "建议用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。"),
     Code("F115", "error", "自评表的街镇编号不是评估细则中的街镇", "请使用 qp-eval template --towns 为该街镇生成的自评表，不要改动“说明”表。"),
+    Code("F116", "warning", "上年度存档无法使用，较上年不显示", "存档应是 qp-eval rank --save 写出的 archive/<上一年度>.json；用记事本改过时请恢复原文件，或用 --previous 指定正确的存档。"),
     # --- structure (S) ---
     Code("S201", "error", "缺少工作表", "请使用 qp-eval template 生成的表格，不要删除或改名工作表。"),
     Code("S202", "error", "缺少列（按表头文字查找）", "恢复该列的表头文字；列的顺序可以调整，可以增加其他列。"),

@@ -14,17 +14,61 @@ RESULT_FIELDS = {
 }
 
 
-def load_archive(target: Path) -> dict:
-    """A saved archive's JSON object; WorkspaceError (in Chinese) when it is missing or unreadable."""
+ARCHIVE_FORMAT = "qp-eval-archive/1"
+
+
+class ArchiveProblem(ValueError):
+    """Why an archive cannot be relied on, in Chinese."""
+
+
+def read_archive(target: Path, year: int | None = None) -> dict:
+    """An archive read strictly: UTF-8 (a BOM allowed) JSON of qp-eval's archive format and version,
+    of ``year`` when given, each result a known-shaped town with a positive whole rank, no town twice.
+    ArchiveProblem (Chinese) otherwise; FileNotFoundError when there is none."""
     try:
-        saved = json.loads(target.read_text(encoding="utf-8"))
-        if not isinstance(saved, dict):
-            raise ValueError("不是 JSON 对象")
+        raw = target.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as e:
+        raise ArchiveProblem(f"无法读取（{'没有读取权限' if isinstance(e, PermissionError) else '系统错误'}）") from None
+    if not target.is_file():
+        raise ArchiveProblem("不是普通文件")
+    try:
+        saved = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ArchiveProblem("不是 UTF-8 编码") from None
+    except ValueError as e:
+        raise ArchiveProblem(f"不是有效的 JSON（第 {getattr(e, 'lineno', '?')} 行）") from None
+    if not isinstance(saved, dict):
+        raise ArchiveProblem("内容不是 JSON 对象")
+    if saved.get("format") != ARCHIVE_FORMAT:
+        raise ArchiveProblem(f"格式为“{saved.get('format')}”，不是 qp-eval 能读的 {ARCHIVE_FORMAT}")
+    if year is not None and saved.get("year") != year:
+        raise ArchiveProblem(f"年度为 {saved.get('year')}，应为 {year}")
+    results = saved.get("results")
+    if not isinstance(results, list) or not results:
+        raise ArchiveProblem("没有 results（各街镇的结果）")
+    seen: set[str] = set()
+    for n, x in enumerate(results, 1):
+        if not isinstance(x, dict) or not isinstance(x.get("unit_id"), str):
+            raise ArchiveProblem(f"第 {n} 个结果没有街镇编号")
+        rank = x.get("rank")
+        if type(rank) is not int or rank < 1:
+            raise ArchiveProblem(f"{x.get('unit') or x['unit_id']} 的位次“{rank}”不是正整数")
+        if x["unit_id"] in seen:
+            raise ArchiveProblem(f"街镇 {x['unit_id']} 出现了两次")
+        seen.add(x["unit_id"])
+    return saved
+
+
+def load_archive(target: Path, year: int | None = None) -> dict:
+    """``read_archive`` for ``verify``: WorkspaceError (exit 2) when it is missing or cannot be relied on."""
+    try:
+        return read_archive(target, year)
     except FileNotFoundError:
         raise WorkspaceError(f"找不到存档 {target}，请先运行 qp-eval rank --save。") from None
-    except (OSError, ValueError) as e:
-        raise WorkspaceError(f"存档 {target} 无法读取或不是有效的 JSON：{e}") from None
-    return saved
+    except ArchiveProblem as e:
+        raise WorkspaceError(f"存档 {target} 无法核对：{e}。") from None
 
 
 def differences(saved: dict, now: dict) -> Iterator[str]:

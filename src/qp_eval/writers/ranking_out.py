@@ -15,8 +15,8 @@ from pathlib import Path
 from .. import layout as L
 from ..evaluate import Evaluation
 from ..ranking import publish
+from ..verify import ARCHIVE_FORMAT  # noqa: E402 - one definition, read strictly by verify
 
-ARCHIVE_FORMAT = "qp-eval-archive/1"
 RANKING_FORMAT = "qp-eval-ranking/1"  # rank and report --format json (docs/json.md)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
