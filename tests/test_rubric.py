@@ -376,3 +376,18 @@ def test_a_name_too_long_for_a_file_name(tmp_path):
     p, text = broken(tmp_path, "{id: c, name: 丙镇", "{id: c, name: " + "丙" * 90)
     f = only(refusal(p), "R021")
     assert "超过文件系统允许的 255 字节" in f.message
+
+
+def test_a_nested_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]  # 10^12 values
+    p = tmp_path / "bomb.yaml"
+    p.write_text("\n".join(lines + ["year: 2024"]) + "\n", encoding="utf-8")
+    f = only(refusal(p), "R022")  # refused while counting: expanding 10^12 values would never return
+    assert "别名" in f.message and f.line is not None
+
+
+def test_nesting_deeper_than_any_rubric_needs(tmp_path):
+    p = tmp_path / "deep.yaml"
+    p.write_text("year: 2024\nx: " + "[" * 60 + "]" * 60 + "\n", encoding="utf-8")
+    assert "嵌套超过" in only(refusal(p), "R022").message

@@ -19,7 +19,7 @@ from .errors import RubricError
 from .findings import Finding
 from .rubric import Rubric
 from .text import normalize_name, places
-from .yamlsource import Path_, Source, parse
+from .yamlsource import Path_, Source, YamlLimit, parse
 
 Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
 
@@ -82,6 +82,8 @@ def load(path: Path) -> Rubric:
         raise RubricError(name, [Finding.of("R001", str(e), file=name)]) from None
     try:
         src = parse(text)
+    except YamlLimit as e:
+        raise RubricError(name, [Finding.of("R022", str(e), file=name, line=e.line)]) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -48,11 +48,25 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _plain)
 
 
+MAX_BYTES = 5_000_000  # a province's rubric is a few hundred kilobytes
+MAX_NODES = 200_000  # values read, counting every expansion of an alias (a nested-alias bomb is refused early)
+MAX_DEPTH = 40  # mappings and lists inside each other
+
+
+class YamlLimit(Exception):
+    """The file asks for more than a rubric can need; ``line`` is where it was noticed."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.line = line
+
+
 @dataclass
 class Source:
     data: object
     lines: dict[Path_, int] = field(default_factory=dict)  # path -> 1-based line
     duplicate_keys: list[tuple[Path_, int]] = field(default_factory=list)
+    nodes: int = 0
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the deepest known prefix of ``path``."""
@@ -65,7 +79,10 @@ class Source:
 
 
 def parse(text: str) -> Source:
-    """Parse YAML text; raises ``yaml.YAMLError`` (with a mark) on bad syntax."""
+    """Parse YAML text; raises ``yaml.YAMLError`` (with a mark) on bad syntax and ``YamlLimit`` when the
+    text, its nesting or its alias expansions are larger than any rubric needs."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise YamlLimit(f"文件有 {len(text.encode('utf-8')) // 1_000_000} MB，超过评估细则的上限 {MAX_BYTES // 1_000_000} MB", None)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -80,6 +97,11 @@ def parse(text: str) -> Source:
 
 
 def _build(loader: _Loader, node: yaml.Node, path: Path_, src: Source) -> object:
+    src.nodes += 1
+    if src.nodes > MAX_NODES:
+        raise YamlLimit(f"内容展开后超过 {MAX_NODES:,} 个值（多半是层层嵌套的别名 *名称）", node.start_mark.line + 1)
+    if len(path) > MAX_DEPTH:
+        raise YamlLimit(f"嵌套超过 {MAX_DEPTH} 层", node.start_mark.line + 1)
     src.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
