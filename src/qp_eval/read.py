@@ -315,14 +315,6 @@ def find_spreadsheets(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, s
     return found, problems
 
 
-def _special(p: Path) -> bool:
-    """A FIFO, device or socket: reading one could wait forever, so it is never opened."""
-    try:
-        return p.exists() and not p.is_file() and not p.is_dir()
-    except OSError:
-        return False
-
-
 def find_files(paths: list[Path]) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
     """(spreadsheets, every other file, paths that could not be searched) under ``paths``, recursively and
     sorted; hidden files, Office lock files and qp-eval's 备份- folders aside."""
@@ -353,8 +345,6 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Path], list[tuple[Pa
             if p.is_dir():
                 if not p.name.startswith(BACKUP_PREFIX):  # what qp-eval moved aside is not input
                     walk(p)
-            elif _special(p):
-                problems.append((p, "不是普通文件（管道、设备或套接字），未读取"))
             elif p.suffix.lower() in SPREADSHEET_SUFFIXES:
                 found.append(p)
             else:
@@ -363,8 +353,6 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Path], list[tuple[Pa
     for p in paths:
         if p.is_dir():
             walk(p)
-        elif _special(p):
-            problems.append((p, "不是普通文件（管道、设备或套接字），未读取"))
         elif p.exists() or p.is_symlink():
             found.append(p)
         else:
