@@ -205,3 +205,30 @@ def test_missing_register_is_a_warning_and_counts_nothing(year, mini):
     assert not ev.blocked
     assert by_unit(ev)["a"].result.bonus == 0
     assert by_unit(ev)["a"].final == D("17.63")  # 18.625 - 1
+
+
+def test_grid_scoring_on_a_hand_built_table(mini):
+    """score_all sums a grid made criterion by criterion; explain's results are read from the same grid.
+
+    甲镇 1.1 entered twice (1, then 1.5: the later row counts); 1.2 three quarters only -> missing, 0;
+    3.1 = 2, 3.2 = 3, 4.1 has a row without a value -> missing; 2.1 no figures -> missing.
+    base = 1.5 + 0 + 0 + 2 + 3 + 0 = 6.5; missing in rubric order: 1.2, 2.1, 4.1."""
+    from qp_eval.scoring import score_all
+    from qp_eval.tables import ScoreEntry, Source, Tables
+
+    at = Source("f.xlsx", "评分", "A1")
+    entries = [ScoreEntry("a", "1.1", None, D(1), "", at), ScoreEntry("a", "1.1", None, D("1.5"), "后填", at),
+               ScoreEntry("a", "1.2", "Q1", D(4), "", at), ScoreEntry("a", "1.2", "Q2", D(4), "", at),
+               ScoreEntry("a", "1.2", "Q4", D(4), "", at),
+               ScoreEntry("a", "3.1", None, D(2), "", at), ScoreEntry("a", "3.2", None, D(3), "", at),
+               ScoreEntry("a", "4.1", None, None, "", at)]
+    a = score_all(mini, Tables(scores=entries))[0]
+    assert a.unit_id == "a" and a.base == D("6.5") and a.final == D("6.5")
+    assert a.missing == ("1.2", "2.1", "4.1")
+    crit = {c.criterion_id: c for c in a.criteria}
+    assert crit["1.1"].score == D("1.5") and crit["1.1"].note == "后填" and crit["1.1"].status == "entered"
+    assert crit["1.2"].status == "missing" and "Q3" in crit["1.2"].detail
+    assert crit["4.1"].status == "missing" and crit["4.1"].score == 0
+    assert sum((c.score for c in a.criteria), D(0)) == a.base
+    b = score_all(mini, Tables(scores=entries))[1]  # nothing entered for 乙街道: 3.1 does not apply (full 2)
+    assert b.base == D(2) and b.missing == ("1.1", "1.2", "2.1", "3.2", "4.1")

@@ -74,22 +74,24 @@ class DeductionLine:
 
 
 class Criteria(Sequence[CriterionResult]):
-    """A town's criterion results, worked out again when first read (explain, the report).
+    """A town's criterion results, as objects when first read (explain, the report).
 
     Ranking needs only each town's totals: holding one result object per town and criterion
-    for every town (two million at 40,000 towns) is what made ``rank`` large. The same function
-    computes them both times, from the same tables, so they cannot differ."""
+    for every town (two million at 40,000 towns) is what made ``rank`` large. Every score and
+    status is taken from the ``Grid`` that the totals were summed from; reading them here only
+    adds the text and the cells, so the two cannot differ."""
 
-    __slots__ = ("_rubric", "_unit_id", "_idx", "_done", "missing")
+    __slots__ = ("_rubric", "_unit_id", "_at", "_grid", "_done", "missing")
 
-    def __init__(self, rubric: Rubric, unit_id: str, idx: _Index, missing: tuple[str, ...]):
-        self._rubric, self._unit_id, self._idx = rubric, unit_id, idx
+    def __init__(self, rubric: Rubric, unit_id: str, at: int, grid: Grid, missing: tuple[str, ...]):
+        self._rubric, self._unit_id, self._at, self._grid = rubric, unit_id, at, grid
         self._done: tuple[CriterionResult, ...] | None = None
         self.missing = missing
 
     def _all(self) -> tuple[CriterionResult, ...]:
         if self._done is None:
-            self._done = _criteria(self._rubric, self._unit_id, self._idx)
+            self._done = tuple(_result(self._rubric, c, self._unit_id, self._at, self._grid)
+                               for c in self._rubric.criteria.values())
         return self._done
 
     def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence's overloads
@@ -105,7 +107,7 @@ class Criteria(Sequence[CriterionResult]):
 @dataclass(frozen=True, slots=True)
 class UnitResult:
     unit_id: str
-    criteria: Sequence[CriterionResult]  # a tuple, or ``Criteria`` (computed when read)
+    criteria: Sequence[CriterionResult]  # a tuple, or ``Criteria`` (made when read)
     base: Decimal
     base_detail: str
     bonus_lines: tuple[BonusLine, ...]
@@ -131,73 +133,130 @@ class UnitResult:
         return dict(out)
 
 
+# status codes of the grid, one byte per town and criterion
+ENTERED, MEASURED, NOT_APPLICABLE, MISSING = range(4)
+_STATUS: tuple[Status, ...] = ("entered", "measured", "not_applicable", "missing")
+
+
 @dataclass
-class _Index:
+class Grid:
+    """Every criterion's score for every town, as columns: criterion id -> one value per town.
+
+    Made in one pass per criterion over the score table (``_grid``); the towns' totals are its
+    sums, and ``Criteria`` reads its results from it."""
+
+    units: list[str]  # the rubric's unit order: position -> unit id
+    score: dict[str, list[Decimal]]  # criterion id -> score per town (what counts toward the base)
+    status: dict[str, bytearray]  # criterion id -> status code per town
     table: ScoreTable
-    scores: dict[str, dict[str, int | list[int]]]
+    last: dict[tuple[str, str], int]  # (town, criterion) -> its position in the table (the last one counts)
+    periods: dict[tuple[str, str], list[int]]  # (town, criterion) -> every position, for quarterly criteria
     figures: dict[tuple[str, str], dict[str, FigureEntry]]
-    problems: dict[str, list[ProblemEntry]]
-    highlights: dict[str, list[HighlightEntry]]
 
 
-def _index(tables: Tables) -> _Index:
+def _grid(rubric: Rubric, tables: Tables) -> Grid:
+    """Score every criterion of every town, criterion by criterion.
+
+    A criterion entered as one score takes the value of its town's row (a row entered twice: the
+    last one; none, or one without a value: missing, 0). A quarterly criterion combines its
+    quarters (``_quarterly``) and a measured one applies its rule to the town's figures
+    (``_measured``); a criterion that does not apply to a town counts its full points or nothing,
+    as the rubric says."""
     table = tables.scores
-    scores: dict[str, dict[str, int | list[int]]] = {}  # town -> criterion -> position(s) in the table
-    for i, (unit, crit) in enumerate(zip(table.unit, table.criterion, strict=True)):
-        of_unit = scores.get(unit)
-        if of_unit is None:
-            of_unit = scores[unit] = {}
-        had = of_unit.setdefault(crit, i)
-        if had != i:
-            if type(had) is list:
-                had.append(i)
-            else:
-                of_unit[crit] = [had, i]  # type: ignore[list-item]
+    units = [u.id for u in rubric.units]
+    quarterly = {c.id for c in rubric.criteria.values() if c.periods is not None and c.measure is None}
+    last = dict(zip(zip(table.unit, table.criterion, strict=True), range(len(table)), strict=True))  # a later position replaces an earlier one
+    periods: dict[tuple[str, str], list[int]] = defaultdict(list)
+    if quarterly:
+        for i, key in enumerate(zip(table.unit, table.criterion, strict=True)):
+            if key[1] in quarterly:
+                periods[key].append(i)
     figures: dict[tuple[str, str], dict[str, FigureEntry]] = defaultdict(dict)
     for f in tables.figures:
         figures[(f.unit_id, f.criterion_id)][f.input_id] = f
-    problems: dict[str, list[ProblemEntry]] = defaultdict(list)
-    for p in tables.problems:
-        problems[p.unit_id].append(p)
-    highlights: dict[str, list[HighlightEntry]] = defaultdict(list)
-    for h in tables.highlights:
-        highlights[h.unit_id].append(h)
-    return _Index(table, scores, figures, problems, highlights)
+    grid = Grid(units, {}, {}, table, last, periods, figures)
+    full = rubric.not_applicable == "full"
+    values = table.value
+    for c in rubric.criteria.values():
+        cid, n = c.id, len(units)
+        status = bytearray(n)  # ENTERED
+        if c.measure is None and c.periods is None:
+            scores = [ZERO] * n
+            for j, u in enumerate(units):
+                i = last.get((u, cid))
+                v = None if i is None else values[i]
+                if v is None:
+                    status[j] = MISSING
+                else:
+                    scores[j] = v
+        else:
+            scores = []
+            for j, u in enumerate(units):
+                r = _measured(c, 0, figures.get((u, cid), {})) if c.measure is not None else \
+                    _quarterly(c, 0, [table[i] for i in periods.get((u, cid), ())])
+                scores.append(r.score)
+                status[j] = _STATUS.index(r.status)
+        if c.applies_to is not None:
+            for j, u in enumerate(units):
+                if u not in c.applies_to:
+                    scores[j] = c.points if full else ZERO
+                    status[j] = NOT_APPLICABLE
+        grid.score[cid], grid.status[cid] = scores, status
+    return grid
 
 
 def score_all(rubric: Rubric, tables: Tables) -> list[UnitResult]:
     """One result per unit, in the rubric's unit order. Missing entries count as 0 ("missing")."""
-    idx = _index(tables)
-    return [score_unit(rubric, u.id, idx) for u in rubric.units]
+    grid = _grid(rubric, tables)
+    n = len(grid.units)
+    raw = [ZERO] * n
+    lost = [ZERO] * n  # points of the criteria that do not apply (when they are not counted)
+    missing: list[list[str]] = [[] for _ in range(n)]
+    proportional = rubric.not_applicable != "full"
+    for c in rubric.criteria.values():
+        scores, status = grid.score[c.id], grid.status[c.id]
+        raw = [a + b for a, b in zip(raw, scores, strict=True)]
+        if MISSING in status or NOT_APPLICABLE in status:
+            for j, s in enumerate(status):
+                if s == MISSING:
+                    missing[j].append(c.id)
+                elif s == NOT_APPLICABLE and proportional:
+                    lost[j] += c.points
+    highlights: dict[str, list[HighlightEntry]] = defaultdict(list)
+    for h in tables.highlights:
+        highlights[h.unit_id].append(h)
+    problems: dict[str, list[ProblemEntry]] = defaultdict(list)
+    for p in tables.problems:
+        problems[p.unit_id].append(p)
+    out = []
+    for j, unit_id in enumerate(grid.units):
+        base, base_detail = _base(rubric, raw[j], rubric.total_points - lost[j] if lost[j] else None)
+        criteria = Criteria(rubric, unit_id, j, grid, tuple(missing[j]))
+        bonus_lines, bonus = _bonus(rubric, highlights.get(unit_id, []))
+        deduction_lines, deductions = _deductions(rubric, problems.get(unit_id, []))
+        vetoes = tuple(dict.fromkeys(d.category for d in deduction_lines if d.veto))
+        out.append(UnitResult(unit_id, criteria, base, base_detail, bonus_lines, bonus, deduction_lines, deductions,
+                              vetoes))
+    return out
 
 
-def _criteria(rubric: Rubric, unit_id: str, idx: _Index) -> tuple[CriterionResult, ...]:
-    return tuple(_criterion(rubric, c, unit_id, idx) for c in rubric.criteria.values())
-
-
-def score_unit(rubric: Rubric, unit_id: str, idx: _Index) -> UnitResult:
-    results = _criteria(rubric, unit_id, idx)  # for the totals; kept only as ``Criteria`` (see there)
-    base, base_detail = _base(rubric, results)
-    missing = tuple(c.criterion_id for c in results if c.status == "missing")
-    criteria = Criteria(rubric, unit_id, idx, missing)
-    bonus_lines, bonus = _bonus(rubric, idx.highlights.get(unit_id, []))
-    deduction_lines, deductions = _deductions(rubric, idx.problems.get(unit_id, []))
-    vetoes = tuple(dict.fromkeys(d.category for d in deduction_lines if d.veto))
-    return UnitResult(unit_id, criteria, base, base_detail, bonus_lines, bonus, deduction_lines, deductions, vetoes)
-
-
-def _criterion(rubric: Rubric, c: Criterion, unit_id: str, idx: _Index) -> CriterionResult:
+def _result(rubric: Rubric, c: Criterion, unit_id: str, j: int, grid: Grid) -> CriterionResult:
+    """One criterion of one town as the grid scored it, with its text and cells."""
     item_no = rubric.item_of[c.id].number
-    if not c.applies(unit_id):
-        counted = c.points if rubric.not_applicable == "full" else ZERO
-        how = "按满分计" if rubric.not_applicable == "full" else "不计入，基础分按比例折算"
-        return CriterionResult(c.id, item_no, c.points, counted, "not_applicable", f"不适用于该街镇，{how}", "", ())
+    status = grid.status[c.id][j]
+    if status == NOT_APPLICABLE:
+        full = rubric.not_applicable == "full"
+        how = "按满分计" if full else "不计入，基础分按比例折算"
+        return CriterionResult(c.id, item_no, c.points, grid.score[c.id][j], "not_applicable",
+                               f"不适用于该街镇，{how}", "", ())
     if c.measure is not None:
-        return _measured(c, item_no, idx.figures.get((unit_id, c.id), {}))
-    found = idx.scores.get(unit_id, {}).get(c.id)
-    positions = found if type(found) is list else [found] if found is not None else []
-    entries = [idx.table[i] for i in positions]  # type: ignore[index]
-    return _entered(c, item_no, entries)
+        return _measured(c, item_no, grid.figures.get((unit_id, c.id), {}))
+    if c.periods is not None:
+        return _quarterly(c, item_no, [grid.table[i] for i in grid.periods.get((unit_id, c.id), ())])
+    if status == MISSING:
+        return CriterionResult(c.id, item_no, c.points, ZERO, "missing", "缺少评分，按 0 分计", "", ())
+    e = grid.table[grid.last[(unit_id, c.id)]]
+    return CriterionResult(c.id, item_no, c.points, grid.score[c.id][j], "entered", "", e.note, (e,))
 
 
 def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry]) -> CriterionResult:
@@ -213,25 +272,21 @@ def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry]) -> Cr
     return CriterionResult(c.id, item_no, c.points, outcome.score, "measured", outcome.describe, "", sources)
 
 
-def _entered(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> CriterionResult:
-    if c.periods is None and len(entries) == 1 and entries[0].value is not None:  # the common case
-        e = entries[0]
-        return CriterionResult(c.id, item_no, c.points, e.value, "entered", "", e.note, (e,))
-    labels = c.periods.labels if c.periods else (None,)
+def _quarterly(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> CriterionResult:
+    """A criterion scored per quarter: every quarter needs a score; their mean or their lowest counts."""
+    assert c.periods is not None
+    labels = c.periods.labels
     by_period = {e.period: e for e in entries}
     present = [by_period[p] for p in labels if p in by_period and by_period[p].value is not None]
     notes = "；".join(f"{e.period}：{e.note}" if e.period else e.note for e in present if e.note)
     sources = tuple(present)
     if len(present) < len(labels):
-        absent = [p or c.id for p in labels if p not in by_period]
+        absent = [p for p in labels if p not in by_period]
         if not present:
             return CriterionResult(c.id, item_no, c.points, ZERO, "missing", "缺少评分，按 0 分计", notes, sources)
         return CriterionResult(c.id, item_no, c.points, ZERO, "missing",
-                               f"缺少 {'、'.join(map(str, absent))} 的评分，按 0 分计", notes, sources)
+                               f"缺少 {'、'.join(absent)} 的评分，按 0 分计", notes, sources)
     values = [e.value for e in present]
-    assert all(v is not None for v in values)
-    if c.periods is None:
-        return CriterionResult(c.id, item_no, c.points, values[0], "entered", "", notes, sources)  # type: ignore[arg-type]
     lowest = c.periods.combine == "min"
     score = min(values) if lowest else sum(values, ZERO) / len(values)  # type: ignore[type-var, arg-type]
 
@@ -242,11 +297,11 @@ def _entered(c: Criterion, item_no: int, entries: list[ScoreEntry]) -> Criterion
     return CriterionResult(c.id, item_no, c.points, score, "entered", detail, notes, sources)
 
 
-def _base(rubric: Rubric, criteria: tuple[CriterionResult, ...]) -> tuple[Decimal, str]:
-    raw = sum((c.score for c in criteria), ZERO)
-    if rubric.not_applicable == "full" or all(c.counted for c in criteria):
+def _base(rubric: Rubric, raw: Decimal, applicable: Decimal | None) -> tuple[Decimal, str]:
+    """The base score from the criteria's sum; ``applicable``: the points of the criteria that apply,
+    when some do not and are not counted (the sum is then prorated to the total)."""
+    if applicable is None:
         return raw, f"各细则得分合计 {fmt(raw)}"
-    applicable = sum((c.points for c in criteria if c.counted), ZERO)
     base = raw * rubric.total_points / applicable
     return base, (f"适用细则得分 {fmt(raw)}（适用分值 {fmt(applicable)}），"
                   f"按比例折算 {fmt(raw)} × {fmt(rubric.total_points)} ÷ {fmt(applicable)} = {fmt(base)}")
