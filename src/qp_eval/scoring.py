@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Literal
 
 from .rubric import Criterion, Rubric
@@ -181,18 +182,17 @@ def _grid(rubric: Rubric, tables: Tables) -> Grid:
         cid, n = c.id, len(units)
         status = bytearray(n)  # ENTERED
         if c.measure is None and c.periods is None:
-            scores = [ZERO] * n
-            for j, u in enumerate(units):
-                i = last.get((u, cid))
-                v = None if i is None else values[i]
-                if v is None:
-                    status[j] = MISSING
-                else:
-                    scores[j] = v
+            found = [None if i is None else values[i] for i in map(last.get, zip(units, repeat(cid)))]
+            if any(v is None for v in found):
+                status = bytearray(MISSING if v is None else ENTERED for v in found)
+                scores = [ZERO if v is None else v for v in found]
+            else:
+                scores = found  # type: ignore[assignment]
         else:
             scores = []
+            names = c.input_names()
             for j, u in enumerate(units):
-                r = _measured(c, 0, figures.get((u, cid), {})) if c.measure is not None else \
+                r = _measured(c, 0, figures.get((u, cid), {}), names) if c.measure is not None else \
                     _quarterly(c, 0, [table[i] for i in periods.get((u, cid), ())])
                 scores.append(r.score)
                 status[j] = _STATUS.index(r.status)
@@ -259,9 +259,11 @@ def _result(rubric: Rubric, c: Criterion, unit_id: str, j: int, grid: Grid) -> C
     return CriterionResult(c.id, item_no, c.points, grid.score[c.id][j], "entered", "", e.note, (e,))
 
 
-def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry]) -> CriterionResult:
+def _measured(c: Criterion, item_no: int, figures: dict[str, FigureEntry],
+              names: dict[str, str] | None = None) -> CriterionResult:
+    """A measured criterion: its rule applied to the town's figures (``names``: ``c.input_names()``)."""
     assert c.measure is not None
-    names = c.input_names()
+    names = c.input_names() if names is None else names
     needed = c.measure.rule.input_ids()
     missing = [names[i] for i in needed if i not in figures]
     sources = tuple(figures[i] for i in needed if i in figures)

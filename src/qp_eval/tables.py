@@ -55,6 +55,17 @@ class ScoreTable:
         self.row.append(row)
         self.ref.append(ref)
 
+    def add_columns(self, unit: list[str], criterion: list[str], period: list[str | None],
+                    value: list[Decimal | None], note: list[str], row: list[int], ref: SheetRef) -> None:
+        """Many rows of one sheet at once (``add`` for each, in one step per column)."""
+        self.unit += unit
+        self.criterion += criterion
+        self.period += period
+        self.value += value
+        self.note += note
+        self.row.extend(row)
+        self.ref += [ref] * len(unit)
+
     def append(self, e: ScoreEntry) -> None:
         if isinstance(e.at, int):
             self.add(e.unit_id, e.criterion_id, e.period, e.value, e.note, e.at, e.ref)  # type: ignore[arg-type]

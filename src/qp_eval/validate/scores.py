@@ -60,12 +60,21 @@ class Frame:
     value: list[object] = field(default_factory=list)
     note: list[str] = field(default_factory=list)  # 扣分说明 (评分) or the indicator's name (指标)
     _numbers: list[Number] | None = None
+    _decimals: list[Decimal | None] | None = None
 
-    def number(self, i: int) -> Number:
+    @property
+    def numbers(self) -> list[Number]:
         """The value column read as numbers (once, when a rule first asks)."""
         if self._numbers is None:
             self._numbers = [_number(v) for v in self.value]
-        return self._numbers[i]
+        return self._numbers
+
+    @property
+    def decimals(self) -> list[Decimal | None]:
+        """The value column's exact decimals (None where it is not a number)."""
+        if self._decimals is None:
+            self._decimals = [n.value for n in self.numbers]
+        return self._decimals
 
 
 class Findings:
@@ -95,6 +104,7 @@ def _frame(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int],
     keys = [c_unit, c_key, c_value] + ([c_note] if note == "指标" else [])
     exact = {u.name: u.id for u in ctx.rubric.units}
     width = max(c_unit, c_key, c_value, c_note) + 1
+    known_keys: dict[str, str] = {}  # the ids repeat on every town's rows
     rows = 0
     for r, cells in sheet.rows_after(head):
         if len(cells) < width:
@@ -112,7 +122,13 @@ def _frame(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int],
         rows += 1
         f.row.append(r)
         f.unit.append(unit)
-        f.key.append(_key(cells[c_key]))
+        k = cells[c_key]
+        key_text = known_keys.get(k) if type(k) is str else None
+        if key_text is None:
+            key_text = _key(k)
+            if type(k) is str:
+                known_keys[k] = key_text
+        f.key.append(key_text)
         f.value.append(cells[c_value])
         n = cells[c_note]
         f.note.append(n.strip() if type(n) is str else text_of(n))
@@ -212,42 +228,41 @@ class ScoreRules:
 
     def not_a_number(self, rows: Iterable[int], code: str) -> Flagged:
         """V401 (not a number) and V406 (NaN, infinity)."""
-        v = self.frame.value
-        return [(i, f"{self.where(i)} 的得分“{show(v[i])}”不是有效数字") for i in rows if self.frame.number(i).problem == code]
+        v, nums = self.frame.value, self.frame.numbers
+        return [(i, f"{self.where(i)} 的得分“{show(v[i])}”不是有效数字") for i in rows if nums[i].problem == code]
 
     def full_width(self, rows: Iterable[int]) -> Flagged:
         """V402 (warning): full-width characters read as half-width."""
-        v = self.frame.value
-        return [(i, f"{self.where(i)} 的得分“{show(v[i])}”含全角字符，已按 {_value(self.frame, i)} 读取")
-                for i in rows if self.frame.number(i).widened]
+        v, nums = self.frame.value, self.frame.numbers
+        return [(i, f"{self.where(i)} 的得分“{show(v[i])}”含全角字符，已按 {nums[i].value} 读取")
+                for i in rows if nums[i].widened]
 
     def negative(self, rows: Iterable[int]) -> Flagged:
         """V403: below 0."""
-        return [(i, f"{self.where(i)} 的得分 {n} 为负数") for i in rows if (n := _value(self.frame, i)) < 0]
+        d = self.frame.decimals
+        return [(i, f"{self.where(i)} 的得分 {d[i]} 为负数") for i in rows if d[i] < 0]  # type: ignore[operator]
 
     def above_points(self, rows: Iterable[int]) -> Flagged:
         """V404: above the row's points."""
-        return [(i, f"{self.where(i)} 的得分 {n} 超过分值 {self.crit(i).points}") for i in rows
-                if (n := _value(self.frame, i)) > self.crit(i).points]
+        d, crits = self.frame.decimals, self.crits
+        return [(i, f"{self.where(i)} 的得分 {d[i]} 超过分值 {crits[i].points}") for i in rows
+                if d[i] > crits[i].points]  # type: ignore[operator, union-attr]
 
     def too_many_places(self, rows: Iterable[int]) -> Flagged:
         """V405: more decimal places than the rubric's precision."""
-        p = self.ctx.rubric.precision
+        p, nums = self.ctx.rubric.precision, self.frame.numbers
         out = []
         for i in rows:
-            n = self.frame.number(i)
+            n = nums[i]
             if too_many_places(n.value, p, n.places):  # type: ignore[arg-type]
                 out.append((i, f"{self.where(i)} 的得分 {n.value} 超过 {p} 位小数"))
         return out
 
     def no_note(self, rows: Iterable[int]) -> Flagged:
         """V409 (warning): points lost and no 扣分说明."""
-        return [(i, f"{self.where(i)} 得 {n} 分（满分 {self.crit(i).points}），没有填写扣分说明") for i in rows
-                if (n := _value(self.frame, i)) < self.crit(i).points and not self.frame.note[i]]
-
-
-def _value(frame: Frame, i: int) -> Decimal:
-    return frame.number(i).value  # type: ignore[return-value]
+        d, crits, note = self.frame.decimals, self.crits, self.frame.note
+        return [(i, f"{self.where(i)} 得 {d[i]} 分（满分 {crits[i].points}），没有填写扣分说明") for i in rows
+                if not note[i] and d[i] < crits[i].points]  # type: ignore[operator, union-attr]
 
 
 def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int], dept_id: str) -> None:
@@ -283,13 +298,16 @@ def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict
     bad |= found.flag("V405", rules.too_many_places(rows), score)
     rows = [i for i in rows if i not in bad]
     found.flag("V409", rules.no_note(rows), "扣分说明")
-    entries = [(i, _value(frame, i)) for i in rows] + [(i, None) for i in not_applicable]
-    ref = SheetRef(ctx.file, sheet.name, col[score])
+    ignored = set(not_applicable)  # their value is not read: the criterion does not apply
+    order = sorted(rows + not_applicable)
+    score_rows = [allowed[frame.key[i]] for i in order]
     notes: dict[str, str] = {}  # one string per distinct note: the same reasons repeat down a sheet
-    for i, v in sorted(entries):
-        row = allowed[frame.key[i]]
-        note = notes.setdefault(frame.note[i], frame.note[i])
-        ctx.tables.scores.add(frame.unit[i], row.criterion.id, row.period, v, note, frame.row[i], ref)  # type: ignore[arg-type]
+    d = frame.decimals if rows else []
+    ctx.tables.scores.add_columns(
+        [frame.unit[i] for i in order], [x.criterion.id for x in score_rows], [x.period for x in score_rows],  # type: ignore[misc]
+        [None if i in ignored else d[i] for i in order],
+        [notes.setdefault(n, n) for n in (frame.note[i] for i in order)], [frame.row[i] for i in order],
+        SheetRef(ctx.file, sheet.name, col[score]))
     found.done()
     for unit in rubric.units:
         for rid, row in allowed.items():
@@ -310,26 +328,31 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
     frame = found.frame = _frame(ctx, sheet, head, col, "编号", "数值", "指标", found)
     value = "数值"
 
+    names: dict[str, str] = {}  # the indicator names repeat on every town's rows
+    keys = [(u, k, names.get(n) or names.setdefault(n, _key(n)))
+            for u, k, n in zip(frame.unit, frame.key, frame.note, strict=True)]
+    rows_of = [expected.get(k) for k in keys]  # type: ignore[call-overload]
+
     def key(i: int) -> tuple[str, str, str]:
-        return (frame.unit[i], frame.key[i], _key(frame.note[i]))  # type: ignore[return-value]
+        return keys[i]  # type: ignore[return-value]
 
     def where(i: int) -> str:
-        fr = expected[key(i)]
-        return f"{rubric.unit[fr.unit_id].name} {fr.criterion.id} {fr.input.name}"
+        fr = rows_of[i]
+        return f"{rubric.unit[fr.unit_id].name} {fr.criterion.id} {fr.input.name}"  # type: ignore[union-attr]
 
     def stop(rows: list[int], code: str, flagged: Flagged, column: str = value) -> list[int]:
         gone = found.flag(code, flagged, column)
         return [i for i in rows if i not in gone] if gone else rows
 
-    unknown_town = Counter((frame.key[i], _key(frame.note[i])) for i in range(len(frame.row)) if frame.unit[i] is None)
+    unknown_town = Counter(keys[i][1:] for i in range(len(frame.row)) if frame.unit[i] is None)
     rows = [i for i in range(len(frame.row)) if frame.unit[i] is not None]
     rows = stop(rows, "I705", [(i, f"{rubric.unit[frame.unit[i]].name} 的指标“{show(frame.key[i])} "  # type: ignore[index]
-                                   f"{show(frame.note[i])}”不在评估细则中") for i in rows if key(i) not in expected], "指标")
+                                   f"{show(frame.note[i])}”不在评估细则中") for i in rows if rows_of[i] is None], "指标")
     seen: set[tuple[str, str, str]] = set()
     twice = []
     for i in rows:
         if key(i) in seen:
-            twice.append((i, f"{rubric.unit[frame.unit[i]].name} 的指标“{expected[key(i)].input.name}”出现了多行"))  # type: ignore[index]
+            twice.append((i, f"{rubric.unit[frame.unit[i]].name} 的指标“{rows_of[i].input.name}”出现了多行"))  # type: ignore[index, union-attr]
         seen.add(key(i))
     rows = stop(rows, "I706", twice, "指标")
     formulas = frame.sheet.formula_without_value if any(is_blank(frame.value[i]) for i in rows) else set()
@@ -338,22 +361,22 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
                                if is_blank(frame.value[i]) and (frame.row[i], c) in formulas])
     rows = stop(rows, "I701", [(i, f"{where(i)} 没有填写数值") for i in rows if is_blank(frame.value[i])])
     rows = stop(rows, "I702", [(i, f"{where(i)} 的数值“{show(frame.value[i])}”不是数字") for i in rows
-                               if frame.number(i).value is None])
-    found.flag("V402", [(i, f"{where(i)} 的数值“{show(frame.value[i])}”含全角字符，已按 {_value(frame, i)} 读取")
-                        for i in rows if frame.number(i).widened], value)
-    rows = stop(rows, "I703", [(i, f"{where(i)} 的数值 {_value(frame, i)} 为负数") for i in rows if _value(frame, i) < 0])
+                               if frame.decimals[i] is None])
+    nums = frame.numbers if rows else []
+    found.flag("V402", [(i, f"{where(i)} 的数值“{show(frame.value[i])}”含全角字符，已按 {nums[i].value} 读取")
+                        for i in rows if nums[i].widened], value)
+    d = frame.decimals
+    rows = stop(rows, "I703", [(i, f"{where(i)} 的数值 {d[i]} 为负数") for i in rows if d[i] < 0])  # type: ignore[operator]
 
     def zero_denominator(i: int) -> bool:
-        fr = expected[key(i)]
-        return _value(frame, i) == 0 and fr.criterion.divides_by(fr.input.id)
+        fr = rows_of[i]
+        return d[i] == 0 and fr.criterion.divides_by(fr.input.id)  # type: ignore[union-attr]
 
-    rows = stop(rows, "I704", [(i, f"{rubric.unit[expected[key(i)].unit_id].name} {expected[key(i)].criterion.id} 的“"
-                                   f"{expected[key(i)].input.name}”为 0，无法计算比例") for i in rows if zero_denominator(i)])
+    rows = stop(rows, "I704", [(i, f"{rubric.unit[rows_of[i].unit_id].name} {rows_of[i].criterion.id} 的“"  # type: ignore[union-attr]
+                                   f"{rows_of[i].input.name}”为 0，无法计算比例") for i in rows if zero_denominator(i)])  # type: ignore[union-attr]
     ref = SheetRef(ctx.file, sheet.name, c)
-    for i in rows:
-        fr = expected[key(i)]
-        ctx.tables.figures.append(FigureEntry(fr.unit_id, fr.criterion.id, fr.input.id, _value(frame, i),
-                                              frame.row[i], ref))
+    ctx.tables.figures += [FigureEntry(fr.unit_id, fr.criterion.id, fr.input.id, d[i], frame.row[i], ref)  # type: ignore[arg-type]
+                           for i in rows if (fr := rows_of[i]) is not None]
     found.done()
     for k, fr in expected.items():
         if k not in seen:
