@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import signal
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -650,7 +654,7 @@ def status(
     qp-eval status --year 2024
     qp-eval status --year 2024 --date 2024-12-01
     """
-    from .status import status_data, status_rows
+    from .status import status_data, status_rows, strays_of
     from .validate import Result, validate_paths
     from .workspace import Workspace
 
@@ -659,8 +663,8 @@ def status(
     r, _ = _load(workspace, year, rubric)
     folder = scores if scores is not None else Workspace(workspace).scores_dir(r.year)
     result = validate_paths(r, [folder]) if folder.exists() else Result()
-    strays = [f for f in result.findings if f.code in ("F112", "F113")]
     rows = status_rows(r, result, today)
+    strays = strays_of(result, rows)
     if as_json:
         data = status_data(r.year, today, str(folder), rows, strays)
         _print_json(data)
@@ -674,12 +678,11 @@ def status(
 
 def main() -> None:
     """Entry point: runs the app. Usage errors are shown in Chinese (exit 2), a QpError once in Chinese
-    (exit 2), Ctrl-C ends quietly with 130, and nothing else reaches the user as a traceback."""
+    (exit 2), Ctrl-C ends quietly with 130 and SIGTERM with 143 (temporary files removed), and nothing
+    else reaches the user as a traceback."""
     # A short-lived process that makes ~10^5 small objects per 1,000 towns: the default
     # collector thresholds made reading superlinear (benchmarks/RESULTS.md). Collect less often.
     gc.set_threshold(100_000, 50, 100)
-    from .clihelp import show_usage_error
-
     command = typer.main.get_command(app)
 
     def say(text: str) -> None:
@@ -688,6 +691,36 @@ def main() -> None:
     import time
 
     started = time.perf_counter()
+    scratch = _private_tempdir()
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        _run(command, say, started)
+    finally:  # every temporary file, ours or a library's, goes with the run: after an error, Ctrl-C or SIGTERM
+        tempfile.tempdir = None
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that every ``finally`` (temporary files) runs."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _private_tempdir() -> str:
+    """A temporary folder of this run for everything that libraries write aside (openpyxl's sheets,
+    xlsxwriter's rows in constant-memory mode); removed when the run ends, however it ends."""
+    scratch = tempfile.mkdtemp(prefix="qp-eval-")
+    tempfile.tempdir = scratch
+    return scratch
+
+
+def _run(command: typer_click.Command, say: Callable[[str], None], started: float) -> None:
+    import time
+
+    from .clihelp import show_usage_error
+
     try:
         code = command.main(prog_name="qp-eval", standalone_mode=False)
     except typer_click.UsageError as e:
@@ -698,6 +731,9 @@ def main() -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         code = 130
+    except Terminated:
+        say("已终止（收到结束信号）。正在写的文件没有留下：每个输出都是写完后才换上的。")
+        sys.exit(143)
     except QpError as e:
         _console(stderr=True).print(str(e), markup=False)
         sys.exit(2)

@@ -54,3 +54,54 @@ class WorkspaceError(QpError):
 
     def __str__(self) -> str:
         return self.message
+
+
+# errno -> what it means for the office, in Chinese
+_WRITE_REASONS = {
+    "EACCES": "没有写入权限（文件可能正在 Excel/WPS 中打开，或该目录不允许写入）",
+    "EPERM": "没有写入权限（文件可能正在 Excel/WPS 中打开，或该目录不允许写入）",
+    "EROFS": "所在位置是只读的（例如只读的 U 盘或共享目录）",
+    "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "磁盘配额已用完",
+    "ENAMETOOLONG": "文件名或路径过长",
+    "ENOTDIR": "路径中有一段不是目录",
+    "EISDIR": "同名的目录已存在",
+    "ENOENT": "所在目录不存在或已被移走",
+    "EEXIST": "同名文件已存在",
+    "EIO": "磁盘读写出错",
+}
+
+
+class WriteFailure(QpError):
+    """An output that could not be written: the file we meant to write (never our temporary file)
+    and the reason in Chinese. Earlier outputs are intact: nothing replaces a file until it is whole."""
+
+    def __init__(self, target: object, error: BaseException):
+        super().__init__(str(target))
+        self.target = str(target)
+        self.error = error
+
+    @property
+    def reason(self) -> str:
+        import errno as _errno
+
+        e = os_error_in(self.error)
+        if e is not None and e.errno is not None:
+            name = _errno.errorcode.get(e.errno, "")
+            return _WRITE_REASONS.get(name, f"系统错误 {name or e.errno}")
+        return "写入时出错"
+
+    def __str__(self) -> str:
+        return f"无法写入 {self.target}：{self.reason}。已有的文件没有改动。"
+
+
+def os_error_in(error: BaseException) -> OSError | None:
+    """The OSError behind ``error`` (itself, or the one a library wrapped: xlsxwriter's FileCreateError), if any."""
+    e: BaseException = error
+    for _ in range(3):
+        if isinstance(e, OSError):
+            return e
+        if not (e.args and isinstance(e.args[0], BaseException)):
+            return None
+        e = e.args[0]
+    return None

@@ -14,16 +14,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from .rules import Rule
+from .rules import Model, Rule
 from .text import normalize_name
 
 PeriodCombine = Literal["mean", "min"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Strict(Model):
+    pass
 
 
 class Unit(Strict):

@@ -83,7 +83,7 @@ def load(path: Path) -> Rubric:
     try:
         src = parse(text)
     except YamlLimit as e:
-        raise RubricError(name, [Finding.of("R022", str(e), file=name, line=e.line)]) from None
+        raise RubricError(name, [Finding.of(e.code, str(e), file=name, line=e.line)]) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -222,6 +222,24 @@ _ZH = {
     "model_type": "必须是一个映射（键: 值）",
     "model_attributes_type": "必须是一个映射（键: 值）",
     "union_tag_not_found": "缺少规则类型 kind",
+    "finite_number": "必须是有限的数",
+    "value_error": "{error}",
+    "less_than": "必须小于 {lt}",
+    "float_parsing": "必须是数字",
+    "float_type": "必须是数字",
+    "int_from_float": "必须是整数",
+    "dict_type": "必须是一个映射（键: 值）",
+    "list_type": "必须是列表",
+    "too_long": "最多 {max_length} 项",
+    "string_too_short": "至少 {min_length} 个字",
+    "string_too_long": "最多 {max_length} 个字",
+    "decimal_max_digits": "最多 {max_digits} 位数字",
+    "decimal_max_places": "最多 {decimal_places} 位小数",
+    "decimal_whole_digits": "整数部分最多 {whole_digits} 位",
+    "enum": "只能是 {expected}",
+    "frozen_set_type": "必须是列表",
+    "set_type": "必须是列表",
+    "date_from_datetime_inexact": "必须是日期",
 }
 
 
@@ -233,7 +251,7 @@ def _short(value: object) -> str:
 def _msg_zh(err: dict) -> str:
     template = _ZH.get(err["type"])
     if template is None:
-        return str(err.get("msg", "值无效"))
+        return f"值无效（{err['type']}）"  # never pydantic's English sentence
     try:
         return template.format(**(err.get("ctx") or {}))
     except (KeyError, IndexError):

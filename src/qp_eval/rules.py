@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -38,8 +38,28 @@ def fmt(d: Decimal) -> str:
     return text
 
 
-class _Rule(BaseModel):
+MAX_MAGNITUDE = Decimal(10) ** 9
+MAX_DIGITS = 15
+
+
+class Model(BaseModel):
+    """Every rubric model: unknown keys refused, frozen, and every decimal a number a person means
+    (finite, at most 15 digits, below a billion), however it was written (``"1e400"`` in quotes too)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _sane(cls, v: object) -> object:
+        if isinstance(v, Decimal):
+            if not v.is_finite():
+                raise ValueError(f"{v} 不是有限的数")
+            if abs(v) >= MAX_MAGNITUDE or len(v.as_tuple().digits) > MAX_DIGITS:
+                raise ValueError(f"数字 {v} 超出合理范围（应小于 10 亿，最多 {MAX_DIGITS} 位）")
+        return v
+
+
+class _Rule(Model):
 
     def input_ids(self) -> tuple[str, ...]:
         raise NotImplementedError

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import layout as L
+from .findings import Finding
 from .rubric import Rubric
 from .validate import Result
 
@@ -105,12 +106,26 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
     return rows
 
 
+def strays_of(result: Result, rows: list[StatusRow]) -> list[Finding]:
+    """What ``status`` lists below its table: spreadsheets that cannot be read or told apart (F112,
+    F113), and every error that would make ``rank`` refuse but belongs to no listed file (a broken
+    workbook whose kind cannot be told, say). So ``status`` never says all is in while ``rank`` refuses."""
+    listed = {r.file for r in rows if r.file}
+    return [f for f in result.scoring_findings()
+            if f.code in ("F112", "F113") or (f.severity == "error" and f.file not in listed)]
+
+
+def complete(rows: list[StatusRow], strays: list[Finding]) -> bool:
+    """Every row received without error, and nothing else that would stop ``rank``."""
+    return all(r.ok for r in rows) and not any(f.severity == "error" for f in strays)
+
+
 def status_data(year: int, today: dt.date, folder: str, rows: list[StatusRow], strays: list) -> dict:  # noqa: ANN001
     """``status --format json`` (docs/json.md): complete when every row is received without error and
     no unreadable spreadsheet lies in the folder."""
     return {
         "format": "qp-eval-status/1", "year": year, "date": today.isoformat(), "folder": folder,
-        "complete": all(r.ok for r in rows) and not any(f.severity == "error" for f in strays),
+        "complete": complete(rows, strays),
         "rows": [{"name": r.name, "file": r.file, "state": r.state, "errors": r.errors, "warnings": r.warnings,
                   "filled": r.filled, "expected": r.expected,
                   "modified": r.modified.isoformat(timespec="minutes") if r.modified else None,

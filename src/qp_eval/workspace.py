@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
@@ -119,18 +120,28 @@ def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup
     The workbook is saved first (to a hidden temporary file beside ``target``); then every old
     file, and anything else by the target's name, is moved untouched into the dated backup folder
     (made on first use); then the new file takes its name. Returns (backup folder, moves)."""
+    from .errors import WriteFailure, os_error_in
+
     moved: list[tuple[Path, Path]] = []
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
         wb.save(tmp)  # type: ignore[attr-defined]
         ordinary_mode(Path(tmp))
         for old in [*olds, *([target] if target.exists() and target not in olds else [])]:
             backup = backup or backup_dir(scores_dir, now)
             moved.append((old, move_aside(old, backup)))
         os.replace(tmp, target)
+    except Exception as e:
+        for old, aside in reversed(moved):  # put back what was moved aside: nothing is lost or renamed
+            with contextlib.suppress(OSError):
+                os.replace(aside, old)
+        if os_error_in(e) is not None:
+            raise WriteFailure(target, e) from None
+        raise
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
     return backup, moved
 
@@ -149,17 +160,28 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
     An exception inside the block removes the temporary file and leaves ``target`` as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    ordinary_mode(tmp_path)
+    from .errors import WriteFailure, os_error_in
+
+    tmp_path: Path | None = None
     try:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file stands where a folder of the path should be
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(target.parent)) from None
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        ordinary_mode(tmp_path)
         yield tmp_path
         os.replace(tmp_path, target)
+    except Exception as e:
+        if os_error_in(e) is not None:  # no permission, disk full, name too long: said of the target
+            raise WriteFailure(target, e) from None
+        raise
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
+        if tmp_path is not None:
+            with contextlib.suppress(OSError):
+                tmp_path.unlink()
 
 
 def ordinary_mode(path: Path) -> None:
@@ -185,9 +207,15 @@ def output_target(out: Path | None, default: Path, force: bool) -> Path:
 
     if out is None:
         return default
-    if out.is_dir():
+    try:
+        is_dir, exists = out.is_dir(), out.exists()
+    except OSError as e:  # a name too long, a path through a file: said before any work is done
+        from .errors import WriteFailure
+
+        raise WriteFailure(out, e) from None
+    if is_dir:
         raise WorkspaceError(f"{out} 是一个目录；--out 应写文件名，如 {out / default.name}。")
-    if out.exists() and not force:
+    if exists and not force:
         raise WorkspaceError(f"文件 {out} 已存在，未覆盖。如需覆盖请加 --force。")
     return out
 
@@ -197,6 +225,12 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
     without ``force``."""
     if out is None:
         return default
+    try:
+        out.exists()
+    except OSError as e:
+        from .errors import WriteFailure
+
+        raise WriteFailure(out, e) from None
     if out.exists() and not out.is_dir():
         from .errors import WorkspaceError
 

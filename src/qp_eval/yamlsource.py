@@ -56,9 +56,36 @@ MAX_DEPTH = 40  # mappings and lists inside each other
 class YamlLimit(Exception):
     """The file asks for more than a rubric can need; ``line`` is where it was noticed."""
 
+    code = "R022"
+
     def __init__(self, message: str, line: int | None):
         super().__init__(message)
         self.line = line
+
+
+class YamlNumber(YamlLimit):
+    """A number no rubric means: not finite, too many digits, or out of any sane range."""
+
+    code = "R023"
+
+
+MAX_DIGITS = 15  # digits of one number (points, targets, dates' parts): more is a typing accident
+MAX_MAGNITUDE = Decimal(10) ** 9
+_EXPONENT = re.compile(r"^[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+$")
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+def _check_number(node: yaml.ScalarNode, value: object) -> None:
+    """Refuse, with its line, a number that cannot be meant (Python refuses to read ints of 4,300 digits)."""
+    line = node.start_mark.line + 1
+    text = str(node.value)
+    if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        raise YamlNumber(f"数字“{text[:20]}{'…' if len(text) > 20 else ''}”有 {sum(ch.isdigit() for ch in text)} 位，"
+                         f"超过 {MAX_DIGITS} 位", line)
+    if isinstance(value, float) or (isinstance(value, Decimal) and not value.is_finite()):
+        raise YamlNumber(f"“{text}”不是有限的数（评估细则中不能写 .nan、.inf）", line)
+    if isinstance(value, Decimal) and abs(value) >= MAX_MAGNITUDE:
+        raise YamlNumber(f"数字 {text} 超出合理范围（应小于 10 亿）", line)
 
 
 @dataclass
@@ -119,4 +146,11 @@ def _build(loader: _Loader, node: yaml.Node, path: Path_, src: Source) -> object
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, child, path + (i,), src) for i, child in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    if node.tag == _INT_TAG and sum(ch.isdigit() for ch in str(node.value)) > MAX_DIGITS:
+        _check_number(node, None)  # before reading it: Python refuses ints of 4,300 digits
+    value = loader.construct_object(node, deep=True)
+    if node.tag in (_INT_TAG, _FLOAT_TAG):
+        _check_number(node, value)
+    elif not node.style and isinstance(value, str) and _EXPONENT.match(value):  # 1e400: YAML 1.1 reads
+        _check_number(node, Decimal(value.replace("_", "")))  # it as text, and the model as a number
+    return value

@@ -10,7 +10,7 @@ from ..collect import CollectRun
 from ..findings import Finding
 from ..migrate import MigrateRun
 from ..newyear import NewYear
-from ..status import StatusRow
+from ..status import StatusRow, complete
 from ..writers.template import TemplateRun
 from .grid import grid
 
@@ -116,13 +116,14 @@ def print_status(rows: list[StatusRow], strays: list[Finding], title: str, out: 
                  wraps=(0, 6, 7))
     out.file.write("\n".join(lines) + "\n")
     for f in strays:
-        out.print(f"{'无法读取' if f.code == 'F112' else '已忽略'}：{f.file}（{f.message}）", markup=False)
+        what = {"F112": "无法读取", "F113": "已忽略"}.get(f.code, "有错误" if f.severity == "error" else "注意")
+        out.print(f"{what}：{f.file or '—'}（{f.code} {f.message}）", markup=False)
     bad = [x for x in rows if not x.ok]
-    unreadable = [f for f in strays if f.code == "F112"]
-    if bad or unreadable:
+    unreadable = [f for f in strays if f.severity == "error"]
+    if not complete(rows, strays):
         parts = [f"尚有 {len(bad)} 项未收齐或有错误"] if bad else ["各项均已收到且无错误"]
         if unreadable:
-            parts.append(f"但有 {len(unreadable)} 个无法读取的文件（见上，请另存为 .xlsx 或移出该目录）")
+            parts.append(f"但有 {len(unreadable)} 个文件无法读取或有错误（见上；计分时会被拒绝，请修正、另存为 .xlsx 或移出该目录）")
         out.print("，".join(parts) + "。", markup=False)
         return False
     out.print("全部收齐，均无错误。", markup=False)
