@@ -154,12 +154,16 @@ def test_last_years_archive_is_read_strictly(ws, tmp_path, damage, says):
         last.write_text(damage(original), encoding="utf-8")
         r = qp("rank", "--year", "2024", "--format", "json", cwd=ws)
         assert r.returncode == 0
-        changes = [x["change"] for x in json.loads(r.stdout)["ranking"]]
+        data = json.loads(r.stdout)
+        changes = [x["change"] for x in data["ranking"]]
         said = r.stderr.replace("\n", "")
         if says is None:
-            assert any(changes) and "F116" not in said
-        else:
-            assert not any(changes) and "F116" in said and says in said
+            assert any(changes) and "无法比较" not in changes and "F116" not in said
+        else:  # the comparison is shown as unavailable, with the reason
+            assert set(changes) == {"无法比较"} and "F116" in said and says in said
+            assert says in data["previous_unavailable"]
+            table = qp("rank", "--year", "2024", cwd=ws).stdout.replace("\n", "")
+            assert "无法比较" in table and says in table
     finally:
         last.write_text(original, encoding="utf-8")
 

@@ -26,6 +26,7 @@ class Evaluation:
     completeness: list[Finding] = field(default_factory=list)
     results: list[UnitResult] = field(default_factory=list)
     ranking: list[Ranked] = field(default_factory=list)
+    previous_problem: str = ""  # why last year's archive could not be used: 较上年 is shown as unavailable
 
     @property
     def findings(self) -> list[Finding]:
@@ -84,6 +85,7 @@ def evaluate(
     validation = validate_paths(rubric, [scores_dir], progress=progress)
     ev = Evaluation(rubric, validation, completeness(rubric, validation))
     if previous_problem:
+        ev.previous_problem = previous_problem
         ev.completeness.append(Finding.of("F116", previous_problem))
     if allow_missing:
         ev.completeness = [f.as_warning() for f in ev.completeness]
@@ -110,5 +112,5 @@ def previous_ranks(archive: Path, year: int | None = None) -> tuple[dict[str, in
     except FileNotFoundError:
         return None, ""
     except ArchiveProblem as e:
-        return None, f"上年度存档 {archive} {e}，本次不显示较上年"
+        return None, f"上年度存档 {archive} {e}，较上年无法比较"
     return {str(r["unit_id"]): int(r["rank"]) for r in data["results"]}, ""

@@ -29,6 +29,16 @@ class ZhConsole(Console):
         super().print(*objects, **kwargs)
 
 
+def literal(text: object) -> str:
+    """Text from a file, a path or the rubric, for a line that also holds rich markup: shown as it is
+    (a ``[`` is never taken for markup) and without control characters."""
+    from rich.markup import escape
+
+    from ..text import terminal_safe
+
+    return escape(terminal_safe(str(text)))
+
+
 def make_console(stderr: bool = False) -> Console:
     return ZhConsole(stderr=stderr, highlight=False, soft_wrap=False)
 

@@ -11,17 +11,14 @@ from ..explain import Line
 from ..ranking import Ranked, publish
 from ..rules import fmt
 from ..writers.ranking_out import records
+from . import literal
 from .grid import grid
-
-
-def _esc(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 def print_ranking(ev: Evaluation, console: Console) -> None:
     """The ranking as a boxed table (console/grid.py: plain strings, fast at thousands of towns)."""
     rows = records(ev)
-    with_change = any(r["previous_rank"] is not None for r in rows)
+    with_change = any(r["previous_rank"] is not None for r in rows) or bool(ev.previous_problem)
     headers = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级"]
     right = [True, False, True, True, True, True, False]
     if with_change:
@@ -38,16 +35,18 @@ def print_ranking(ev: Evaluation, console: Console) -> None:
     console.file.write("\n".join(lines) + "\n")
     for r in rows:
         if r["note"]:
-            console.print(f"注：{r['unit']}：{_esc(str(r['note']))}")
+            console.print(f"注：{r['unit']}：{r['note']}", markup=False)
+    if ev.previous_problem:
+        console.print(f"注：{ev.previous_problem}。", markup=False)
 
 
 def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Console) -> None:
     r = ev.rubric
     name = r.unit[ranked.unit_id].name
-    console.print(f"[bold]{name}[/bold]：第 {ranked.rank} 名，最终得分 {ranked.final}，{ranked.grade}")
+    console.print(f"[bold]{literal(name)}[/bold]：第 {ranked.rank} 名，最终得分 {ranked.final}，{literal(ranked.grade)}")
     for note in (ranked.tie_note, ranked.grade_note):
         if note:
-            console.print(f"注：{_esc(note)}")
+            console.print(f"注：{note}", markup=False)
     for part in ("重点工作", "亮点加分", "问题扣分"):
         mine = [x for x in lines if x.part == part]
         subtotal = sum((x.amount for x in mine), Decimal(0))

@@ -10,6 +10,7 @@ from rich.tree import Tree
 
 from ..rubric import Rubric
 from ..rules import RULE_NAMES, fmt
+from . import literal
 
 NA_NAMES = {"full": "按满分计", "prorate": "按比例折算"}
 COMBINE_NAMES = {"mean": "取平均", "min": "取最低"}
@@ -29,13 +30,7 @@ def _criterion_label(r: Rubric, cid: str) -> str:
     return f"{_e(c.id)} {_e(c.name)}  [bold]{c.points}[/bold] 分{extra}"
 
 
-def _e(text: str) -> str:
-    """Rubric text in rich markup: literal, and without control characters."""
-    from rich.markup import escape
-
-    from ..text import terminal_safe
-
-    return escape(terminal_safe(str(text)))
+_e = literal  # rubric text in rich markup: literal, and without control characters
 
 
 def render_rubric(r: Rubric, source: str, console: Console) -> None:

@@ -350,16 +350,21 @@ def letter_file_name(year: int, unit_name: str) -> str:
 
 
 def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") -> list[Path]:
-    written = []
+    """One letter per town; returns the files written, each once (what the count printed says)."""
+    from ..errors import WorkspaceError
+
+    written: dict[str, Path] = {}  # case-folded name -> file: Windows and macOS see A and a as one file
     for x in ev.ranking:
         name = ev.rubric.unit[x.unit_id].name
         target = out / letter_file_name(ev.rubric.year, name)
         if target.resolve().parent != out.resolve():  # a name can never leave the folder
             raise ValueError(f"unsafe letter name for {x.unit_id}")
+        if target.name.casefold() in written:  # rubric check refuses such names (R020); never overwrite one
+            raise WorkspaceError(f"两个街镇的函告文件名相同：{target.name}。请在评估细则中改用能区分的名称（R020）。")
         title = f"关于{ev.rubric.year}年度民政工作综合评估结果的函（{name}）"
         _save(_render(letter_paragraphs(ev, x, made, number), title, ev.rubric.issuer, made), target)
-        written.append(target)
-    return written
+        written[target.name.casefold()] = target
+    return list(written.values())
 
 
 def write_booklet(ev: Evaluation, target: Path, made: dt.date) -> None:

@@ -27,7 +27,12 @@ COLUMNS = [  # (record key, Chinese header)
 ]
 
 
-def change_text(previous: int | None, change: int | None) -> str:
+UNAVAILABLE = "无法比较"  # last year's archive exists but cannot be read (F116 says why)
+
+
+def change_text(previous: int | None, change: int | None, unavailable: bool = False) -> str:
+    if unavailable:
+        return UNAVAILABLE
     if previous is None or change is None:
         return ""
     if change > 0:
@@ -53,7 +58,7 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
             "final": str(x.final),
             "grade": x.grade,
             "previous_rank": x.previous_rank,
-            "change": change_text(x.previous_rank, x.change),
+            "change": change_text(x.previous_rank, x.change, bool(ev.previous_problem)),
             "grade_note": x.grade_note,
             "tie_note": x.tie_note,
             "note": note,
@@ -65,6 +70,8 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
 def to_json(ev: Evaluation) -> str:
     """The ranking; with the towns' self-evaluations compared (``self_evaluation``) when any arrived."""
     data: dict[str, object] = {"format": RANKING_FORMAT, "year": ev.rubric.year, "ranking": records(ev)}
+    if ev.previous_problem:
+        data["previous_unavailable"] = ev.previous_problem
     if ev.validation.tables.self_reports:
         from ..selfcompare import to_data
 

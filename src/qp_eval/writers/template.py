@@ -468,7 +468,11 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
     existing = claims_in(out)
     backup: Path | None = None
     plans = town_plans(rubric, out) if towns else template_plans(rubric, out)
+    made: set[str] = set()  # case-folded names written in this run: one file is never written twice
     for path, claim in plans:
+        if path.name.casefold() in made:  # names that rubric check refuses (R020); never overwrite our own
+            run.kept.append(Kept(path, f"{_what(rubric, claim)}的文件名与另一张表相同，未生成；请改用能区分的名称（R020）"))
+            continue
         here = dict(existing.get(claim, []))
         others = {p: n for p, n in here.items() if p.resolve() != path.resolve()}
         if others:
@@ -489,6 +493,7 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
                 run.moved.append((path, move_aside(path, backup)))
         wb, what, rows = build(rubric, claim)
         save(wb, path)
+        made.add(path.name.casefold())
         run.written.append(Written(path, what, rows))
     return run
 

@@ -1,0 +1,91 @@
+"""A corpus of hostile rubrics, names and archives, built by code (the spreadsheet corpus is corpus.py).
+
+Each rubric case is the small rubric (tests/data/mini.yaml) changed one way, as the bytes of a
+file, with the code ``rubric check`` must give. Each archive case is last year's archive damaged
+one way, with what ``rank`` must say of it (None: still read). The names are accepted by the
+rubric but hostile to what is made of them: formulas, markup, terminal escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+MINI = (Path(__file__).parent / "data" / "mini.yaml").read_text(encoding="utf-8")
+
+
+def _swap(old: str, new: str) -> bytes:
+    assert old in MINI, old
+    return MINI.replace(old, new, 1).encode("utf-8")
+
+
+def _alias_bomb() -> bytes:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]  # 10^12 values
+    return ("\n".join(lines) + "\n" + MINI).encode("utf-8")
+
+
+# name -> (the rubric file's bytes, the code it must be refused with)
+RUBRICS: dict[str, tuple[Callable[[], bytes], str]] = {
+    "alias_bomb": (_alias_bomb, "R022"),
+    "nested_60_deep": (lambda: MINI.encode("utf-8") + b"x: " + b"[" * 60 + b"]" * 60 + b"\n", "R022"),
+    "six_megabytes": (lambda: MINI.encode("utf-8") + b"# " + b"x" * 6_000_000 + b"\n", "R022"),
+    "gbk_encoded": (lambda: MINI.encode("gbk"), "R001"),
+    "utf16_encoded": (lambda: MINI.encode("utf-16"), "R001"),
+    "yaml_syntax": (lambda: _swap("title: 测试细则", "title: [测试细则"), "R001"),
+    "unknown_key": (lambda: _swap("precision: 2", "precision: 2\nprecison: 2"), "R002"),
+    "points_as_text": (lambda: _swap("total_points: 20", "total_points: 二十"), "R003"),
+    "points_nan": (lambda: _swap("total_points: 20", "total_points: .nan"), "R023"),
+    "points_infinite": (lambda: _swap("total_points: 20", "total_points: -.inf"), "R023"),
+    "points_5000_digits": (lambda: _swap("total_points: 20", "total_points: " + "9" * 5000), "R023"),
+    "points_1e400": (lambda: _swap("total_points: 20", "total_points: 1e400"), "R023"),
+    "points_quoted_1e400": (lambda: _swap("total_points: 20", 'total_points: "1e400"'), "R003"),
+    "names_one_file": (lambda: _swap("{id: a, name: 甲镇", '{id: a, name: "a/b"').replace(
+        "{id: c, name: 丙镇".encode(), b'{id: c, name: "A:B"'), "R020"),
+    "name_with_escape": (lambda: _swap("{id: b, name: 乙街道", '{id: b, name: "乙\\e[2J街道"'), "R019"),
+    "name_with_bidi_override": (lambda: _swap("{id: b, name: 乙街道", '{id: b, name: "乙\\u202e街道"'), "R019"),
+    "name_only_spaces": (lambda: _swap("{id: b, name: 乙街道", '{id: b, name: "   "'), "R019"),
+    "name_too_long": (lambda: _swap("{id: c, name: 丙镇", "{id: c, name: " + "丙" * 90), "R021"),
+}
+
+# Names a rubric may hold that must never act as what they look like: a formula (a DDE payload),
+# rich markup, a link. They are written as text everywhere and printed as they are.
+HOSTILE_NAMES = {
+    "a": '=HYPERLINK("http://x.invalid","点我")',
+    "b": "[bold red]乙街道[/]",
+    "c": "+1+cmd|' /C calc'!A0",
+}
+HOSTILE_DEPARTMENT = "@SUM(1+1)"
+
+
+def hostile_names_rubric() -> str:
+    text = MINI
+    for unit_id, name in HOSTILE_NAMES.items():
+        old = {"a": "{id: a, name: 甲镇", "b": "{id: b, name: 乙街道", "c": "{id: c, name: 丙镇"}[unit_id]
+        quoted = "'" + name.replace("'", "''") + "'"
+        text = text.replace(old, "{id: " + unit_id + ", name: " + quoted, 1)
+    return text.replace("{id: d1, name: 一科}", "{id: d1, name: '" + HOSTILE_DEPARTMENT + "'}", 1)
+
+
+def _first_rank(text: str, new: str) -> str:
+    out, n = re.subn(r'"rank": \d+', f'"rank": {new}', text, count=1)
+    assert n == 1
+    return out
+
+
+# name -> (damage to last year's archive text (bytes: written as they are), what F116 must say; None: read)
+ARCHIVES: dict[str, tuple[Callable[[str], str | bytes], str | None]] = {
+    "bom_from_notepad": (lambda t: "\ufeff" + t, None),
+    "truncated": (lambda t: t[:-20], "不是有效的 JSON"),
+    "empty": (lambda t: "", "不是有效的 JSON"),
+    "not_json_at_all": (lambda t: "<html>存档</html>", "不是有效的 JSON"),
+    "gbk_encoded": (lambda t: t.replace("示例数据", "示例").encode("gbk"), "不是 UTF-8 编码"),
+    "a_list": (lambda t: "[1, 2]", "内容不是 JSON 对象"),
+    "unknown_version": (lambda t: t.replace('"qp-eval-archive/1"', '"qp-eval-archive/9"'), "不是 qp-eval 能读的"),
+    "another_year": (lambda t: t.replace('"year": 2023', '"year": 2019', 1), "年度为 2019，应为 2023"),
+    "rank_as_text": (lambda t: _first_rank(t, '"一"'), "不是正整数"),
+    "rank_zero": (lambda t: _first_rank(t, "0"), "不是正整数"),
+    "rank_fraction": (lambda t: _first_rank(t, "1.5"), "不是正整数"),
+    "town_twice": (lambda t: re.sub(r'"unit_id": "xujing"', '"unit_id": "zhujiajiao"', t, count=1), "出现了两次"),
+}

@@ -1,0 +1,301 @@
+"""Issue 17's corpus: hostile rubrics, names and archives (tests/hostile.py), each with its code, exit,
+time and memory bound; no formula in anything we write; write failures and SIGTERM; status vs rank."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, fill_all
+from hostile import ARCHIVES, HOSTILE_DEPARTMENT, HOSTILE_NAMES, RUBRICS, hostile_names_rubric
+
+from qp_eval.rubric import load_rubric
+
+MiB = 1024 * 1024
+
+
+def flat(text: str) -> str:
+    """Printed text without its wrapping and table rules, to look for a phrase in it."""
+    return re.sub(r"[\s│┃]", "", text)
+
+
+# Runs qp-eval and writes its peak resident memory (KiB) to argv[1]. A process started straight from
+# pytest would report pytest's own peak as its own (Linux carries it through fork and exec), so the
+# measure is taken one process further: this small interpreter's child starts clean.
+MEASURE = """
+import resource, subprocess, sys
+code = subprocess.call([sys.executable, "-m", "qp_eval", *sys.argv[2:]])
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
+def bounded(*args: str, cwd: Path, seconds: float = 60, memory_mib: int = 300,
+            env: dict | None = None) -> tuple[int, str, str]:
+    """Run qp-eval as its own process; fail when it runs past ``seconds`` (a hang) or its peak resident
+    memory passes ``memory_mib`` (a blow-up). Returns (exit code, stdout, stderr)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "peak"
+        p = subprocess.Popen([sys.executable, "-c", MEASURE, str(peak_file), *args], cwd=cwd,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                             env={**os.environ, "COLUMNS": "80", **(env or {})})
+        try:
+            out, err = p.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
+            pytest.fail(f"qp-eval {' '.join(args)} still running after {seconds} s")
+        peak = int(peak_file.read_text()) * 1024 / MiB  # Linux reports KiB
+    assert peak < memory_mib, f"peak memory {peak:.0f} MiB"
+    return p.returncode, out.decode("utf-8"), err.decode("utf-8")
+
+
+# --- rubrics ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(RUBRICS))
+def test_hostile_rubric_is_refused_with_its_code(name, tmp_path):
+    make, code = RUBRICS[name]
+    p = tmp_path / "rubric.yaml"
+    p.write_bytes(make())
+    rc, out, err = bounded("rubric", "check", str(p), cwd=tmp_path, seconds=30)
+    said = out + err
+    assert rc == 1 and f"[{code}]" in said, said[:2000]
+    assert "Traceback" not in said and "内部错误" not in said
+    assert not re.search(r"Input should|Value error|codec|Errno", said)  # Chinese, not a library's English
+
+
+# --- names ----------------------------------------------------------------------------------------
+
+
+def _formulas(xlsx: Path) -> list[str]:
+    """Cell formulas (<f> elements) in every sheet of a workbook we wrote."""
+    with zipfile.ZipFile(xlsx) as z:
+        return [f"{xlsx.name}:{n}" for n in z.namelist()
+                if n.startswith("xl/worksheets/") and re.search(rb"<(\w+:)?f[ >]", z.read(n))]
+
+
+@pytest.fixture(scope="module")
+def hostile_year(tmp_path_factory) -> Path:
+    """A workspace whose towns and a department are named like formulas and markup, filled and ranked."""
+    ws = tmp_path_factory.mktemp("names")
+    (ws / "rubric").mkdir()
+    (ws / "rubric" / "2024.yaml").write_text(hostile_names_rubric(), encoding="utf-8")
+    rubric = load_rubric(ws / "rubric" / "2024.yaml")
+    assert bounded("template", "--year", "2024", cwd=ws)[0] == 0
+    fill_all(ws / "scores" / "2024", rubric)
+    assert bounded("template", "--year", "2024", "--towns", cwd=ws)[0] == 0
+    for args in (["rank", "--year", "2024", "--save"], ["report", "--year", "2024", "--format", "xlsx"],
+                 ["report", "--year", "2024", "--format", "html"], ["letters", "--year", "2024"],
+                 ["booklet", "--year", "2024"]):
+        rc, out, err = bounded(*args, cwd=ws)
+        assert rc == 0, err
+    return ws
+
+
+def test_no_file_we_write_holds_a_formula(hostile_year):
+    written = sorted(hostile_year.rglob("*.xlsx"))
+    assert len(written) >= 4  # department sheets, registers, town self-evaluations, the report
+    assert [f for x in written for f in _formulas(x)] == []
+    with zipfile.ZipFile(hostile_year / "scores" / "2024" / f"2024年度评分表_{HOSTILE_DEPARTMENT}.xlsx") as z:
+        strings = z.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in z.namelist() else ""
+        sheets = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "HYPERLINK" in strings + sheets  # the name is there, as text
+
+
+def test_hostile_names_are_printed_as_they_are(hostile_year):
+    rc, out, _ = bounded("rank", "--year", "2024", cwd=hostile_year)
+    flat = out.replace("\n", "").replace("│", "").replace(" ", "")
+    assert rc == 0 and HOSTILE_NAMES["b"].replace(" ", "") in flat  # rich markup not eaten
+    rc, out, _ = bounded("explain", HOSTILE_NAMES["b"], "--year", "2024", cwd=hostile_year)
+    assert rc == 0 and HOSTILE_NAMES["b"] in out.replace("\n", "")
+    rc, out, _ = bounded("rubric", "show", "--year", "2024", cwd=hostile_year)
+    flat = re.sub(r"\s", "", out)
+    assert rc == 0 and "[boldred]乙街道[/]" in flat and HOSTILE_DEPARTMENT in flat
+    csv = bounded("rank", "--year", "2024", "--format", "csv", cwd=hostile_year)[1]
+    assert "'=HYPERLINK" in csv and "'+1+cmd" in csv  # a spreadsheet opening the CSV sees text
+
+
+def test_every_letter_is_counted_once(hostile_year):
+    rc, out, err = bounded("letters", "--year", "2024", cwd=hostile_year)
+    letters = list((hostile_year / "reports" / "2024").rglob("*结果函*.docx"))
+    assert rc == 0 and len(letters) == 3 and "已生成 3 份函告" in (out + err).replace("\n", "")
+
+
+# --- file names and cells that reach the terminal -----------------------------------------------
+
+
+def test_escape_and_brackets_in_a_file_name_are_shown_not_acted_on(tmp_path):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    (tmp_path / "scores" / "2024" / "[red]坏\x1b[2J表.xlsx").write_bytes(b"not a workbook")
+    rc, out, err = bounded("validate", "--year", "2024", cwd=tmp_path)
+    said = (out + err).replace("\n", "").replace("│", "").replace(" ", "")
+    assert rc == 1 and "\x1b" not in out + err
+    assert "[red]坏\\x1b[2J表.xlsx" in said
+
+
+# --- archives ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory) -> Path:
+    ws = tmp_path_factory.mktemp("archives")
+    shutil.copytree(ROOT / "examples" / "scores", ws / "scores")
+    shutil.copytree(ROOT / "examples" / "archive", ws / "archive")
+    assert bounded("rank", "--year", "2024", "--save", cwd=ws)[0] == 0
+    return ws
+
+
+def _damaged(path: Path, name: str) -> bytes:
+    original = path.read_bytes()
+    damaged = ARCHIVES[name][0](original.decode("utf-8"))
+    path.write_bytes(damaged if isinstance(damaged, bytes) else damaged.encode("utf-8"))
+    return original
+
+
+@pytest.mark.parametrize("name", sorted(ARCHIVES))
+def test_a_damaged_last_year_archive_is_a_warning_and_shown_unavailable(ranked, name):
+    last = ranked / "archive" / "2023.json"
+    original = _damaged(last, name)
+    try:
+        rc, out, err = bounded("rank", "--year", "2024", "--format", "json", cwd=ranked)
+        data = json.loads(out)
+        changes = {x["change"] for x in data["ranking"]}
+        said = flat(err)
+        says = ARCHIVES[name][1]
+        assert rc == 0 and "Traceback" not in said
+        if says is None:
+            assert "F116" not in said and "无法比较" not in changes and "previous_unavailable" not in data
+        else:  # a warning on screen; the reason where the comparison would be
+            assert "F116" in said and says in data["previous_unavailable"] and changes == {"无法比较"}
+    finally:
+        last.write_bytes(original)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, says) in ARCHIVES.items() if says and n != "another_year"))
+def test_verify_refuses_a_damaged_archive(ranked, name):
+    saved = ranked / "archive" / "2024.json"
+    original = _damaged(saved, name)
+    try:
+        rc, out, err = bounded("verify", "--year", "2024", cwd=ranked)
+        assert rc == 2 and "一致" not in out and "无法核对" in err.replace("\n", "")
+    finally:
+        saved.write_bytes(original)
+
+
+# --- write failures --------------------------------------------------------------------------------
+
+
+def _temp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name.startswith("qp-eval-")]
+
+
+@pytest.mark.parametrize("out, says", [
+    (lambda tmp: tmp / ("长" * 100 + ".xlsx"), "文件名或路径过长"),
+    (lambda tmp: tmp / "a-file" / "report.xlsx", "路径中有一段不是目录"),
+])
+def test_an_output_that_cannot_be_written_is_named_with_the_reason(ranked, tmp_path, out, says):
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    target = out(tmp_path)
+    rc, _, err = bounded("report", "--year", "2024", "--format", "xlsx", "--out", str(target), cwd=ranked)
+    said = flat(err)
+    assert rc == 2 and says in said and flat(f"无法写入 {target}") in said
+    assert "Traceback" not in said and "内部错误" not in said and ".tmp" not in said
+    assert _temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("code, says", [(errno.EACCES, "没有写入权限"), (errno.ENOSPC, "磁盘空间不足"),
+                                        (errno.EROFS, "只读")])
+def test_permission_disk_full_and_read_only_keep_the_earlier_report(ranked, tmp_path, monkeypatch, capsys, code, says):
+    """The failure is injected where the finished file would take its name (root may write anywhere)."""
+    from qp_eval import cli
+
+    report = tmp_path / "report.xlsx"
+    report.write_bytes(b"last week's report")
+    real_replace = os.replace
+
+    def failing(src, dst):  # noqa: ANN001
+        if str(dst) == str(report):
+            raise OSError(code, os.strerror(code), str(src))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    monkeypatch.chdir(ranked)
+    monkeypatch.setattr(sys, "argv", ["qp-eval", "-q", "report", "--year", "2024", "--format", "xlsx",
+                                      "--out", str(report), "--force"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    said = flat(capsys.readouterr().err)
+    assert done.value.code == 2 and says in said and flat(f"无法写入 {report}") in said and ".tmp" not in said
+    assert report.read_bytes() == b"last week's report" and _temp_files(tmp_path) == []
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_a_read_only_folder(ranked, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        rc, _, err = bounded("report", "--year", "2024", "--format", "xlsx", "--out", str(folder / "r.xlsx"),
+                             cwd=ranked)
+        assert rc == 2 and "没有写入权限" in err.replace("\n", "")
+    finally:
+        folder.chmod(0o755)
+
+
+# --- SIGTERM ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import make_workspace
+
+    ws = tmp_path_factory.mktemp("larger")
+    make_workspace(ws, 215)
+    return ws
+
+
+def test_sigterm_during_a_report_leaves_no_temporary_file(larger, tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    target = tmp_path / "report.xlsx"
+    p = subprocess.Popen([sys.executable, "-m", "qp_eval", "-q", "report", "--year", "2024", "--format", "xlsx",
+                          "--allow-missing", "--out", str(target)], cwd=larger, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and p.poll() is None:  # wait until the report is being written
+        if list(tmp_path.glob(".report.xlsx.*.tmp")) and any(f.is_file() for f in scratch.rglob("*")):
+            break
+        time.sleep(0.005)
+    assert p.poll() is None, "the report finished before it could be stopped"
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 143 and err.strip().startswith("已终止") and len(err.strip().splitlines()) == 1
+    assert not target.exists() and _temp_files(tmp_path) == [] and list(scratch.iterdir()) == []
+
+
+# --- status and rank agree --------------------------------------------------------------------------
+
+
+def test_status_fails_whenever_rank_would_refuse(tmp_path):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    assert bounded("status", "--year", "2024", cwd=tmp_path)[0] == 0
+    (tmp_path / "scores" / "2024" / "另一份.xlsx").write_bytes(b"PK\x03\x04 broken")
+    rank = bounded("rank", "--year", "2024", cwd=tmp_path)
+    rc, out, err = bounded("status", "--year", "2024", cwd=tmp_path)
+    said = (out + err).replace("\n", "")
+    assert rank[0] == 1 and rc == 1 and "另一份.xlsx" in said and "全部收齐" not in said
+    data = json.loads(bounded("status", "--year", "2024", "--format", "json", cwd=tmp_path)[1])
+    assert data["complete"] is False and any("另一份.xlsx" in f["file"] for f in data["strays"])
