@@ -299,3 +299,10 @@ def test_status_fails_whenever_rank_would_refuse(tmp_path):
     assert rank[0] == 1 and rc == 1 and "另一份.xlsx" in said and "全部收齐" not in said
     data = json.loads(bounded("status", "--year", "2024", "--format", "json", cwd=tmp_path)[1])
     assert data["complete"] is False and any("另一份.xlsx" in f["file"] for f in data["strays"])
+
+
+def test_controls_and_bidirectional_overrides_are_shown_as_codes():
+    from qp_eval.text import terminal_safe
+
+    assert terminal_safe("甲\u202e乙\x1b[2J丙\x9b\u2066") == "甲\\u202e乙\\x1b[2J丙\\x9b\\u2066"
+    assert terminal_safe("第 1 行\t说明\n下一行") == "第 1 行\t说明\n下一行"  # tab and newline stay

@@ -134,10 +134,17 @@ def safe_file_name(name: str) -> str:
     return cleaned or "未命名"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (not tab and newline), and the bidirectional overrides and isolates that can make
+# a line read in another order than it is written
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(text: str) -> str:
     """Text for the screen: control characters (an escape sequence that would clear the screen, move
     the cursor or make a link) shown as visible codes such as ``\\x1b``, never acted on."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+    return _CONTROL.sub(_visible, text) if _CONTROL.search(text) else text
+
+
+def _visible(m: re.Match) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..findings import Finding
+from . import literal
 
 SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
 
@@ -24,7 +25,7 @@ def print_findings(result, console: Console, extra: list[Finding] | None = None,
     findings: list[Finding] = list(shown if shown is not None else result.findings) + list(extra or [])
     for file, group in groupby(findings, key=lambda f: f.file):
         rows = list(group)
-        table = Table(title=_escape(file) or "（路径）", title_justify="left", show_lines=False)
+        table = Table(title=literal(file) or "（路径）", title_justify="left", show_lines=False)
         table.add_column("代码", no_wrap=True)
         table.add_column("级别", no_wrap=True)
         table.add_column("位置", no_wrap=True)
@@ -32,7 +33,7 @@ def print_findings(result, console: Console, extra: list[Finding] | None = None,
         table.add_column("处理办法", style="dim", overflow="fold")
         for f in rows:
             place = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
-            table.add_row(f.code, SEVERITY[f.severity], _escape(place), _escape(f.message), _escape(f.hint))
+            table.add_row(f.code, SEVERITY[f.severity], literal(place), literal(f.message), literal(f.hint))
         console.print(table)
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
@@ -40,15 +41,6 @@ def print_findings(result, console: Console, extra: list[Finding] | None = None,
         f"共检查 {result.files} 个文件、{result.tables.rows} 行数据：错误 {errors} 个，警告 {warnings} 个。"
         + ("" if errors else "  [green]可以用于计分。[/green]" if whole_year else "  [green]所查文件没有错误。[/green]")
     )
-
-
-def _escape(text: str) -> str:
-    """Input text in a rich table: no markup ("[" is literal) and no control characters."""
-    from rich.markup import escape
-
-    from ..text import terminal_safe
-
-    return escape(terminal_safe(text))
 
 
 def print_json(findings: list[Finding]) -> None:
