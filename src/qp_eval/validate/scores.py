@@ -61,6 +61,14 @@ class Frame:
     note: list[str] = field(default_factory=list)  # 扣分说明 (评分) or the indicator's name (指标)
     _numbers: list[Number] | None = None
     _decimals: list[Decimal | None] | None = None
+    _blank: list[bool] | None = None
+
+    @property
+    def blank(self) -> list[bool]:
+        """Whether each value cell is empty (spaces and zero-width characters only count as empty)."""
+        if self._blank is None:
+            self._blank = [v is None or v == "" or (type(v) is str and is_blank(v)) for v in self.value]
+        return self._blank
 
     @property
     def numbers(self) -> list[Number]:
@@ -105,6 +113,8 @@ def _frame(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int],
     exact = {u.name: u.id for u in ctx.rubric.units}
     width = max(c_unit, c_key, c_value, c_note) + 1
     known_keys: dict[str, str] = {}  # the ids repeat on every town's rows
+    add_row, add_unit, add_key, add_value, add_note = f.row.append, f.unit.append, f.key.append, f.value.append, \
+        f.note.append
     rows = 0
     for r, cells in sheet.rows_after(head):
         if len(cells) < width:
@@ -120,18 +130,18 @@ def _frame(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int],
                 found.items += [(r, -1, x) for x in ctx.findings[before:]]
                 del ctx.findings[before:]
         rows += 1
-        f.row.append(r)
-        f.unit.append(unit)
+        add_row(r)
+        add_unit(unit)
         k = cells[c_key]
         key_text = known_keys.get(k) if type(k) is str else None
         if key_text is None:
             key_text = _key(k)
             if type(k) is str:
                 known_keys[k] = key_text
-        f.key.append(key_text)
-        f.value.append(cells[c_value])
+        add_key(key_text)
+        add_value(cells[c_value])
         n = cells[c_note]
-        f.note.append(n.strip() if type(n) is str else text_of(n))
+        add_note(n.strip() if type(n) is str else text_of(n))
     ctx.tables.rows += rows
     return f
 
@@ -204,7 +214,8 @@ class ScoreRules:
 
     def formula_without_value(self, rows: Iterable[int]) -> Flagged:
         """F107: a formula with no cached value (it reads as empty)."""
-        blank = [i for i in rows if is_blank(self.frame.value[i])]
+        empty = self.frame.blank
+        blank = [i for i in rows if empty[i]]
         if not blank:
             return []
         formulas, c = self.frame.sheet.formula_without_value, self.frame.col["得分"]
@@ -212,13 +223,14 @@ class ScoreRules:
 
     def not_applicable_filled(self, rows: Iterable[int]) -> Flagged:
         """V410 (warning): a score in a row that does not apply; it is ignored."""
-        v = self.frame.value
+        v, empty = self.frame.value, self.frame.blank
         return [(i, f"{self.where(i)} 不适用于该街镇，所填“{show(v[i])}”已忽略") for i in rows
-                if not is_blank(v[i]) and not (isinstance(v[i], str) and _key(v[i]) == NOT_APPLICABLE)]
+                if not empty[i] and not (isinstance(v[i], str) and _key(v[i]) == NOT_APPLICABLE)]
 
     def blank(self, rows: Iterable[int]) -> Flagged:
         """T306: no score."""
-        return [(i, f"{self.where(i)} 的得分为空") for i in rows if is_blank(self.frame.value[i])]
+        empty = self.frame.blank
+        return [(i, f"{self.where(i)} 的得分为空") for i in rows if empty[i]]
 
     def not_applicable_text(self, rows: Iterable[int]) -> Flagged:
         """V407: 不适用 written in a row that applies."""
@@ -355,11 +367,12 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
             twice.append((i, f"{rubric.unit[frame.unit[i]].name} 的指标“{rows_of[i].input.name}”出现了多行"))  # type: ignore[index, union-attr]
         seen.add(key(i))
     rows = stop(rows, "I706", twice, "指标")
-    formulas = frame.sheet.formula_without_value if any(is_blank(frame.value[i]) for i in rows) else set()
+    empty = frame.blank
+    formulas = frame.sheet.formula_without_value if any(empty[i] for i in rows) else set()
     c = col[value]
     rows = stop(rows, "F107", [(i, f"{where(i)} 是公式，但没有计算结果") for i in rows
-                               if is_blank(frame.value[i]) and (frame.row[i], c) in formulas])
-    rows = stop(rows, "I701", [(i, f"{where(i)} 没有填写数值") for i in rows if is_blank(frame.value[i])])
+                               if empty[i] and (frame.row[i], c) in formulas])
+    rows = stop(rows, "I701", [(i, f"{where(i)} 没有填写数值") for i in rows if empty[i]])
     rows = stop(rows, "I702", [(i, f"{where(i)} 的数值“{show(frame.value[i])}”不是数字") for i in rows
                                if frame.decimals[i] is None])
     nums = frame.numbers if rows else []
