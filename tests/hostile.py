@@ -47,6 +47,12 @@ RUBRICS: dict[str, tuple[Callable[[], bytes], str]] = {
     "name_with_bidi_override": (lambda: _swap("{id: b, name: 乙街道", '{id: b, name: "乙\\u202e街道"'), "R019"),
     "name_only_spaces": (lambda: _swap("{id: b, name: 乙街道", '{id: b, name: "   "'), "R019"),
     "name_too_long": (lambda: _swap("{id: c, name: 丙镇", "{id: c, name: " + "丙" * 90), "R021"),
+    "per_unit_5e9": (lambda: _swap("  per_unit: 2", "  per_unit: 5000000000"), "R023"),  # 5e9 register rows
+    "per_unit_hex": (lambda: _swap("  per_unit: 2", "  per_unit: 0xFFFFFFFFFFFF"), "R023"),
+    "per_unit_60": (lambda: _swap("  per_unit: 2", "  per_unit: 60"), "R003"),
+    "list_as_key": (lambda: MINI.encode("utf-8") + b"? [a, b]\n: 1\n", "R001"),
+    "empty_key": (lambda: MINI.encode("utf-8") + b"~: 1\n", "R001"),
+    "flat_list_5mb": (lambda: MINI.encode("utf-8") + b"x: [" + b"1," * 2_400_000 + b"1]\n", "R022"),
 }
 
 # Names a rubric may hold that must never act as what they look like: a formula (a DDE payload),
@@ -87,5 +93,8 @@ ARCHIVES: dict[str, tuple[Callable[[str], str | bytes], str | None]] = {
     "rank_as_text": (lambda t: _first_rank(t, '"一"'), "不是正整数"),
     "rank_zero": (lambda t: _first_rank(t, "0"), "不是正整数"),
     "rank_fraction": (lambda t: _first_rank(t, "1.5"), "不是正整数"),
+    "nested_100000_deep": (lambda t: "[" * 100_000 + "]" * 100_000, "不是有效的 JSON"),
+    "rank_past_the_towns": (lambda t: _first_rank(t, "999999999999"), "大于街镇数"),
+    "inputs_not_a_list": (lambda t: t.rstrip().rstrip("}") + ', "inputs": 5}', "inputs"),
     "town_twice": (lambda t: re.sub(r'"unit_id": "xujing"', '"unit_id": "zhujiajiao"', t, count=1), "出现了两次"),
 }

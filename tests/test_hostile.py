@@ -306,3 +306,109 @@ def test_controls_and_bidirectional_overrides_are_shown_as_codes():
 
     assert terminal_safe("甲\u202e乙\x1b[2J丙\x9b\u2066") == "甲\\u202e乙\\x1b[2J丙\\x9b\\u2066"
     assert terminal_safe("第 1 行\t说明\n下一行") == "第 1 行\t说明\n下一行"  # tab and newline stay
+
+
+# --- special files, numbers past a cell's range, file names not in UTF-8 -----------------------------
+
+
+@pytest.mark.parametrize("make", ["fifo", "device", "directory"])
+def test_a_rubric_or_archive_that_is_no_regular_file_is_refused_without_waiting(ranked, tmp_path, make):
+    def special(p: Path) -> None:
+        if make == "fifo":
+            os.mkfifo(p)
+        elif make == "device":
+            p.symlink_to("/dev/zero")  # endless: reading it whole would exhaust memory
+        else:
+            p.mkdir()
+
+    rubric = tmp_path / "rubric.yaml"
+    special(rubric)
+    rc, out, err = bounded("rubric", "check", str(rubric), cwd=tmp_path, seconds=30)
+    assert rc == 1 and "[R001]" in flat(out + err), out + err
+    last = ranked / "archive" / "2023.json"
+    kept = tmp_path / "2023.json"
+    shutil.move(last, kept)
+    try:
+        special(last)
+        rc, out, err = bounded("rank", "--year", "2024", "--format", "json", cwd=ranked, seconds=30)
+        assert rc == 0 and "F116" in err and set(x["change"] for x in json.loads(out)["ranking"]) == {"无法比较"}
+    finally:
+        if last.is_dir() and not last.is_symlink():
+            last.rmdir()
+        else:
+            last.unlink()
+        shutil.move(kept, last)
+
+
+def _set_figure(path: Path, value: object) -> str:
+    """Put ``value`` in the first 数值 cell of a workbook's 指标 sheet; returns the cell."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["指标"]
+    col = next(c.column for c in ws[1] + ws[2] + ws[3] if c.value in ("数值", "自评数值"))
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col).value not in (None, "")
+               and isinstance(ws.cell(r, col).value, int | float))
+    ws.cell(r := row, col).value = value
+    wb.save(path)
+    return f"{openpyxl.utils.get_column_letter(col)}{r}"
+
+
+def test_a_number_past_a_cells_range_is_a_finding_not_a_crash(tmp_path):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    folder = tmp_path / "scores" / "2024"
+    sheet = next(p for p in folder.glob("*.xlsx") if "指标" in __import__("openpyxl").load_workbook(p).sheetnames)
+    cell = _set_figure(sheet, "1e-999999")
+    rc, out, err = bounded("validate", "--year", "2024", "--format", "json", cwd=tmp_path)
+    found = [f for f in json.loads(out)["findings"] if f["severity"] == "error"]
+    assert rc == 1 and [(f["code"], f["cell"]) for f in found] == [("I702", cell)]
+    assert bounded("status", "--year", "2024", cwd=tmp_path)[0] == 1
+    assert bounded("rank", "--year", "2024", cwd=tmp_path)[0] == 1
+
+
+def test_a_town_self_evaluation_number_past_range_does_not_stop_the_report(tmp_path):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    self_eval = sorted((tmp_path / "scores" / "2024" / "自评").glob("*.xlsx"))[0]
+    _set_figure(self_eval, "1e-999999")
+    rc, out, err = bounded("report", "--year", "2024", "--format", "xlsx", cwd=tmp_path)
+    assert rc == 0 and "内部错误" not in err, err
+
+
+def test_a_file_name_not_in_utf8_is_refused_by_name(tmp_path):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    folder = tmp_path / "scores" / "2024"
+    os.rename(folder / "问题登记.xlsx", os.fsencode(folder) + b"/" + "问题登记表".encode("gbk") + b".xlsx")
+    for command in (["validate"], ["status"], ["rank"], ["status", "--format", "json"]):
+        rc, out, err = bounded(*command, "--year", "2024", cwd=tmp_path)
+        assert rc == 1 and "内部错误" not in err, (command, err)
+    said = flat(bounded("validate", "--year", "2024", cwd=tmp_path)[1])
+    assert "F101" in said and "\\xce\\xca\\xcc\\xe2" in said and "文件名不是UTF-8" in said
+
+
+def test_a_letter_that_cannot_be_written_leaves_every_letter_as_it_was(ranked, monkeypatch, capsys):
+    from docx.document import Document
+
+    from qp_eval import cli
+
+    monkeypatch.chdir(ranked)
+    monkeypatch.setattr(sys, "argv", ["qp-eval", "-q", "letters", "--year", "2024", "--number", "旧"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 0
+    letters = sorted((ranked / "reports" / "2024").rglob("*结果函*.docx"))
+    before = {p: p.read_bytes() for p in letters}
+    real_save, calls = Document.save, []
+
+    def fifth_fails(self, path):  # noqa: ANN001
+        calls.append(path)
+        if len(calls) == 5:
+            raise OSError(errno.ENOSPC, "No space left on device", path)
+        return real_save(self, path)
+
+    monkeypatch.setattr(Document, "save", fifth_fails)
+    monkeypatch.setattr(sys, "argv", ["qp-eval", "-q", "letters", "--year", "2024", "--number", "新"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    said = flat(capsys.readouterr().err)
+    assert done.value.code == 2 and "磁盘空间不足" in said and "已有的文件没有改动" in said
+    assert {p: p.read_bytes() for p in letters} == before and _temp_files(ranked / "reports") == []

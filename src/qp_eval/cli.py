@@ -98,7 +98,9 @@ def _print_json(data: object) -> None:
 def _say(text: str) -> None:
     """An informational line on stderr (what was written, which year was used); silent with --quiet."""
     if not SETTINGS["quiet"]:
-        sys.stderr.write(text + "\n")
+        from .text import terminal_safe
+
+        sys.stderr.write(terminal_safe(text) + "\n")
 
 
 def _progress():  # noqa: ANN202 - a context manager yielding a progress callback or None
@@ -189,11 +191,11 @@ def rubric_check(
         for f in e.findings:
             err.print(f"[{f.code}] {f.location}  {f.message}", markup=False, style="red", soft_wrap=True)
             err.print(f"       提示：{f.hint}", markup=False, style="dim", soft_wrap=True)
-        err.print(f"共 {len(e.findings)} 处问题。")
+        err.print(f"共 {len(e.findings)} 处问题。", markup=False)
         raise typer.Exit(1) from None
     out.print(
         f"评估细则 {path} 检查通过：{len(r.units)} 个街镇，{len(r.departments)} 个科室，"
-        f"{len(r.items)} 个项目，{len(r.criteria)} 条细则，总分 {r.total_points}，指纹 {r.fingerprint}。"
+        f"{len(r.items)} 个项目，{len(r.criteria)} 条细则，总分 {r.total_points}，指纹 {r.fingerprint}。", markup=False
     )
 
 
@@ -686,7 +688,9 @@ def main() -> None:
     command = typer.main.get_command(app)
 
     def say(text: str) -> None:
-        sys.stderr.write(text + "\n")
+        from .text import terminal_safe
+
+        sys.stderr.write(terminal_safe(text) + "\n")
 
     import time
 

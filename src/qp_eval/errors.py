@@ -76,10 +76,11 @@ class WriteFailure(QpError):
     """An output that could not be written: the file we meant to write (never our temporary file)
     and the reason in Chinese. Earlier outputs are intact: nothing replaces a file until it is whole."""
 
-    def __init__(self, target: object, error: BaseException):
+    def __init__(self, target: object, error: BaseException, done: list | None = None):
         super().__init__(str(target))
         self.target = str(target)
         self.error = error
+        self.done = [str(x) for x in done or []]  # files of the same run already in place
 
     @property
     def reason(self) -> str:
@@ -92,7 +93,11 @@ class WriteFailure(QpError):
         return "写入时出错"
 
     def __str__(self) -> str:
-        return f"无法写入 {self.target}：{self.reason}。已有的文件没有改动。"
+        text = f"无法写入 {self.target}：{self.reason}。"
+        if not self.done:
+            return text + "已有的文件没有改动。"
+        return (text + f"此前已写好并换上的 {len(self.done)} 个文件（其余文件没有改动）：\n"
+                + "\n".join(f"  {x}" for x in self.done))
 
 
 def os_error_in(error: BaseException) -> OSError | None:

@@ -90,7 +90,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("V403", "error", "得分为负数", "得分不能小于 0。"),
     Code("V404", "error", "得分超过分值", "得分不能超过该行的“分值”。"),
     Code("V405", "error", "小数位数超过规定", "按评估细则规定的小数位数填写。"),
-    Code("V406", "error", "得分为非数值（NaN）或无穷大", "填写一个普通的数字。"),
+    Code("V406", "error", "得分为非数值（NaN）、无穷大或超出表格能表示范围的数", "填写一个普通的数字。"),
     Code("V407", "error", "细则适用于该街镇，却填写了“不适用”", "填写得分；只有模板中预先标为“不适用”的行可以不评分。"),
     Code("V408", "error", "得分单元格与其他单元格合并", "取消合并，每行单独填写得分。"),
     Code("V409", "warning", "未得满分但没有填写扣分说明", "在“扣分说明”中写明扣分原因。"),
@@ -141,6 +141,9 @@ class Finding:
         """A finding whose severity and default hint come from the catalogue."""
         entry = CATALOGUE[code]
         hint = str(where.pop("hint", "") or entry.hint)
+        file = where.get("file")
+        if isinstance(file, str) and any("\udc80" <= ch <= "\udcff" for ch in file):  # a name not in UTF-8
+            where["file"] = file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         return cls(code=code, message=message, severity=entry.severity, hint=hint, **where)  # type: ignore[arg-type]
 
     @property

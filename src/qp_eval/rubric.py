@@ -81,7 +81,7 @@ class Criterion(Strict):
 
 
 class Item(Strict):
-    number: int = Field(ge=1)  # 项目序号 (not "no": YAML 1.1 readers take that key for false)
+    number: int = Field(ge=1, le=999)  # 项目序号 (not "no": YAML 1.1 readers take that key for false)
     name: str
     department: str
     assists: tuple[str, ...] = ()
@@ -95,7 +95,7 @@ class Rating(Strict):
 
 
 class HighlightPolicy(Strict):
-    per_unit: int = Field(default=5, ge=1)
+    per_unit: int = Field(default=5, ge=1, le=50)  # 亮点 per town: the registers hold units × per_unit rows
     types: tuple[str, ...] = ("创新性", "试点性", "示范性")
     ratings: tuple[Rating, ...]
     cap: Decimal = Field(ge=0)

@@ -25,15 +25,23 @@ Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
 
 
 def read_rubric_text(path: Path) -> str:
-    """The rubric file's text (UTF-8, with or without a BOM); ValueError in Chinese, never errno text."""
+    """The rubric file's text (UTF-8, with or without a BOM); ValueError in Chinese, never errno text
+    (YamlLimit when it is larger than any rubric)."""
+    from .files import NotRegularFile, TooLarge, read_regular
+    from .yamlsource import MAX_BYTES
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
         raise ValueError("找不到这个文件") from None
     except IsADirectoryError:
         raise ValueError("这是一个目录，不是评估细则文件") from None
     except PermissionError:
         raise ValueError("没有读取这个文件的权限") from None
+    except NotRegularFile:
+        raise ValueError("不是普通文件（是管道、设备或套接字），无法作为评估细则读取") from None
+    except TooLarge as e:
+        raise YamlLimit(f"文件有 {e.size / 1_000_000:.1f} MB，超过评估细则的上限 {MAX_BYTES // 1_000_000} MB", None) from None
     except OSError as e:
         raise ValueError(f"无法读取这个文件（系统错误号 {e.errno}）") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -78,6 +86,8 @@ def load(path: Path) -> Rubric:
     name = str(path)
     try:
         text = read_rubric_text(path)
+    except YamlLimit as e:
+        raise RubricError(name, [Finding.of(e.code, str(e), file=name)]) from None
     except ValueError as e:
         raise RubricError(name, [Finding.of("R001", str(e), file=name)]) from None
     try:

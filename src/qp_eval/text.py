@@ -136,7 +136,8 @@ def safe_file_name(name: str) -> str:
 
 # C0 and C1 controls (not tab and newline), and the bidirectional overrides and isolates that can make
 # a line read in another order than it is written
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# (and the bytes of a file name that are not UTF-8, which Python holds as lone surrogates)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 
 
 def terminal_safe(text: str) -> str:
@@ -147,4 +148,6 @@ def terminal_safe(text: str) -> str:
 
 def _visible(m: re.Match) -> str:
     n = ord(m.group())
+    if 0xDC80 <= n <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        return f"\\x{n - 0xDC00:02x}"
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"

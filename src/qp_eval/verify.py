@@ -17,6 +17,9 @@ RESULT_FIELDS = {
 ARCHIVE_FORMAT = "qp-eval-archive/1"
 
 
+MAX_ARCHIVE_BYTES = 100_000_000  # a 40,000-town year's archive is about 15 MB
+
+
 class ArchiveProblem(ValueError):
     """Why an archive cannot be relied on, in Chinese."""
 
@@ -25,18 +28,26 @@ def read_archive(target: Path, year: int | None = None) -> dict:
     """An archive read strictly: UTF-8 (a BOM allowed) JSON of qp-eval's archive format and version,
     of ``year`` when given, each result a known-shaped town with a positive whole rank, no town twice.
     ArchiveProblem (Chinese) otherwise; FileNotFoundError when there is none."""
+    from .files import NotRegularFile, TooLarge, read_regular
+
     try:
-        raw = target.read_bytes()
+        raw = read_regular(target, MAX_ARCHIVE_BYTES)
     except FileNotFoundError:
         raise
+    except IsADirectoryError:
+        raise ArchiveProblem("是一个目录，不是存档文件") from None
+    except NotRegularFile:
+        raise ArchiveProblem("不是普通文件（是管道、设备或套接字）") from None
+    except TooLarge as e:
+        raise ArchiveProblem(f"有 {e.size / 1_000_000:.0f} MB，超过存档的上限 {MAX_ARCHIVE_BYTES // 1_000_000} MB") from None
     except OSError as e:
         raise ArchiveProblem(f"无法读取（{'没有读取权限' if isinstance(e, PermissionError) else '系统错误'}）") from None
-    if not target.is_file():
-        raise ArchiveProblem("不是普通文件")
     try:
         saved = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ArchiveProblem("不是 UTF-8 编码") from None
+    except RecursionError:
+        raise ArchiveProblem("不是有效的 JSON（嵌套过深）") from None
     except ValueError as e:
         raise ArchiveProblem(f"不是有效的 JSON（第 {getattr(e, 'lineno', '?')} 行）") from None
     if not isinstance(saved, dict):
@@ -55,9 +66,16 @@ def read_archive(target: Path, year: int | None = None) -> dict:
         rank = x.get("rank")
         if type(rank) is not int or rank < 1:
             raise ArchiveProblem(f"{x.get('unit') or x['unit_id']} 的位次“{rank}”不是正整数")
+        if rank > len(results):
+            raise ArchiveProblem(f"{x.get('unit') or x['unit_id']} 的位次 {rank} 大于街镇数 {len(results)}")
         if x["unit_id"] in seen:
             raise ArchiveProblem(f"街镇 {x['unit_id']} 出现了两次")
         seen.add(x["unit_id"])
+    inputs = saved.get("inputs", [])
+    if not isinstance(inputs, list) or not all(
+            isinstance(i, dict) and isinstance(i.get("path"), str) and isinstance(i.get("sha256", ""), str)
+            for i in inputs):
+        raise ArchiveProblem("inputs（输入文件清单）的格式不对")
     return saved
 
 

@@ -154,34 +154,69 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _temp_beside(target: Path) -> Path:
+    """An empty temporary file in ``target``'s folder (made if missing), with ordinary permissions."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file stands where a folder of the path should be
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(target.parent)) from None
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    ordinary_mode(Path(tmp))
+    return Path(tmp)
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success rename it into place.
 
-    An exception inside the block removes the temporary file and leaves ``target`` as it was.
+    An exception inside the block removes the temporary file and leaves ``target`` as it was; a
+    system error (no permission, disk full, name too long) becomes a ``WriteFailure`` naming ``target``.
     """
     from .errors import WriteFailure, os_error_in
 
     tmp_path: Path | None = None
     try:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:  # a file stands where a folder of the path should be
-            raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(target.parent)) from None
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        tmp_path = Path(tmp)
-        ordinary_mode(tmp_path)
+        tmp_path = _temp_beside(target)
         yield tmp_path
         os.replace(tmp_path, target)
     except Exception as e:
-        if os_error_in(e) is not None:  # no permission, disk full, name too long: said of the target
+        if os_error_in(e) is not None:
             raise WriteFailure(target, e) from None
         raise
     finally:
         if tmp_path is not None:
             with contextlib.suppress(OSError):
                 tmp_path.unlink()
+
+
+@contextlib.contextmanager
+def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
+    """``atomic_path`` for files that belong together (the towns' letters): all are written to their
+    temporary paths first, and only when every one is whole do they take their names, so a failure
+    while writing changes nothing. The block raises ``WriteFailure`` for the file it could not write;
+    a failure while renaming (a file made read-only, say) says which files were already replaced."""
+    from .errors import WriteFailure
+
+    temps: list[Path] = []
+    try:
+        for target in targets:
+            try:
+                temps.append(_temp_beside(target))
+            except OSError as e:
+                raise WriteFailure(target, e) from None
+        yield temps
+        done: list[Path] = []
+        for tmp, target in zip(temps, targets, strict=True):
+            try:
+                os.replace(tmp, target)
+            except OSError as e:
+                raise WriteFailure(target, e, done) from None
+            done.append(target)
+    finally:
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def ordinary_mode(path: Path) -> None:

@@ -69,6 +69,12 @@ class YamlNumber(YamlLimit):
     code = "R023"
 
 
+class YamlShape(YamlLimit):
+    """Valid YAML that no rubric can be: a key that is a list, a mapping or empty."""
+
+    code = "R001"
+
+
 MAX_DIGITS = 15  # digits of one number (points, targets, dates' parts): more is a typing accident
 MAX_MAGNITUDE = Decimal(10) ** 9
 _EXPONENT = re.compile(r"^[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+$")
@@ -84,7 +90,7 @@ def _check_number(node: yaml.ScalarNode, value: object) -> None:
                          f"超过 {MAX_DIGITS} 位", line)
     if isinstance(value, float) or (isinstance(value, Decimal) and not value.is_finite()):
         raise YamlNumber(f"“{text}”不是有限的数（评估细则中不能写 .nan、.inf）", line)
-    if isinstance(value, Decimal) and abs(value) >= MAX_MAGNITUDE:
+    if isinstance(value, Decimal | int) and not isinstance(value, bool) and abs(value) >= MAX_MAGNITUDE:
         raise YamlNumber(f"数字 {text} 超出合理范围（应小于 10 亿）", line)
 
 
@@ -110,6 +116,8 @@ def parse(text: str) -> Source:
     text, its nesting or its alias expansions are larger than any rubric needs."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlLimit(f"文件有 {len(text.encode('utf-8')) // 1_000_000} MB，超过评估细则的上限 {MAX_BYTES // 1_000_000} MB", None)
+    if len(text) > _COUNT_FIRST:
+        _count_events(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -121,6 +129,18 @@ def parse(text: str) -> Source:
         dispose = getattr(loader, "dispose", None)
         if dispose:
             dispose()
+
+
+_COUNT_FIRST = 512_000  # characters: a larger text is counted as a stream first, before any node is built
+_MAX_EVENTS = 3 * MAX_NODES  # a key, a value and the ends of mappings and lists: about two events per value
+
+
+def _count_events(text: str) -> None:
+    """Refuse a text of more values than a rubric can hold while streaming it, in a fraction of the
+    memory that building its nodes would take (a 5 MB flat list makes millions of them)."""
+    for n, event in enumerate(yaml.parse(text, Loader=_Loader)):
+        if n > _MAX_EVENTS:
+            raise YamlLimit(f"内容超过 {MAX_NODES:,} 个值", event.start_mark.line + 1)
 
 
 def _build(loader: _Loader, node: yaml.Node, path: Path_, src: Source) -> object:
@@ -137,6 +157,9 @@ def _build(loader: _Loader, node: yaml.Node, path: Path_, src: Source) -> object
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, Decimal):
                 key = str(key)
+            elif key is None or isinstance(key, list | dict):
+                what = "空（~ 或 null）" if key is None else "列表或映射"
+                raise YamlShape(f"键不能是{what}", key_node.start_mark.line + 1)
             line = key_node.start_mark.line + 1
             if key in out:
                 src.duplicate_keys.append((path + (key,), line))

@@ -18,6 +18,10 @@ class ZhConsole(Console):
     punctuation never starts a line (rich breaks only at spaces, and inside words)."""
 
     def print(self, *objects, **kwargs) -> None:  # noqa: ANN002, ANN003 - rich's signature
+        if kwargs.get("markup") is False:  # plain text: never a control sequence, however it is styled
+            from ..text import terminal_safe
+
+            objects = tuple(terminal_safe(x) if isinstance(x, str) else x for x in objects)
         if (len(objects) == 1 and isinstance(objects[0], str) and kwargs.get("markup") is False
                 and not kwargs.get("soft_wrap") and not kwargs.get("style")):
             from ..text import terminal_safe, wrap

@@ -7,6 +7,7 @@ tables that scoring reads. Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,7 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, prog
         if progress is not None:
             progress(n, len(files), str(path))
         result.files += 1
-        checked.append(_check_file(FileContext(rubric, str(path)), path, limit))
+        checked.append(_check_file(FileContext(rubric, shown_path(path)), path, limit))
     if progress is not None:
         progress(len(files), len(files), "")
     claimants: dict[tuple[str, str | None], list[_Checked]] = {}
@@ -212,9 +213,25 @@ def _expected_rows(rubric: Rubric) -> int:
     return len(rubric.units) * max(per_unit, rubric.highlights.per_unit) + L.PROBLEM_BLANK_ROWS * 50
 
 
+def shown_path(path: Path) -> str:
+    """The path as text: a name whose bytes are not UTF-8 (a Windows zip unpacked here holds GBK names)
+    is shown with those bytes as codes, and such a file is refused (F101) before it is read."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text
+
+
 def _check_file(ctx: FileContext, path: Path, limit: int) -> _Checked:
     from ..entered import claim
 
+    if ctx.file != str(path):
+        ctx.add("F101", "文件名不是 UTF-8 编码（多半是解压 Windows 压缩包时产生的乱码文件名），无法可靠地记录和核对；"
+                        "请在文件管理器中把它重命名为正常的中文名后重试",
+                hint="在文件管理器中把文件重命名（如“2024年度评分表_某科.xlsx”），再运行一次。")
+        return _Checked(path, ctx, None, None)
     try:
         book = open_book(path, limit)
     except ReadFailure as e:

@@ -56,8 +56,22 @@ class Number:
     places: int | None = None  # decimal places, when known cheaply from the text
 
 
+# Text is read as a decimal of any size, but one past what a spreadsheet cell can hold (a float, to
+# about 1e308) is no number a person means, and decimal arithmetic on it overflows (1e-999999).
+_MAX_EXPONENT = 308
+
+
 def number(value: object) -> Number:
-    """A cell as an exact decimal: floats from their shortest repr, text parsed strictly."""
+    """A cell as an exact decimal: floats from their shortest repr, text parsed strictly. Text out of
+    a cell's range is V406 with NaN and infinity."""
+    n = _number(value)
+    d = n.value
+    if d is not None and d and abs(d.adjusted()) > _MAX_EXPONENT:
+        return Number(None, "V406")
+    return n
+
+
+def _number(value: object) -> Number:
     if isinstance(value, bool):
         return Number(None, "V401")
     if isinstance(value, int):

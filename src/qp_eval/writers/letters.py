@@ -28,7 +28,7 @@ from ..published import ItemFigure
 from ..ranking import Ranked
 from ..rules import fmt
 from ..text import printable, width_of
-from ..workspace import atomic_path
+from ..workspace import atomic_path, atomic_paths
 from .template import safe_file_name
 
 BODY_FONT = "仿宋_GB2312"
@@ -350,21 +350,31 @@ def letter_file_name(year: int, unit_name: str) -> str:
 
 
 def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") -> list[Path]:
-    """One letter per town; returns the files written, each once (what the count printed says)."""
-    from ..errors import WorkspaceError
+    """One letter per town, replaced all together (``atomic_paths``): a failure leaves every earlier
+    letter as it was. Returns the files written, each once (what the count printed says)."""
+    from ..errors import WorkspaceError, WriteFailure, os_error_in
 
-    written: dict[str, Path] = {}  # case-folded name -> file: Windows and macOS see A and a as one file
+
+    letters: dict[str, tuple[Path, Ranked]] = {}  # case-folded name -> (file, town): A and a are one file on Windows
     for x in ev.ranking:
-        name = ev.rubric.unit[x.unit_id].name
-        target = out / letter_file_name(ev.rubric.year, name)
+        target = out / letter_file_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name)
         if target.resolve().parent != out.resolve():  # a name can never leave the folder
             raise ValueError(f"unsafe letter name for {x.unit_id}")
-        if target.name.casefold() in written:  # rubric check refuses such names (R020); never overwrite one
+        if target.name.casefold() in letters:  # rubric check refuses such names (R020); never overwrite one
             raise WorkspaceError(f"两个街镇的函告文件名相同：{target.name}。请在评估细则中改用能区分的名称（R020）。")
-        title = f"关于{ev.rubric.year}年度民政工作综合评估结果的函（{name}）"
-        _save(_render(letter_paragraphs(ev, x, made, number), title, ev.rubric.issuer, made), target)
-        written[target.name.casefold()] = target
-    return list(written.values())
+        letters[target.name.casefold()] = (target, x)
+    targets = [t for t, _ in letters.values()]
+    with atomic_paths(targets) as temps:
+        for tmp, (target, x) in zip(temps, letters.values(), strict=True):
+            name = ev.rubric.unit[x.unit_id].name
+            title = f"关于{ev.rubric.year}年度民政工作综合评估结果的函（{name}）"
+            try:
+                _render(letter_paragraphs(ev, x, made, number), title, ev.rubric.issuer, made).save(str(tmp))
+            except Exception as e:
+                if os_error_in(e) is not None:
+                    raise WriteFailure(target, e) from None
+                raise
+    return targets
 
 
 def write_booklet(ev: Evaluation, target: Path, made: dt.date) -> None:

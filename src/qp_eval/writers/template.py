@@ -462,6 +462,7 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
     备份- folder. Filled work is never replaced: ``migrate`` carries it into new templates.
     """
     from ..entered import claims_in
+    from ..errors import WriteFailure
     from ..workspace import backup_dir, move_aside
 
     run = TemplateRun()
@@ -492,7 +493,11 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
                 backup = backup or backup_dir(out)
                 run.moved.append((path, move_aside(path, backup)))
         wb, what, rows = build(rubric, claim)
-        save(wb, path)
+        try:
+            save(wb, path)
+        except WriteFailure as e:  # each template stands alone: say which are already written
+            e.done = [str(w.path) for w in run.written]
+            raise
         made.add(path.name.casefold())
         run.written.append(Written(path, what, rows))
     return run
