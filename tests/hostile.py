@@ -47,11 +47,20 @@ RUBRICS: dict[str, tuple[Callable[[], bytes], str]] = {
     "name_with_bidi_override": (lambda: _swap("{id: b, name: 乙街道", '{id: b, name: "乙\\u202e街道"'), "R019"),
     "name_only_spaces": (lambda: _swap("{id: b, name: 乙街道", '{id: b, name: "   "'), "R019"),
     "name_too_long": (lambda: _swap("{id: c, name: 丙镇", "{id: c, name: " + "丙" * 90), "R021"),
+    "name_too_long_with_the_temp_name": (lambda: _swap("{id: c, name: 丙镇", "{id: c, name: " + "丙" * 72 + "ab"), "R021"),
     "per_unit_5e9": (lambda: _swap("  per_unit: 2", "  per_unit: 5000000000"), "R023"),  # 5e9 register rows
     "per_unit_hex": (lambda: _swap("  per_unit: 2", "  per_unit: 0xFFFFFFFFFFFF"), "R023"),
     "per_unit_60": (lambda: _swap("  per_unit: 2", "  per_unit: 60"), "R003"),
     "list_as_key": (lambda: MINI.encode("utf-8") + b"? [a, b]\n: 1\n", "R001"),
     "empty_key": (lambda: MINI.encode("utf-8") + b"~: 1\n", "R001"),
+    "nul_byte": (lambda: MINI.encode("utf-8") + b"x: a\x00b\n", "R001"),
+    "escape_in_text": (lambda: MINI.encode("utf-8") + b"x: a\x1b[2Jb\n", "R001"),
+    "unknown_tag": (lambda: MINI.encode("utf-8") + b"x: !foo 1\n", "R001"),
+    "python_object_tag": (lambda: MINI.encode("utf-8") + b"x: !!python/object/apply:os.system [echo hi]\n", "R001"),
+    "two_documents": (lambda: MINI.encode("utf-8") + b"---\nyear: 2025\n", "R001"),
+    "utf16_without_bom": (lambda: MINI.encode("utf-16-le"), "R001"),
+    "utf32": (lambda: MINI.encode("utf-32"), "R001"),
+    "nested_1200_deep": (lambda: MINI.encode("utf-8") + b"x: " + b"[" * 1200 + b"]" * 1200 + b"\n", "R022"),
     "flat_list_5mb": (lambda: MINI.encode("utf-8") + b"x: [" + b"1," * 2_400_000 + b"1]\n", "R022"),
 }
 

@@ -73,7 +73,8 @@ def test_hostile_rubric_is_refused_with_its_code(name, tmp_path):
     said = out + err
     assert rc == 1 and f"[{code}]" in said, said[:2000]
     assert "Traceback" not in said and "内部错误" not in said
-    assert not re.search(r"Input should|Value error|codec|Errno", said)  # Chinese, not a library's English
+    assert not re.search(r"Input should|Value error|codec|Errno|解析器提示", said)  # Chinese, not a library's English
+    assert "\x1b" not in said and "\x00" not in said
 
 
 # --- names ----------------------------------------------------------------------------------------
@@ -412,3 +413,26 @@ def test_a_letter_that_cannot_be_written_leaves_every_letter_as_it_was(ranked, m
     said = flat(capsys.readouterr().err)
     assert done.value.code == 2 and "磁盘空间不足" in said and "已有的文件没有改动" in said
     assert {p: p.read_bytes() for p in letters} == before and _temp_files(ranked / "reports") == []
+
+
+def test_a_folder_where_this_years_archive_goes_is_said_not_crashed(ranked):
+    saved = ranked / "archive" / "2024.json"
+    kept = saved.read_bytes()
+    saved.unlink()
+    saved.mkdir()
+    try:
+        rc, _, err = bounded("rank", "--year", "2024", "--save", cwd=ranked)
+        said = flat(err)
+        assert rc == 2 and "内部错误" not in said and flat(f"无法访问 {saved.relative_to(ranked)}") in said
+    finally:
+        saved.rmdir()
+        saved.write_bytes(kept)
+
+
+@pytest.mark.parametrize("make", [lambda p: p.symlink_to("/nonexistent/2024.yaml"), lambda p: p.mkdir()])
+def test_a_broken_rubric_in_the_workspace_is_never_replaced_by_the_shipped_one(tmp_path, make):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    (tmp_path / "rubric").mkdir()
+    make(tmp_path / "rubric" / "2024.yaml")
+    rc, out, err = bounded("rank", "--year", "2024", cwd=tmp_path)
+    assert rc == 2 and "[R001] rubric/2024.yaml" in err and out == ""

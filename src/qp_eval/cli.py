@@ -697,6 +697,8 @@ def main() -> None:
     started = time.perf_counter()
     scratch = _private_tempdir()
     signal.signal(signal.SIGTERM, _terminated)
+    if not os.environ.get("QP_EVAL_DEBUG"):  # a library's half-written zip closed by the collector after a write
+        sys.unraisablehook = lambda unraisable: None  # failure (disk full) would print a traceback; it was said
     try:
         _run(command, say, started)
     finally:  # every temporary file, ours or a library's, goes with the run: after an error, Ctrl-C or SIGTERM
@@ -740,6 +742,12 @@ def _run(command: typer_click.Command, say: Callable[[str], None], started: floa
         sys.exit(143)
     except QpError as e:
         _console(stderr=True).print(str(e), markup=False)
+        sys.exit(2)
+    except OSError as e:  # a file or folder the system refused, met outside the writers (they say WriteFailure)
+        from .errors import os_reason
+
+        where = f" {e.filename}" if e.filename else ""
+        _console(stderr=True).print(f"无法访问{where}：{os_reason(e)}。已有的文件没有改动。", markup=False)
         sys.exit(2)
     except Exception as e:  # never a traceback for the office staff
         if os.environ.get("QP_EVAL_DEBUG"):

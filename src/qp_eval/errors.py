@@ -84,13 +84,8 @@ class WriteFailure(QpError):
 
     @property
     def reason(self) -> str:
-        import errno as _errno
-
         e = os_error_in(self.error)
-        if e is not None and e.errno is not None:
-            name = _errno.errorcode.get(e.errno, "")
-            return _WRITE_REASONS.get(name, f"系统错误 {name or e.errno}")
-        return "写入时出错"
+        return os_reason(e) if e is not None else "写入时出错"
 
     def __str__(self) -> str:
         text = f"无法写入 {self.target}：{self.reason}。"
@@ -98,6 +93,14 @@ class WriteFailure(QpError):
             return text + "已有的文件没有改动。"
         return (text + f"此前已写好并换上的 {len(self.done)} 个文件（其余文件没有改动）：\n"
                 + "\n".join(f"  {x}" for x in self.done))
+
+
+def os_reason(e: OSError) -> str:
+    """What a system error means for the office, in Chinese (never errno text)."""
+    import errno as _errno
+
+    name = _errno.errorcode.get(e.errno or 0, "")
+    return _WRITE_REASONS.get(name, f"系统错误 {name or e.errno}")
 
 
 def os_error_in(error: BaseException) -> OSError | None:

@@ -44,8 +44,10 @@ def read_rubric_text(path: Path) -> str:
         raise YamlLimit(f"文件有 {e.size / 1_000_000:.1f} MB，超过评估细则的上限 {MAX_BYTES // 1_000_000} MB", None) from None
     except OSError as e:
         raise ValueError(f"无法读取这个文件（系统错误号 {e.errno}）") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValueError("文件是 UTF-16 编码，请用记事本或 WPS 打开后“另存为”UTF-8 编码")
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise ValueError("文件是 UTF-32 编码，请用记事本或 WPS 打开后“另存为”UTF-8 编码")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:400:2] or b"\x00" in raw[1:400:2]:
+        raise ValueError("文件是 UTF-16 编码（或含有 NUL 字节），请用记事本或 WPS 打开后“另存为”UTF-8 编码")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -71,6 +73,12 @@ YAML_PROBLEMS = (  # what PyYAML says, and what it means for a person editing th
     ("found undefined alias", "使用了没有定义的别名（*名称）"),
     ("expected <block end>, but found", "缩进不一致"),
     ("found duplicate anchor", "锚点（&名称）重复"),
+    ("unacceptable character", "含有不允许出现的控制字符（如 NUL、ESC）；评估细则应是纯文本"),
+    ("could not determine a constructor for the tag", "使用了评估细则不支持的标签（以 ! 开头，如 !foo）"),
+    ("but found another document", "文件中有不止一个文档（用 --- 分隔）；评估细则只能有一个"),
+    ("expected a single document", "文件中有不止一个文档（用 --- 分隔）；评估细则只能有一个"),
+    ("exceeded maximum nesting depth", "嵌套过深"),
+    ("found unknown escape character", "引号中有无法识别的转义字符（\\ 后面的字符）"),
 )
 
 
@@ -96,10 +104,17 @@ def load(path: Path) -> Rubric:
         raise RubricError(name, [Finding.of(e.code, str(e), file=name, line=e.line)]) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
+        if isinstance(e, yaml.reader.ReaderError):  # a character no YAML may hold: its place from the position
+            before = text.encode("utf-8")[:e.position].decode("utf-8", "replace")  # libyaml counts bytes
+            mark = yaml.Mark(name, e.position, before.count("\n"), len(before) - (before.rfind("\n") + 1), None, None)
+        elif "quoted scalar" in str(getattr(e, "context", "")) and getattr(e, "context_mark", None) is not None:
+            mark = e.context_mark  # an unclosed quote: where it opens, not where the file ends
         line = mark.line + 1 if mark is not None else None
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列：" if mark is not None else ""
-        problem = yaml_problem(getattr(e, "problem", None) or str(e), getattr(e, "context", None))
-        raise RubricError(name, [Finding.of("R001", f"YAML 格式错误，{where}{problem}", file=name, line=line)]) from None
+        said = getattr(e, "problem", None) or str(e)
+        problem = yaml_problem(said, getattr(e, "context", None))
+        code = "R022" if said.startswith("exceeded maximum nesting depth") else "R001"
+        raise RubricError(name, [Finding.of(code, f"YAML 格式错误，{where}{problem}", file=name, line=line)]) from None
     findings = [
         Finding.of("R014", f"键 “{p[-1]}” 在同一层级重复出现", file=name, line=line)
         for p, line in src.duplicate_keys
@@ -111,7 +126,10 @@ def load(path: Path) -> Rubric:
     try:
         rubric = Rubric.model_validate(src.data)
     except ValidationError as e:
-        findings += [_from_pydantic(err, src, name) for err in e.errors()]
+        errors = e.errors()
+        findings += [_from_pydantic(err, src, name) for err in errors[:MAX_LISTED]]
+        if len(errors) > MAX_LISTED:  # a file of thousands of mistakes: the first ones say what is wrong
+            findings.append(Finding.of("R003", f"另有 {len(errors) - MAX_LISTED} 处问题未列出；请先修正以上各处", file=name))
         raise RubricError(name, findings) from None
     findings += [
         Finding.of(code, msg, file=name, line=src.line_of(p)) for code, p, msg in cross_checks(rubric)
@@ -191,6 +209,9 @@ def _pick(candidates: list[type[BaseModel]], value: object) -> type[BaseModel] |
         if ann is not None and kind in typing.get_args(ann.annotation):
             return m
     return None
+
+
+MAX_LISTED = 200  # problems listed from one rubric
 
 
 def _from_pydantic(err: dict, src: Source, file: str) -> Finding:
@@ -285,6 +306,7 @@ def cross_checks(r: Rubric) -> Iterator[Problem]:
 _NAMED_FILES = {"units": ("{year}年度综合评估结果函_{name}.docx", "{year}年度自评表_{name}.xlsx"),
                 "departments": ("{year}年度评分表_{name}.xlsx",)}
 MAX_FILE_NAME_BYTES = 255  # what ext4, NTFS and APFS allow in one file name
+TEMP_NAME_BYTES = 14  # a file is written as ".<name>.XXXXXXXX.tmp" beside its place, then renamed
 
 
 def _file_names(r: Rubric) -> Iterator[Problem]:
@@ -305,9 +327,10 @@ def _file_names(r: Rubric) -> Iterator[Problem]:
                        f"{what} “{name}” 和 “{seen[file]}” 生成的文件名相同（{safe_file_name(name)}），函告或评分表会互相覆盖")
             seen.setdefault(file, name)
             longest = max(len(p.format(year=r.year, name=safe_file_name(name)).encode("utf-8")) for p in _NAMED_FILES[key])
-            if longest > MAX_FILE_NAME_BYTES:
+            if longest + TEMP_NAME_BYTES > MAX_FILE_NAME_BYTES:
                 yield ("R021", (key, i, "name"), f"{what}名称 “{name[:20]}…” 过长：生成的文件名有 {longest} 字节，"
-                                                 f"超过文件系统允许的 {MAX_FILE_NAME_BYTES} 字节")
+                                                 f"加上写入时的临时后缀（{TEMP_NAME_BYTES} 字节）超过文件系统允许的 "
+                                                 f"{MAX_FILE_NAME_BYTES} 字节")
 
 
 def _dups(values: list[object], path: Path_, field: str, what: str) -> Iterator[Problem]:

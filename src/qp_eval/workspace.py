@@ -37,8 +37,8 @@ class Workspace:
 
     def rubric_path(self, year: int) -> Path:
         own = self.root / "rubric" / f"{year}.yaml"
-        if own.is_file():
-            return own
+        if own.is_file() or os.path.lexists(own):  # a folder or a broken link there is the office's rubric, said
+            return own                             # as unreadable, never quietly replaced by the shipped one
         shipped = shipped_rubric(year)
         if shipped is not None:
             return shipped

@@ -131,6 +131,8 @@ def parse(text: str) -> Source:
             dispose()
 
 
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null",
+                                                             "timestamp"))
 _COUNT_FIRST = 512_000  # characters: a larger text is counted as a stream first, before any node is built
 _MAX_EVENTS = 3 * MAX_NODES  # a key, a value and the ends of mappings and lists: about two events per value
 
@@ -150,6 +152,9 @@ def _build(loader: _Loader, node: yaml.Node, path: Path_, src: Source) -> object
     if len(path) > MAX_DEPTH:
         raise YamlLimit(f"嵌套超过 {MAX_DEPTH} 层", node.start_mark.line + 1)
     src.lines.setdefault(path, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:  # !!python/object and the like: never constructed, always refused
+        raise YamlShape(f"使用了评估细则不支持的标签 {node.tag.replace('tag:yaml.org,2002:', '!!')}",
+                        node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict[object, object] = {}
