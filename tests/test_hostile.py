@@ -436,3 +436,17 @@ def test_a_broken_rubric_in_the_workspace_is_never_replaced_by_the_shipped_one(t
     make(tmp_path / "rubric" / "2024.yaml")
     rc, out, err = bounded("rank", "--year", "2024", cwd=tmp_path)
     assert rc == 2 and "[R001] rubric/2024.yaml" in err and out == ""
+
+
+@pytest.mark.parametrize("name", ["[bold red]细则.yaml", "a[/x].yaml", "清屏\x1b[2J细则.yaml"])
+def test_a_rubric_file_name_is_printed_as_it_is(tmp_path, name):
+    from hostile import MINI
+
+    (tmp_path / name).parent.mkdir(exist_ok=True)  # "a[/x].yaml" is x].yaml in a folder "a[": a closing tag
+    (tmp_path / name).write_text(MINI, encoding="utf-8")
+    rc, out, err = bounded("rubric", "check", name, cwd=tmp_path)
+    assert rc == 0 and "\x1b" not in out + err and "内部错误" not in err
+    assert name.replace("\x1b", "\\x1b") in out.replace("\n", "")
+    (tmp_path / name).write_text(MINI.replace("title: 测试细则", "title: [测试细则"), encoding="utf-8")
+    rc, out, err = bounded("rubric", "check", name, cwd=tmp_path)
+    assert rc == 1 and "\x1b" not in out + err and name.replace("\x1b", "\\x1b") in err.replace("\n", "")
