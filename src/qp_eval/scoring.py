@@ -7,11 +7,11 @@ Every number keeps its source and a one-line Chinese explanation for ``explain``
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import repeat
 from typing import Literal
 
 from .rubric import Criterion, Rubric
@@ -150,7 +150,8 @@ class Grid:
     score: dict[str, list[Decimal]]  # criterion id -> score per town (what counts toward the base)
     status: dict[str, bytearray]  # criterion id -> status code per town
     table: ScoreTable
-    last: dict[tuple[str, str], int]  # (town, criterion) -> its position in the table (the last one counts)
+    at: dict[str, array]  # criterion entered as one score -> per town its position in the table (-1: none;
+    #                       a row entered twice: the last one). 4 bytes a cell, not a dict entry and a tuple
     periods: dict[tuple[str, str], list[int]]  # (town, criterion) -> every position, for quarterly criteria
     figures: dict[tuple[str, str], dict[str, FigureEntry]]
 
@@ -166,23 +167,29 @@ def _grid(rubric: Rubric, tables: Tables) -> Grid:
     table = tables.scores
     units = [u.id for u in rubric.units]
     quarterly = {c.id for c in rubric.criteria.values() if c.periods is not None and c.measure is None}
-    last = dict(zip(zip(table.unit, table.criterion, strict=True), range(len(table)), strict=True))  # a later position replaces an earlier one
+    single = {c.id for c in rubric.criteria.values() if c.periods is None and c.measure is None}
+    unit_at = {u: j for j, u in enumerate(units)}
+    at = {cid: array("i", [-1]) * len(units) for cid in single}
     periods: dict[tuple[str, str], list[int]] = defaultdict(list)
-    if quarterly:
-        for i, key in enumerate(zip(table.unit, table.criterion, strict=True)):
-            if key[1] in quarterly:
-                periods[key].append(i)
+    for i, (u, c) in enumerate(zip(table.unit, table.criterion, strict=True)):  # one pass over the column table
+        column = at.get(c)
+        if column is not None:
+            j = unit_at.get(u)
+            if j is not None:
+                column[j] = i  # a later position replaces an earlier one
+        elif c in quarterly:
+            periods[(u, c)].append(i)
     figures: dict[tuple[str, str], dict[str, FigureEntry]] = defaultdict(dict)
     for f in tables.figures:
         figures[(f.unit_id, f.criterion_id)][f.input_id] = f
-    grid = Grid(units, {}, {}, table, last, periods, figures)
+    grid = Grid(units, {}, {}, table, at, periods, figures)
     full = rubric.not_applicable == "full"
     values = table.value
     for c in rubric.criteria.values():
         cid, n = c.id, len(units)
         status = bytearray(n)  # ENTERED
         if c.measure is None and c.periods is None:
-            found = [None if i is None else values[i] for i in map(last.get, zip(units, repeat(cid)))]
+            found = [None if i < 0 else values[i] for i in at[cid]]
             if any(v is None for v in found):
                 status = bytearray(MISSING if v is None else ENTERED for v in found)
                 scores = [ZERO if v is None else v for v in found]
@@ -255,7 +262,7 @@ def _result(rubric: Rubric, c: Criterion, unit_id: str, j: int, grid: Grid) -> C
         return _quarterly(c, item_no, [grid.table[i] for i in grid.periods.get((unit_id, c.id), ())])
     if status == MISSING:
         return CriterionResult(c.id, item_no, c.points, ZERO, "missing", "缺少评分，按 0 分计", "", ())
-    e = grid.table[grid.last[(unit_id, c.id)]]
+    e = grid.table[grid.at[c.id][j]]
     return CriterionResult(c.id, item_no, c.points, grid.score[c.id][j], "entered", "", e.note, (e,))
 
 
