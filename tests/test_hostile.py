@@ -450,3 +450,22 @@ def test_a_rubric_file_name_is_printed_as_it_is(tmp_path, name):
     (tmp_path / name).write_text(MINI.replace("title: 测试细则", "title: [测试细则"), encoding="utf-8")
     rc, out, err = bounded("rubric", "check", name, cwd=tmp_path)
     assert rc == 1 and "\x1b" not in out + err and name.replace("\x1b", "\\x1b") in err.replace("\n", "")
+
+
+def test_the_report_says_why_last_year_cannot_be_compared(ranked, tmp_path):
+    import openpyxl
+
+    last = ranked / "archive" / "2023.json"
+    original = _damaged(last, "truncated")
+    try:
+        for fmt in ("xlsx", "html"):
+            rc, _, err = bounded("report", "--year", "2024", "--format", fmt, "--out", str(tmp_path / f"r.{fmt}"),
+                                 cwd=ranked)
+            assert rc == 0, err
+        cells = [str(v) for row in openpyxl.load_workbook(tmp_path / "r.xlsx")["排名"].iter_rows(values_only=True)
+                 for v in row if v is not None]
+        assert "无法比较" in cells and any("2023.json 不是有效的 JSON" in c for c in cells)
+        html = (tmp_path / "r.html").read_text(encoding="utf-8")
+        assert "无法比较" in html and "2023.json 不是有效的 JSON" in html
+    finally:
+        last.write_bytes(original)

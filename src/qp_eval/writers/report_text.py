@@ -55,7 +55,8 @@ def sections(ev: Evaluation, made: dt.date) -> list[Section]:
                  for x in ev.ranking]
     legend = "；".join(f"{i.number}. {i.name}（{fmt(i.points)} 分）" for i in rubric.items)
     out = [
-        _section("排名", RANK_HEADERS, rank_rows, numeric={0, 2, 3, 4, 5}, names={1}),
+        _section("排名", RANK_HEADERS, rank_rows, numeric={0, 2, 3, 4, 5}, names={1},
+                 notes=[f"注：{ev.previous_problem}。"] if ev.previous_problem else []),
         _section("分项得分", ["位次", "街镇"] + [c.short for c in columns], item_rows,
                  numeric=set(range(2, 2 + len(columns))) | {0}, names={1},
                  notes=[f"注：{n}" for n in R.matrix_notes(ev)] + [f"项目：{legend}"]),

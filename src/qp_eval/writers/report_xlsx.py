@@ -180,6 +180,8 @@ def _ranking(s: _Sheet, ev: Evaluation, made: dt.date) -> None:
         s.row([rec["rank"], rec["unit"], pub.base, pub.bonus, pub.deductions, pub.final, rec["grade"],
                rec["change"] or "—", rec["note"]], numeric={2, 3, 4, 5})
     last = 1 + len(ev.ranking)  # 0-based row of the last town
+    if ev.previous_problem:  # 较上年 is 无法比较: the reason, under the table (the chart goes below it)
+        s.ws.write_string(last + 1, 0, printable(f"注：{ev.previous_problem}。"))
     chart = s.wb.add_chart({"type": "column"})
     chart.add_series({"name": [SHEETS[0], 1, 5], "categories": [SHEETS[0], 2, 1, last, 1],
                       "values": [SHEETS[0], 2, 5, last, 5]})
