@@ -61,6 +61,13 @@ RUBRICS: dict[str, tuple[Callable[[], bytes], str]] = {
     "utf16_without_bom": (lambda: MINI.encode("utf-16-le"), "R001"),
     "utf32": (lambda: MINI.encode("utf-32"), "R001"),
     "nested_1200_deep": (lambda: MINI.encode("utf-8") + b"x: " + b"[" * 1200 + b"]" * 1200 + b"\n", "R022"),
+    "no_periods": (lambda: _swap("labels: [Q1, Q2, Q3, Q4]", "labels: []"), "R003"),  # a mean of nothing
+    "a_period_twice": (lambda: _swap("labels: [Q1, Q2, Q3, Q4]", "labels: [Q1, Q1, Q3, Q4]"), "R005"),
+    "a_period_with_a_space": (lambda: _swap("labels: [Q1, Q2, Q3, Q4]", 'labels: [Q1, "Q2 ", Q3, Q4]'), "R005"),
+    "an_id_that_is_a_quarter_row": (lambda: _swap('{id: "1.1"', '{id: "1.2-Q1"'), "R005"),
+    "escape_in_the_title": (lambda: _swap("title: 测试细则", 'title: "测试\\e[2J细则"'), "R003"),
+    "control_in_a_criterion_name": (lambda: _swap("name: 细则一", 'name: "细则\\x01一"'), "R003"),
+    "non_character_in_a_standard": (lambda: _swap("standard: 标准一", 'standard: "标准\\uffff一"'), "R003"),
     "flat_list_5mb": (lambda: MINI.encode("utf-8") + b"x: [" + b"1," * 2_400_000 + b"1]\n", "R022"),
 }
 

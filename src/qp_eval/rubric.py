@@ -55,7 +55,7 @@ class Measure(Strict):
 
 
 class Periods(Strict):
-    labels: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
+    labels: tuple[str, ...] = Field(default=("Q1", "Q2", "Q3", "Q4"), min_length=1)
     combine: PeriodCombine = "mean"
 
 

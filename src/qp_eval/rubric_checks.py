@@ -345,12 +345,29 @@ def _duplicates(r: Rubric) -> Iterator[Problem]:
     yield from _dups([u.id for u in r.units], ("units",), "id", "街镇")
     yield from _dups([d.id for d in r.departments], ("departments",), "id", "科室")
     yield from _dups([i.number for i in r.items], ("items",), "number", "项目")
+    from .layout import row_id
+    from .text import normalize_name
+
     seen: set[str] = set()
+    rows: dict[str, str] = {}  # each score row's id (1.2, or 1.2-Q1 for a quarter) -> the criterion it is of
     for i, item in enumerate(r.items):
         for j, c in enumerate(item.criteria):
             if c.id in seen:
                 yield ("R005", ("items", i, "criteria", j, "id"), f"细则编号 “{c.id}” 重复")
             seen.add(c.id)
+            labels = c.periods.labels if c.periods else (None,)
+            if c.periods:
+                odd = [x for x in labels if not x or normalize_name(x) != x]
+                if odd:
+                    yield ("R005", ("items", i, "criteria", j, "periods", "labels"),
+                           f"细则 {c.id} 的分期名称 “{odd[0]}” 为空或含有空格")
+                yield from _dups(list(labels), ("items", i, "criteria", j, "periods"), "labels", f"细则 {c.id} 的分期")
+            for label in labels:
+                rid = row_id(c.id, label)
+                if rid in rows and rows[rid] != c.id:
+                    yield ("R005", ("items", i, "criteria", j, "id"),
+                           f"评分表中的编号 “{rid}” 既是细则 {rows[rid]} 的，又是细则 {c.id} 的")
+                rows.setdefault(rid, c.id)
             if c.measure:
                 base = ("items", i, "criteria", j, "measure", "inputs")
                 yield from _dups([x.id for x in c.measure.inputs], base, "id", "指标")

@@ -7,12 +7,13 @@ Pure: no I/O, nothing of ours imported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -40,6 +41,8 @@ def fmt(d: Decimal) -> str:
 
 MAX_MAGNITUDE = Decimal(10) ** 9
 MAX_DIGITS = 15
+# C0 and C1 controls (tab and newline allowed), the non-characters U+FFFE/U+FFFF, bidirectional overrides
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 class Model(BaseModel):
@@ -50,7 +53,12 @@ class Model(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _sane(cls, v: object) -> object:
+    def _sane(cls, v: object, info: ValidationInfo) -> object:
+        named = info.field_name == "name" and cls.__name__ in ("Unit", "Department")  # checked with the file
+        texts = () if named else (v,) if isinstance(v, str) else v if isinstance(v, tuple) else ()  # names: R019
+        for text in texts:
+            if isinstance(text, str) and _CONTROL.search(text):  # they cannot be written into xlsx or docx
+                raise ValueError(f"“{text[:20]!r}” 含有控制字符（如 ESC、NUL）或不可见的格式符，请删去")
         if isinstance(v, Decimal):
             if not v.is_finite():
                 raise ValueError(f"{v} 不是有限的数")
