@@ -469,3 +469,62 @@ def test_the_report_says_why_last_year_cannot_be_compared(ranked, tmp_path):
         assert "无法比较" in html and "2023.json 不是有效的 JSON" in html
     finally:
         last.write_bytes(original)
+
+
+def test_a_fifo_where_the_archive_goes_is_never_read(tmp_path):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    (tmp_path / "archive").mkdir()
+    os.mkfifo(tmp_path / "archive" / "2024.json")
+    rc, _, err = bounded("rank", "--year", "2024", "--save", cwd=tmp_path, seconds=30)
+    assert rc == 1 and "未覆盖" in flat(err)  # kept, as any archive that says something else
+    rc, _, err = bounded("rank", "--year", "2024", "--save", "--force", cwd=tmp_path, seconds=30)
+    assert rc == 0 and (tmp_path / "archive" / "2024.json").is_file()
+
+
+@pytest.mark.parametrize("make, says", [(lambda p: os.mkfifo(p), "不是普通文件"),
+                                        (lambda p: p.write_bytes("year: 2024\ntitle: 细则\n".encode("gbk")), "GBK")])
+def test_init_reads_last_years_rubric_as_rubric_check_does(tmp_path, make, says):
+    (tmp_path / "rubric").mkdir()
+    make(tmp_path / "rubric" / "2024.yaml")
+    rc, out, err = bounded("init", "--year", "2025", cwd=tmp_path, seconds=30)
+    assert rc == 2 and "[R001]" in err and says in flat(err) and "内部错误" not in err
+
+
+def test_the_csv_report_and_its_companions_are_replaced_together(ranked, tmp_path, monkeypatch, capsys):
+    from qp_eval import cli
+
+    target = tmp_path / "r.csv"
+    monkeypatch.chdir(ranked)
+    monkeypatch.setattr(sys, "argv", ["qp-eval", "-q", "report", "--year", "2024", "--format", "csv", "--out", str(target)])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 0
+    before = {p: p.read_bytes() for p in tmp_path.glob("*.csv")}
+    assert len(before) == 3
+    real_replace = os.replace
+
+    def third_fails(src, dst):  # noqa: ANN001
+        if str(dst).endswith("_自评问题对照.csv"):
+            raise OSError(errno.EACCES, "Permission denied", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", third_fails)
+    monkeypatch.setattr(sys, "argv", ["qp-eval", "-q", "report", "--year", "2024", "--format", "csv", "--out", str(target),
+                                      "--force", "--date", "2030-01-01"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    said = flat(capsys.readouterr().err)
+    assert done.value.code == 2 and "没有写入权限" in said and "此前已写好并换上的" in said
+    assert "已有的文件没有改动" not in said and _temp_files(tmp_path) == []
+
+
+def test_text_reports_show_control_characters_as_codes(tmp_path):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    folder = tmp_path / "scores" / "2024"
+    os.rename(folder / "问题登记.xlsx", folder / "问题登记\x1b[2J\u202e.xlsx")  # listed among the inputs
+    for fmt in ("md", "html"):
+        rc, _, err = bounded("report", "--year", "2024", "--format", fmt, "--out", str(tmp_path / f"r.{fmt}"),
+                             cwd=tmp_path)
+        text = (tmp_path / f"r.{fmt}").read_text(encoding="utf-8")
+        assert rc == 0 and "\x1b" not in text and "\u202e" not in text, err
+        assert re.search(r"问题登记\\+x1b", text) and re.search(r"\\+u202e\.xlsx", text)  # shown, as codes

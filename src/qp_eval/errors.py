@@ -91,7 +91,7 @@ class WriteFailure(QpError):
         text = f"无法写入 {self.target}：{self.reason}。"
         if not self.done:
             return text + "已有的文件没有改动。"
-        return (text + f"此前已写好并换上的 {len(self.done)} 个文件（其余文件没有改动）：\n"
+        return (text + "此前已写好并换上的（其余文件没有改动）：\n"
                 + "\n".join(f"  {x}" for x in self.done))
 
 

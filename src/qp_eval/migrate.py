@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import layout as L
 from .entered import Entry, differences, file_content
+from .errors import WriteFailure
 from .read import ReadFailure, find_spreadsheets
 from .rubric import Rubric
 from .rules import fmt
@@ -126,7 +127,11 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
         result = SheetResult(target, what, sources=[s.path for s in sources])
         if source is not None:
             result.carried = _fill(rubric, claim, wb, source, target, run)
-        backup, moved = install(wb, target, [s.path for s in sources], scores_dir, backup, now)
+        try:
+            backup, moved = install(wb, target, [s.path for s in sources], scores_dir, backup, now)
+        except WriteFailure as e:  # each sheet stands alone: say which are already migrated, and where the old went
+            e.done = [f"{r.path}" for r in run.sheets if not r.unchanged] + [f"{a}（原文件）" for _, a in run.moved]
+            raise
         run.moved += moved
         for old, new in moved:
             _relocate(run, str(old), str(new))

@@ -83,9 +83,19 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     target = folder / "rubric" / f"{year}.yaml"
     if target.exists() and not force:
         raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
-    text = roll_rubric_text(source.read_text(encoding="utf-8"), source_year, year).encode("utf-8")
+    from .errors import RubricError
+    from .files import read_regular
+    from .findings import Finding
+    from .rubric_checks import read_rubric_text
+    from .yamlsource import MAX_BYTES, YamlLimit
+
+    try:  # read as rubric check reads it: only a regular UTF-8 file within the size (never a FIFO)
+        old = read_rubric_text(source)
+    except (ValueError, YamlLimit) as e:
+        raise RubricError(str(source), [Finding.of(getattr(e, "code", "R001"), str(e), file=str(source))]) from None
+    text = roll_rubric_text(old, source_year, year).encode("utf-8")
     kept = None
-    if target.exists() and target.read_bytes() != text:  # --force: the bureau's edits are kept aside
+    if target.exists() and _differs(target, text, MAX_BYTES, read_regular):  # --force: the bureau's edits are kept aside
         kept = move_aside(target, backup_dir(folder / "rubric"))
     atomic_write_bytes(target, text)
     rubric = load_rubric(target)
@@ -93,3 +103,12 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
         d.mkdir(parents=True, exist_ok=True)
     run = write_templates(rubric, ws.scores_dir(year), force=force)
     return NewYear(year, folder, source_year, source, target, ws.scores_dir(year), run, kept)
+
+
+def _differs(target: Path, text: bytes, limit: int, read) -> bool:  # noqa: ANN001
+    """Whether the file at ``target`` says something else than ``text`` (anything that is not a
+    readable regular file within ``limit`` does: it is moved aside, never read whole)."""
+    try:
+        return read(target, limit) != text
+    except (OSError, ValueError):
+        return True

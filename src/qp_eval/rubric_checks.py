@@ -73,6 +73,7 @@ YAML_PROBLEMS = (  # what PyYAML says, and what it means for a person editing th
     ("found undefined alias", "使用了没有定义的别名（*名称）"),
     ("expected <block end>, but found", "缩进不一致"),
     ("found duplicate anchor", "锚点（&名称）重复"),
+    ("found character that cannot start any token", "含有不能出现在这里的字符（常见的是制表符 Tab：请改用空格缩进）"),
     ("unacceptable character", "含有不允许出现的控制字符（如 NUL、ESC）；评估细则应是纯文本"),
     ("could not determine a constructor for the tag", "使用了评估细则不支持的标签（以 ! 开头，如 !foo）"),
     ("but found another document", "文件中有不止一个文档（用 --- 分隔）；评估细则只能有一个"),

@@ -214,7 +214,7 @@ class StepBelow(_Rule):
     def range_problems(self) -> list[tuple[str, str]]:
         out = []
         if not (0 < self.threshold <= 100):
-            out.append(("threshold", f"百分比阈值 {self.threshold} 必须在 0 到 100 之间"))
+            out.append(("threshold", f"百分比阈值 {self.threshold} 必须大于 0、不超过 100"))
         if self.per_point <= 0:
             out.append(("per_point", f"每个百分点扣分 {self.per_point} 必须大于 0"))
         return out

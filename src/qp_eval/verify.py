@@ -55,7 +55,8 @@ def read_archive(target: Path, year: int | None = None) -> dict:
     if saved.get("format") != ARCHIVE_FORMAT:
         raise ArchiveProblem(f"格式为“{saved.get('format')}”，不是 qp-eval 能读的 {ARCHIVE_FORMAT}")
     if year is not None and saved.get("year") != year:
-        raise ArchiveProblem(f"年度为 {saved.get('year')}，应为 {year}")
+        got = saved.get("year")
+        raise ArchiveProblem(f"年度为 {got if type(got) is int else repr(got)}，应为 {year}")
     results = saved.get("results")
     if not isinstance(results, list) or not results:
         raise ArchiveProblem("没有 results（各街镇的结果）")

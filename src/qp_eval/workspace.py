@@ -133,11 +133,11 @@ def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup
             backup = backup or backup_dir(scores_dir, now)
             moved.append((old, move_aside(old, backup)))
         os.replace(tmp, target)
-    except Exception as e:
+    except BaseException as e:  # SIGTERM and Ctrl-C too: a filled sheet never stays only in the backup
         for old, aside in reversed(moved):  # put back what was moved aside: nothing is lost or renamed
             with contextlib.suppress(OSError):
                 os.replace(aside, old)
-        if os_error_in(e) is not None:
+        if isinstance(e, Exception) and os_error_in(e) is not None:
             raise WriteFailure(target, e) from None
         raise
     finally:
@@ -282,7 +282,14 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
 def save_archive(target: Path, text: bytes, force: bool) -> bool:
     """Write the year's archive; an existing one that says something else is kept unless ``force``.
     Returns False when it was kept."""
-    if target.exists() and target.read_bytes() != text and not force:
-        return False
+    if not force and os.path.lexists(target):
+        from .files import NotRegularFile, TooLarge, read_regular
+
+        try:
+            same = read_regular(target, len(text)) == text
+        except (TooLarge, NotRegularFile):
+            same = False  # larger than what would be written, or no file to read: it says something else
+        if not same:  # (a FIFO or a folder there is said as a system error when it is replaced)
+            return False
     atomic_write_bytes(target, text)
     return True

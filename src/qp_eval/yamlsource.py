@@ -160,8 +160,8 @@ def _build(loader: _Loader, node: yaml.Node, path: Path_, src: Source) -> object
         out: dict[object, object] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
-            if isinstance(key, Decimal):
-                key = str(key)
+            if isinstance(key, Decimal) or (isinstance(key, int) and not isinstance(key, bool)):
+                key = str(key)  # a key written as a number (1:) is the text it shows
             elif key is None or isinstance(key, list | dict):
                 what = "空（~ 或 null）" if key is None else "列表或映射"
                 raise YamlShape(f"键不能是{what}", key_node.start_mark.line + 1)

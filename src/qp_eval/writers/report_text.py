@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import report_data as R
 from ..evaluate import Evaluation
 from ..rules import fmt
+from ..text import terminal_safe
 from .ranking_out import records
 
 RANK_HEADERS = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级", "较上年变化", "说明"]
@@ -35,9 +36,10 @@ class Section:
 
 
 def _text(v: object) -> str:
+    """A value as report text; control characters shown as codes (``cat 报告.md`` must not act on them)."""
     if v is None:
         return ""
-    return format(v, "f") if isinstance(v, Decimal) else str(v)
+    return format(v, "f") if isinstance(v, Decimal) else terminal_safe(str(v))
 
 
 def _section(title: str, headers, rows, numeric=frozenset(), names=frozenset({0}), notes=()) -> Section:  # noqa: ANN001
@@ -153,22 +155,26 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
     """``report --format csv|json|md|html``: the file at ``target`` (written atomically), and with csv,
     once self-evaluations arrived, the comparison beside it: ``<name>_自评对照.csv`` (per town and item)
     and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on)."""
-    from ..workspace import atomic_write_bytes
+    from ..errors import WriteFailure
+    from ..workspace import atomic_paths
     from . import ranking_out
 
-    text = {
+    files = [(target, {
         "csv": lambda: "\ufeff" + ranking_out.to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly
         "json": lambda: ranking_out.to_json(ev),
         "md": lambda: to_markdown(ev, made),
         "html": lambda: to_html(ev, made),
-    }[fmt]()
-    atomic_write_bytes(target, text.encode("utf-8"))
-    written = [target]
+    }[fmt]())]
     if fmt == "csv" and ev.validation.tables.self_reports:
         from ..selfcompare import problems_csv, to_csv
 
         for suffix, text in (("自评对照", to_csv(ev, ev.comparison)), ("自评问题对照", problems_csv(ev.comparison))):
-            beside = target.with_name(f"{target.stem}_{suffix}.csv")
-            atomic_write_bytes(beside, ("\ufeff" + text).encode("utf-8"))
-            written.append(beside)
+            files.append((target.with_name(f"{target.stem}_{suffix}.csv"), "\ufeff" + text))
+    written = [path for path, _ in files]
+    with atomic_paths(written) as temps:  # the files go together: all are written before any is replaced
+        for tmp, (path, text) in zip(temps, files, strict=True):
+            try:
+                tmp.write_bytes(text.encode("utf-8"))
+            except OSError as e:
+                raise WriteFailure(path, e) from None
     return written
