@@ -747,7 +747,7 @@ def _run(command: typer_click.Command, say: Callable[[str], None], started: floa
         from .errors import os_reason
 
         where = f" {e.filename}" if e.filename else ""
-        _console(stderr=True).print(f"无法访问{where}：{os_reason(e)}。已有的文件没有改动。", markup=False)
+        _console(stderr=True).print(f"无法访问{where}：{os_reason(e, writing=False)}。", markup=False)
         sys.exit(2)
     except Exception as e:  # never a traceback for the office staff
         if os.environ.get("QP_EVAL_DEBUG"):

@@ -95,11 +95,14 @@ class WriteFailure(QpError):
                 + "\n".join(f"  {x}" for x in self.done))
 
 
-def os_reason(e: OSError) -> str:
-    """What a system error means for the office, in Chinese (never errno text)."""
+def os_reason(e: OSError, writing: bool = True) -> str:
+    """What a system error means for the office, in Chinese (never errno text); ``writing``: the
+    file was being written (else it may have been read: no permission, not no permission to write)."""
     import errno as _errno
 
     name = _errno.errorcode.get(e.errno or 0, "")
+    if not writing and name in ("EACCES", "EPERM"):
+        return "没有访问权限"
     return _WRITE_REASONS.get(name, f"系统错误 {name or e.errno}")
 
 
