@@ -6,6 +6,8 @@ level except for typing.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,3 +118,17 @@ def os_error_in(error: BaseException) -> OSError | None:
             return None
         e = e.args[0]
     return None
+
+
+@contextlib.contextmanager
+def writing_to(target: object) -> Iterator[None]:
+    """A system error inside the block (raised by us or wrapped by a library) becomes a ``WriteFailure``
+    naming ``target``; every other exception passes as it is."""
+    try:
+        yield
+    except WriteFailure:
+        raise
+    except Exception as e:
+        if os_error_in(e) is None:
+            raise
+        raise WriteFailure(target, e) from None

@@ -46,3 +46,12 @@ def read_regular(path: Path, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file with exactly ``data`` in it (read no further than that:
+    a FIFO, a device or a larger file simply does not hold it)."""
+    try:
+        return read_regular(path, len(data)) == data
+    except (OSError, ValueError):
+        return False

@@ -141,9 +141,10 @@ class Finding:
         """A finding whose severity and default hint come from the catalogue."""
         entry = CATALOGUE[code]
         hint = str(where.pop("hint", "") or entry.hint)
-        file = where.get("file")
-        if isinstance(file, str) and any("\udc80" <= ch <= "\udcff" for ch in file):  # a name not in UTF-8
-            where["file"] = file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        if isinstance(where.get("file"), str):  # a name not in UTF-8 is shown with its bytes as codes
+            from .text import shown_path
+
+            where["file"] = shown_path(where["file"])
         return cls(code=code, message=message, severity=entry.severity, hint=hint, **where)  # type: ignore[arg-type]
 
     @property

@@ -8,6 +8,7 @@ difference in years. Everything else (points, standards) is left for the bureau 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,10 +85,10 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     if target.exists() and not force:
         raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
     from .errors import RubricError
-    from .files import read_regular
+    from .files import holds
     from .findings import Finding
     from .rubric_checks import read_rubric_text
-    from .yamlsource import MAX_BYTES, YamlLimit
+    from .yamlsource import YamlLimit
 
     try:  # read as rubric check reads it: only a regular UTF-8 file within the size (never a FIFO)
         old = read_rubric_text(source)
@@ -95,7 +96,7 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
         raise RubricError(str(source), [Finding.of(getattr(e, "code", "R001"), str(e), file=str(source))]) from None
     text = roll_rubric_text(old, source_year, year).encode("utf-8")
     kept = None
-    if target.exists() and _differs(target, text, MAX_BYTES, read_regular):  # --force: the bureau's edits are kept aside
+    if os.path.lexists(target) and not holds(target, text):  # --force: the bureau's edits are kept aside
         kept = move_aside(target, backup_dir(folder / "rubric"))
     atomic_write_bytes(target, text)
     rubric = load_rubric(target)
@@ -104,11 +105,3 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     run = write_templates(rubric, ws.scores_dir(year), force=force)
     return NewYear(year, folder, source_year, source, target, ws.scores_dir(year), run, kept)
 
-
-def _differs(target: Path, text: bytes, limit: int, read) -> bool:  # noqa: ANN001
-    """Whether the file at ``target`` says something else than ``text`` (anything that is not a
-    readable regular file within ``limit`` does: it is moved aside, never read whole)."""
-    try:
-        return read(target, limit) != text
-    except (OSError, ValueError):
-        return True

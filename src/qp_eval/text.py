@@ -140,6 +140,15 @@ def safe_file_name(name: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 
 
+def shown_path(path: object) -> str:
+    """A path as text that can be printed and saved: a name whose bytes are not UTF-8 (a Windows zip
+    unpacked here holds GBK names, which Python keeps as lone surrogates) shows those bytes as codes."""
+    text = str(path)
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def terminal_safe(text: str) -> str:
     """Text for the screen: control characters (an escape sequence that would clear the screen, move
     the cursor or make a link) shown as visible codes such as ``\\x1b``, never acted on."""

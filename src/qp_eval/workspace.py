@@ -120,25 +120,24 @@ def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup
     The workbook is saved first (to a hidden temporary file beside ``target``); then every old
     file, and anything else by the target's name, is moved untouched into the dated backup folder
     (made on first use); then the new file takes its name. Returns (backup folder, moves)."""
-    from .errors import WriteFailure, os_error_in
+    from .errors import writing_to
 
     moved: list[tuple[Path, Path]] = []
     tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        wb.save(tmp)  # type: ignore[attr-defined]
-        ordinary_mode(Path(tmp))
-        for old in [*olds, *([target] if target.exists() and target not in olds else [])]:
-            backup = backup or backup_dir(scores_dir, now)
-            moved.append((old, move_aside(old, backup)))
-        os.replace(tmp, target)
-    except BaseException as e:  # SIGTERM and Ctrl-C too: a filled sheet never stays only in the backup
+        with writing_to(target):
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            wb.save(tmp)  # type: ignore[attr-defined]
+            ordinary_mode(Path(tmp))
+            for old in [*olds, *([target] if target.exists() and target not in olds else [])]:
+                backup = backup or backup_dir(scores_dir, now)
+                moved.append((old, move_aside(old, backup)))
+            os.replace(tmp, target)
+    except BaseException:  # SIGTERM and Ctrl-C too: a filled sheet never stays only in the backup
         for old, aside in reversed(moved):  # put back what was moved aside: nothing is lost or renamed
             with contextlib.suppress(OSError):
                 os.replace(aside, old)
-        if isinstance(e, Exception) and os_error_in(e) is not None:
-            raise WriteFailure(target, e) from None
         raise
     finally:
         if tmp and os.path.exists(tmp):
@@ -173,17 +172,14 @@ def atomic_path(target: Path) -> Iterator[Path]:
     An exception inside the block removes the temporary file and leaves ``target`` as it was; a
     system error (no permission, disk full, name too long) becomes a ``WriteFailure`` naming ``target``.
     """
-    from .errors import WriteFailure, os_error_in
+    from .errors import writing_to
 
     tmp_path: Path | None = None
     try:
-        tmp_path = _temp_beside(target)
-        yield tmp_path
-        os.replace(tmp_path, target)
-    except Exception as e:
-        if os_error_in(e) is not None:
-            raise WriteFailure(target, e) from None
-        raise
+        with writing_to(target):
+            tmp_path = _temp_beside(target)
+            yield tmp_path
+            os.replace(tmp_path, target)
     finally:
         if tmp_path is not None:
             with contextlib.suppress(OSError):
@@ -282,14 +278,11 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
 def save_archive(target: Path, text: bytes, force: bool) -> bool:
     """Write the year's archive; an existing one that says something else is kept unless ``force``.
     Returns False when it was kept."""
-    if not force and os.path.lexists(target):
-        from .files import NotRegularFile, TooLarge, read_regular
+    from .files import holds
 
-        try:
-            same = read_regular(target, len(text)) == text
-        except (TooLarge, NotRegularFile):
-            same = False  # larger than what would be written, or no file to read: it says something else
-        if not same:  # (a FIFO or a folder there is said as a system error when it is replaced)
-            return False
+    if target.is_dir():  # said as what it is (exit 2), not as an archive that says something else
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+    if not force and os.path.lexists(target) and not holds(target, text):  # never read whole, never a FIFO
+        return False
     atomic_write_bytes(target, text)
     return True

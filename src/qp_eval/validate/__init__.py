@@ -7,7 +7,6 @@ tables that scoring reads. Input files are only ever opened for reading.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from ..findings import Finding, has_errors
 from ..read import UNREADABLE_SHEETS, RawBook, ReadFailure, find_files, open_book, unzip_limit
 from ..rubric import Rubric
 from ..tables import InputFile, Tables
-from ..text import normalize_name
+from ..text import normalize_name, shown_path
 from ..workspace import sha256_file
 from .cells import number, show, text_of
 from .context import FileContext
@@ -213,21 +212,10 @@ def _expected_rows(rubric: Rubric) -> int:
     return len(rubric.units) * max(per_unit, rubric.highlights.per_unit) + L.PROBLEM_BLANK_ROWS * 50
 
 
-def shown_path(path: Path) -> str:
-    """The path as text: a name whose bytes are not UTF-8 (a Windows zip unpacked here holds GBK names)
-    is shown with those bytes as codes, and such a file is refused (F101) before it is read."""
-    text = str(path)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
-    return text
-
-
 def _check_file(ctx: FileContext, path: Path, limit: int) -> _Checked:
     from ..entered import claim
 
-    if ctx.file != str(path):
+    if ctx.file != str(path):  # the name is not UTF-8 (``shown_path``)
         ctx.add("F101", "文件名不是 UTF-8 编码（多半是解压 Windows 压缩包时产生的乱码文件名），无法可靠地记录和核对；"
                         "请在文件管理器中把它重命名为正常的中文名后重试",
                 hint="在文件管理器中把文件重命名（如“2024年度评分表_某科.xlsx”），再运行一次。")

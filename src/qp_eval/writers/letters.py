@@ -352,7 +352,7 @@ def letter_file_name(year: int, unit_name: str) -> str:
 def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") -> list[Path]:
     """One letter per town, replaced all together (``atomic_paths``): a failure leaves every earlier
     letter as it was. Returns the files written, each once (what the count printed says)."""
-    from ..errors import WorkspaceError, WriteFailure, os_error_in
+    from ..errors import WorkspaceError, writing_to
 
 
     letters: dict[str, tuple[Path, Ranked]] = {}  # case-folded name -> (file, town): A and a are one file on Windows
@@ -368,12 +368,8 @@ def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") ->
         for tmp, (target, x) in zip(temps, letters.values(), strict=True):
             name = ev.rubric.unit[x.unit_id].name
             title = f"关于{ev.rubric.year}年度民政工作综合评估结果的函（{name}）"
-            try:
+            with writing_to(target):
                 _render(letter_paragraphs(ev, x, made, number), title, ev.rubric.issuer, made).save(str(tmp))
-            except Exception as e:
-                if os_error_in(e) is not None:
-                    raise WriteFailure(target, e) from None
-                raise
     return targets
 
 

@@ -155,7 +155,7 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
     """``report --format csv|json|md|html``: the file at ``target`` (written atomically), and with csv,
     once self-evaluations arrived, the comparison beside it: ``<name>_自评对照.csv`` (per town and item)
     and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on)."""
-    from ..errors import WriteFailure
+    from ..errors import writing_to
     from ..workspace import atomic_paths
     from . import ranking_out
 
@@ -173,8 +173,6 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
     written = [path for path, _ in files]
     with atomic_paths(written) as temps:  # the files go together: all are written before any is replaced
         for tmp, (path, text) in zip(temps, files, strict=True):
-            try:
+            with writing_to(path):
                 tmp.write_bytes(text.encode("utf-8"))
-            except OSError as e:
-                raise WriteFailure(path, e) from None
     return written
