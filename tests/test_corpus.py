@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI_PATH, fill_all
 from corpus import CASES
+from procs import snapshot
 
 from qp_eval.findings import CATALOGUE
 from qp_eval.validate import validate_paths
@@ -28,18 +28,6 @@ def filled(tmp_path_factory, mini) -> Path:
     write_templates(mini, folder)
     fill_all(folder, mini)
     return folder
-
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    out = {}
-    for p in folder.rglob("*"):
-        try:
-            st = p.lstat()
-        except OSError:
-            continue
-        if stat.S_ISREG(st.st_mode):
-            out[str(p)] = (p.read_bytes(), st.st_mtime_ns)
-    return out
 
 
 class Hang(Exception):

@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -19,47 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, fill_all
 from hostile import ARCHIVES, HOSTILE_DEPARTMENT, HOSTILE_NAMES, RUBRICS, hostile_names_rubric
+from procs import bounded, flat
 
 from qp_eval.rubric import load_rubric
-
-MiB = 1024 * 1024
-
-
-def flat(text: str) -> str:
-    """Printed text without its wrapping and table rules, to look for a phrase in it."""
-    return re.sub(r"[\s│┃]", "", text)
-
-
-# Runs qp-eval and writes its peak resident memory (KiB) to argv[1]. A process started straight from
-# pytest would report pytest's own peak as its own (Linux carries it through fork and exec), so the
-# measure is taken one process further: this small interpreter's child starts clean.
-MEASURE = """
-import resource, subprocess, sys
-code = subprocess.call([sys.executable, "-m", "qp_eval", *sys.argv[2:]])
-open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-sys.exit(code)
-"""
-
-
-def bounded(*args: str, cwd: Path, seconds: float = 60, memory_mib: int = 300,
-            env: dict | None = None) -> tuple[int, str, str]:
-    """Run qp-eval as its own process; fail when it runs past ``seconds`` (a hang) or its peak resident
-    memory passes ``memory_mib`` (a blow-up). Returns (exit code, stdout, stderr)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        peak_file = Path(scratch) / "peak"
-        p = subprocess.Popen([sys.executable, "-c", MEASURE, str(peak_file), *args], cwd=cwd,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                             env={**os.environ, "COLUMNS": "80", **(env or {})})
-        try:
-            out, err = p.communicate(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.communicate()
-            pytest.fail(f"qp-eval {' '.join(args)} still running after {seconds} s")
-        peak = int(peak_file.read_text()) * 1024 / MiB  # Linux reports KiB
-    assert peak < memory_mib, f"peak memory {peak:.0f} MiB"
-    return p.returncode, out.decode("utf-8"), err.decode("utf-8")
-
 
 # --- rubrics ------------------------------------------------------------------------------------
 

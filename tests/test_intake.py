@@ -57,7 +57,7 @@ def test_template_force_moves_a_foreign_file_aside_before_writing(tmp_path, mini
     r = cli("template", "--force", cwd=ws)
     backups = list(scores.glob("备份-*/问题登记.xlsx"))
     assert len(backups) == 1 and backups[0].read_bytes() == b"not a workbook"
-    assert "不是 qp-eval 的表格或无法读取，已移到" in r.stderr
+    assert "不是 qp-eval 的表格或无法读取，已原样备份到" in r.stderr
     assert file_entries(scores / L.PROBLEM_FILE)[0] == (L.KIND_PROBLEMS, None)
 
 

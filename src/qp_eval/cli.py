@@ -92,7 +92,9 @@ def _table_or_json(fmt: str) -> bool:
 def _print_json(data: object) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from .streams import data as write_data
+
+    write_data(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _say(text: str) -> None:
@@ -336,7 +338,7 @@ def validate(
         _scores_dir_or_stop(year_dir, r.year)
     targets = list(paths) if paths else [year_dir]
     with _progress() as progress:
-        result = validate_paths(r, targets, strict=strict, progress=progress)
+        result = validate_paths(r, targets, strict=strict, progress=progress, each_file=SETTINGS["verbose"])
     # the whole year's folder: also what has not arrived (a single file says nothing about the others)
     whole_year = len(targets) == 1 and targets[0].resolve() == year_dir.resolve()
     extra = completeness(r, result) if whole_year else []
@@ -377,7 +379,8 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
     _scores_dir_or_stop(scores_dir, r.year)
     prev, why = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1), r.year - 1)
     with _progress() as progress:
-        ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing, progress=progress, previous_problem=why)
+        ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing, progress=progress, previous_problem=why,
+                      each_file=SETTINGS["verbose"])
     err = _console(stderr=True)
     if ev.blocked or (ev.findings and not SETTINGS["quiet"]):
         print_findings(ev.validation, err, shown=ev.findings)
@@ -413,10 +416,12 @@ def rank(
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("只能是 table、json 或 csv", param_hint="--format")
     ev, ws = _evaluate(workspace, year, rubric, scores, previous, allow_missing)
+    from .streams import data as write_data
+
     if fmt == "json":
-        sys.stdout.write(out.to_json(ev))
+        write_data(out.to_json(ev))
     elif fmt == "csv":
-        sys.stdout.write("\ufeff" + out.to_csv(ev))  # BOM: a zh-CN Excel opens UTF-8 CSV correctly
+        write_data("\ufeff" + out.to_csv(ev))  # UTF-8 with a BOM, whatever the locale: a zh-CN Excel opens it
     else:
         from .console.ranking import print_ranking
 
@@ -458,8 +463,9 @@ def explain(
         import json
 
         from .explain import explain_data
+        from .streams import data as write_data
 
-        sys.stdout.write(json.dumps(explain_data(ev, unit_id), ensure_ascii=False, indent=2) + "\n")
+        write_data(json.dumps(explain_data(ev, unit_id), ensure_ascii=False, indent=2) + "\n")
         return
     ranked, lines = explain_unit(ev, unit_id)
     from .console.ranking import print_explain
@@ -664,7 +670,7 @@ def status(
     today = _made(date)
     r, _ = _load(workspace, year, rubric)
     folder = scores if scores is not None else Workspace(workspace).scores_dir(r.year)
-    result = validate_paths(r, [folder]) if folder.exists() else Result()
+    result = validate_paths(r, [folder], each_file=SETTINGS["verbose"]) if folder.exists() else Result()
     rows = status_rows(r, result, today)
     strays = strays_of(result, rows)
     if as_json:
@@ -682,6 +688,9 @@ def main() -> None:
     """Entry point: runs the app. Usage errors are shown in Chinese (exit 2), a QpError once in Chinese
     (exit 2), Ctrl-C ends quietly with 130 and SIGTERM with 143 (temporary files removed), and nothing
     else reaches the user as a traceback."""
+    from . import streams
+
+    streams.utf8_mode()
     # A short-lived process that makes ~10^5 small objects per 1,000 towns: the default
     # collector thresholds made reading superlinear (benchmarks/RESULTS.md). Collect less often.
     gc.set_threshold(100_000, 50, 100)
@@ -694,6 +703,7 @@ def main() -> None:
 
     import time
 
+    streams.prepare()  # any encoding (a GBK redirect, an ASCII locale), and a closed stdout or stderr
     started = time.perf_counter()
     scratch = _private_tempdir()
     signal.signal(signal.SIGTERM, _terminated)
@@ -723,9 +733,34 @@ def _private_tempdir() -> str:
 
 
 def _run(command: typer_click.Command, say: Callable[[str], None], started: float) -> None:
+    from .streams import StreamClosed, kept_diagnostics, silence_stdout, stdout_closed
+
+    try:
+        code = _main(command, say, started)
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except StreamClosed:  # the result had nowhere to go
+        say("标准输出已关闭，结果无法输出（在计划任务中运行时，请把输出重定向到文件，如 > 结果.txt）。")
+        code = 2
+    except BrokenPipeError:  # the program reading our output has ended (qp-eval rank | head)
+        silence_stdout()
+        say("输出管道已关闭（读取输出的程序已结束），其余结果未写出。")
+        code = 2
+    kept = kept_diagnostics()
+    if code and kept and not stdout_closed():  # stderr was closed: what went wrong is said on stdout
+        try:
+            sys.stdout.write(kept)
+            sys.stdout.flush()
+        except OSError:
+            pass
+    sys.exit(code)
+
+
+def _main(command: typer_click.Command, say: Callable[[str], None], started: float) -> int:
     import time
 
     from .clihelp import show_usage_error
+    from .streams import StreamClosed
 
     try:
         code = command.main(prog_name="qp-eval", standalone_mode=False)
@@ -743,6 +778,8 @@ def _run(command: typer_click.Command, say: Callable[[str], None], started: floa
     except QpError as e:
         _console(stderr=True).print(str(e), markup=False)
         sys.exit(2)
+    except (StreamClosed, BrokenPipeError):
+        raise  # the streams themselves: said by ``_run``
     except OSError as e:  # a file or folder the system refused, met outside the writers (they say WriteFailure)
         from .errors import os_reason
 

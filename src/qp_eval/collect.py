@@ -18,7 +18,7 @@ from . import layout as L
 from .entered import file_entries
 from .rubric import Rubric
 from .text import normalize_name
-from .validate import validate_paths
+from .validate import read_limits, validate_paths
 from .validate.cells import text_of
 from .workspace import install
 
@@ -59,7 +59,7 @@ def collect_highlights(rubric: Rubric, scores_dir: Path, now: dt.datetime | None
         return run
     office: dict[tuple[str, str], dict[str, object]] = {}
     if adopted:
-        for e in file_entries(target)[1]:
+        for e in file_entries(target, read_limits(rubric))[1]:
             unit_id = rubric.resolve_unit(e.labels[0]) or ""
             office.setdefault((unit_id, normalize_name(e.labels[1])), {})[e.column] = e.value
     reports = result.tables.self_reports

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import layout as L
-from .read import RawBook, RawSheet, ReadFailure, open_book
+from .read import Limits, RawBook, RawSheet, ReadFailure, open_book
 from .text import normalize_name
 from .validate.cells import a1, find_header, is_blank, text_of
 
@@ -119,10 +119,10 @@ def _sheet_entries(sheet: RawSheet, name: str, columns: Columns) -> list[Entry]:
     return out
 
 
-def file_content(path: Path, limit: int | None = None) -> tuple[tuple[str, str | None] | None, list[Entry],
-                                                               dict[str, tuple[object, int]]]:
+def file_content(path: Path, limits: Limits | None = None) -> tuple[tuple[str, str | None] | None, list[Entry],
+                                                                    dict[str, tuple[object, int]]]:
     """(claim, entries, 说明 values) of a file, read once; raises ``ReadFailure`` when it cannot be read."""
-    book = open_book(path, limit) if limit else open_book(path)
+    book = open_book(path, limits)
     try:
         who = claim(book)
         return who, (entries(book, who[0]) if who else []), read_info(book) or {}
@@ -130,13 +130,13 @@ def file_content(path: Path, limit: int | None = None) -> tuple[tuple[str, str |
         book.close()
 
 
-def file_entries(path: Path, limit: int | None = None) -> tuple[tuple[str, str | None] | None, list[Entry]]:
+def file_entries(path: Path, limits: Limits | None = None) -> tuple[tuple[str, str | None] | None, list[Entry]]:
     """(claim, entries) of a file; raises ``ReadFailure`` when it cannot be read."""
-    who, found, _ = file_content(path, limit)
+    who, found, _ = file_content(path, limits)
     return who, found
 
 
-def claims_in(folder: Path) -> dict[tuple[str, str | None], list[tuple[Path, int]]]:
+def claims_in(folder: Path, limits: Limits | None = None) -> dict[tuple[str, str | None], list[tuple[Path, int]]]:
     """Every readable qp-eval workbook under ``folder`` (backups aside): what it claims to be, and how many
     cells in it were filled in."""
     from .read import find_spreadsheets
@@ -146,7 +146,7 @@ def claims_in(folder: Path) -> dict[tuple[str, str | None], list[tuple[Path, int
         return out
     for path in find_spreadsheets([folder])[0]:
         try:
-            who, found = file_entries(path)
+            who, found = file_entries(path, limits)
         except ReadFailure:
             continue
         if who is not None:

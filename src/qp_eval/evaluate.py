@@ -78,11 +78,11 @@ def completeness(rubric: Rubric, validation: Result) -> list[Finding]:
 
 def evaluate(
     rubric: Rubric, scores_dir: Path, previous: dict[str, int] | None = None, allow_missing: bool = False,
-    progress: Progress | None = None, previous_problem: str = "",
+    progress: Progress | None = None, previous_problem: str = "", each_file: bool = False,
 ) -> Evaluation:
     """Validate every input of ``scores_dir``; when nothing blocks, score and rank. ``previous_problem``:
     why last year's archive is not used (a warning, F116)."""
-    validation = validate_paths(rubric, [scores_dir], progress=progress)
+    validation = validate_paths(rubric, [scores_dir], progress=progress, each_file=each_file)
     ev = Evaluation(rubric, validation, completeness(rubric, validation))
     if previous_problem:
         ev.previous_problem = previous_problem

@@ -73,6 +73,9 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("F114", "warning", "扩展名与文件内容不符，已按实际格式读取", "建议用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。"),
     Code("F115", "error", "自评表的街镇编号不是评估细则中的街镇", "请使用 qp-eval template --towns 为该街镇生成的自评表，不要改动“说明”表。"),
     Code("F116", "warning", "上年度存档无法使用，较上年不显示", "存档应是 qp-eval rank --save 写出的 archive/<上一年度>.json；用记事本改过时请恢复原文件，或用 --previous 指定正确的存档。"),
+    Code("F117", "error", "单元格的公式结果为错误值（如 #REF!、#N/A、#DIV/0!）", "该单元格的公式算出了错误值：请改正公式（常见原因是引用的行、列或工作表已删除），或直接填写数值后保存。"),
+    Code("F118", "warning", "工作表远处有内容，超出表格应有的范围，已忽略", "多半是误按了键（如 Ctrl+End 后输入）或整列填充到了底部：选中提示中的单元格所在的行或列，删除后保存。"),
+    Code("F119", "warning", "文件名以空格或句点结尾，已照常读取", "Windows 不允许这样的文件名，复制到其他电脑时可能出错：请把文件重命名，去掉末尾的空格或句点。"),
     # --- structure (S) ---
     Code("S201", "error", "缺少工作表", "请使用 qp-eval template 生成的表格，不要删除或改名工作表。"),
     Code("S202", "error", "缺少列（按表头文字查找）", "恢复该列的表头文字；列的顺序可以调整，可以增加其他列。"),
@@ -135,6 +138,7 @@ class Finding:
     line: int | None = None
     hint: str = ""
     severity: Severity = field(default="error")
+    count: int = 1  # how many findings this one stands for (more than one: the rest of a code in a file, summed up)
 
     @classmethod
     def of(cls, code: str, message: str, **where: object) -> Finding:
@@ -174,11 +178,48 @@ class Finding:
             "line": self.line,
             "message": self.message,
             "hint": self.hint,
+            "count": self.count,
         }
 
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
+
+
+def count(findings: list[Finding], severity: Severity) -> int:
+    """How many findings of ``severity`` there are, counting what a summed-up one stands for."""
+    return sum(f.count for f in findings if f.severity == severity)
+
+
+PER_CODE = 50  # findings of one code listed for one file; a column filled to the bottom gives thousands
+
+
+def capped(findings: list[Finding], per_code: int = PER_CODE) -> list[Finding]:
+    """The findings with at most ``per_code`` of each code in each file, in their order; the rest of a
+    code become one finding that says how many there are (its ``count``), placed after the last one shown."""
+    seen: dict[tuple[str, str], int] = {}
+    rest: dict[tuple[str, str], list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        k = (f.file, f.code)
+        seen[k] = seen.get(k, 0) + 1
+        if seen[k] <= per_code:
+            out.append(f)
+        else:
+            rest.setdefault(k, []).append(f)
+    if not rest:
+        return findings
+    last = {(f.file, f.code): i for i, f in enumerate(out)}
+    summaries: dict[int, list[Finding]] = {}
+    for (file, code), more in rest.items():
+        sheets = {f.sheet for f in more}
+        first = more[0]
+        where = f"，第一处在 {first.sheet}!{first.cell}" if first.cell else ""
+        summaries.setdefault(last[(file, code)], []).append(Finding(
+            code, f"另有 {len(more):,} 处同类问题（{CATALOGUE[code].title}）未逐一列出{where}；请先按上面列出的修正，"
+                  "再运行一次", file=file, sheet=sheets.pop() if len(sheets) == 1 else "", hint=first.hint,
+            severity=first.severity, count=len(more)))
+    return [g for i, f in enumerate(out) for g in (f, *summaries.get(i, ()))]
 
 
 def catalogue_markdown() -> str:

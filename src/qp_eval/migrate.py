@@ -6,11 +6,13 @@ identifies a value — town, criterion id and period; town, criterion and indica
 highlight number; a problem row by its order — never by its position. What cannot be
 carried (a removed criterion, a score above its lowered points, a criterion that no longer
 applies, a removed town or rating) is listed with the old file and cell; new rows left blank
-are listed with the new cells. The old files are moved, untouched, into a dated 备份- folder
+are listed with the new cells. The old files are kept, untouched, in a dated 备份- folder
 inside scores/<year>/, which validate and rank never read.
 
-Safe at every step: the new workbook is written first (to a hidden temporary file beside
-its target), then the old files are moved aside, then the new one takes its name.
+Safe at every step (``workspace.install``): the new workbook is written first (to a hidden
+temporary file beside the filled file it replaces), the filled file is copied into the backup
+folder, blank or identical copies are moved there, and only then does the new one take the
+filled file's name. A crash at any moment leaves the old file or the new one in place.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import layout as L
 from .entered import Entry, differences, file_content
 from .errors import WriteFailure
-from .read import ReadFailure, find_spreadsheets
+from .read import CellError, ReadFailure, find_spreadsheets
 from .rubric import Rubric
 from .rules import fmt
 from .sheetspec import sheet_fingerprint
 from .text import normalize_name
+from .validate import read_limits
 from .validate.cells import a1, number, text_of
 from .workspace import install
 from .writers.template import build, put_value, template_plans, town_plans
@@ -92,9 +95,10 @@ class _Source:
 def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) -> MigrateRun:
     run = MigrateRun()
     found: dict[Claim, list[_Source]] = {}
+    limits = read_limits(rubric)
     for path in find_spreadsheets([scores_dir])[0]:
         try:
-            who, entries, info = file_content(path)
+            who, entries, info = file_content(path, limits)
             fp, year, points = _stamp_of(info)
         except ReadFailure as e:
             run.unreadable.append((path, e.message))
@@ -124,6 +128,7 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
             run.sheets.append(SheetResult(source.path, what, len(source.entries), [source.path], unchanged=True))
             continue
         wb, _, _ = build(rubric, claim)
+        target = _replaced(target, filled)
         result = SheetResult(target, what, sources=[s.path for s in sources])
         if source is not None:
             result.carried = _fill(rubric, claim, wb, source, target, run)
@@ -137,6 +142,16 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
             _relocate(run, str(old), str(new))
         run.sheets.append(result)
     return run
+
+
+def _replaced(planned: Path, filled: list[_Source]) -> Path:
+    """Which file the new sheet replaces: the filled one (the template's name first, then one beside it),
+    so that the filled values stay in place until the new file holding them takes their name. With
+    nothing filled, the template's own name."""
+    if not filled or any(s.path == planned for s in filled):
+        return planned
+    beside = [s.path for s in filled if s.path.parent == planned.parent]
+    return (beside or [filled[0].path])[0]
 
 
 def _what(rubric: Rubric, claim: Claim) -> str:
@@ -179,6 +194,11 @@ def _rows(ws: Worksheet, keys: tuple[str, ...], rubric: Rubric) -> tuple[dict[st
 
 def _fill(rubric: Rubric, claim: Claim, wb, source: _Source, target: Path, run: MigrateRun) -> int:  # noqa: ANN001
     kind, dept_id = claim
+    broken = [e for e in source.entries if isinstance(e.value, CellError)]
+    for e in broken:  # an error value is no value to carry
+        run.lost.append(Lost(str(source.path), e.where, e.what, str(e.value), "公式结果为错误值，未转入；请在新表中填写"))
+    if broken:
+        source = replace(source, entries=[e for e in source.entries if not isinstance(e.value, CellError)])
     if kind == L.KIND_PROBLEMS:
         return _fill_problems(rubric, wb[L.PROBLEM_SHEET], source.entries, str(source.path), run)
     if kind == L.KIND_SELF:

@@ -68,10 +68,14 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     before, else the newest shipped year before it, else the shipped rubric of the year itself); ``force`` rebuilds, keeping an edited rubric in a
     备份- folder and never replacing a filled sheet (``write_templates``)."""
     from .errors import WorkspaceError
-    from .rubric import load_rubric
-    from .workspace import Workspace, atomic_write_bytes, backup_dir, move_aside, shipped_years
+    from .rubric import YEAR_MAX, YEAR_MIN
+    from .rubric_checks import load_text
+    from .workspace import Workspace, atomic_write_bytes, backup_dir, copy_aside, shipped_years
     from .writers.template import write_templates
 
+    for what, y in (("--year", year), ("--from", from_year)):  # said before anything is read or written
+        if y is not None and not YEAR_MIN <= y <= YEAR_MAX:
+            raise WorkspaceError(f"{what} {y} 不是有效的评估年度：应为 {YEAR_MIN} 到 {YEAR_MAX} 之间的四位年份，如 2025。")
     ws = Workspace(folder)
     source_year = from_year if from_year is not None else year - 1
     own = folder / "rubric" / f"{source_year}.yaml"
@@ -94,12 +98,13 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
         old = read_rubric_text(source)
     except (ValueError, YamlLimit) as e:
         raise RubricError(str(source), [Finding.of(getattr(e, "code", "R001"), str(e), file=str(source))]) from None
-    text = roll_rubric_text(old, source_year, year).encode("utf-8")
+    rolled = roll_rubric_text(old, source_year, year)
+    rubric = load_text(rolled, str(target))  # a rolled rubric that cannot be used is refused before it is written
+    text = rolled.encode("utf-8")
     kept = None
     if os.path.lexists(target) and not holds(target, text):  # --force: the bureau's edits are kept aside
-        kept = move_aside(target, backup_dir(folder / "rubric"))
+        kept = copy_aside(target, backup_dir(folder / "rubric"))  # the bureau's file stays until the new one is whole
     atomic_write_bytes(target, text)
-    rubric = load_rubric(target)
     for d in (ws.scores_dir(year), folder / "archive", ws.reports_dir(year)):
         d.mkdir(parents=True, exist_ok=True)
     run = write_templates(rubric, ws.scores_dir(year), force=force)

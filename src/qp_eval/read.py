@@ -2,8 +2,19 @@
 
 Guards run before any parser sees the file: its size on disk, and for zip containers the
 declared uncompressed size and compression ratio (a zip bomb is refused unopened). Values,
-never formulas, are read with python-calamine; for .xlsx/.xlsm, formula cells that carry
-no cached value are found by a streaming look at the sheet XML (defusedxml).
+never formulas, are read with python-calamine.
+
+For .xlsx/.xlsm each sheet's XML is first surveyed as a stream (``_survey``), because
+python-calamine sizes a sheet by the far corner of the cells that exist (one key typed at
+XFD1048576 asks for 512 GiB) and reads an error value (``#REF!``, ``#N/A``) as an empty cell:
+
+- cells past the row or column limit are cut from the sheet before calamine sees it, and the
+  sheet says what was cut (``far``), so a stray key far away is a warning naming its cell;
+- cells whose cached value is an error are read as ``CellError``, never as a blank;
+- formula cells that carry no cached value are found on demand (``formula_without_value``).
+
+A formula's cached float is read as Excel shows it, with 15 significant digits
+(``validate.cells.number``): 6*0.95 is cached as 5.6999999999999993 and read as 5.7.
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ import itertools
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,6 +45,50 @@ UNREADABLE_SHEETS = {
 BACKUP_PREFIX = "备份-"  # scores/<year>/备份-YYYYMMDD-HHMMSS/: files qp-eval moved aside, never read as input
 
 Cell = tuple[int, int]  # 0-based (row, column)
+MAX_COLUMNS = 64  # A..BL: our sheets use ten at most; a cell further right is a stray key
+ROWS_IF_UNKNOWN = 65_536  # the row limit when no rubric says how many rows a book may hold
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a workbook may hold: its unzipped size, and the rows and columns of any sheet.
+    Cells past the rows or columns are cut and reported (``Far``), never read."""
+
+    unzipped: int = MAX_UNZIPPED_BYTES
+    rows: int = ROWS_IF_UNKNOWN
+    columns: int = MAX_COLUMNS
+
+
+class CellError:
+    """A cell whose formula gives an error value (``#REF!``, ``#N/A``, ``#DIV/0!`` ...), as the file
+    caches it. Never a blank: every check sees it as a value it cannot use, and says so (F117)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"CellError({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CellError) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("CellError", self.text))
+
+
+@dataclass(frozen=True)
+class Far:
+    """What a sheet holds past its limits, cut before it was read: the first such cell and how many."""
+
+    first: Cell  # the first cell past the limits, in the order of the file
+    cells: int
+    rows: int  # the row limit (1-based: cells below this row were cut)
+    columns: int  # the column limit (cells right of this column were cut)
 
 
 class ReadFailure(Exception):
@@ -44,16 +100,19 @@ class ReadFailure(Exception):
 
 
 class _Place:
-    """What a sheet knows besides its values: merged ranges, and formulas that carry no value."""
+    """What a sheet knows besides its values: merged ranges, error values, what was cut, and formulas
+    that carry no value."""
 
     name: str
     merged: list[tuple[Cell, Cell]]
     path: Path | None
+    errors: dict[Cell, CellError]
+    far: Far | None
 
     @cached_property
     def formula_without_value(self) -> set[Cell]:
         """Formula cells with no cached value (.xlsx/.xlsm); calamine reads them as empty."""
-        if self.path is None or self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+        if self.path is None or suffix_of(self.path) not in (".xlsx", ".xlsm"):
             return set()
         return _formulas_without_value(self.path, self.name)
 
@@ -70,6 +129,8 @@ class RawSheet(_Place):
     rows: list[list[object]]  # values from A1
     merged: list[tuple[Cell, Cell]] = field(default_factory=list)
     path: Path | None = None  # for the formula look, made only when a checked cell is empty
+    errors: dict[Cell, CellError] = field(default_factory=dict)
+    far: Far | None = None
 
     def value(self, r: int, c: int) -> object:
         if r < len(self.rows) and c < len(self.rows[r]):
@@ -92,6 +153,8 @@ class SheetStream(_Place):
     rest: Iterator[list[object]]
     merged: list[tuple[Cell, Cell]] = field(default_factory=list)
     path: Path | None = None
+    errors: dict[Cell, CellError] = field(default_factory=dict)
+    far: Far | None = None
 
     def rows_after(self, header: int) -> Iterator[tuple[int, list[object]]]:
         """(0-based row, values) of every row below ``header``."""
@@ -102,6 +165,20 @@ class SheetStream(_Place):
             raise ReadFailure(f"工作表“{self.name}”无法读取：{_reason(e)}") from None
 
 
+def _with_errors(rows: Iterator[list[object]], errors: dict[Cell, CellError], start: int = 0
+                 ) -> Iterator[list[object]]:
+    """The rows with each error cell holding its ``CellError`` (calamine left it empty)."""
+    by_row: dict[int, list[tuple[int, CellError]]] = {}
+    for (r, c), e in errors.items():
+        by_row.setdefault(r, []).append((c, e))
+    for r, row in enumerate(rows, start=start):
+        for c, e in by_row.get(r, ()):
+            if c >= len(row):
+                row = row + [""] * (c + 1 - len(row))
+            row[c] = e
+        yield row
+
+
 @dataclass
 class RawBook:
     path: Path
@@ -109,6 +186,8 @@ class RawBook:
     _wb: object = None
     _cache: dict[str, RawSheet] = field(default_factory=dict)
     actual_format: str = ""  # set when the content is another format than the extension says (read by content)
+    limits: Limits = field(default_factory=Limits)
+    _parts: dict[str, str] | None = None  # sheet name -> its part in the zip (xlsx, xlsm)
 
     def find(self, wanted: str) -> str | None:
         """The sheet's real name for ``wanted``, ignoring surrounding spaces and zero-width characters."""
@@ -131,29 +210,58 @@ class RawBook:
         if name is None:
             return None
         if name in self._cache:
-            rows = self._cache[name].rows
-            return SheetStream(name, rows[:HEAD_ROWS], iter(rows[HEAD_ROWS:]), self._cache[name].merged, self.path)
+            s = self._cache[name]
+            return SheetStream(name, s.rows[:HEAD_ROWS], iter(s.rows[HEAD_ROWS:]), s.merged, self.path, s.errors, s.far)
+        wb, errors, far = self._surveyed(name)
         try:
-            s = self._wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
+            s = wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
             rows_iter = s.iter_rows()
             left = (s.start or (0, 0))[1]  # iter_rows starts at the used range's first column, not at A
             if left:
                 pad = [""] * left
                 rows_iter = (pad + row for row in rows_iter)
+            if errors:
+                rows_iter = _with_errors(rows_iter, errors)
             head = list(itertools.islice(rows_iter, HEAD_ROWS))
             merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (s.merged_cell_ranges or [])]
+        except ReadFailure:
+            raise
         except Exception as e:
             raise ReadFailure(f"工作表“{name}”无法读取：{_reason(e)}") from None
-        return SheetStream(name, head, rows_iter, merged, self.path)
+        return SheetStream(name, head, rows_iter, merged, self.path, errors, far)
 
     def _load(self, name: str) -> RawSheet:
+        wb, errors, far = self._surveyed(name)
         try:
-            s = self._wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
+            s = wb.get_sheet_by_name(name)  # type: ignore[attr-defined]
             rows = s.to_python(skip_empty_area=False)
             merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (s.merged_cell_ranges or [])]
         except Exception as e:  # calamine raises several kinds on damaged parts
             raise ReadFailure(f"工作表“{name}”无法读取：{_reason(e)}") from None
-        return RawSheet(name, rows, merged, self.path)
+        if errors:
+            rows = list(_with_errors(iter(rows), errors))
+        return RawSheet(name, rows, merged, self.path, errors, far)
+
+    def _surveyed(self, name: str) -> tuple[object, dict[Cell, CellError], Far | None]:
+        """(the calamine workbook to read ``name`` from, its error cells, what was cut): the sheet's XML
+        looked at first, so that calamine never sees a cell past the limits."""
+        if self.actual_format or suffix_of(self.path) not in (".xlsx", ".xlsm"):
+            return self._wb, {}, None
+        if self._parts is None:
+            self._parts = _sheet_parts(self.path)
+        part = self._parts.get(name)
+        if part is None:
+            return self._wb, {}, None
+        survey = _survey(self.path, part, self.limits)
+        if survey.cut is None:
+            return self._wb, survey.errors, None
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(_rezipped(self.path, part, survey.cut)))
+        except Exception as e:
+            raise ReadFailure(f"工作表“{name}”无法读取：{_reason(e)}") from None
+        return wb, survey.errors, survey.far
 
     def close(self) -> None:
         close = getattr(self._wb, "close", None)
@@ -171,43 +279,53 @@ def unzip_limit(expected_rows: int) -> int:
     return max(MAX_UNZIPPED_BYTES, expected_rows * BYTES_PER_EXPECTED_ROW)
 
 
-def open_book(path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES) -> RawBook:
+def suffix_of(path: Path) -> str:
+    """The extension as a person means it: ``a.xlsx `` (a trailing space or dot, which Windows drops) is .xlsx."""
+    return Path(path.name.rstrip(" .")).suffix.lower() if path.name.rstrip(" .") else ""
+
+
+def open_book(path: Path, limits: Limits | None = None) -> RawBook:
     """Open a workbook for reading values; raises ``ReadFailure`` with a Chinese reason."""
     from python_calamine import CalamineWorkbook
 
+    limits = limits or Limits()
     try:
         st = path.stat()
     except OSError as e:
-        raise ReadFailure(f"无法访问文件：{e.strerror or e}") from None
+        from .errors import os_reason
+
+        raise ReadFailure(f"无法访问文件：{os_reason(e, writing=False)}") from None
     if not stat.S_ISREG(st.st_mode):
         raise ReadFailure("不是普通文件（可能是目录、管道或设备），已跳过")
     size = st.st_size
     if size == 0:
         raise ReadFailure("文件是空的（0 字节）")
-    max_file = max(MAX_FILE_BYTES, max_unzipped // 4)
+    max_file = max(MAX_FILE_BYTES, limits.unzipped // 4)
     if size > max_file:
         raise ReadFailure(f"文件过大（{size // (1024 * 1024)} MB），超过 {max_file // (1024 * 1024)} MB 的上限")
     try:
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as e:
-        raise ReadFailure(f"无法读取文件：{e.strerror or e}") from None
+        from .errors import os_reason
+
+        raise ReadFailure(f"无法读取文件：{os_reason(e, writing=False)}") from None
     if head.startswith(b"PK"):
-        actual = _zip_guard(path, max_unzipped)
+        actual = _zip_guard(path, limits.unzipped)
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
         actual = "xls"  # OLE: .xls, or an encrypted workbook (calamine says which)
     else:
         raise ReadFailure("不是电子表格文件（可能是改了扩展名的文本、CSV 或其他文件）")
-    declared = FORMAT_OF_SUFFIX.get(path.suffix.lower())
+    declared = FORMAT_OF_SUFFIX.get(suffix_of(path))
     try:
-        if actual == declared:
+        if actual == declared and path.suffix.lower() == suffix_of(path):
             wb = CalamineWorkbook.from_path(str(path))
-        else:  # an .xls or .ods saved under an .xlsx name: read by what it is
+        else:  # an .xls or .ods saved under an .xlsx name (or a name calamine would misread): read by what it is
             wb = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         names = list(wb.sheet_names)
     except Exception as e:
         raise ReadFailure(_calamine_reason(e)) from None
-    return RawBook(path, names, wb, actual_format="" if actual == declared else actual)
+    return RawBook(path, names, wb, actual_format="" if actual == declared else actual, limits=limits)
 
 
 def _calamine_reason(e: Exception) -> str:
@@ -247,11 +365,22 @@ def _zip_guard(path: Path, limit: int) -> str:
         raise ReadFailure(f"文件已损坏：{_reason(e)}") from None
 
 
-# --- formulas without a cached value (.xlsx/.xlsm) ------------------------------------------
+# --- the sheet XML, surveyed before calamine reads it (.xlsx/.xlsm) ----------------------------
 
-_REF = re.compile(r"([A-Z]+)(\d+)")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+CHUNK = 1 << 22  # the sheet XML is read in pieces of 4 MiB: memory stays bounded whatever its size
+OVERLAP = 512  # kept from the previous piece, so that no tag is missed where two pieces meet
+_WIDE = re.compile(rb'r=["\'][A-Z]{2}')  # a cell reference in column AA or further right
+_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br=["\'](\d+)["\']')
+_CELL_START = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(/?)>')
+_REF_ATTR = re.compile(rb'\br=["\']([A-Z]{1,3})(\d+)["\']')
+_ERROR_T = re.compile(rb't=["\']e["\']')  # a literal start: the scan over the XML is fast
+_VALUE = re.compile(rb'<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>')
+_CELL_END = re.compile(rb'</(?:\w+:)?c>')
+_FORMULA = re.compile(rb'<(?:\w+:)?f\b')
+_PREFIXED_CELL = re.compile(rb'<\w+:c\b')
+_SHEET_DATA_END = re.compile(rb'</(?:\w+:)?sheetData>')
 
 
 def _col_index(letters: str) -> int:
@@ -261,52 +390,200 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-def _sheet_part(z: zipfile.ZipFile, sheet_name: str) -> str | None:
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> its part in the package (xl/worksheets/sheetN.xml); empty when unreadable
+    (calamine then says what is wrong)."""
     from defusedxml import ElementTree as ET
 
-    wb = ET.fromstring(z.read("xl/workbook.xml"))
-    rid = None
-    for s in wb.iter(f"{_NS_MAIN}sheet"):
-        if s.get("name") == sheet_name:
-            rid = s.get(f"{_NS_REL}id")
-    if rid is None:
-        return None
-    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    out: dict[str, str] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            wb = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except Exception:
+        return out
+    targets = {}
     for rel in rels:
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return None
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    for s in wb.iter(f"{_NS_MAIN}sheet"):
+        part = targets.get(s.get(f"{_NS_REL}id"))
+        if part is not None and s.get("name") is not None:
+            out[s.get("name")] = part  # type: ignore[index]
+    return out
+
+
+@dataclass
+class _Survey:
+    errors: dict[Cell, CellError]
+    cut: list[tuple[int, int]] | None  # byte spans of the sheet XML to leave out (cells past the limits)
+    far: Far | None
+
+
+def _survey(path: Path, part: str, limits: Limits) -> _Survey:
+    """One streaming pass over a sheet's XML: are there error values, cells right of column Z, rows past
+    the limit? Only when there are is the XML looked at closely (``_close_look``)."""
+    errors = wide = False
+    last_row = -1
+    try:
+        with zipfile.ZipFile(path) as z, z.open(part) as f:
+            carry = b""
+            while True:
+                chunk = f.read(CHUNK)
+                if not chunk:
+                    break
+                buf = carry + chunk
+                if not errors and (b'"e"' in buf or b"'e'" in buf):
+                    errors = True
+                if not wide and _WIDE.search(buf):
+                    wide = True
+                row = _last_row(buf)
+                if row is not None:
+                    last_row = row
+                carry = buf[-OVERLAP:]
+            if not (errors or wide or last_row > limits.rows):
+                return _Survey({}, None, None)
+            with z.open(part) as g:
+                data = g.read()
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error):
+        return _Survey({}, None, None)  # calamine reads the sheet and says what is wrong with it
+    return _close_look(data, limits)
+
+
+def _last_row(buf: bytes) -> int | None:
+    """The number of the last ``<row r="N">`` in ``buf`` (rows are in order in every writer we know)."""
+    i = len(buf)
+    while True:
+        i = buf.rfind(b"row", 0, i)
+        if i < 1:
+            return None
+        m = _ROW.match(buf, buf.rfind(b"<", max(0, i - 40), i + 1))
+        if m is not None and m.start() <= i:
+            return int(m.group(1))
+
+
+def _close_look(data: bytes, limits: Limits) -> _Survey:
+    """Error cells, and what lies past the limits, in a sheet's XML (only for sheets that have either)."""
+    errors: dict[Cell, CellError] = {}
+    for m in _ERROR_T.finditer(data) if (b'"e"' in data or b"'e'" in data) else ():
+        start = data.rfind(b"<", 0, m.start())
+        cell = _CELL_START.match(data, start)
+        if cell is None:
+            continue  # "e" in some other tag
+        ref = _REF_ATTR.search(cell.group(1))
+        if ref is None:
+            continue
+        close = _CELL_END.search(data, cell.end()) if not cell.group(2) else None
+        inside = data[cell.end():close.start()] if close is not None else b""
+        value = _VALUE.search(inside)
+        text = value.group(1).decode("utf-8", "replace").strip() if value else ""
+        r, c = int(ref.group(2)) - 1, _col_index(ref.group(1).decode())
+        if r < limits.rows and c < limits.columns:
+            errors[(r, c)] = CellError(text or "#错误")
+    cut: list[tuple[int, int]] = []
+    first: tuple[int, Cell] | None = None  # (byte offset, cell) of the first cell cut
+    cells = 0
+    rows_from = None  # byte offset of the first row past the limit
+    for m in _ROW.finditer(data):
+        if int(m.group(1)) > limits.rows:
+            rows_from = m.start()
+            break
+    end = data.rfind(b"sheetData>")
+    data_end = _SHEET_DATA_END.search(data, data.rfind(b"<", 0, end)) if end > 0 else None
+    stop = rows_from if rows_from is not None else len(data)
+    for m in _WIDE.finditer(data, 0, stop):
+        cell_start = data.rfind(b"<", 0, m.start())
+        cell = _CELL_START.match(data, cell_start)
+        if cell is None:
+            continue
+        ref = _REF_ATTR.search(cell.group(1))
+        if ref is None or _col_index(ref.group(1).decode()) < limits.columns:
+            continue
+        if cell.group(2):
+            end = cell.end()
+        else:
+            close = _CELL_END.search(data, cell.end())
+            end = close.end() if close is not None else cell.end()
+        cut.append((cell_start, end))
+        cells += 1
+        if first is None:
+            first = (cell_start, (int(ref.group(2)) - 1, _col_index(ref.group(1).decode())))
+    if rows_from is not None:
+        tail_end = data_end.start() if data_end is not None and data_end.start() > rows_from else len(data)
+        cells += max(data.count(b"<c ", rows_from, tail_end) + data.count(b"<c>", rows_from, tail_end)
+                     + sum(1 for _ in _PREFIXED_CELL.finditer(data, rows_from, tail_end)), 1)
+        if first is None or rows_from < first[0]:
+            cell = _CELL_START.search(data, rows_from, tail_end)
+            ref = _REF_ATTR.search(cell.group(1)) if cell is not None else None
+            if ref is not None:
+                first = (rows_from, (int(ref.group(2)) - 1, _col_index(ref.group(1).decode())))
+            else:
+                row = _ROW.match(data, rows_from)
+                first = (rows_from, (int(row.group(1)) - 1 if row else limits.rows, 0))
+        cut.append((rows_from, tail_end))
+    if not cut:
+        return _Survey(errors, None, None)
+    return _Survey(errors, sorted(cut), Far(first[1] if first else (limits.rows, 0), cells, limits.rows, limits.columns))
+
+
+def _rezipped(path: Path, part: str, cut: list[tuple[int, int]]) -> bytes:
+    """The package again (stored, in memory) with ``part`` lacking the ``cut`` spans: what calamine reads
+    of a sheet with cells past the limits. Only for such sheets; bounded by the unzip limit."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as w:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == part:
+                kept, at = [], 0
+                for a, b in cut:
+                    if a < at:
+                        continue
+                    kept.append(data[at:a])
+                    at = b
+                kept.append(data[at:])
+                data = b"".join(kept)
+            w.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _formulas(data: bytes) -> Iterator[re.Match]:
+    """Each ``<f>`` (or ``<x:f>``) element of a sheet's XML, found by a plain byte search: most sheets have
+    none, and the few a search finds (``<formula1>`` of a dropdown list) are told apart by the pattern."""
+    for mark in (b"<f", b":f"):
+        i = data.find(mark)
+        while i >= 0:
+            m = _FORMULA.match(data, i if mark == b"<f" else data.rfind(b"<", max(0, i - 20), i))
+            if m is not None:
+                yield m
+            i = data.find(mark, i + 2)
 
 
 def _formulas_without_value(path: Path, sheet_name: str) -> set[Cell]:
-    from defusedxml import ElementTree as ET
-
+    """Formula cells that cache no value, found in the sheet XML without building it as a tree."""
     out: set[Cell] = set()
+    part = _sheet_parts(path).get(sheet_name)
+    if part is None:
+        return out
     try:
         with zipfile.ZipFile(path) as z:
-            part = _sheet_part(z, sheet_name)
-            if part is None or part not in z.namelist():
-                return out
             data = z.read(part)
-            if b"<f" not in data and b":f>" not in data and b":f " not in data:
-                return out  # no formula at all: skip the parse
-            root = ET.fromstring(data)
     except Exception:
         return out  # calamine read the values; this look is only an extra check
-    for c in root.iter(f"{_NS_MAIN}c"):
-        f = c.find(f"{_NS_MAIN}f")
-        if f is None:
+    for m in _formulas(data):
+        cell = _CELL_START.match(data, data.rfind(b"<", 0, m.start()))  # <f> is a cell's first child
+        close = _CELL_END.search(data, m.end())
+        if cell is None or cell.group(2) or close is None:
             continue
-        v = c.find(f"{_NS_MAIN}v")
-        is_ = c.find(f"{_NS_MAIN}is")
-        if (v is None or not (v.text or "").strip()) and is_ is None:
-            m = _REF.fullmatch(c.get("r", ""))
-            if m:
-                out.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+        inside = data[cell.end():close.start()]
+        value = _VALUE.search(inside)
+        if (value is None or not value.group(1).strip()) and not re.search(rb"<(?:\w+:)?is\b", inside):
+            ref = _REF_ATTR.search(cell.group(1))
+            if ref:
+                out.add((int(ref.group(2)) - 1, _col_index(ref.group(1).decode())))
     return out
+
+
+MAX_DEPTH = 32  # folders inside folders: a deeper tree is a copying accident (or a loop of links)
 
 
 def find_spreadsheets(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -316,44 +593,71 @@ def find_spreadsheets(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, s
 
 
 def find_files(paths: list[Path]) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
-    """(spreadsheets, every other file, paths that could not be searched) under ``paths``, recursively and
-    sorted; hidden files, Office lock files and qp-eval's 备份- folders aside."""
+    """(spreadsheets, every other file, paths that could not be searched, each with its reason in Chinese)
+    under ``paths``, recursively and sorted; hidden files, Office lock files and qp-eval's 备份- folders
+    aside. A folder that cannot be entered is one problem, and the rest is still searched."""
+    from .errors import os_reason
+
     found: list[Path] = []
     others: list[Path] = []
     problems: list[tuple[Path, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
 
-    def walk(folder: Path) -> None:
+    def entries_of(folder: Path, depth: int) -> Iterator[Path] | None:
+        if depth > MAX_DEPTH:
+            problems.append((folder, f"目录嵌套超过 {MAX_DEPTH} 层，其中的内容未检查"))
+            return None
         try:
             st = folder.stat()
         except OSError as e:
-            problems.append((folder, f"无法访问：{e.strerror or e}"))
-            return
+            problems.append((folder, f"无法访问：{os_reason(e, writing=False)}"))
+            return None
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
             problems.append((folder, "目录链接形成循环，已跳过"))
-            return
+            return None
         seen_dirs.add(key)
         try:
-            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+            return iter(sorted(folder.iterdir(), key=lambda p: p.name))
         except OSError as e:
-            problems.append((folder, f"无法读取目录：{e.strerror or e}"))
-            return
-        for p in entries:
+            problems.append((folder, f"无法读取目录：{os_reason(e, writing=False)}"))
+            return None
+
+    def walk(top: Path) -> None:
+        """Depth first in name order, with a stack of folders instead of recursion: any depth is an answer."""
+        first = entries_of(top, 0)
+        stack: list[Iterator[Path]] = [first] if first is not None else []
+        while stack:
+            p = next(stack[-1], None)
+            if p is None:
+                stack.pop()
+                continue
             if p.name.startswith((".", "~$")):
                 continue  # hidden files, Office lock files
-            if p.is_dir():
+            try:
+                is_dir = p.is_dir()
+            except OSError as e:  # in a folder that can be listed but not entered, its entries cannot be looked at
+                problems.append((p, f"无法访问：{os_reason(e, writing=False)}"))
+                continue
+            if is_dir:
                 if not p.name.startswith(BACKUP_PREFIX):  # what qp-eval moved aside is not input
-                    walk(p)
-            elif p.suffix.lower() in SPREADSHEET_SUFFIXES:
+                    inner = entries_of(p, len(stack))
+                    if inner is not None:
+                        stack.append(inner)
+            elif suffix_of(p) in SPREADSHEET_SUFFIXES:
                 found.append(p)
             else:
                 others.append(p)
 
     for p in paths:
-        if p.is_dir():
+        try:
+            is_dir, there = p.is_dir(), p.exists() or p.is_symlink()
+        except OSError as e:
+            problems.append((p, f"无法访问：{os_reason(e, writing=False)}"))
+            continue
+        if is_dir:
             walk(p)
-        elif p.exists() or p.is_symlink():
+        elif there:
             found.append(p)
         else:
             problems.append((p, "文件或目录不存在"))

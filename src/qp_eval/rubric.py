@@ -136,8 +136,11 @@ class Deadlines(Strict):
     office_ranking: dt.date  # 办公室汇总排名
 
 
+YEAR_MIN, YEAR_MAX = 2000, 2100  # the years a rubric may be for
+
+
 class Rubric(Strict):
-    year: int = Field(ge=2000, le=2100)
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     title: str
     issuer: str = "青浦区民政局"
     total_points: Decimal = Field(gt=0)

@@ -99,6 +99,11 @@ def load(path: Path) -> Rubric:
         raise RubricError(name, [Finding.of(e.code, str(e), file=name)]) from None
     except ValueError as e:
         raise RubricError(name, [Finding.of("R001", str(e), file=name)]) from None
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> Rubric:
+    """A rubric from its text (``name``: the file it is or will be, for the findings)."""
     try:
         src = parse(text)
     except YamlLimit as e:

@@ -96,7 +96,7 @@ def loads(text: object) -> Spec | None:
         return None
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # garbage, or brackets nested past what the parser takes
         return None
     return value if isinstance(value, dict) else None
 

@@ -46,7 +46,7 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
     counts: dict[str, tuple[int, int]] = {}
     for f in result.findings:
         e, w = counts.get(f.file, (0, 0))
-        counts[f.file] = (e + (f.severity == "error"), w + (f.severity == "warning"))
+        counts[f.file] = (e + f.count * (f.severity == "error"), w + f.count * (f.severity == "warning"))
     differing = {f.file for f in result.findings if f.code == "F106"}
     filled: dict[str, int] = {}
     scores = result.tables.scores

@@ -101,47 +101,91 @@ def backup_dir(scores_dir: Path, now: dt.datetime | None = None) -> Path:
     return folder
 
 
-def move_aside(path: Path, folder: Path) -> Path:
-    """Move a file into ``folder`` (made on first use), keeping its name and times; returns where it went."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _free_name(folder: Path, path: Path) -> Path:
     target = folder / path.name
     n = 1
-    while target.exists():
+    while os.path.lexists(target):
         n += 1
         target = folder / f"{path.stem}（{n}）{path.suffix}"
+    return target
+
+
+def move_aside(path: Path, folder: Path) -> Path:
+    """Move a file into ``folder`` (made on first use), keeping its name and times; returns where it went.
+    Only for a file whose content stands elsewhere too (a blank template, a copy of the file kept):
+    a user's only copy is set aside with ``copy_aside`` before anything replaces it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, path)
     os.replace(path, target)
+    return target
+
+
+def copy_aside(path: Path, folder: Path) -> Path:
+    """A copy of ``path`` in ``folder`` (made on first use), with its name and times, while ``path`` stays
+    where it is: a hard link where the file system has them (instant, and the same bytes by
+    construction), else a copy written beside and renamed in whole. Returns where the copy is."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, path)
+    try:
+        os.link(path, target)
+        return target
+    except OSError:
+        pass  # no hard links here (FAT, a share): a copy
+    tmp = _temp_beside(target)
+    try:
+        shutil.copy2(path, tmp)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return target
 
 
 def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup: Path | None,
             now: dt.datetime | None = None) -> tuple[Path | None, list[tuple[Path, Path]]]:
-    """Put a new openpyxl workbook at ``target`` in place of ``olds`` without losing any of them.
+    """Put a new openpyxl workbook at ``target`` in place of ``olds``, with no moment at which a crash
+    (a power cut, kill -9) leaves neither the old nor the new file in ``scores_dir``.
 
-    The workbook is saved first (to a hidden temporary file beside ``target``); then every old
-    file, and anything else by the target's name, is moved untouched into the dated backup folder
-    (made on first use); then the new file takes its name. Returns (backup folder, moves)."""
+    ``target`` is the file whose values the new one carries (the filled one, when there is one); the
+    other ``olds`` hold nothing it lacks (blank templates, identical copies). The steps:
+
+    1. the new workbook is saved to a hidden temporary file beside ``target`` (left over by a crash,
+       the next run of any command that writes there removes it);
+    2. ``target`` is copied (hard-linked) into the dated backup folder, and stays where it is;
+    3. the other old files are moved into the backup folder (nothing is lost: ``target`` holds it);
+    4. the new file takes ``target``'s name, replacing the original in one step.
+
+    Returns (backup folder, [(old file, where its copy is)])."""
     from .errors import writing_to
 
     moved: list[tuple[Path, Path]] = []
-    tmp = ""
+    others = [old for old in olds if old != target]
+    tmp: Path | None = None
     try:
         with writing_to(target):
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            os.close(fd)
+            tmp = _temp_beside(target)
             wb.save(tmp)  # type: ignore[attr-defined]
-            ordinary_mode(Path(tmp))
-            for old in [*olds, *([target] if target.exists() and target not in olds else [])]:
+            ordinary_mode(tmp)
+            if os.path.lexists(target):
+                backup = backup or backup_dir(scores_dir, now)
+                moved.append((target, copy_aside(target, backup)))
+            for old in others:
                 backup = backup or backup_dir(scores_dir, now)
                 moved.append((old, move_aside(old, backup)))
             os.replace(tmp, target)
-    except BaseException:  # SIGTERM and Ctrl-C too: a filled sheet never stays only in the backup
-        for old, aside in reversed(moved):  # put back what was moved aside: nothing is lost or renamed
-            with contextlib.suppress(OSError):
-                os.replace(aside, old)
+            tmp = None
+    except BaseException:  # SIGTERM and Ctrl-C too: a file moved aside goes back where it was
+        for old, aside in reversed(moved):
+            if old != target:
+                with contextlib.suppress(OSError):
+                    os.replace(aside, old)
         raise
     finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     return backup, moved
 
 
@@ -153,13 +197,60 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+TEMP_MARK = ".qp"  # our temporary files: .<name>.qp<pid>-<random>.tmp, hidden beside what they become
+_OURS = re.compile(r"^\..+\.qp(\d+)-[a-z0-9_]+\.tmp$")
+_OLD_STYLE = re.compile(r"^\..+\.(?:xlsx|docx|json|csv|html|md|yaml)\.[a-z0-9_]{8}\.tmp$")  # before the pid was in the name
+STALE_SECONDS = 3600  # a temporary file of a run we cannot ask about (another PC, Windows) is stale after an hour
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no harmless way to ask on Windows: the age decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove the temporary files that a run killed part-way (a power cut, kill -9) left in ``folder``:
+    ours by their name, of a process that is gone or older than an hour. Returns what was removed."""
+    import time
+
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        m = _OURS.match(entry.name)
+        if m is None and not _OLD_STYLE.match(entry.name):
+            continue
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+            if old or (m is not None and not _alive(int(m.group(1)))):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
 def _temp_beside(target: Path) -> Path:
-    """An empty temporary file in ``target``'s folder (made if missing), with ordinary permissions."""
+    """An empty temporary file in ``target``'s folder (made if missing), with ordinary permissions. The
+    folder's leftovers of killed runs are removed first."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:  # a file stands where a folder of the path should be
         raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(target.parent)) from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    sweep(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     ordinary_mode(Path(tmp))
     return Path(tmp)

@@ -9,7 +9,7 @@ from itertools import groupby
 from rich.console import Console
 from rich.table import Table
 
-from ..findings import Finding
+from ..findings import Finding, count
 from . import literal
 
 SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
@@ -35,8 +35,7 @@ def print_findings(result, console: Console, extra: list[Finding] | None = None,
             place = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
             table.add_row(f.code, SEVERITY[f.severity], literal(place), literal(f.message), literal(f.hint))
         console.print(table)
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
+    errors, warnings = count(findings, "error"), count(findings, "warning")
     console.print(
         f"共检查 {result.files} 个文件、{result.tables.rows} 行数据：错误 {errors} 个，警告 {warnings} 个。"
         + ("" if errors else "  [green]可以用于计分。[/green]" if whole_year else "  [green]所查文件没有错误。[/green]")
@@ -45,6 +44,6 @@ def print_findings(result, console: Console, extra: list[Finding] | None = None,
 
 def print_json(findings: list[Finding]) -> None:
     """``validate --format json`` (docs/json.md)."""
-    data = {"format": "qp-eval-findings/1", "errors": sum(f.severity == "error" for f in findings),
-            "warnings": sum(f.severity == "warning" for f in findings), "findings": [f.to_dict() for f in findings]}
+    data = {"format": "qp-eval-findings/1", "errors": count(findings, "error"),
+            "warnings": count(findings, "warning"), "findings": [f.to_dict() for f in findings]}
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -17,7 +17,7 @@ from .grid import grid
 
 def print_templates(run: TemplateRun, out: Console, err: Console) -> None:
     for src, dst in run.moved:
-        err.print(f"{src} 不是 qp-eval 的表格或无法读取，已移到 {dst}", markup=False)
+        err.print(f"{src} 不是 qp-eval 的表格或无法读取，已原样备份到 {dst}，原位置换成新生成的表格", markup=False)
     for w in run.written:
         out.print(f"已生成 {w.path}（{w.kind}，{w.rows} 行）", markup=False)
     for k in run.kept:
@@ -36,7 +36,7 @@ def print_migration(run: MigrateRun, out: Console, err: Console) -> None:
         else:
             out.print(f"已生成：{x.path}（{x.what}，此前没有收到，空白）", markup=False)
     if run.backup is not None:
-        out.print(f"原文件已原样移到 {run.backup}（共 {len(run.moved)} 个，校验和计分不读取该目录）", markup=False)
+        out.print(f"原文件已原样备份到 {run.backup}（共 {len(run.moved)} 个，校验和计分不读取该目录）", markup=False)
     if run.lost:
         err.print(f"以下 {len(run.lost)} 个已填写的单元格无法转入新表（原值保存在备份中）：", markup=False)
         for x in run.lost:
@@ -63,7 +63,7 @@ def print_collect(run: CollectRun, out: Console, err: Console) -> None:
         out.print(f"已把 {len(run.towns)} 个街镇自评表中的亮点填入 {run.target}（{run.filled} 个单元格）："
                   f"{'、'.join(run.towns)}", markup=False)
         for _old, new in run.moved:
-            out.print(f"原登记表已原样移到 {new}", markup=False)
+            out.print(f"原登记表已原样备份到 {new}", markup=False)
     else:
         out.print(f"亮点登记表 {run.target} 已包含各街镇自评表中的亮点，无需更新。", markup=False)
     if run.kept:
@@ -87,7 +87,7 @@ def print_new_year(made: NewYear, out: Console) -> None:
     for k in run.kept:
         out.print(f"    未生成 {k.path.name}：{k.reason}", markup=False)
     for src, dst in run.moved:
-        out.print(f"    {src.name} 不是 qp-eval 的表格，已移到 {dst}", markup=False)
+        out.print(f"    {src.name} 不是 qp-eval 的表格，已原样备份到 {dst}", markup=False)
     rel = Path("rubric") / f"{year}.yaml"
     out.print("下一步：", markup=False)
     steps = [] if folder.resolve() == Path.cwd().resolve() else [f"进入工作目录：cd {folder}"]

@@ -7,14 +7,26 @@ tables that scoring reads. Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import layout as L
 from .. import sheetspec
-from ..findings import Finding, has_errors
-from ..read import UNREADABLE_SHEETS, RawBook, ReadFailure, find_files, open_book, unzip_limit
+from ..findings import Finding, capped, count, has_errors
+from ..read import (
+    HEAD_ROWS,
+    UNREADABLE_SHEETS,
+    CellError,
+    Limits,
+    RawBook,
+    ReadFailure,
+    find_files,
+    open_book,
+    suffix_of,
+    unzip_limit,
+)
 from ..rubric import Rubric
 from ..tables import InputFile, Tables
 from ..text import normalize_name, shown_path
@@ -54,10 +66,10 @@ class Result:
         return not has_errors(self.findings)
 
     def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
+        return count(self.findings, "error")
 
     def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
+        return count(self.findings, "warning")
 
 
 @dataclass
@@ -73,17 +85,32 @@ class _Checked:
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file being read)
 
 
-def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, progress: Progress | None = None) -> Result:
-    """Every input under ``paths`` checked; ``progress`` (if given) hears of each file as it is read."""
+def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, progress: Progress | None = None,
+                   each_file: bool = False) -> Result:
+    """Every input under ``paths`` checked; ``progress`` (if given) hears of each file as it is read.
+    Files that are no spreadsheet (photos, documents) are said once per folder, or one by one with ``each_file``."""
     result = Result()
     files, others, problems = find_files(paths)
     for p, why in problems:
         result.findings.append(Finding.of("F108", f"{p}：{why}", file=str(p)))
     tops = {q.resolve() for q in paths if q.is_dir()}
+    ignored: dict[Path, list[Path]] = {}
     for p in others:
         result.files += 1
-        result.findings.append(_other_file(p, top=p.parent.resolve() in tops or p in paths))
-    limit = unzip_limit(_expected_rows(rubric))
+        finding = _other_file(p, top=p.parent.resolve() in tops or p in paths)
+        if finding.code == "F113" and not each_file and UNREADABLE_SHEETS.get(suffix_of(p)) is None:
+            ignored.setdefault(p.parent, []).append(p)
+        else:
+            result.findings.append(finding)
+    for folder, group in ignored.items():
+        if len(group) == 1:
+            result.findings.append(_other_file(group[0], top=True))
+            continue
+        kinds = Counter(suffix_of(p) or "无扩展名" for p in group)
+        listed = "、".join(f"{k} {n:,} 个" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+        result.findings.append(Finding.of("F113", f"目录中有 {len(group):,} 个不是电子表格的文件（{listed}），已忽略"
+                                                  "（加 -v 逐个列出）", file=shown_path(folder)))
+    limit = read_limits(rubric)
     checked = []
     for n, path in enumerate(files):
         if progress is not None:
@@ -109,7 +136,7 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, prog
         if c.claim is not None:
             result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted))
         if c.accepted is None or id(c) in adopted:
-            result.findings += c.ctx.findings
+            result.findings += capped(c.ctx.findings)
             _merge(result.tables, c.ctx.tables)
         else:
             result.findings += [f for f in c.ctx.findings if f.code in ("F106", "F111")]
@@ -118,7 +145,7 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, prog
     return result
 
 
-def _adopt(rubric: Rubric, group: list[_Checked], limit: int) -> list[_Checked]:
+def _adopt(rubric: Rubric, group: list[_Checked], limit: Limits) -> list[_Checked]:
     """Which of the files claiming one sheet are scored: decided by their content, never by their names.
 
     A filled file beats a blank template; identical filled copies count once; two filled files
@@ -186,13 +213,13 @@ def _other_file(path: Path, top: bool) -> Finding:
     """A file in the folder that qp-eval does not read: a spreadsheet format it cannot open (an error: it may
     be a department's sheet), or something that is no spreadsheet at all (a warning: it is left alone).
     In a subfolder (旧版/ and the like) an unreadable spreadsheet only warns: such folders keep old copies."""
-    what = UNREADABLE_SHEETS.get(path.suffix.lower())
+    what = UNREADABLE_SHEETS.get(suffix_of(path))
     if what is not None and top:
         return Finding.of("F112", f"{what}文件无法读取，未计入", file=str(path))
     if what is not None:
         return Finding.of("F113", f"子目录中的{what}文件无法读取，已忽略（如是本年度的表格，请另存为 .xlsx 放到上一级目录）",
                           file=str(path))
-    return Finding.of("F113", f"不是电子表格（{path.suffix or '无扩展名'}），已忽略", file=str(path))
+    return Finding.of("F113", f"不是电子表格（{suffix_of(path) or '无扩展名'}），已忽略", file=str(path))
 
 
 def _merge(into: Tables, part: Tables) -> None:
@@ -207,12 +234,24 @@ def _merge(into: Tables, part: Tables) -> None:
 
 def _expected_rows(rubric: Rubric) -> int:
     """The most rows any one input file of this rubric should hold (a bound for the size guard)."""
+    return _rows_per_sheet(rubric) + L.PROBLEM_BLANK_ROWS * 50
+
+
+def _rows_per_sheet(rubric: Rubric) -> int:
+    """The most data rows one sheet of this rubric holds: a department's 评分 with every criterion, or a register."""
     per_unit = sum((len(c.periods.labels) if c.periods else 1) + (len(c.measure.inputs) if c.measure else 0)
                    for c in rubric.criteria.values())
-    return len(rubric.units) * max(per_unit, rubric.highlights.per_unit) + L.PROBLEM_BLANK_ROWS * 50
+    return max(len(rubric.units) * max(per_unit, rubric.highlights.per_unit), L.PROBLEM_BLANK_ROWS)
 
 
-def _check_file(ctx: FileContext, path: Path, limit: int) -> _Checked:
+def read_limits(rubric: Rubric) -> Limits:
+    """What one input workbook of this rubric may hold: its unzipped size, and per sheet twice the rows
+    it needs (at least a thousand more); cells past that, or right of column BL, are cut and reported (F118)."""
+    rows = _rows_per_sheet(rubric)
+    return Limits(unzipped=unzip_limit(_expected_rows(rubric)), rows=max(2 * rows, rows + 1000) + HEAD_ROWS)
+
+
+def _check_file(ctx: FileContext, path: Path, limit: Limits) -> _Checked:
     from ..entered import claim
 
     if ctx.file != str(path):  # the name is not UTF-8 (``shown_path``)
@@ -225,8 +264,10 @@ def _check_file(ctx: FileContext, path: Path, limit: int) -> _Checked:
     except ReadFailure as e:
         ctx.add("F101", e.message)
         return _Checked(path, ctx, None, None)
+    if path.name != path.name.rstrip(" ."):
+        ctx.add("F119", f"文件名“{path.name}”以空格或句点结尾；已按 {suffix_of(path)} 文件读取")
     if book.actual_format:
-        ctx.add("F114", f"文件内容是 .{book.actual_format} 格式，扩展名却是 {path.suffix}；已按实际格式读取")
+        ctx.add("F114", f"文件内容是 .{book.actual_format} 格式，扩展名却是 {suffix_of(path)}；已按实际格式读取")
     who = ident = None
     try:
         who = claim(book)
@@ -273,6 +314,14 @@ def identify(ctx: FileContext, book: RawBook) -> tuple[str, str | None] | None:
     sheet = L.INFO_SHEET
     if info is None:
         ctx.add("F102", f"文件中没有“{L.INFO_SHEET}”工作表，无法识别是哪个科室的评分表或哪种登记表")
+        return None
+    info_sheet = book.sheet(L.INFO_SHEET)
+    assert info_sheet is not None
+    ctx.far(info_sheet)
+    broken = [(key, value, row) for key, (value, row) in info.items() if isinstance(value, CellError)]
+    for key, value, row in broken:
+        ctx.add("F117", f"“{key}”的公式结果为错误值 {value}，无法识别这是哪张表", sheet, row, 1)
+    if broken:
         return None
     kind_value, kind_row = info.get(L.KEY_KIND, ("", None))
     kind = normalize_name(text_of(kind_value))

@@ -62,8 +62,9 @@ _MAX_EXPONENT = 308
 
 
 def number(value: object) -> Number:
-    """A cell as an exact decimal: floats from their shortest repr, text parsed strictly. Text out of
-    a cell's range is V406 with NaN and infinity."""
+    """A cell as an exact decimal: a number cell as a spreadsheet shows it (its shortest form, at most 15
+    significant digits, as Excel keeps what is typed), text exactly as typed, parsed strictly. Text out
+    of a cell's range is V406 with NaN and infinity."""
     n = _number(value)
     d = n.value
     if d is not None and d and abs(d.adjusted()) > _MAX_EXPONENT:
@@ -79,9 +80,12 @@ def _number(value: object) -> Number:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return Number(None, "V406")
+        text = repr(value)
+        if len(text) > 16:  # more than 15 significant digits: read as a spreadsheet shows it (a formula's
+            value = float(f"{value:.15g}")  # 6*0.95 caches 5.6999999999999993, shown and meant as 5.7)
+            text = repr(value)
         if value.is_integer():
             return Number(Decimal(int(value)), places=0)
-        text = repr(value)
         dot = text.find(".")
         return Number(Decimal(text), places=len(text) - dot - 1 if dot >= 0 and "e" not in text else None)
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):

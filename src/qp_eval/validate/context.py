@@ -6,9 +6,9 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..findings import Finding
-from ..read import RawBook, RawSheet, SheetStream
+from ..read import CellError, RawBook, RawSheet, SheetStream
 from ..rubric import Rubric
-from ..tables import Source, Tables
+from ..tables import Source, Tables, column_letters
 from ..text import ZERO_WIDTH, normalize_name
 from .cells import a1, find_header, is_blank, show, text_of
 
@@ -28,6 +28,32 @@ class FileContext:
         cell = a1(r, c) if r is not None and c is not None else ""
         self.findings.append(Finding.of(code, message, file=self.file, sheet=sheet, cell=cell, hint=hint))
 
+    def far(self, sheet: RawSheet | SheetStream) -> None:
+        """F118 when the sheet held cells past its limits (they were cut before it was read)."""
+        far = sheet.far
+        if far is not None:
+            r, c = far.first
+            self.add("F118", f"工作表“{sheet.name}”的 {a1(r, c)} 等 {far.cells:,} 个单元格在表格应有的范围（前 {far.rows:,} 行、"
+                             f"A 到 {column_letters(far.columns - 1)} 列）之外，已忽略", sheet.name, r, c)
+
+    def unusable(self, sheet: RawSheet, r: int, col: dict[str, int]) -> bool:
+        """F117 for each cell of row ``r`` (among the columns ``col``) whose formula gives an error value, and
+        F107 for each formula that caches no value; True when there was one: the row is not used (neither
+        reads as a blank, which would change a score)."""
+        bad = False
+        if sheet.errors:
+            for name, c in col.items():
+                if (r, c) in sheet.errors:
+                    self.add("F117", f"“{name}”的公式结果为错误值 {sheet.errors[(r, c)]}", sheet.name, r, c)
+                    bad = True
+        formulas = sheet.formula_without_value
+        if formulas:
+            for name, c in col.items():
+                if (r, c) in formulas:
+                    self.add("F107", f"“{name}”是公式，但没有计算结果", sheet.name, r, c)
+                    bad = True
+        return bad
+
     def source(self, sheet: str, r: int, c: int) -> Source:
         return Source(self.file, sheet, a1(r, c))
 
@@ -40,6 +66,9 @@ class FileContext:
         exact = self._exact.get(value) if isinstance(value, str) else None
         if exact is not None:  # the name as the template wrote it: the common case, kept fast
             return exact
+        if isinstance(value, CellError):
+            self.add("F117", f"街镇单元格的公式结果为错误值 {value}", sheet_name, r, c)
+            return None
         text = text_of(value)
         if is_blank(value):
             self.add("T301", "街镇为空", sheet_name, r, c)
@@ -96,6 +125,7 @@ def _opened(ctx: FileContext, name: str, sheet, head: RawSheet | None, columns: 
     if sheet is None or head is None:
         ctx.add("S201", f"缺少工作表“{name}”")
         return None
+    ctx.far(sheet)
     found = locate_columns(ctx, head, columns, required)
     return None if found is None else (sheet, *found)
 

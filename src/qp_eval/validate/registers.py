@@ -39,6 +39,8 @@ def check_problems(ctx: FileContext, book: RawBook) -> None:
     optional = [col[c] for c in ("问题描述", "来源", "依据") if c in col]
     for r in data_rows(sheet, head, [col["街镇"], col["问题类别"], col["发生日期"], col["扣分"], *optional]):
         ctx.tables.rows += 1
+        if ctx.unusable(sheet, r, col):  # an error value in 扣分 is no blank (the default), nor a category
+            continue
         unit_id = ctx.unit(sheet, r, col["街镇"])
         raw_cat = sheet.value(r, col["问题类别"])
         cat = category_of(policy, raw_cat)
@@ -87,6 +89,11 @@ def check_highlights(ctx: FileContext, book: RawBook) -> None:
     seqs: dict[str, set[int]] = defaultdict(set)
     for r in data_rows(sheet, head, content):
         ctx.tables.rows += 1
+        if ctx.unusable(sheet, r, col):  # an error value in 评定等级 is no blank (not rated)
+            unit_id = ctx.rubric.resolve_unit(text_of(sheet.value(r, col["街镇"])))
+            if unit_id is not None:
+                counts[unit_id] += 1  # its highlight was sent: say what is wrong with it, not that it is missing
+            continue
         unit_id = ctx.unit(sheet, r, col["街镇"])
         if unit_id is None:
             continue

@@ -204,6 +204,16 @@ class ScoreRules:
             seen.add(k)
         return out
 
+    def error_value(self, rows: Iterable[int], column: str) -> Flagged:
+        """F117: the cell's formula gives an error value (read as a blank, it would be 得分为空 or no note)."""
+        errors, c, frame = self.frame.sheet.errors, self.frame.col[column], self.frame
+        return [(i, f"{self._who(i)}的{column}单元格的公式结果为错误值 {errors[(frame.row[i], c)]}") for i in rows
+                if (frame.row[i], c) in errors]
+
+    def _who(self, i: int) -> str:
+        unit = self.frame.unit[i]
+        return f"{self.ctx.rubric.unit[unit].name} {self.frame.key[i]} " if unit is not None else ""
+
     def merged(self, rows: Iterable[int]) -> Flagged:
         """V408: the score cell is part of a merged range."""
         sheet, c = self.frame.sheet, self.frame.col["得分"]
@@ -289,12 +299,19 @@ def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict
         gone = found.flag(code, rule(rows), column)
         return [i for i in rows if i not in gone] if gone else rows
 
-    rows = stop(list(range(len(frame.row))), "T303", rules.unknown_id, "编号")
+    rows = list(range(len(frame.row)))
+    errors = bool(sheet.errors)
+    if errors:
+        rows = stop(rows, "F117", lambda rs: rules.error_value(rs, "编号"), "编号")
+    rows = stop(rows, "T303", rules.unknown_id, "编号")
     # a row whose town is unknown (T301 said so) stands for a town's missing row: one mistake, one finding
     unknown_town = Counter(frame.key[i] for i in rows if frame.unit[i] is None)
     rows = [i for i in rows if frame.unit[i] is not None]
     rows = stop(rows, "T304", rules.duplicate, "编号")
     present = {(frame.unit[i], frame.key[i]) for i in rows}
+    if errors:
+        for column in (score, "扣分说明"):
+            rows = stop(rows, "F117", lambda rs, column=column: rules.error_value(rs, column), column)
     rows = stop(rows, "V408", rules.merged)
     rows = stop(rows, "F107", rules.formula_without_value)
     applies = [i for i in rows if rules.crit(i).applies(frame.unit[i])]  # type: ignore[arg-type]
@@ -358,6 +375,17 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
 
     unknown_town = Counter(keys[i][1:] for i in range(len(frame.row)) if frame.unit[i] is None)
     rows = [i for i in range(len(frame.row)) if frame.unit[i] is not None]
+    errors = sheet.errors
+
+    def error_values(rows: list[int], column: str) -> list[int]:
+        """F117: an error value is never a blank, and never a name."""
+        c = col[column]
+        return stop(rows, "F117", [(i, f"{rubric.unit[frame.unit[i]].name} 的{column}单元格的公式结果为错误值 "  # type: ignore[index]
+                                       f"{errors[(frame.row[i], c)]}") for i in rows if (frame.row[i], c) in errors], column)
+
+    if errors:
+        for column in ("编号", "指标"):
+            rows = error_values(rows, column)
     rows = stop(rows, "I705", [(i, f"{rubric.unit[frame.unit[i]].name} 的指标“{show(frame.key[i])} "  # type: ignore[index]
                                    f"{show(frame.note[i])}”不在评估细则中") for i in rows if rows_of[i] is None], "指标")
     seen: set[tuple[str, str, str]] = set()
@@ -367,6 +395,8 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
             twice.append((i, f"{rubric.unit[frame.unit[i]].name} 的指标“{rows_of[i].input.name}”出现了多行"))  # type: ignore[index, union-attr]
         seen.add(key(i))
     rows = stop(rows, "I706", twice, "指标")
+    if errors:
+        rows = error_values(rows, value)
     empty = frame.blank
     formulas = frame.sheet.formula_without_value if any(empty[i] for i in rows) else set()
     c = col[value]

@@ -66,13 +66,16 @@ def _scores(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
         cid = text_of(sheet.value(r, col["编号"]))
         crit = expected.get(cid) or next((c for k, c in expected.items() if normalize_name(k) == normalize_name(cid)), None)
         if crit is None:
-            ctx.add("Z802", f"编号“{show(cid)}”不是适用于{rubric.unit[report.unit_id].name}的自评细则", sheet.name, r,
-                    col["编号"])
+            if not ctx.unusable(sheet, r, col):
+                ctx.add("Z802", f"编号“{show(cid)}”不是适用于{rubric.unit[report.unit_id].name}的自评细则", sheet.name, r,
+                        col["编号"])
             continue
         if crit.id in seen:
             ctx.add("Z804", f"细则 {crit.id} 出现了多行", sheet.name, r, col["编号"])
             continue
         seen.add(crit.id)
+        if ctx.unusable(sheet, r, col):  # the row is there; what it holds cannot be read
+            continue
         raw = sheet.value(r, score_c)
         note = text_of(sheet.value(r, note_c))
         if is_blank(raw):
@@ -105,6 +108,8 @@ def _figures(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
     value_c = col["数值"]
     for r in data_rows(sheet, head, [col["编号"], col["指标"], value_c]):
         ctx.tables.rows += 1
+        if ctx.unusable(sheet, r, col):
+            continue
         key = (text_of(sheet.value(r, col["编号"])), normalize_name(text_of(sheet.value(r, col["指标"]))))
         found = expected.get(key)
         if found is None:
@@ -143,6 +148,8 @@ def _highlights(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
     seqs: set[int] = set()
     for r in data_rows(sheet, head, content):
         ctx.tables.rows += 1
+        if ctx.unusable(sheet, r, col):
+            continue
         seq_n = number(sheet.value(r, col["序号"])).value
         if seq_n is None or seq_n != seq_n.to_integral_value() or not 1 <= seq_n <= policy.per_unit:
             ctx.add("H606", f"序号“{show(sheet.value(r, col['序号']))}”应为 1 到 {policy.per_unit} 的整数", sheet.name, r,
@@ -177,6 +184,8 @@ def _problems(ctx: FileContext, book: RawBook, report: SelfReport) -> None:
     content = [col[c] for c in L.SELF_PROBLEM_COLUMNS if c in col]
     for r in data_rows(sheet, head, content):
         ctx.tables.rows += 1
+        if ctx.unusable(sheet, r, col):
+            continue
         raw_cat = text_of(sheet.value(r, col["问题类别"]))
         cat = category_of(policy, raw_cat)
         if cat is None:

@@ -463,10 +463,11 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
     """
     from ..entered import claims_in
     from ..errors import WriteFailure
-    from ..workspace import backup_dir, move_aside
+    from ..validate import read_limits
+    from ..workspace import backup_dir, copy_aside
 
     run = TemplateRun()
-    existing = claims_in(out)
+    existing = claims_in(out, read_limits(rubric))
     backup: Path | None = None
     plans = town_plans(rubric, out) if towns else template_plans(rubric, out)
     made: set[str] = set()  # case-folded names written in this run: one file is never written twice
@@ -491,7 +492,7 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
                 continue
             if n is None:
                 backup = backup or backup_dir(out)
-                run.moved.append((path, move_aside(path, backup)))
+                run.moved.append((path, copy_aside(path, backup)))  # it stays until the template replaces it
         wb, what, rows = build(rubric, claim)
         try:
             save(wb, path)
