@@ -361,8 +361,12 @@ def _zip_guard(path: Path, limit: int) -> str:
             return "xlsx"  # and anything else: calamine says what is wrong with it
     except zipfile.BadZipFile:
         raise ReadFailure("文件已损坏（压缩包结构不完整，可能未完整复制或下载）") from None
-    except (OSError, EOFError) as e:
-        raise ReadFailure(f"文件已损坏：{_reason(e)}") from None
+    except OSError as e:
+        from .errors import os_reason
+
+        raise ReadFailure(f"无法读取文件：{os_reason(e, writing=False)}") from None
+    except EOFError:
+        raise ReadFailure("文件已损坏（在中途结束，可能未完整复制或下载）") from None
 
 
 # --- the sheet XML, surveyed before calamine reads it (.xlsx/.xlsm) ----------------------------
@@ -371,7 +375,8 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 CHUNK = 1 << 22  # the sheet XML is read in pieces of 4 MiB: memory stays bounded whatever its size
 OVERLAP = 512  # kept from the previous piece, so that no tag is missed where two pieces meet
-_WIDE = re.compile(rb'r=["\'][A-Z]{2}')  # a cell reference in column AA or further right
+_WIDE = re.compile(rb'r="[A-Z]{2}')  # a cell reference in column AA or further right (a literal start: fast)
+_WIDE_ANY_QUOTE = re.compile(rb'r=["\'][A-Z]{2}')
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br=["\'](\d+)["\']')
 _CELL_START = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(/?)>')
 _REF_ATTR = re.compile(rb'\br=["\']([A-Z]{1,3})(\d+)["\']')
@@ -425,6 +430,7 @@ def _survey(path: Path, part: str, limits: Limits) -> _Survey:
     the limit? Only when there are is the XML looked at closely (``_close_look``)."""
     errors = wide = False
     last_row = -1
+    wide_mark, error_mark = _WIDE, b'"e"'
     try:
         with zipfile.ZipFile(path) as z, z.open(part) as f:
             carry = b""
@@ -433,9 +439,11 @@ def _survey(path: Path, part: str, limits: Limits) -> _Survey:
                 if not chunk:
                     break
                 buf = carry + chunk
-                if not errors and (b'"e"' in buf or b"'e'" in buf):
+                if not carry and b"='" in buf[:4096]:  # attributes in single quotes (no office suite writes them)
+                    wide_mark, error_mark = _WIDE_ANY_QUOTE, b"e'"
+                if not errors and error_mark in buf:
                     errors = True
-                if not wide and _WIDE.search(buf):
+                if not wide and wide_mark.search(buf):
                     wide = True
                 row = _last_row(buf)
                 if row is not None:
@@ -491,7 +499,7 @@ def _close_look(data: bytes, limits: Limits) -> _Survey:
     end = data.rfind(b"sheetData>")
     data_end = _SHEET_DATA_END.search(data, data.rfind(b"<", 0, end)) if end > 0 else None
     stop = rows_from if rows_from is not None else len(data)
-    for m in _WIDE.finditer(data, 0, stop):
+    for m in _WIDE_ANY_QUOTE.finditer(data, 0, stop):
         cell_start = data.rfind(b"<", 0, m.start())
         cell = _CELL_START.match(data, cell_start)
         if cell is None:

@@ -43,7 +43,9 @@ def read_rubric_text(path: Path) -> str:
     except TooLarge as e:
         raise YamlLimit(f"文件有 {e.size / 1_000_000:.1f} MB，超过评估细则的上限 {MAX_BYTES // 1_000_000} MB", None) from None
     except OSError as e:
-        raise ValueError(f"无法读取这个文件（系统错误号 {e.errno}）") from None
+        from .errors import os_reason
+
+        raise ValueError(f"无法读取这个文件（{os_reason(e, writing=False)}）") from None
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         raise ValueError("文件是 UTF-32 编码，请用记事本或 WPS 打开后“另存为”UTF-8 编码")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:400:2] or b"\x00" in raw[1:400:2]:
