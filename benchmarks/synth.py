@@ -1,7 +1,7 @@
 """Synthetic workspaces for the benchmark: N units, the 2024 items, filled sheets in the real layout.
 
 The rubric is the shipped 2024 rubric with its 11 towns replaced by N generated units. The
-workbooks use the sheet names, headers and 说明 keys of ``qp_eval.layout`` and are written
+workbooks use the sheet names, headers and 说明 keys of ``qp_eval.core.layout`` and are written
 with openpyxl's write-only mode, already filled (full points with a small spread), so a
 workspace of 2,000 units is made in seconds.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from qp_eval import layout as L
-from qp_eval.rubric import Rubric, load_rubric
-from qp_eval.sheetspec import sheet_fingerprint
+from qp_eval.core import layout as L
+from qp_eval.core.rubric import Rubric, load_rubric
+from qp_eval.core.sheetspec import sheet_fingerprint
 from qp_eval.workspace import shipped_rubric
 
 

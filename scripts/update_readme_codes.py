@@ -3,7 +3,7 @@ import re
 import sys
 
 sys.path.insert(0, "src")
-from qp_eval.findings import catalogue_markdown
+from qp_eval.core.findings import catalogue_markdown
 
 p = "README.md"
 s = open(p, encoding="utf-8").read()

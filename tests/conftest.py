@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qp_eval import layout as L
-from qp_eval.rubric import Rubric, load_rubric
+from qp_eval.core import layout as L
+from qp_eval.core.rubric import Rubric, load_rubric
 from qp_eval.writers.template import write_templates
 
 DATA = Path(__file__).parent / "data"

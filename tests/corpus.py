@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 
-from qp_eval import layout as L
+from qp_eval.core import layout as L
 
 Expect = set[tuple[str, str, str]]
 CASES: dict[str, Callable[[Path, Path], Expect]] = {}

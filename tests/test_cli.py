@@ -78,7 +78,7 @@ def test_help_imports_neither_rich_nor_markdown():
 @pytest.mark.parametrize("columns", [60, 80])
 @pytest.mark.parametrize("args", [["-h"], ["rank", "-h"], ["template", "--help"], ["rubric", "check", "-h"]])
 def test_help_is_chinese_and_fits_the_terminal(args, columns):
-    from qp_eval.text import width_of
+    from qp_eval.core.text import width_of
 
     env = {**os.environ, "COLUMNS": str(columns)}
     r = subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=ROOT,
@@ -91,7 +91,7 @@ def test_help_is_chinese_and_fits_the_terminal(args, columns):
 
 
 def test_wrap_breaks_chinese_by_display_width_and_keeps_latin_words():
-    from qp_eval.text import width_of, wrap
+    from qp_eval.core.text import width_of, wrap
 
     lines = wrap("评分表目录；默认为工作目录下的 scores/<年度>/。", 20)
     assert lines == ["评分表目录；默认为工", "作目录下的 scores/<", "年度>/。"]
@@ -144,7 +144,7 @@ def test_missing_year_is_a_chinese_error_with_exit_2(tmp_path):
 
 
 def test_readme_code_table_matches_the_catalogue():
-    from qp_eval.findings import CATALOGUE, catalogue_markdown
+    from qp_eval.core.findings import CATALOGUE, catalogue_markdown
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- codes:start -->\n", 1)[1].split("<!-- codes:end -->", 1)[0]
@@ -178,13 +178,13 @@ def test_version():
 
 
 def test_ctrl_c_ends_with_130_and_no_traceback(monkeypatch, capsys, tmp_path):
-    import qp_eval.evaluate
+    import qp_eval.core.evaluate
     from qp_eval import cli
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(qp_eval.evaluate, "evaluate", interrupted)
+    monkeypatch.setattr(qp_eval.core.evaluate, "evaluate", interrupted)
     (tmp_path / "scores" / "2024").mkdir(parents=True)
     monkeypatch.setattr(sys, "argv", ["qp-eval", "rank", "--year", "2024", "--workspace", str(tmp_path)])
     with pytest.raises(SystemExit) as done:
@@ -212,7 +212,7 @@ def test_quiet_keeps_data_and_errors_and_drops_the_rest(tmp_path):
 def test_progress_is_reported_per_file(tmp_path, mini):
     from conftest import fill_all
 
-    from qp_eval.validate import validate_paths
+    from qp_eval.core.validate import validate_paths
     from qp_eval.writers.template import write_templates
 
     write_templates(mini, tmp_path)
@@ -231,7 +231,7 @@ def test_escape_sequences_and_brackets_from_inputs_never_act_on_the_terminal(tmp
     """A cell can hold an escape sequence (clear the screen, an OSC-8 link) or rich markup: shown as text."""
     from conftest import dept_file, edit, fill_all, find_row, header_map
 
-    from qp_eval import layout as L
+    from qp_eval.core import layout as L
     from qp_eval.writers.template import write_templates
 
     scores = tmp_path / "scores" / "2024"

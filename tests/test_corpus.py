@@ -15,8 +15,8 @@ from conftest import MINI_PATH, fill_all
 from corpus import CASES
 from procs import snapshot
 
-from qp_eval.findings import CATALOGUE
-from qp_eval.validate import validate_paths
+from qp_eval.core.findings import CATALOGUE
+from qp_eval.core.validate import validate_paths
 from qp_eval.writers.template import write_templates
 
 ANY_OF = {"billion_laughs", "external_entity"}  # refused as unreadable, or read without expanding

@@ -15,11 +15,11 @@ from procs import killed_after, run_in_process
 from test_scoring import build_year
 from test_selfeval import fill_town, town_file
 
-from qp_eval import layout as L
-from qp_eval.entered import claim, file_entries
+from qp_eval.core import layout as L
+from qp_eval.core.entered import claim, file_entries
+from qp_eval.core.rubric import load_rubric
+from qp_eval.core.validate.cells import text_of
 from qp_eval.read import ReadFailure, open_book
-from qp_eval.rubric import load_rubric
-from qp_eval.validate.cells import text_of
 from qp_eval.writers.template import highlight_workbook, write_templates
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork (Linux, macOS)")
@@ -174,6 +174,6 @@ def test_a_killed_run_leaves_nothing_that_validate_reads(tmp_path, mini):
     assert leftovers(ws / "scores" / "2024"), "no crash point left a temporary file"
     assert run_in_process(["validate", "--year", "2024"], ws) in (0, 1)
     rubric = load_rubric(ws / "rubric" / "2024.yaml")
-    from qp_eval.validate import validate_paths
+    from qp_eval.core.validate import validate_paths
 
     assert not any(".tmp" in f.file for f in validate_paths(rubric, [ws / "scores" / "2024"]).findings)

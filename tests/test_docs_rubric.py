@@ -19,13 +19,13 @@ import yaml
 from conftest import MINI_PATH, ROOT
 from pydantic import TypeAdapter
 
-from qp_eval.published import publish_unit
-from qp_eval.ranking import rank_units
-from qp_eval.rubric import Rubric
-from qp_eval.rules import Rule
-from qp_eval.scoring import ProblemEntry, score_all
-from qp_eval.tables import HighlightEntry, ScoreEntry, Source, Tables
-from qp_eval.yamlsource import parse
+from qp_eval.core.published import publish_unit
+from qp_eval.core.ranking import rank_units
+from qp_eval.core.rubric import Rubric
+from qp_eval.core.rules import Rule
+from qp_eval.core.scoring import ProblemEntry, score_all
+from qp_eval.core.tables import HighlightEntry, ScoreEntry, Source, Tables
+from qp_eval.core.yamlsource import parse
 
 DOC = ROOT / "docs" / "rubric.md"
 BLOCK = re.compile(r"^```yaml (rule|score|ranking)-example\n(.*?)^```", re.M | re.S)
@@ -125,7 +125,7 @@ def test_score_example(ex):
 
 @pytest.mark.parametrize("ex", examples("ranking"), ids=lambda ex: "-".join(str(t["final"]) for t in ex["towns"]))
 def test_ranking_example(ex):
-    from qp_eval.scoring import UnitResult
+    from qp_eval.core.scoring import UnitResult
 
     names = [t["name"] for t in ex["towns"]]
     data = dict(BASE)

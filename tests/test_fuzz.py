@@ -16,11 +16,11 @@ from conftest import MINI_PATH, fill_all
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qp_eval import layout as L
-from qp_eval.evaluate import evaluate
-from qp_eval.findings import CATALOGUE
-from qp_eval.rubric import load_rubric
-from qp_eval.validate import validate_paths
+from qp_eval.core import layout as L
+from qp_eval.core.evaluate import evaluate
+from qp_eval.core.findings import CATALOGUE
+from qp_eval.core.rubric import load_rubric
+from qp_eval.core.validate import validate_paths
 from qp_eval.writers.template import write_templates
 
 EXAMPLES = int(os.environ.get("QP_FUZZ_EXAMPLES", "12"))

@@ -13,10 +13,10 @@ from conftest import MINI_PATH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qp_eval.ranking import rank_units
-from qp_eval.rubric import Rubric
-from qp_eval.scoring import UnitResult
-from qp_eval.yamlsource import parse
+from qp_eval.core.ranking import rank_units
+from qp_eval.core.rubric import Rubric
+from qp_eval.core.scoring import UnitResult
+from qp_eval.core.yamlsource import parse
 
 D = Decimal
 BASE = parse(MINI_PATH.read_text(encoding="utf-8")).data

@@ -20,7 +20,7 @@ from conftest import ROOT, fill_all
 from hostile import ARCHIVES, HOSTILE_DEPARTMENT, HOSTILE_NAMES, RUBRICS, hostile_names_rubric
 from procs import bounded, flat
 
-from qp_eval.rubric import load_rubric
+from qp_eval.core.rubric import load_rubric
 
 # --- rubrics ------------------------------------------------------------------------------------
 
@@ -264,7 +264,7 @@ def test_status_fails_whenever_rank_would_refuse(tmp_path):
 
 
 def test_controls_and_bidirectional_overrides_are_shown_as_codes():
-    from qp_eval.text import terminal_safe
+    from qp_eval.core.text import terminal_safe
 
     assert terminal_safe("甲\u202e乙\x1b[2J丙\x9b\u2066") == "甲\\u202e乙\\x1b[2J丙\\x9b\\u2066"
     assert terminal_safe("第 1 行\t说明\n下一行") == "第 1 行\t说明\n下一行"  # tab and newline stay

@@ -9,10 +9,10 @@ from conftest import DATA, MINI_PATH, dept_file, fill_all
 from test_rank_cli import cli
 from test_scoring import build_year
 
-from qp_eval import layout as L
-from qp_eval.entered import file_entries
-from qp_eval.rubric import load_rubric
-from qp_eval.validate.cells import text_of
+from qp_eval.core import layout as L
+from qp_eval.core.entered import file_entries
+from qp_eval.core.rubric import load_rubric
+from qp_eval.core.validate.cells import text_of
 
 
 def _workspace(tmp_path: Path, mini) -> Path:

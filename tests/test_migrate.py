@@ -21,9 +21,9 @@ from conftest import MINI_PATH
 from test_rank_cli import cli
 from test_scoring import build_year
 
-from qp_eval import layout as L
-from qp_eval.entered import file_entries
-from qp_eval.rubric import load_rubric
+from qp_eval.core import layout as L
+from qp_eval.core.entered import file_entries
+from qp_eval.core.rubric import load_rubric
 
 MINI = MINI_PATH.read_text(encoding="utf-8")
 REVISION = [

@@ -19,10 +19,10 @@ from corpus import error_cell, set_cell_xml
 from procs import bounded, run_in_process, snapshot
 from test_scoring import build_year
 
-from qp_eval import layout as L
-from qp_eval.evaluate import evaluate
-from qp_eval.findings import Finding, capped, count
-from qp_eval.validate import validate_paths
+from qp_eval.core import layout as L
+from qp_eval.core.evaluate import evaluate
+from qp_eval.core.findings import Finding, capped, count
+from qp_eval.core.validate import validate_paths
 from qp_eval.writers.template import write_templates
 
 D = Decimal
@@ -93,9 +93,8 @@ def test_an_error_value_in_any_column_of_the_scores(year, mini, sheet, cell, col
 
 
 def test_error_values_in_the_towns_self_evaluations(year, mini):
-    from test_selfeval import fill_town, town_file
-
     from conftest import edit
+    from test_selfeval import fill_town, town_file
 
     write_templates(mini, scores(year), towns=True)
     path = town_file(scores(year), mini, "a")
@@ -190,7 +189,7 @@ def filled_register(tmp_path) -> Path:
 
     filled = tmp_path / "filled"
     filled.mkdir()
-    from qp_eval.rubric import load_rubric
+    from qp_eval.core.rubric import load_rubric
 
     mini = load_rubric(MINI_PATH)
     write_templates(mini, filled)

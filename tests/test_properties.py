@@ -9,13 +9,13 @@ from conftest import MINI_PATH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qp_eval.evaluate import Evaluation
-from qp_eval.explain import explain_unit
-from qp_eval.ranking import rank_units
-from qp_eval.rubric import load_rubric
-from qp_eval.scoring import score_all
-from qp_eval.tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, Source, Tables
-from qp_eval.validate import Result
+from qp_eval.core.evaluate import Evaluation
+from qp_eval.core.explain import explain_unit
+from qp_eval.core.ranking import rank_units
+from qp_eval.core.rubric import load_rubric
+from qp_eval.core.scoring import score_all
+from qp_eval.core.tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, Source, Tables
+from qp_eval.core.validate import Result
 
 RUBRIC = load_rubric(MINI_PATH)
 SRC = Source("f.xlsx", "评分", "A1")

@@ -14,8 +14,8 @@ from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
 from test_rank_cli import cli
 from test_scoring import build_year
 
-from qp_eval import layout as L
-from qp_eval.evaluate import evaluate
+from qp_eval.core import layout as L
+from qp_eval.core.evaluate import evaluate
 from qp_eval.writers import report_xlsx
 from qp_eval.writers.letters import write_booklet, write_letters
 from qp_eval.writers.ranking_out import safe_text
@@ -316,7 +316,7 @@ def test_templates_print(tmp_path, mini):
 
 
 def test_spreadsheet_lines_counts_chinese_as_wider():
-    from qp_eval.text import spreadsheet_lines
+    from qp_eval.core.text import spreadsheet_lines
 
     # 40 Chinese characters: 40 x 1.6 = 64 units; a 60-wide column holds 59 a line -> 2 lines
     assert spreadsheet_lines("一" * 40, 60) == 2
@@ -325,7 +325,7 @@ def test_spreadsheet_lines_counts_chinese_as_wider():
 
 
 def test_long_criteria_get_tall_rows_in_the_2024_templates(tmp_path, rubric2024):
-    from qp_eval.text import spreadsheet_lines
+    from qp_eval.core.text import spreadsheet_lines
     from qp_eval.writers.template import write_templates
 
     write_templates(rubric2024, tmp_path)
@@ -357,7 +357,7 @@ def test_html_and_markdown_hold_every_section_and_escape_input_text(ws, tmp_path
 
 
 def mini_rubric(ws):
-    from qp_eval.rubric import load_rubric
+    from qp_eval.core.rubric import load_rubric
 
     return load_rubric(ws / "rubric" / "2024.yaml")
 
@@ -365,7 +365,7 @@ def mini_rubric(ws):
 def test_no_formula_from_rubric_text_in_any_template(tmp_path):
     import zipfile
 
-    from qp_eval.rubric import load_rubric
+    from qp_eval.core.rubric import load_rubric
     from qp_eval.writers.template import write_templates
 
     text = (Path(__file__).parent / "data" / "mini.yaml").read_text(encoding="utf-8")

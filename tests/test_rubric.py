@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qp_eval.errors import RubricError
-from qp_eval.rubric import load_rubric
+from qp_eval.core.errors import RubricError
+from qp_eval.core.rubric import load_rubric
 from qp_eval.workspace import shipped_rubric
 
 ROOT = Path(__file__).resolve().parents[1]

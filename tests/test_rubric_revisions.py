@@ -11,8 +11,8 @@ from pathlib import Path
 from conftest import MINI_PATH
 from test_scoring import build_year
 
-from qp_eval.evaluate import evaluate
-from qp_eval.rubric import load_rubric
+from qp_eval.core.evaluate import evaluate
+from qp_eval.core.rubric import load_rubric
 
 D = Decimal
 MINI = MINI_PATH.read_text(encoding="utf-8")
@@ -119,7 +119,7 @@ def test_rank_hints_allow_missing_only_when_a_sheet_is_missing(tmp_path, mini):
 def test_a_sheet_from_an_older_qp_eval_gets_a_plain_f104(tmp_path, mini):
     from conftest import dept_file, edit
 
-    from qp_eval import layout as L
+    from qp_eval.core import layout as L
 
     scores = build_year(tmp_path / "scores", mini)
 

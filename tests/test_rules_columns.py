@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from qp_eval import layout as L
+from qp_eval.core import layout as L
+from qp_eval.core.validate.context import FileContext
+from qp_eval.core.validate.scores import ScoreRules, _frame
 from qp_eval.read import SheetStream
-from qp_eval.validate.context import FileContext
-from qp_eval.validate.scores import ScoreRules, _frame
 
 HEAD = list(L.SCORE_COLUMNS)
 

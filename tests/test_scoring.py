@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
 
-from qp_eval import layout as L
-from qp_eval.evaluate import evaluate
-from qp_eval.rubric import load_rubric
+from qp_eval.core import layout as L
+from qp_eval.core.evaluate import evaluate
+from qp_eval.core.rubric import load_rubric
 from qp_eval.writers.template import write_templates
 
 D = Decimal
@@ -213,8 +213,8 @@ def test_grid_scoring_on_a_hand_built_table(mini):
     甲镇 1.1 entered twice (1, then 1.5: the later row counts); 1.2 three quarters only -> missing, 0;
     3.1 = 2, 3.2 = 3, 4.1 has a row without a value -> missing; 2.1 no figures -> missing.
     base = 1.5 + 0 + 0 + 2 + 3 + 0 = 6.5; missing in rubric order: 1.2, 2.1, 4.1."""
-    from qp_eval.scoring import score_all
-    from qp_eval.tables import ScoreEntry, Source, Tables
+    from qp_eval.core.scoring import score_all
+    from qp_eval.core.tables import ScoreEntry, Source, Tables
 
     at = Source("f.xlsx", "评分", "A1")
     entries = [ScoreEntry("a", "1.1", None, D(1), "", at), ScoreEntry("a", "1.1", None, D("1.5"), "后填", at),

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from conftest import edit, fill_all, header_map
 
-from qp_eval import layout as L
-from qp_eval.evaluate import evaluate
-from qp_eval.validate import validate_paths
+from qp_eval.core import layout as L
+from qp_eval.core.evaluate import evaluate
+from qp_eval.core.validate import validate_paths
 from qp_eval.writers.template import write_templates
 
 
@@ -184,7 +184,7 @@ def test_town_templates_never_overwrite_a_filled_one(towns, mini):
 def test_comparison_by_item_and_problems(towns, mini):
     from conftest import add_problem, dept_file, find_row
 
-    from qp_eval.selfcompare import compare
+    from qp_eval.core.selfcompare import compare
 
     def dept_41(wb):  # 二科 gives 甲镇 3 of 5 on 4.1
         ws = wb[L.SCORE_SHEET]
@@ -252,7 +252,7 @@ def test_report_has_the_comparison_sheet_and_json(towns, mini, tmp_path):
 
 
 def test_status_lists_each_towns_self_evaluation(towns, mini):
-    from qp_eval.status import MISSING, RECEIVED, status_rows
+    from qp_eval.core.status import MISSING, RECEIVED, status_rows
 
     town_file(towns, mini, "c").unlink()
     rows = {r.name: r for r in status_rows(mini, validate_paths(mini, [towns]), dt.date(2024, 11, 1))}
@@ -263,7 +263,7 @@ def test_status_lists_each_towns_self_evaluation(towns, mini):
 
 
 def test_explain_shows_the_self_score_beside_each_criterion(towns, mini):
-    from qp_eval.explain import explain_data
+    from qp_eval.core.explain import explain_data
 
     edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.5))
     ev = evaluate(mini, towns)
@@ -350,8 +350,8 @@ def test_collect_command_refuses_a_broken_register_without_touching_it(towns, mi
 def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
     from test_migrate import MINI, REVISION
 
+    from qp_eval.core.rubric import load_rubric
     from qp_eval.migrate import migrate
-    from qp_eval.rubric import load_rubric
 
     text = MINI
     for old, new in REVISION:
@@ -423,8 +423,8 @@ def test_a_broken_file_in_the_self_evaluation_folder_never_blocks_rank(towns, mi
 
 
 def test_two_differing_self_evaluations_of_one_town_are_named_not_blank(towns, mini):
-    from qp_eval.selfcompare import sections
-    from qp_eval.status import INVALID, status_rows
+    from qp_eval.core.selfcompare import sections
+    from qp_eval.core.status import INVALID, status_rows
 
     copy = towns / L.SELF_FOLDER / "甲镇自评-修改.xlsx"
     wb = openpyxl.load_workbook(town_file(towns, mini, "a"))

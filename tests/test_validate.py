@@ -26,9 +26,9 @@ from conftest import (
     header_map,
 )
 
-from qp_eval import layout as L
-from qp_eval.findings import CATALOGUE
-from qp_eval.validate import validate_paths
+from qp_eval.core import layout as L
+from qp_eval.core.findings import CATALOGUE
+from qp_eval.core.validate import validate_paths
 from qp_eval.writers.template import write_templates
 
 

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from conftest import ROOT, fill_all
 
-from qp_eval import layout as L
+from qp_eval.core import layout as L
+from qp_eval.core.rubric import load_rubric
 from qp_eval.newyear import roll_rubric_text
-from qp_eval.rubric import load_rubric
 
 EXAMPLES = ROOT / "examples"
 

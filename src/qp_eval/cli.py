@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 
 from .clihelp import ZhCommand, ZhGroup, typer_click
-from .errors import QpError
+from .core.errors import QpError
 
 app = typer.Typer(
     name="qp-eval",
@@ -100,7 +100,7 @@ def _print_json(data: object) -> None:
 def _say(text: str) -> None:
     """An informational line on stderr (what was written, which year was used); silent with --quiet."""
     if not SETTINGS["quiet"]:
-        from .text import terminal_safe
+        from .core.text import terminal_safe
 
         sys.stderr.write(terminal_safe(text) + "\n")
 
@@ -137,7 +137,7 @@ def _year(workspace: Path, year: int | None) -> int:
 
 
 def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN202
-    from .rubric import load_rubric
+    from .core.rubric import load_rubric
     from .workspace import Workspace
 
     path = rubric if rubric is not None else Workspace(workspace).rubric_path(_year(workspace, year))
@@ -147,7 +147,7 @@ def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN2
 def _scores_dir_or_stop(folder: Path, year: int) -> None:
     """A year's scores folder that is not there stops every command the same way (exit 2)."""
     if not folder.is_dir():
-        from .errors import WorkspaceError
+        from .core.errors import WorkspaceError
 
         raise WorkspaceError(f"找不到评分表目录 {folder}。请先运行 qp-eval template --year {year}，"
                              "收齐评分表后放入该目录，或用 --scores 指定。")
@@ -160,7 +160,7 @@ def _scores_folder(workspace: Path, year: int | None, rubric: Path | None, nothi
     r, _ = _load(workspace, year, rubric)
     folder = Workspace(workspace).scores_dir(r.year)
     if not folder.is_dir():
-        from .errors import WorkspaceError
+        from .core.errors import WorkspaceError
 
         raise WorkspaceError(f"找不到评分表目录 {folder}，{nothing}。")
     return r, folder
@@ -178,8 +178,8 @@ def rubric_check(
     qp-eval rubric check --year 2024
     qp-eval rubric check rubric/2025.yaml
     """
-    from .errors import RubricError, WorkspaceError
-    from .rubric import load_rubric
+    from .core.errors import RubricError, WorkspaceError
+    from .core.rubric import load_rubric
     from .workspace import Workspace
 
     if file is not None and not file.exists():  # nothing to check: the command cannot run (exit 2)
@@ -326,11 +326,11 @@ def validate(
     qp-eval validate 下载/2024年度评分表_社会事务科.xlsx
     """
     from .console.findings import print_findings, print_json
-    from .validate import validate_paths
+    from .core.validate import validate_paths
     from .workspace import Workspace
 
     _table_or_json(fmt)
-    from .evaluate import completeness
+    from .core.evaluate import completeness
 
     r, _ = _load(workspace, year, rubric)
     year_dir = Workspace(workspace).scores_dir(r.year)
@@ -370,7 +370,7 @@ AllowMissingOpt = Annotated[
 def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Path | None,
               previous: Path | None, allow_missing: bool):  # noqa: ANN202
     from .console.findings import print_findings
-    from .evaluate import evaluate, previous_ranks
+    from .core.evaluate import evaluate, previous_ranks
     from .workspace import Workspace
 
     r, _ = _load(workspace, year, rubric)
@@ -450,7 +450,7 @@ def explain(
 
     qp-eval explain 朱家角 --year 2024
     """
-    from .explain import explain_unit
+    from .core.explain import explain_unit
 
     _table_or_json(fmt)
     r, _ = _load(workspace, year, rubric)
@@ -462,7 +462,7 @@ def explain(
     if fmt == "json":
         import json
 
-        from .explain import explain_data
+        from .core.explain import explain_data
         from .streams import data as write_data
 
         write_data(json.dumps(explain_data(ev, unit_id), ensure_ascii=False, indent=2) + "\n")
@@ -487,7 +487,7 @@ def verify(
 
     qp-eval verify --year 2024
     """
-    from .verify import differences, load_archive
+    from .core.verify import differences, load_archive
     from .writers import ranking_out as out
 
     as_json = _table_or_json(fmt)
@@ -662,8 +662,8 @@ def status(
     qp-eval status --year 2024
     qp-eval status --year 2024 --date 2024-12-01
     """
-    from .status import status_data, status_rows, strays_of
-    from .validate import Result, validate_paths
+    from .core.status import status_data, status_rows, strays_of
+    from .core.validate import Result, validate_paths
     from .workspace import Workspace
 
     as_json = _table_or_json(fmt)
@@ -697,7 +697,7 @@ def main() -> None:
     command = typer.main.get_command(app)
 
     def say(text: str) -> None:
-        from .text import terminal_safe
+        from .core.text import terminal_safe
 
         sys.stderr.write(terminal_safe(text) + "\n")
 
@@ -781,7 +781,7 @@ def _main(command: typer_click.Command, say: Callable[[str], None], started: flo
     except (StreamClosed, BrokenPipeError):
         raise  # the streams themselves: said by ``_run``
     except OSError as e:  # a file or folder the system refused, met outside the writers (they say WriteFailure)
-        from .errors import os_reason
+        from .core.errors import os_reason
 
         where = f" {e.filename}" if e.filename else ""
         _console(stderr=True).print(f"无法访问{where}：{os_reason(e, writing=False)}。", markup=False)

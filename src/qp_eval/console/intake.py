@@ -7,10 +7,10 @@ from pathlib import Path
 from rich.console import Console
 
 from ..collect import CollectRun
-from ..findings import Finding
+from ..core.findings import Finding
+from ..core.status import StatusRow, complete
 from ..migrate import MigrateRun
 from ..newyear import NewYear
-from ..status import StatusRow, complete
 from ..writers.template import TemplateRun
 from .grid import grid
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from rich.console import Console
 
-from ..evaluate import Evaluation
-from ..explain import Line
-from ..ranking import Ranked, publish
-from ..rules import fmt
+from ..core.evaluate import Evaluation
+from ..core.explain import Line
+from ..core.ranking import Ranked, publish
+from ..core.rules import fmt
 from ..writers.ranking_out import records
 from . import literal
 from .grid import grid

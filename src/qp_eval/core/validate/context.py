@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from ...read import CellError, RawBook, RawSheet, SheetStream
 from ..findings import Finding
-from ..read import CellError, RawBook, RawSheet, SheetStream
 from ..rubric import Rubric
 from ..tables import Source, Tables, column_letters
 from ..text import ZERO_WIDTH, normalize_name

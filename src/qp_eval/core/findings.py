@@ -231,5 +231,5 @@ def catalogue_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
-if __name__ == "__main__":  # python -m qp_eval.findings > table (used by make docs)
+if __name__ == "__main__":  # python -m qp_eval.core.findings > table (used by make docs)
     print(catalogue_markdown(), end="")

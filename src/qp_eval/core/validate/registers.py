@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ...read import RawBook
 from .. import layout as L
-from ..read import RawBook
 from ..tables import HighlightEntry, ProblemEntry, Source
 from ..text import normalize_name
 from .cells import a1, date_of, is_blank, number, show, text_of, too_many_places

@@ -12,10 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import layout as L
-from .. import sheetspec
-from ..findings import Finding, capped, count, has_errors
-from ..read import (
+from ...read import (
     HEAD_ROWS,
     UNREADABLE_SHEETS,
     CellError,
@@ -27,10 +24,13 @@ from ..read import (
     suffix_of,
     unzip_limit,
 )
+from ...workspace import sha256_file
+from .. import layout as L
+from .. import sheetspec
+from ..findings import Finding, capped, count, has_errors
 from ..rubric import Rubric
 from ..tables import InputFile, Tables
 from ..text import normalize_name, shown_path
-from ..workspace import sha256_file
 from .cells import number, show, text_of
 from .context import FileContext
 from .registers import check_highlights, check_problems

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ...read import RawBook, SheetStream
 from .. import layout as L
 from ..findings import Finding
-from ..read import RawBook, SheetStream
 from ..rubric import Criterion
 from ..tables import FigureEntry, SheetRef
 from ..text import normalize_name

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ...read import RawBook, RawSheet
 from .. import layout as L
-from ..read import RawBook, RawSheet
 from ..tables import FigureEntry, HighlightEntry, SelfProblem, SelfReport, SelfScore, Source
 from ..text import normalize_name
 from .cells import a1, is_blank, number, show, text_of, too_many_places
