@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from qp_eval.core import layout as L
 from qp_eval.core.rubric import Rubric, load_rubric
 from qp_eval.core.sheetspec import sheet_fingerprint
-from qp_eval.workspace import shipped_rubric
+from qp_eval.io.workspace import shipped_rubric
 
 
 def rubric_text(n: int) -> str:

@@ -21,8 +21,8 @@ import openpyxl
 
 from qp_eval.core import layout as L
 from qp_eval.core.rubric import Rubric, load_rubric
-from qp_eval.workspace import atomic_write_bytes, shipped_rubric
-from qp_eval.writers.template import write_templates
+from qp_eval.io.workspace import atomic_write_bytes, shipped_rubric
+from qp_eval.io.writers.template import write_templates
 
 SEED = 20241210
 HERE = Path(__file__).resolve().parent

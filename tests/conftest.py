@@ -11,7 +11,7 @@ import pytest
 
 from qp_eval.core import layout as L
 from qp_eval.core.rubric import Rubric, load_rubric
-from qp_eval.writers.template import write_templates
+from qp_eval.io.writers.template import write_templates
 
 DATA = Path(__file__).parent / "data"
 MINI_PATH = DATA / "mini.yaml"

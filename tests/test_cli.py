@@ -213,7 +213,7 @@ def test_progress_is_reported_per_file(tmp_path, mini):
     from conftest import fill_all
 
     from qp_eval.core.validate import validate_paths
-    from qp_eval.writers.template import write_templates
+    from qp_eval.io.writers.template import write_templates
 
     write_templates(mini, tmp_path)
     fill_all(tmp_path, mini)
@@ -232,7 +232,7 @@ def test_escape_sequences_and_brackets_from_inputs_never_act_on_the_terminal(tmp
     from conftest import dept_file, edit, fill_all, find_row, header_map
 
     from qp_eval.core import layout as L
-    from qp_eval.writers.template import write_templates
+    from qp_eval.io.writers.template import write_templates
 
     scores = tmp_path / "scores" / "2024"
     write_templates(mini, scores)

@@ -19,8 +19,8 @@ from qp_eval.core import layout as L
 from qp_eval.core.entered import claim, file_entries
 from qp_eval.core.rubric import load_rubric
 from qp_eval.core.validate.cells import text_of
-from qp_eval.read import ReadFailure, open_book
-from qp_eval.writers.template import highlight_workbook, write_templates
+from qp_eval.io.read import ReadFailure, open_book
+from qp_eval.io.writers.template import highlight_workbook, write_templates
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork (Linux, macOS)")
 MAX_STEPS = 200

@@ -21,7 +21,7 @@ from qp_eval.core.evaluate import evaluate
 from qp_eval.core.findings import CATALOGUE
 from qp_eval.core.rubric import load_rubric
 from qp_eval.core.validate import validate_paths
-from qp_eval.writers.template import write_templates
+from qp_eval.io.writers.template import write_templates
 
 EXAMPLES = int(os.environ.get("QP_FUZZ_EXAMPLES", "12"))
 RUBRIC = load_rubric(MINI_PATH)

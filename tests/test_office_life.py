@@ -23,7 +23,7 @@ from qp_eval.core import layout as L
 from qp_eval.core.evaluate import evaluate
 from qp_eval.core.findings import Finding, capped, count
 from qp_eval.core.validate import validate_paths
-from qp_eval.writers.template import write_templates
+from qp_eval.io.writers.template import write_templates
 
 D = Decimal
 

@@ -16,7 +16,7 @@ from test_scoring import build_year
 from qp_eval.core import layout as L
 from qp_eval.core.evaluate import evaluate
 from qp_eval.core.explain import explain_unit
-from qp_eval.writers.template import write_templates
+from qp_eval.io.writers.template import write_templates
 
 
 def cli(*args, cwd: Path) -> subprocess.CompletedProcess:

@@ -16,9 +16,9 @@ from test_scoring import build_year
 
 from qp_eval.core import layout as L
 from qp_eval.core.evaluate import evaluate
-from qp_eval.writers import report_xlsx
-from qp_eval.writers.letters import write_booklet, write_letters
-from qp_eval.writers.ranking_out import safe_text
+from qp_eval.io.writers import report_xlsx
+from qp_eval.io.writers.letters import write_booklet, write_letters
+from qp_eval.io.writers.ranking_out import safe_text
 
 MADE = dt.date(2024, 12, 30)
 
@@ -177,7 +177,7 @@ def test_booklet_holds_every_highlight(ev, tmp_path):
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "a/b\\c:d*?", "..", "\x00镇", "   "])
 def test_file_names_from_town_names_stay_in_the_folder(tmp_path, name):
-    from qp_eval.writers.letters import letter_file_name
+    from qp_eval.io.writers.letters import letter_file_name
 
     target = tmp_path / letter_file_name(2024, name)
     assert target.parent == tmp_path
@@ -254,7 +254,7 @@ def test_letter_without_a_number_shows_the_placeholder_and_each_note_on_its_own_
 def test_a_town_without_bonus_or_deductions_reads_naturally(ev):
     from types import SimpleNamespace
 
-    from qp_eval.writers.letters import _result_sentence
+    from qp_eval.io.writers.letters import _result_sentence
 
     pub = SimpleNamespace(final=Decimal("88.50"), base=Decimal("88.50"), bonus=Decimal("0.00"), deductions=Decimal("0.00"))
     text = _result_sentence("你镇", pub, ev.ranking[0], 11, 2024)
@@ -299,7 +299,7 @@ def test_report_prints_legibly(ws):
 
 
 def test_templates_print(tmp_path, mini):
-    from qp_eval.writers.template import write_templates
+    from qp_eval.io.writers.template import write_templates
 
     write_templates(mini, tmp_path)
     wb = openpyxl.load_workbook(tmp_path / L.score_file_name(2024, "一科"))
@@ -326,7 +326,7 @@ def test_spreadsheet_lines_counts_chinese_as_wider():
 
 def test_long_criteria_get_tall_rows_in_the_2024_templates(tmp_path, rubric2024):
     from qp_eval.core.text import spreadsheet_lines
-    from qp_eval.writers.template import write_templates
+    from qp_eval.io.writers.template import write_templates
 
     write_templates(rubric2024, tmp_path)
     sheet = openpyxl.load_workbook(tmp_path / L.score_file_name(2024, "社会事务科"))[L.SCORE_SHEET]
@@ -366,7 +366,7 @@ def test_no_formula_from_rubric_text_in_any_template(tmp_path):
     import zipfile
 
     from qp_eval.core.rubric import load_rubric
-    from qp_eval.writers.template import write_templates
+    from qp_eval.io.writers.template import write_templates
 
     text = (Path(__file__).parent / "data" / "mini.yaml").read_text(encoding="utf-8")
     text = text.replace("name: 甲镇", 'name: "=cmd|\' /C calc\'!A0"').replace("name: 细则一", 'name: "=1+1"')

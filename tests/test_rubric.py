@@ -13,7 +13,7 @@ import pytest
 
 from qp_eval.core.errors import RubricError
 from qp_eval.core.rubric import load_rubric
-from qp_eval.workspace import shipped_rubric
+from qp_eval.io.workspace import shipped_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = (Path(__file__).parent / "data" / "mini.yaml").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from conftest import edit, fill_all, header_map
 from qp_eval.core import layout as L
 from qp_eval.core.evaluate import evaluate
 from qp_eval.core.validate import validate_paths
-from qp_eval.writers.template import write_templates
+from qp_eval.io.writers.template import write_templates
 
 
 def town_file(folder: Path, rubric, unit_id: str) -> Path:
@@ -230,8 +230,8 @@ def test_comparison_by_item_and_problems(towns, mini):
 def test_report_has_the_comparison_sheet_and_json(towns, mini, tmp_path):
     import json
 
-    from qp_eval.writers import ranking_out
-    from qp_eval.writers.report_xlsx import write
+    from qp_eval.io.writers import ranking_out
+    from qp_eval.io.writers.report_xlsx import write
 
     def town_a(wb):
         wb[L.SELF_SHEET]["E5"], wb[L.SELF_SHEET]["F5"] = 2.5, "界桩一处损坏"
@@ -272,7 +272,7 @@ def test_explain_shows_the_self_score_beside_each_criterion(towns, mini):
 
 
 def test_letter_names_the_items_where_the_two_views_differ_most(towns, mini):
-    from qp_eval.writers.letters import letter_paragraphs
+    from qp_eval.io.writers.letters import letter_paragraphs
 
     edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.5))  # 3.2: self 2.5 of 3
     ev = evaluate(mini, towns)
@@ -292,8 +292,8 @@ def test_zero_denominator_in_a_towns_own_figures(towns, mini):
 
 
 def test_collect_fills_blanks_keeps_the_office_text_and_ratings_and_is_idempotent(towns, mini):
-    from qp_eval.collect import collect_highlights
-    from qp_eval.writers.template import highlight_workbook
+    from qp_eval.io.collect import collect_highlights
+    from qp_eval.io.writers.template import highlight_workbook
 
     register = towns / L.HIGHLIGHT_FILE
     wb = highlight_workbook(mini)  # a fresh register: rows 甲镇 1, 2; 乙街道 1, 2; 丙镇 1, 2
@@ -351,7 +351,7 @@ def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
     from test_migrate import MINI, REVISION
 
     from qp_eval.core.rubric import load_rubric
-    from qp_eval.migrate import migrate
+    from qp_eval.io.migrate import migrate
 
     text = MINI
     for old, new in REVISION:
@@ -389,7 +389,7 @@ def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
 
 
 def test_report_csv_has_the_comparison_beside_it(towns, mini, tmp_path):
-    from qp_eval.writers.report_text import write_text_report
+    from qp_eval.io.writers.report_text import write_text_report
 
     edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.5))
     ev = evaluate(mini, towns)

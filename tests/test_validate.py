@@ -29,7 +29,7 @@ from conftest import (
 from qp_eval.core import layout as L
 from qp_eval.core.findings import CATALOGUE
 from qp_eval.core.validate import validate_paths
-from qp_eval.writers.template import write_templates
+from qp_eval.io.writers.template import write_templates
 
 
 def codes_at(result) -> set[tuple[str, str, str]]:

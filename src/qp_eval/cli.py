@@ -126,7 +126,7 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
 
 def _year(workspace: Path, year: int | None) -> int:
     """The year asked for; when none was, the workspace's latest, said on stderr (stdout may be data)."""
-    from .workspace import Workspace
+    from .io.workspace import Workspace
 
     ws = Workspace(workspace)
     chosen = ws.year(year)
@@ -138,7 +138,7 @@ def _year(workspace: Path, year: int | None) -> int:
 
 def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN202
     from .core.rubric import load_rubric
-    from .workspace import Workspace
+    from .io.workspace import Workspace
 
     path = rubric if rubric is not None else Workspace(workspace).rubric_path(_year(workspace, year))
     return load_rubric(path), path
@@ -155,7 +155,7 @@ def _scores_dir_or_stop(folder: Path, year: int) -> None:
 
 def _scores_folder(workspace: Path, year: int | None, rubric: Path | None, nothing: str):  # noqa: ANN202
     """(rubric, scores/<year>/) for a command that changes files there; WorkspaceError when it is absent."""
-    from .workspace import Workspace
+    from .io.workspace import Workspace
 
     r, _ = _load(workspace, year, rubric)
     folder = Workspace(workspace).scores_dir(r.year)
@@ -180,7 +180,7 @@ def rubric_check(
     """
     from .core.errors import RubricError, WorkspaceError
     from .core.rubric import load_rubric
-    from .workspace import Workspace
+    from .io.workspace import Workspace
 
     if file is not None and not file.exists():  # nothing to check: the command cannot run (exit 2)
         raise WorkspaceError(f"找不到评估细则文件 {file}。")
@@ -244,8 +244,8 @@ def template(
     qp-eval template --year 2024
     qp-eval template --year 2024 --towns
     """
-    from .workspace import Workspace
-    from .writers.template import write_templates
+    from .io.workspace import Workspace
+    from .io.writers.template import write_templates
 
     r, _ = _load(workspace, year, rubric)
     target = out if out is not None else Workspace(workspace).scores_dir(r.year)
@@ -275,7 +275,7 @@ def migrate(
 
     qp-eval migrate --year 2024
     """
-    from .migrate import migrate as run_migrate
+    from .io.migrate import migrate as run_migrate
 
     r, folder = _scores_folder(workspace, year, rubric, "没有可以转换的表格")
     run = run_migrate(r, folder)
@@ -301,8 +301,8 @@ def collect(
 
     qp-eval collect --year 2024
     """
-    from .collect import collect_highlights
     from .console.intake import print_collect
+    from .io.collect import collect_highlights
 
     r, folder = _scores_folder(workspace, year, rubric, "没有可以收集的自评表")
     run = collect_highlights(r, folder)
@@ -327,7 +327,7 @@ def validate(
     """
     from .console.findings import print_findings, print_json
     from .core.validate import validate_paths
-    from .workspace import Workspace
+    from .io.workspace import Workspace
 
     _table_or_json(fmt)
     from .core.evaluate import completeness
@@ -371,7 +371,7 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
               previous: Path | None, allow_missing: bool):  # noqa: ANN202
     from .console.findings import print_findings
     from .core.evaluate import evaluate, previous_ranks
-    from .workspace import Workspace
+    from .io.workspace import Workspace
 
     r, _ = _load(workspace, year, rubric)
     ws = Workspace(workspace)
@@ -411,7 +411,7 @@ def rank(
     qp-eval rank --year 2024 --save
     qp-eval rank --year 2024 --format csv > 排名.csv
     """
-    from .writers import ranking_out as out
+    from .io.writers import ranking_out as out
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("只能是 table、json 或 csv", param_hint="--format")
@@ -427,7 +427,7 @@ def rank(
 
         print_ranking(ev, _console())
     if save:
-        from .workspace import save_archive
+        from .io.workspace import save_archive
 
         target = archive if archive is not None else ws.archive_path(ev.rubric.year)
         if not save_archive(target, out.archive_text(ev, workspace).encode("utf-8"), force):
@@ -488,7 +488,7 @@ def verify(
     qp-eval verify --year 2024
     """
     from .core.verify import differences, load_archive
-    from .writers import ranking_out as out
+    from .io.writers import ranking_out as out
 
     as_json = _table_or_json(fmt)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
@@ -528,7 +528,7 @@ def _made(date: str | None):  # noqa: ANN202
 
 
 def _target(out: Path | None, default: Path, force: bool) -> Path:
-    from .workspace import output_target
+    from .io.workspace import output_target
 
     return output_target(out, default, force)
 
@@ -561,12 +561,12 @@ def report(
     default = ws.reports_dir(ev.rubric.year) / f"{ev.rubric.year}年度民政工作综合评估结果.{fmt}"
     target = _target(out, default, force)
     if fmt == "xlsx":
-        from .writers.report_xlsx import write
+        from .io.writers.report_xlsx import write
 
         write(ev, target, made)
         written = [target]
     else:
-        from .writers.report_text import write_text_report
+        from .io.writers.report_text import write_text_report
 
         written = write_text_report(ev, fmt, target, made)
     for path in written:
@@ -590,8 +590,8 @@ def letters(
 
     qp-eval letters --year 2024 --number "青民函〔2024〕12号" --date 2024-12-31
     """
-    from .workspace import output_folder
-    from .writers.letters import letter_file_name, write_letters
+    from .io.workspace import output_folder
+    from .io.writers.letters import letter_file_name, write_letters
 
     made = _made(date)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
@@ -616,7 +616,7 @@ def booklet(
 
     qp-eval booklet --year 2024
     """
-    from .writers.letters import write_booklet
+    from .io.writers.letters import write_booklet
 
     if out is not None and out.suffix.lower() != ".docx":
         raise typer.BadParameter(f"亮点汇编是 Word 文档，文件扩展名应为 .docx（现为 {out.suffix or '无'}）",
@@ -642,7 +642,7 @@ def init(
     qp-eval init 2025年度 --year 2025
     """
     from .console.intake import print_new_year
-    from .newyear import start_year
+    from .io.newyear import start_year
 
     print_new_year(start_year(folder, year, from_year, force), _console())
 
@@ -664,7 +664,7 @@ def status(
     """
     from .core.status import status_data, status_rows, strays_of
     from .core.validate import Result, validate_paths
-    from .workspace import Workspace
+    from .io.workspace import Workspace
 
     as_json = _table_or_json(fmt)
     today = _made(date)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..collect import CollectRun
 from ..core.findings import Finding
 from ..core.status import StatusRow, complete
-from ..migrate import MigrateRun
-from ..newyear import NewYear
-from ..writers.template import TemplateRun
+from ..io.collect import CollectRun
+from ..io.migrate import MigrateRun
+from ..io.newyear import NewYear
+from ..io.writers.template import TemplateRun
 from .grid import grid
 
 

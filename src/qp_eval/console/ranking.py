@@ -10,7 +10,7 @@ from ..core.evaluate import Evaluation
 from ..core.explain import Line
 from ..core.ranking import Ranked, publish
 from ..core.rules import fmt
-from ..writers.ranking_out import records
+from ..io.writers.ranking_out import records
 from . import literal
 from .grid import grid
 

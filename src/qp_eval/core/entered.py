@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..read import Limits, RawBook, RawSheet, ReadFailure, open_book
+from ..io.read import Limits, RawBook, RawSheet, ReadFailure, open_book
 from . import layout as L
 from .text import normalize_name
 from .validate.cells import a1, find_header, is_blank, text_of
@@ -139,7 +139,7 @@ def file_entries(path: Path, limits: Limits | None = None) -> tuple[tuple[str, s
 def claims_in(folder: Path, limits: Limits | None = None) -> dict[tuple[str, str | None], list[tuple[Path, int]]]:
     """Every readable qp-eval workbook under ``folder`` (backups aside): what it claims to be, and how many
     cells in it were filled in."""
-    from ..read import find_spreadsheets
+    from ..io.read import find_spreadsheets
 
     out: dict[tuple[str, str | None], list[tuple[Path, int]]] = {}
     if not folder.is_dir():

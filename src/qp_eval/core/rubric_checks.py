@@ -27,7 +27,7 @@ Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
 def read_rubric_text(path: Path) -> str:
     """The rubric file's text (UTF-8, with or without a BOM); ValueError in Chinese, never errno text
     (YamlLimit when it is larger than any rubric)."""
-    from ..files import NotRegularFile, TooLarge, read_regular
+    from ..io.files import NotRegularFile, TooLarge, read_regular
     from .yamlsource import MAX_BYTES
 
     try:

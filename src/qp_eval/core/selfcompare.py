@@ -180,7 +180,7 @@ def _csv(headers: tuple[str, ...], rows: list[list[object]]) -> str:
     import csv
     import io
 
-    from ..writers.ranking_out import safe_text
+    from ..io.writers.ranking_out import safe_text
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")

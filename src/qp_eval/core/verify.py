@@ -28,7 +28,7 @@ def read_archive(target: Path, year: int | None = None) -> dict:
     """An archive read strictly: UTF-8 (a BOM allowed) JSON of qp-eval's archive format and version,
     of ``year`` when given, each result a known-shaped town with a positive whole rank, no town twice.
     ArchiveProblem (Chinese) otherwise; FileNotFoundError when there is none."""
-    from ..files import NotRegularFile, TooLarge, read_regular
+    from ..io.files import NotRegularFile, TooLarge, read_regular
 
     try:
         raw = read_regular(target, MAX_ARCHIVE_BYTES)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...read import (
+from ...io.read import (
     HEAD_ROWS,
     UNREADABLE_SHEETS,
     CellError,
@@ -24,7 +24,7 @@ from ...read import (
     suffix_of,
     unzip_limit,
 )
-from ...workspace import sha256_file
+from ...io.workspace import sha256_file
 from .. import layout as L
 from .. import sheetspec
 from ..findings import Finding, capped, count, has_errors

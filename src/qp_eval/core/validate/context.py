@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from ...read import CellError, RawBook, RawSheet, SheetStream
+from ...io.read import CellError, RawBook, RawSheet, SheetStream
 from ..findings import Finding
 from ..rubric import Rubric
 from ..tables import Source, Tables, column_letters

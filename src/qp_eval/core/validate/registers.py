@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ...read import RawBook
+from ...io.read import RawBook
 from .. import layout as L
 from ..tables import HighlightEntry, ProblemEntry, Source
 from ..text import normalize_name

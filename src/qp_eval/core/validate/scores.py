@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ...read import RawBook, SheetStream
+from ...io.read import RawBook, SheetStream
 from .. import layout as L
 from ..findings import Finding
 from ..rubric import Criterion

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...read import RawBook, RawSheet
+from ...io.read import RawBook, RawSheet
 from .. import layout as L
 from ..tables import FigureEntry, HighlightEntry, SelfProblem, SelfReport, SelfScore, Source
 from ..text import normalize_name

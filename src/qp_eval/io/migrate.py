@@ -23,15 +23,15 @@ from pathlib import Path
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .core import layout as L
-from .core.entered import Entry, differences, file_content
-from .core.errors import WriteFailure
-from .core.rubric import Rubric
-from .core.rules import fmt
-from .core.sheetspec import sheet_fingerprint
-from .core.text import normalize_name
-from .core.validate import read_limits
-from .core.validate.cells import a1, number, text_of
+from ..core import layout as L
+from ..core.entered import Entry, differences, file_content
+from ..core.errors import WriteFailure
+from ..core.rubric import Rubric
+from ..core.rules import fmt
+from ..core.sheetspec import sheet_fingerprint
+from ..core.text import normalize_name
+from ..core.validate import read_limits
+from ..core.validate.cells import a1, number, text_of
 from .read import CellError, ReadFailure, find_spreadsheets
 from .workspace import install
 from .writers.template import build, put_value, template_plans, town_plans
@@ -169,7 +169,7 @@ def _relocate(run: MigrateRun, old: str, new: str) -> None:
 
 def _stamp_of(info: dict[str, tuple[object, int]]) -> tuple[str, str, dict[str, str]]:
     """(layout fingerprint, year, the points of each criterion) as a file's 说明 sheet states them."""
-    from .core.sheetspec import loads
+    from ..core.sheetspec import loads
 
     spec = loads(info.get(L.KEY_LAYOUT, ("", 0))[0]) or {}
     points = {str(c.get("id")): str(c.get("points")) for c in spec.get("criteria") or [] if isinstance(c, dict)}

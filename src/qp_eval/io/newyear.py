@@ -67,9 +67,9 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     """A new year's workspace in ``folder``. The rubric is copied from ``from_year`` (default: the year
     before, else the newest shipped year before it, else the shipped rubric of the year itself); ``force`` rebuilds, keeping an edited rubric in a
     备份- folder and never replacing a filled sheet (``write_templates``)."""
-    from .core.errors import WorkspaceError
-    from .core.rubric import YEAR_MAX, YEAR_MIN
-    from .core.rubric_checks import load_text
+    from ..core.errors import WorkspaceError
+    from ..core.rubric import YEAR_MAX, YEAR_MIN
+    from ..core.rubric_checks import load_text
     from .workspace import Workspace, atomic_write_bytes, backup_dir, copy_aside, shipped_years
     from .writers.template import write_templates
 
@@ -88,10 +88,10 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     target = folder / "rubric" / f"{year}.yaml"
     if target.exists() and not force:
         raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
-    from .core.errors import RubricError
-    from .core.findings import Finding
-    from .core.rubric_checks import read_rubric_text
-    from .core.yamlsource import YamlLimit
+    from ..core.errors import RubricError
+    from ..core.findings import Finding
+    from ..core.rubric_checks import read_rubric_text
+    from ..core.yamlsource import YamlLimit
     from .files import holds
 
     try:  # read as rubric check reads it: only a regular UTF-8 file within the size (never a FIFO)

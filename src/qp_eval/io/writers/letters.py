@@ -22,12 +22,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ..core import report_data as R
-from ..core.evaluate import Evaluation
-from ..core.published import ItemFigure
-from ..core.ranking import Ranked
-from ..core.rules import fmt
-from ..core.text import printable, width_of
+from ...core import report_data as R
+from ...core.evaluate import Evaluation
+from ...core.published import ItemFigure
+from ...core.ranking import Ranked
+from ...core.rules import fmt
+from ...core.text import printable, width_of
 from ..workspace import atomic_path, atomic_paths
 from .template import safe_file_name
 
@@ -134,7 +134,7 @@ def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
     """The town's items where its self-score and the departments' differ most ("" when it sent none)."""
     if unit_id not in ev.validation.tables.self_reports:
         return ""
-    from ..core.ranking import publish
+    from ...core.ranking import publish
 
     gaps = sorted((g for g in ev.comparison.of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
     return "；".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分，考评 "  # type: ignore[arg-type]
@@ -352,7 +352,7 @@ def letter_file_name(year: int, unit_name: str) -> str:
 def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") -> list[Path]:
     """One letter per town, replaced all together (``atomic_paths``): a failure leaves every earlier
     letter as it was. Returns the files written, each once (what the count printed says)."""
-    from ..core.errors import WorkspaceError, writing_to
+    from ...core.errors import WorkspaceError, writing_to
 
 
     letters: dict[str, tuple[Path, Ranked]] = {}  # case-folded name -> (file, town): A and a are one file on Windows

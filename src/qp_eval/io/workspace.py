@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .core.errors import RubricNotFound
+from ..core.errors import RubricNotFound
 
 
 def shipped_rubric(year: int) -> Path | None:
@@ -59,7 +59,7 @@ class Workspace:
             return requested
         found = self.latest_year()
         if found is None:
-            from .core.errors import WorkspaceError
+            from ..core.errors import WorkspaceError
 
             raise WorkspaceError("工作目录中找不到任何年度，请用 --year 指定。")
         return found
@@ -158,7 +158,7 @@ def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup
     4. the new file takes ``target``'s name, replacing the original in one step.
 
     Returns (backup folder, [(old file, where its copy is)])."""
-    from .core.errors import writing_to
+    from ..core.errors import writing_to
 
     moved: list[tuple[Path, Path]] = []
     others = [old for old in olds if old != target]
@@ -263,7 +263,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     An exception inside the block removes the temporary file and leaves ``target`` as it was; a
     system error (no permission, disk full, name too long) becomes a ``WriteFailure`` naming ``target``.
     """
-    from .core.errors import writing_to
+    from ..core.errors import writing_to
 
     tmp_path: Path | None = None
     try:
@@ -283,7 +283,7 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
     temporary paths first, and only when every one is whole do they take their names, so a failure
     while writing changes nothing. The block raises ``WriteFailure`` for the file it could not write;
     a failure while renaming (a file made read-only, say) says which files were already replaced."""
-    from .core.errors import WriteFailure
+    from ..core.errors import WriteFailure
 
     temps: list[Path] = []
     try:
@@ -325,14 +325,14 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
 def output_target(out: Path | None, default: Path, force: bool) -> Path:
     """Where an output goes: the default (replaced atomically), or ``--out``, a user's file that an
     existing one is replaced only with ``force``."""
-    from .core.errors import WorkspaceError
+    from ..core.errors import WorkspaceError
 
     if out is None:
         return default
     try:
         is_dir, exists = out.is_dir(), out.exists()
     except OSError as e:  # a name too long, a path through a file: said before any work is done
-        from .core.errors import WriteFailure
+        from ..core.errors import WriteFailure
 
         raise WriteFailure(out, e) from None
     if is_dir:
@@ -350,16 +350,16 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
     try:
         out.exists()
     except OSError as e:
-        from .core.errors import WriteFailure
+        from ..core.errors import WriteFailure
 
         raise WriteFailure(out, e) from None
     if out.exists() and not out.is_dir():
-        from .core.errors import WorkspaceError
+        from ..core.errors import WorkspaceError
 
         raise WorkspaceError(f"{out} 是一个文件；--out 应写目录（函告每个街镇一份，写在这个目录里）。")
     there = [n for n in names if (out / n).exists()]
     if there and not force:
-        from .core.errors import WorkspaceError
+        from ..core.errors import WorkspaceError
 
         more = f"等 {len(there)} 个文件" if len(there) > 1 else ""
         raise WorkspaceError(f"{out} 中已有 {there[0]}{more}，未覆盖。如需覆盖请加 --force。")

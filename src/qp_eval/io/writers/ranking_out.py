@@ -12,10 +12,10 @@ import io
 import json
 from pathlib import Path
 
-from ..core import layout as L
-from ..core.evaluate import Evaluation
-from ..core.ranking import publish
-from ..core.verify import ARCHIVE_FORMAT  # noqa: E402 - one definition, read strictly by verify
+from ...core import layout as L
+from ...core.evaluate import Evaluation
+from ...core.ranking import publish
+from ...core.verify import ARCHIVE_FORMAT  # noqa: E402 - one definition, read strictly by verify
 
 RANKING_FORMAT = "qp-eval-ranking/1"  # rank and report --format json (docs/json.md)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +73,7 @@ def to_json(ev: Evaluation) -> str:
     if ev.previous_problem:
         data["previous_unavailable"] = ev.previous_problem
     if ev.validation.tables.self_reports:
-        from ..core.selfcompare import to_data
+        from ...core.selfcompare import to_data
 
         data["self_evaluation"] = to_data(ev, ev.comparison)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -17,11 +17,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core import layout as L
-from ..core import sheetspec
-from ..core.rubric import Rubric
-from ..core.rules import fmt
-from ..core.text import printable, spreadsheet_lines
+from ...core import layout as L
+from ...core import sheetspec
+from ...core.rubric import Rubric
+from ...core.rules import fmt
+from ...core.text import printable, spreadsheet_lines
 from ..workspace import atomic_path
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -461,9 +461,9 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
     a file there that is not a qp-eval workbook (or cannot be read) is first moved to a dated
     备份- folder. Filled work is never replaced: ``migrate`` carries it into new templates.
     """
-    from ..core.entered import claims_in
-    from ..core.errors import WriteFailure
-    from ..core.validate import read_limits
+    from ...core.entered import claims_in
+    from ...core.errors import WriteFailure
+    from ...core.validate import read_limits
     from ..workspace import backup_dir, copy_aside
 
     run = TemplateRun()
@@ -511,4 +511,4 @@ def _what(rubric: Rubric, claim: tuple[str, str | None]) -> str:
     return f"{rubric.department[who].name}的评分表" if who else kind
 
 
-from ..core.text import safe_file_name  # noqa: E402,F401 - where writers have looked for it
+from ...core.text import safe_file_name  # noqa: E402,F401 - where writers have looked for it

@@ -191,7 +191,7 @@ class RawBook:
 
     def find(self, wanted: str) -> str | None:
         """The sheet's real name for ``wanted``, ignoring surrounding spaces and zero-width characters."""
-        from .core.text import normalize_name
+        from ..core.text import normalize_name
 
         key = normalize_name(wanted)
         return next((n for n in self.sheet_names if normalize_name(n) == key), None)
@@ -292,7 +292,7 @@ def open_book(path: Path, limits: Limits | None = None) -> RawBook:
     try:
         st = path.stat()
     except OSError as e:
-        from .core.errors import os_reason
+        from ..core.errors import os_reason
 
         raise ReadFailure(f"无法访问文件：{os_reason(e, writing=False)}") from None
     if not stat.S_ISREG(st.st_mode):
@@ -307,7 +307,7 @@ def open_book(path: Path, limits: Limits | None = None) -> RawBook:
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as e:
-        from .core.errors import os_reason
+        from ..core.errors import os_reason
 
         raise ReadFailure(f"无法读取文件：{os_reason(e, writing=False)}") from None
     if head.startswith(b"PK"):
@@ -362,7 +362,7 @@ def _zip_guard(path: Path, limit: int) -> str:
     except zipfile.BadZipFile:
         raise ReadFailure("文件已损坏（压缩包结构不完整，可能未完整复制或下载）") from None
     except OSError as e:
-        from .core.errors import os_reason
+        from ..core.errors import os_reason
 
         raise ReadFailure(f"无法读取文件：{os_reason(e, writing=False)}") from None
     except EOFError:
@@ -604,7 +604,7 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Path], list[tuple[Pa
     """(spreadsheets, every other file, paths that could not be searched, each with its reason in Chinese)
     under ``paths``, recursively and sorted; hidden files, Office lock files and qp-eval's 备份- folders
     aside. A folder that cannot be entered is one problem, and the rest is still searched."""
-    from .core.errors import os_reason
+    from ..core.errors import os_reason
 
     found: list[Path] = []
     others: list[Path] = []

@@ -20,10 +20,10 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
-from ..core import report_data as R
-from ..core.evaluate import Evaluation
-from ..core.ranking import publish
-from ..core.text import printable, spreadsheet_lines
+from ...core import report_data as R
+from ...core.evaluate import Evaluation
+from ...core.ranking import publish
+from ...core.text import printable, spreadsheet_lines
 from ..workspace import atomic_path
 from .ranking_out import records
 
@@ -152,7 +152,7 @@ def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
 def _self(s: _Sheet, ev: Evaluation) -> None:
     """自评对照: per town and item the self-score beside the departments', then the largest differences
     and the problems that the town and the register disagree on."""
-    from ..core.selfcompare import ITEM_HEADERS, item_rows, sections
+    from ...core.selfcompare import ITEM_HEADERS, item_rows, sections
 
     cmp = ev.comparison
     s.prepare(1, [10, 30, 26, 7, 9, 9, 10, 44], wrap=(0, 1, 2, 7))

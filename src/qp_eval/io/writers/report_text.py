@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..core import report_data as R
-from ..core.evaluate import Evaluation
-from ..core.rules import fmt
-from ..core.text import terminal_safe
+from ...core import report_data as R
+from ...core.evaluate import Evaluation
+from ...core.rules import fmt
+from ...core.text import terminal_safe
 from .ranking_out import records
 
 RANK_HEADERS = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级", "较上年变化", "说明"]
@@ -68,9 +68,9 @@ def sections(ev: Evaluation, made: dt.date) -> list[Section]:
         _section("差距跟进", R.GAP_HEADERS, R.gap_rows(ev), numeric={3, 4}, names={1}),
     ]
     if ev.validation.tables.self_reports:
-        from ..core.selfcompare import ITEM_HEADERS
-        from ..core.selfcompare import item_rows as self_rows
-        from ..core.selfcompare import sections as self_sections
+        from ...core.selfcompare import ITEM_HEADERS
+        from ...core.selfcompare import item_rows as self_rows
+        from ...core.selfcompare import sections as self_sections
 
         out.append(_section("自评对照", ITEM_HEADERS, self_rows(ev, ev.comparison), numeric={3, 4, 5, 6}))
         for title, headers, rows, numeric in self_sections(ev, ev.comparison):
@@ -155,7 +155,7 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
     """``report --format csv|json|md|html``: the file at ``target`` (written atomically), and with csv,
     once self-evaluations arrived, the comparison beside it: ``<name>_自评对照.csv`` (per town and item)
     and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on)."""
-    from ..core.errors import writing_to
+    from ...core.errors import writing_to
     from ..workspace import atomic_paths
     from . import ranking_out
 
@@ -166,7 +166,7 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
         "html": lambda: to_html(ev, made),
     }[fmt]())]
     if fmt == "csv" and ev.validation.tables.self_reports:
-        from ..core.selfcompare import problems_csv, to_csv
+        from ...core.selfcompare import problems_csv, to_csv
 
         for suffix, text in (("自评对照", to_csv(ev, ev.comparison)), ("自评问题对照", problems_csv(ev.comparison))):
             files.append((target.with_name(f"{target.stem}_{suffix}.csv"), "\ufeff" + text))
