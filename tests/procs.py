@@ -77,7 +77,7 @@ _CALLS = ("replace", "rename", "link", "unlink", "remove", "rmdir", "mkdir", "op
 
 def run_in_process(args: list[str], cwd: Path) -> int:
     """qp-eval's ``main`` with ``args``, in this process, from ``cwd``; returns its exit code."""
-    from qp_eval.cli import main
+    from qp_eval.cli.app import main
 
     here, argv = os.getcwd(), sys.argv
     os.chdir(cwd)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from qp_eval.cli import app
+from qp_eval.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "data" / "mini.yaml"
@@ -36,7 +36,7 @@ def modules_loaded_by(args: list[str], names: tuple[str, ...]) -> list[str]:
     code = (
         "import sys\n"
         f"sys.argv = ['qp-eval', *{args!r}]\n"
-        "from qp_eval.cli import main\n"
+        "from qp_eval.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         f"print('LOADED', [m for m in {names!r} if m in sys.modules])\n"
     )
@@ -179,7 +179,7 @@ def test_version():
 
 def test_ctrl_c_ends_with_130_and_no_traceback(monkeypatch, capsys, tmp_path):
     import qp_eval.core.evaluate
-    from qp_eval import cli
+    from qp_eval.cli import app as cli
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qp_eval.console.grid import grid
+from qp_eval.cli.console.grid import grid
 from qp_eval.core.text import width_of
 
 

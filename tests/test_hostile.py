@@ -181,7 +181,7 @@ def test_an_output_that_cannot_be_written_is_named_with_the_reason(ranked, tmp_p
                                         (errno.EROFS, "只读")])
 def test_permission_disk_full_and_read_only_keep_the_earlier_report(ranked, tmp_path, monkeypatch, capsys, code, says):
     """The failure is injected where the finished file would take its name (root may write anywhere)."""
-    from qp_eval import cli
+    from qp_eval.cli import app as cli
 
     report = tmp_path / "report.xlsx"
     report.write_bytes(b"last week's report")
@@ -350,7 +350,7 @@ def test_a_file_name_not_in_utf8_is_refused_by_name(tmp_path):
 def test_a_letter_that_cannot_be_written_leaves_every_letter_as_it_was(ranked, monkeypatch, capsys):
     from docx.document import Document
 
-    from qp_eval import cli
+    from qp_eval.cli import app as cli
 
     monkeypatch.chdir(ranked)
     monkeypatch.setattr(sys, "argv", ["qp-eval", "-q", "letters", "--year", "2024", "--number", "旧"])
@@ -452,7 +452,7 @@ def test_init_reads_last_years_rubric_as_rubric_check_does(tmp_path, make, says)
 
 
 def test_the_csv_report_and_its_companions_are_replaced_together(ranked, tmp_path, monkeypatch, capsys):
-    from qp_eval import cli
+    from qp_eval.cli import app as cli
 
     target = tmp_path / "r.csv"
     monkeypatch.chdir(ranked)

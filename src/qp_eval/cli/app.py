@@ -20,8 +20,8 @@ from typing import Annotated
 
 import typer
 
-from .clihelp import ZhCommand, ZhGroup, typer_click
-from .core.errors import QpError
+from ..core.errors import QpError
+from .help import ZhCommand, ZhGroup, typer_click
 
 app = typer.Typer(
     name="qp-eval",
@@ -100,7 +100,7 @@ def _print_json(data: object) -> None:
 def _say(text: str) -> None:
     """An informational line on stderr (what was written, which year was used); silent with --quiet."""
     if not SETTINGS["quiet"]:
-        from .core.text import terminal_safe
+        from ..core.text import terminal_safe
 
         sys.stderr.write(terminal_safe(text) + "\n")
 
@@ -126,7 +126,7 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
 
 def _year(workspace: Path, year: int | None) -> int:
     """The year asked for; when none was, the workspace's latest, said on stderr (stdout may be data)."""
-    from .io.workspace import Workspace
+    from ..io.workspace import Workspace
 
     ws = Workspace(workspace)
     chosen = ws.year(year)
@@ -137,8 +137,8 @@ def _year(workspace: Path, year: int | None) -> int:
 
 
 def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN202
-    from .core.rubric import load_rubric
-    from .io.workspace import Workspace
+    from ..core.rubric import load_rubric
+    from ..io.workspace import Workspace
 
     path = rubric if rubric is not None else Workspace(workspace).rubric_path(_year(workspace, year))
     return load_rubric(path), path
@@ -147,7 +147,7 @@ def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN2
 def _scores_dir_or_stop(folder: Path, year: int) -> None:
     """A year's scores folder that is not there stops every command the same way (exit 2)."""
     if not folder.is_dir():
-        from .core.errors import WorkspaceError
+        from ..core.errors import WorkspaceError
 
         raise WorkspaceError(f"找不到评分表目录 {folder}。请先运行 qp-eval template --year {year}，"
                              "收齐评分表后放入该目录，或用 --scores 指定。")
@@ -155,12 +155,12 @@ def _scores_dir_or_stop(folder: Path, year: int) -> None:
 
 def _scores_folder(workspace: Path, year: int | None, rubric: Path | None, nothing: str):  # noqa: ANN202
     """(rubric, scores/<year>/) for a command that changes files there; WorkspaceError when it is absent."""
-    from .io.workspace import Workspace
+    from ..io.workspace import Workspace
 
     r, _ = _load(workspace, year, rubric)
     folder = Workspace(workspace).scores_dir(r.year)
     if not folder.is_dir():
-        from .core.errors import WorkspaceError
+        from ..core.errors import WorkspaceError
 
         raise WorkspaceError(f"找不到评分表目录 {folder}，{nothing}。")
     return r, folder
@@ -178,9 +178,9 @@ def rubric_check(
     qp-eval rubric check --year 2024
     qp-eval rubric check rubric/2025.yaml
     """
-    from .core.errors import RubricError, WorkspaceError
-    from .core.rubric import load_rubric
-    from .io.workspace import Workspace
+    from ..core.errors import RubricError, WorkspaceError
+    from ..core.rubric import load_rubric
+    from ..io.workspace import Workspace
 
     if file is not None and not file.exists():  # nothing to check: the command cannot run (exit 2)
         raise WorkspaceError(f"找不到评估细则文件 {file}。")
@@ -244,8 +244,8 @@ def template(
     qp-eval template --year 2024
     qp-eval template --year 2024 --towns
     """
-    from .io.workspace import Workspace
-    from .io.writers.template import write_templates
+    from ..io.workspace import Workspace
+    from ..io.writers.template import write_templates
 
     r, _ = _load(workspace, year, rubric)
     target = out if out is not None else Workspace(workspace).scores_dir(r.year)
@@ -275,7 +275,7 @@ def migrate(
 
     qp-eval migrate --year 2024
     """
-    from .io.migrate import migrate as run_migrate
+    from ..io.migrate import migrate as run_migrate
 
     r, folder = _scores_folder(workspace, year, rubric, "没有可以转换的表格")
     run = run_migrate(r, folder)
@@ -301,8 +301,8 @@ def collect(
 
     qp-eval collect --year 2024
     """
+    from ..io.collect import collect_highlights
     from .console.intake import print_collect
-    from .io.collect import collect_highlights
 
     r, folder = _scores_folder(workspace, year, rubric, "没有可以收集的自评表")
     run = collect_highlights(r, folder)
@@ -325,12 +325,12 @@ def validate(
     qp-eval validate --year 2024
     qp-eval validate 下载/2024年度评分表_社会事务科.xlsx
     """
+    from ..core.validate import validate_paths
+    from ..io.workspace import Workspace
     from .console.findings import print_findings, print_json
-    from .core.validate import validate_paths
-    from .io.workspace import Workspace
 
     _table_or_json(fmt)
-    from .core.evaluate import completeness
+    from ..core.evaluate import completeness
 
     r, _ = _load(workspace, year, rubric)
     year_dir = Workspace(workspace).scores_dir(r.year)
@@ -369,9 +369,9 @@ AllowMissingOpt = Annotated[
 
 def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Path | None,
               previous: Path | None, allow_missing: bool):  # noqa: ANN202
+    from ..core.evaluate import evaluate, previous_ranks
+    from ..io.workspace import Workspace
     from .console.findings import print_findings
-    from .core.evaluate import evaluate, previous_ranks
-    from .io.workspace import Workspace
 
     r, _ = _load(workspace, year, rubric)
     ws = Workspace(workspace)
@@ -411,7 +411,7 @@ def rank(
     qp-eval rank --year 2024 --save
     qp-eval rank --year 2024 --format csv > 排名.csv
     """
-    from .io.writers import ranking_out as out
+    from ..io.writers import ranking_out as out
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("只能是 table、json 或 csv", param_hint="--format")
@@ -427,7 +427,7 @@ def rank(
 
         print_ranking(ev, _console())
     if save:
-        from .io.workspace import save_archive
+        from ..io.workspace import save_archive
 
         target = archive if archive is not None else ws.archive_path(ev.rubric.year)
         if not save_archive(target, out.archive_text(ev, workspace).encode("utf-8"), force):
@@ -450,7 +450,7 @@ def explain(
 
     qp-eval explain 朱家角 --year 2024
     """
-    from .core.explain import explain_unit
+    from ..core.explain import explain_unit
 
     _table_or_json(fmt)
     r, _ = _load(workspace, year, rubric)
@@ -462,7 +462,7 @@ def explain(
     if fmt == "json":
         import json
 
-        from .core.explain import explain_data
+        from ..core.explain import explain_data
         from .streams import data as write_data
 
         write_data(json.dumps(explain_data(ev, unit_id), ensure_ascii=False, indent=2) + "\n")
@@ -487,8 +487,8 @@ def verify(
 
     qp-eval verify --year 2024
     """
-    from .core.verify import differences, load_archive
-    from .io.writers import ranking_out as out
+    from ..core.verify import differences, load_archive
+    from ..io.writers import ranking_out as out
 
     as_json = _table_or_json(fmt)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
@@ -528,7 +528,7 @@ def _made(date: str | None):  # noqa: ANN202
 
 
 def _target(out: Path | None, default: Path, force: bool) -> Path:
-    from .io.workspace import output_target
+    from ..io.workspace import output_target
 
     return output_target(out, default, force)
 
@@ -561,12 +561,12 @@ def report(
     default = ws.reports_dir(ev.rubric.year) / f"{ev.rubric.year}年度民政工作综合评估结果.{fmt}"
     target = _target(out, default, force)
     if fmt == "xlsx":
-        from .io.writers.report_xlsx import write
+        from ..io.writers.report_xlsx import write
 
         write(ev, target, made)
         written = [target]
     else:
-        from .io.writers.report_text import write_text_report
+        from ..io.writers.report_text import write_text_report
 
         written = write_text_report(ev, fmt, target, made)
     for path in written:
@@ -590,8 +590,8 @@ def letters(
 
     qp-eval letters --year 2024 --number "青民函〔2024〕12号" --date 2024-12-31
     """
-    from .io.workspace import output_folder
-    from .io.writers.letters import letter_file_name, write_letters
+    from ..io.workspace import output_folder
+    from ..io.writers.letters import letter_file_name, write_letters
 
     made = _made(date)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
@@ -616,7 +616,7 @@ def booklet(
 
     qp-eval booklet --year 2024
     """
-    from .io.writers.letters import write_booklet
+    from ..io.writers.letters import write_booklet
 
     if out is not None and out.suffix.lower() != ".docx":
         raise typer.BadParameter(f"亮点汇编是 Word 文档，文件扩展名应为 .docx（现为 {out.suffix or '无'}）",
@@ -641,8 +641,8 @@ def init(
 
     qp-eval init 2025年度 --year 2025
     """
+    from ..io.newyear import start_year
     from .console.intake import print_new_year
-    from .io.newyear import start_year
 
     print_new_year(start_year(folder, year, from_year, force), _console())
 
@@ -662,9 +662,9 @@ def status(
     qp-eval status --year 2024
     qp-eval status --year 2024 --date 2024-12-01
     """
-    from .core.status import status_data, status_rows, strays_of
-    from .core.validate import Result, validate_paths
-    from .io.workspace import Workspace
+    from ..core.status import status_data, status_rows, strays_of
+    from ..core.validate import Result, validate_paths
+    from ..io.workspace import Workspace
 
     as_json = _table_or_json(fmt)
     today = _made(date)
@@ -697,7 +697,7 @@ def main() -> None:
     command = typer.main.get_command(app)
 
     def say(text: str) -> None:
-        from .core.text import terminal_safe
+        from ..core.text import terminal_safe
 
         sys.stderr.write(terminal_safe(text) + "\n")
 
@@ -759,7 +759,7 @@ def _run(command: typer_click.Command, say: Callable[[str], None], started: floa
 def _main(command: typer_click.Command, say: Callable[[str], None], started: float) -> int:
     import time
 
-    from .clihelp import show_usage_error
+    from .help import show_usage_error
     from .streams import StreamClosed
 
     try:
@@ -781,7 +781,7 @@ def _main(command: typer_click.Command, say: Callable[[str], None], started: flo
     except (StreamClosed, BrokenPipeError):
         raise  # the streams themselves: said by ``_run``
     except OSError as e:  # a file or folder the system refused, met outside the writers (they say WriteFailure)
-        from .core.errors import os_reason
+        from ..core.errors import os_reason
 
         where = f" {e.filename}" if e.filename else ""
         _console(stderr=True).print(f"无法访问{where}：{os_reason(e, writing=False)}。", markup=False)

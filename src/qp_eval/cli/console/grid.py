@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..core.text import terminal_safe, width_of, wrap
+from ...core.text import terminal_safe, width_of, wrap
 
 
 def _fit(natural: list[int], floor: list[int], width: int) -> list[int]:

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from rich.console import Console
 
-from ..core.evaluate import Evaluation
-from ..core.explain import Line
-from ..core.ranking import Ranked, publish
-from ..core.rules import fmt
-from ..io.writers.ranking_out import records
+from ...core.evaluate import Evaluation
+from ...core.explain import Line
+from ...core.ranking import Ranked, publish
+from ...core.rules import fmt
+from ...io.writers.ranking_out import records
 from . import literal
 from .grid import grid
 

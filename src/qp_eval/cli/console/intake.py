@@ -6,12 +6,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..core.findings import Finding
-from ..core.status import StatusRow, complete
-from ..io.collect import CollectRun
-from ..io.migrate import MigrateRun
-from ..io.newyear import NewYear
-from ..io.writers.template import TemplateRun
+from ...core.findings import Finding
+from ...core.status import StatusRow, complete
+from ...io.collect import CollectRun
+from ...io.migrate import MigrateRun
+from ...io.newyear import NewYear
+from ...io.writers.template import TemplateRun
 from .grid import grid
 
 

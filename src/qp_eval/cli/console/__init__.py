@@ -19,12 +19,12 @@ class ZhConsole(Console):
 
     def print(self, *objects, **kwargs) -> None:  # noqa: ANN002, ANN003 - rich's signature
         if kwargs.get("markup") is False:  # plain text: never a control sequence, however it is styled
-            from ..core.text import terminal_safe
+            from ...core.text import terminal_safe
 
             objects = tuple(terminal_safe(x) if isinstance(x, str) else x for x in objects)
         if (len(objects) == 1 and isinstance(objects[0], str) and kwargs.get("markup") is False
                 and not kwargs.get("soft_wrap") and not kwargs.get("style")):
-            from ..core.text import terminal_safe, wrap
+            from ...core.text import terminal_safe, wrap
 
             text = "\n".join(terminal_safe(p) for p in objects[0].split("\n"))
             lines = [line for para in text.split("\n") for line in wrap(para, max(self.width, 20))]
@@ -38,7 +38,7 @@ def literal(text: object) -> str:
     (a ``[`` is never taken for markup) and without control characters."""
     from rich.markup import escape
 
-    from ..core.text import terminal_safe
+    from ...core.text import terminal_safe
 
     return escape(terminal_safe(str(text)))
 
