@@ -15,8 +15,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from qp_eval.core import layout as L
-from qp_eval.core.rubric import Rubric, load_rubric
+from qp_eval.core.rubric import Rubric
 from qp_eval.core.sheetspec import sheet_fingerprint
+from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.workspace import shipped_rubric
 
 

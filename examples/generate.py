@@ -20,7 +20,8 @@ from pathlib import Path
 import openpyxl
 
 from qp_eval.core import layout as L
-from qp_eval.core.rubric import Rubric, load_rubric
+from qp_eval.core.rubric import Rubric
+from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.workspace import atomic_write_bytes, shipped_rubric
 from qp_eval.io.writers.template import write_templates
 
@@ -181,7 +182,7 @@ def fill_towns(scores: Path, rubric: Rubric, rng: random.Random) -> None:
     """Each town's 自评表: its self-scores mostly at or above what the departments gave, its own
     figures as the departments entered them, its highlights as the register holds them, and its
     problems as registered -- except the towns the module names above."""
-    from qp_eval.core.validate import validate_paths
+    from qp_eval.io.intake import validate_paths
 
     tables = validate_paths(rubric, [scores]).tables
     given: dict[tuple[str, str], list[Decimal]] = {}

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from qp_eval.core import layout as L
-from qp_eval.core.rubric import Rubric, load_rubric
+from qp_eval.core.rubric import Rubric
+from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.writers.template import write_templates
 
 DATA = Path(__file__).parent / "data"

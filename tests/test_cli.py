@@ -178,13 +178,13 @@ def test_version():
 
 
 def test_ctrl_c_ends_with_130_and_no_traceback(monkeypatch, capsys, tmp_path):
-    import qp_eval.core.evaluate
+    import qp_eval.io.intake
     from qp_eval.cli import app as cli
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(qp_eval.core.evaluate, "evaluate", interrupted)
+    monkeypatch.setattr(qp_eval.io.intake, "evaluate_folder", interrupted)
     (tmp_path / "scores" / "2024").mkdir(parents=True)
     monkeypatch.setattr(sys, "argv", ["qp-eval", "rank", "--year", "2024", "--workspace", str(tmp_path)])
     with pytest.raises(SystemExit) as done:
@@ -212,7 +212,7 @@ def test_quiet_keeps_data_and_errors_and_drops_the_rest(tmp_path):
 def test_progress_is_reported_per_file(tmp_path, mini):
     from conftest import fill_all
 
-    from qp_eval.core.validate import validate_paths
+    from qp_eval.io.intake import validate_paths
     from qp_eval.io.writers.template import write_templates
 
     write_templates(mini, tmp_path)

@@ -16,7 +16,7 @@ from corpus import CASES
 from procs import snapshot
 
 from qp_eval.core.findings import CATALOGUE
-from qp_eval.core.validate import validate_paths
+from qp_eval.io.intake import validate_paths
 from qp_eval.io.writers.template import write_templates
 
 ANY_OF = {"billion_laughs", "external_entity"}  # refused as unreadable, or read without expanding

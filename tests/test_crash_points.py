@@ -16,10 +16,12 @@ from test_scoring import build_year
 from test_selfeval import fill_town, town_file
 
 from qp_eval.core import layout as L
-from qp_eval.core.entered import claim, file_entries
-from qp_eval.core.rubric import load_rubric
-from qp_eval.core.validate.cells import text_of
-from qp_eval.io.read import ReadFailure, open_book
+from qp_eval.core.book import ReadFailure
+from qp_eval.core.cells import text_of
+from qp_eval.core.entered import claim
+from qp_eval.io.intake import file_entries
+from qp_eval.io.read import open_book
+from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.writers.template import highlight_workbook, write_templates
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork (Linux, macOS)")
@@ -174,6 +176,6 @@ def test_a_killed_run_leaves_nothing_that_validate_reads(tmp_path, mini):
     assert leftovers(ws / "scores" / "2024"), "no crash point left a temporary file"
     assert run_in_process(["validate", "--year", "2024"], ws) in (0, 1)
     rubric = load_rubric(ws / "rubric" / "2024.yaml")
-    from qp_eval.core.validate import validate_paths
+    from qp_eval.io.intake import validate_paths
 
     assert not any(".tmp" in f.file for f in validate_paths(rubric, [ws / "scores" / "2024"]).findings)

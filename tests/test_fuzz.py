@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qp_eval.core import layout as L
-from qp_eval.core.evaluate import evaluate
 from qp_eval.core.findings import CATALOGUE
-from qp_eval.core.rubric import load_rubric
-from qp_eval.core.validate import validate_paths
+from qp_eval.io.intake import evaluate_folder as evaluate
+from qp_eval.io.intake import validate_paths
+from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.writers.template import write_templates
 
 EXAMPLES = int(os.environ.get("QP_FUZZ_EXAMPLES", "12"))

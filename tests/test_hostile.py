@@ -20,7 +20,7 @@ from conftest import ROOT, fill_all
 from hostile import ARCHIVES, HOSTILE_DEPARTMENT, HOSTILE_NAMES, RUBRICS, hostile_names_rubric
 from procs import bounded, flat
 
-from qp_eval.core.rubric import load_rubric
+from qp_eval.io.rubric_file import load_rubric
 
 # --- rubrics ------------------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from test_rank_cli import cli
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
-from qp_eval.core.entered import file_entries
-from qp_eval.core.rubric import load_rubric
-from qp_eval.core.validate.cells import text_of
+from qp_eval.core.cells import text_of
+from qp_eval.io.intake import file_entries
+from qp_eval.io.rubric_file import load_rubric
 
 
 def _workspace(tmp_path: Path, mini) -> Path:

@@ -22,8 +22,8 @@ from test_rank_cli import cli
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
-from qp_eval.core.entered import file_entries
-from qp_eval.core.rubric import load_rubric
+from qp_eval.io.intake import file_entries
+from qp_eval.io.rubric_file import load_rubric
 
 MINI = MINI_PATH.read_text(encoding="utf-8")
 REVISION = [

@@ -20,9 +20,9 @@ from procs import bounded, run_in_process, snapshot
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
-from qp_eval.core.evaluate import evaluate
 from qp_eval.core.findings import Finding, capped, count
-from qp_eval.core.validate import validate_paths
+from qp_eval.io.intake import evaluate_folder as evaluate
+from qp_eval.io.intake import validate_paths
 from qp_eval.io.writers.template import write_templates
 
 D = Decimal
@@ -189,7 +189,7 @@ def filled_register(tmp_path) -> Path:
 
     filled = tmp_path / "filled"
     filled.mkdir()
-    from qp_eval.core.rubric import load_rubric
+    from qp_eval.io.rubric_file import load_rubric
 
     mini = load_rubric(MINI_PATH)
     write_templates(mini, filled)

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from qp_eval.core.evaluate import Evaluation
 from qp_eval.core.explain import explain_unit
 from qp_eval.core.ranking import rank_units
-from qp_eval.core.rubric import load_rubric
 from qp_eval.core.scoring import score_all
 from qp_eval.core.tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, Source, Tables
 from qp_eval.core.validate import Result
+from qp_eval.io.rubric_file import load_rubric
 
 RUBRIC = load_rubric(MINI_PATH)
 SRC = Source("f.xlsx", "评分", "A1")

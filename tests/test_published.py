@@ -35,11 +35,11 @@ from conftest import MINI_PATH
 from test_rank_cli import cli
 from test_scoring import build_year
 
-from qp_eval.core.evaluate import evaluate
 from qp_eval.core.published import publish_unit
 from qp_eval.core.report_data import gaps, matrix_columns, matrix_value
-from qp_eval.core.rubric import load_rubric
 from qp_eval.core.scoring import CriterionResult, UnitResult
+from qp_eval.io.intake import evaluate_folder as evaluate
+from qp_eval.io.rubric_file import load_rubric
 
 D = Decimal
 NAMES = {"a": "甲镇", "b": "乙街道", "c": "丙镇"}

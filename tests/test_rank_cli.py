@@ -14,8 +14,8 @@ from conftest import MINI_PATH, dept_file, edit, fill_highlights, fill_scores
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
-from qp_eval.core.evaluate import evaluate
 from qp_eval.core.explain import explain_unit
+from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.writers.template import write_templates
 
 

@@ -15,7 +15,7 @@ from test_rank_cli import cli
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
-from qp_eval.core.evaluate import evaluate
+from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.writers import report_xlsx
 from qp_eval.io.writers.letters import write_booklet, write_letters
 from qp_eval.io.writers.ranking_out import safe_text
@@ -357,7 +357,7 @@ def test_html_and_markdown_hold_every_section_and_escape_input_text(ws, tmp_path
 
 
 def mini_rubric(ws):
-    from qp_eval.core.rubric import load_rubric
+    from qp_eval.io.rubric_file import load_rubric
 
     return load_rubric(ws / "rubric" / "2024.yaml")
 
@@ -365,7 +365,7 @@ def mini_rubric(ws):
 def test_no_formula_from_rubric_text_in_any_template(tmp_path):
     import zipfile
 
-    from qp_eval.core.rubric import load_rubric
+    from qp_eval.io.rubric_file import load_rubric
     from qp_eval.io.writers.template import write_templates
 
     text = (Path(__file__).parent / "data" / "mini.yaml").read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from qp_eval.core.errors import RubricError
-from qp_eval.core.rubric import load_rubric
+from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.workspace import shipped_rubric
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,8 +11,8 @@ from pathlib import Path
 from conftest import MINI_PATH
 from test_scoring import build_year
 
-from qp_eval.core.evaluate import evaluate
-from qp_eval.core.rubric import load_rubric
+from qp_eval.io.intake import evaluate_folder as evaluate
+from qp_eval.io.rubric_file import load_rubric
 
 D = Decimal
 MINI = MINI_PATH.read_text(encoding="utf-8")

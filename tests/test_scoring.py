@@ -26,8 +26,8 @@ import pytest
 from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
 
 from qp_eval.core import layout as L
-from qp_eval.core.evaluate import evaluate
-from qp_eval.core.rubric import load_rubric
+from qp_eval.io.intake import evaluate_folder as evaluate
+from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.writers.template import write_templates
 
 D = Decimal

@@ -11,8 +11,8 @@ import pytest
 from conftest import edit, fill_all, header_map
 
 from qp_eval.core import layout as L
-from qp_eval.core.evaluate import evaluate
-from qp_eval.core.validate import validate_paths
+from qp_eval.io.intake import evaluate_folder as evaluate
+from qp_eval.io.intake import validate_paths
 from qp_eval.io.writers.template import write_templates
 
 
@@ -350,8 +350,8 @@ def test_collect_command_refuses_a_broken_register_without_touching_it(towns, mi
 def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
     from test_migrate import MINI, REVISION
 
-    from qp_eval.core.rubric import load_rubric
     from qp_eval.io.migrate import migrate
+    from qp_eval.io.rubric_file import load_rubric
 
     text = MINI
     for old, new in REVISION:

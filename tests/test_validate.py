@@ -28,7 +28,7 @@ from conftest import (
 
 from qp_eval.core import layout as L
 from qp_eval.core.findings import CATALOGUE
-from qp_eval.core.validate import validate_paths
+from qp_eval.io.intake import validate_paths
 from qp_eval.io.writers.template import write_templates
 
 

@@ -13,8 +13,8 @@ import pytest
 from conftest import ROOT, fill_all
 
 from qp_eval.core import layout as L
-from qp_eval.core.rubric import load_rubric
 from qp_eval.io.newyear import roll_rubric_text
+from qp_eval.io.rubric_file import load_rubric
 
 EXAMPLES = ROOT / "examples"
 

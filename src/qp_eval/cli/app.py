@@ -137,7 +137,7 @@ def _year(workspace: Path, year: int | None) -> int:
 
 
 def _load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN202
-    from ..core.rubric import load_rubric
+    from ..io.rubric_file import load_rubric
     from ..io.workspace import Workspace
 
     path = rubric if rubric is not None else Workspace(workspace).rubric_path(_year(workspace, year))
@@ -179,7 +179,7 @@ def rubric_check(
     qp-eval rubric check rubric/2025.yaml
     """
     from ..core.errors import RubricError, WorkspaceError
-    from ..core.rubric import load_rubric
+    from ..io.rubric_file import load_rubric
     from ..io.workspace import Workspace
 
     if file is not None and not file.exists():  # nothing to check: the command cannot run (exit 2)
@@ -325,7 +325,7 @@ def validate(
     qp-eval validate --year 2024
     qp-eval validate 下载/2024年度评分表_社会事务科.xlsx
     """
-    from ..core.validate import validate_paths
+    from ..io.intake import validate_paths
     from ..io.workspace import Workspace
     from .console.findings import print_findings, print_json
 
@@ -369,7 +369,8 @@ AllowMissingOpt = Annotated[
 
 def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Path | None,
               previous: Path | None, allow_missing: bool):  # noqa: ANN202
-    from ..core.evaluate import evaluate, previous_ranks
+    from ..io.archive import previous_ranks
+    from ..io.intake import evaluate_folder
     from ..io.workspace import Workspace
     from .console.findings import print_findings
 
@@ -379,7 +380,7 @@ def _evaluate(workspace: Path, year: int | None, rubric: Path | None, scores: Pa
     _scores_dir_or_stop(scores_dir, r.year)
     prev, why = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1), r.year - 1)
     with _progress() as progress:
-        ev = evaluate(r, scores_dir, prev, allow_missing=allow_missing, progress=progress, previous_problem=why,
+        ev = evaluate_folder(r, scores_dir, prev, allow_missing=allow_missing, progress=progress, previous_problem=why,
                       each_file=SETTINGS["verbose"])
     err = _console(stderr=True)
     if ev.blocked or (ev.findings and not SETTINGS["quiet"]):
@@ -427,7 +428,7 @@ def rank(
 
         print_ranking(ev, _console())
     if save:
-        from ..io.workspace import save_archive
+        from ..io.archive import save_archive
 
         target = archive if archive is not None else ws.archive_path(ev.rubric.year)
         if not save_archive(target, out.archive_text(ev, workspace).encode("utf-8"), force):
@@ -487,7 +488,8 @@ def verify(
 
     qp-eval verify --year 2024
     """
-    from ..core.verify import differences, load_archive
+    from ..core.verify import differences
+    from ..io.archive import load_archive
     from ..io.writers import ranking_out as out
 
     as_json = _table_or_json(fmt)
@@ -663,7 +665,8 @@ def status(
     qp-eval status --year 2024 --date 2024-12-01
     """
     from ..core.status import status_data, status_rows, strays_of
-    from ..core.validate import Result, validate_paths
+    from ..core.validate import Result
+    from ..io.intake import validate_paths
     from ..io.workspace import Workspace
 
     as_json = _table_or_json(fmt)
@@ -781,7 +784,7 @@ def _main(command: typer_click.Command, say: Callable[[str], None], started: flo
     except (StreamClosed, BrokenPipeError):
         raise  # the streams themselves: said by ``_run``
     except OSError as e:  # a file or folder the system refused, met outside the writers (they say WriteFailure)
-        from ..core.errors import os_reason
+        from ..io.oserrors import os_reason
 
         where = f" {e.filename}" if e.filename else ""
         _console(stderr=True).print(f"无法访问{where}：{os_reason(e, writing=False)}。", markup=False)

@@ -10,12 +10,11 @@ indicator, highlight number; a problem row by its order), not by its position.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..io.read import Limits, RawBook, RawSheet, ReadFailure, open_book
 from . import layout as L
+from .book import RawBook, RawSheet
+from .cells import a1, find_header, is_blank, text_of
 from .text import normalize_name
-from .validate.cells import a1, find_header, is_blank, text_of
 
 INFO_KEYS = (L.KEY_KIND, L.KEY_YEAR, L.KEY_DEPT_ID, L.KEY_DEPT_NAME, L.KEY_UNIT_ID, L.KEY_UNIT_NAME,
              L.KEY_FINGERPRINT, L.KEY_LAYOUT, L.KEY_DEADLINE)
@@ -119,41 +118,6 @@ def _sheet_entries(sheet: RawSheet, name: str, columns: Columns) -> list[Entry]:
     return out
 
 
-def file_content(path: Path, limits: Limits | None = None) -> tuple[tuple[str, str | None] | None, list[Entry],
-                                                                    dict[str, tuple[object, int]]]:
-    """(claim, entries, 说明 values) of a file, read once; raises ``ReadFailure`` when it cannot be read."""
-    book = open_book(path, limits)
-    try:
-        who = claim(book)
-        return who, (entries(book, who[0]) if who else []), read_info(book) or {}
-    finally:
-        book.close()
-
-
-def file_entries(path: Path, limits: Limits | None = None) -> tuple[tuple[str, str | None] | None, list[Entry]]:
-    """(claim, entries) of a file; raises ``ReadFailure`` when it cannot be read."""
-    who, found, _ = file_content(path, limits)
-    return who, found
-
-
-def claims_in(folder: Path, limits: Limits | None = None) -> dict[tuple[str, str | None], list[tuple[Path, int]]]:
-    """Every readable qp-eval workbook under ``folder`` (backups aside): what it claims to be, and how many
-    cells in it were filled in."""
-    from ..io.read import find_spreadsheets
-
-    out: dict[tuple[str, str | None], list[tuple[Path, int]]] = {}
-    if not folder.is_dir():
-        return out
-    for path in find_spreadsheets([folder])[0]:
-        try:
-            who, found = file_entries(path, limits)
-        except ReadFailure:
-            continue
-        if who is not None:
-            out.setdefault(who, []).append((path, len(found)))
-    return out
-
-
 def differences(a: list[Entry], b: list[Entry]) -> list[tuple[Entry | None, Entry | None]]:
     """The entered cells that differ between two files of the same kind: (in a, in b), either may be None."""
     left = {(e.sheet, e.key, e.column): e for e in a}
@@ -165,5 +129,3 @@ def differences(a: list[Entry], b: list[Entry]) -> list[tuple[Entry | None, Entr
             out.append((x, y))
     return out
 
-
-__all__ = ["Entry", "ReadFailure", "claim", "differences", "entries", "file_entries", "read_info"]

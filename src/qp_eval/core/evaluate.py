@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from . import layout as L
 from .findings import Finding
@@ -16,7 +15,7 @@ from .published import Published, publish_unit
 from .ranking import Ranked, rank_units
 from .rubric import Rubric
 from .scoring import UnitResult, score_all
-from .validate import Progress, Result, validate_paths
+from .validate import Result
 
 
 @dataclass
@@ -76,13 +75,10 @@ def completeness(rubric: Rubric, validation: Result) -> list[Finding]:
     return out
 
 
-def evaluate(
-    rubric: Rubric, scores_dir: Path, previous: dict[str, int] | None = None, allow_missing: bool = False,
-    progress: Progress | None = None, previous_problem: str = "", each_file: bool = False,
-) -> Evaluation:
-    """Validate every input of ``scores_dir``; when nothing blocks, score and rank. ``previous_problem``:
-    why last year's archive is not used (a warning, F116)."""
-    validation = validate_paths(rubric, [scores_dir], progress=progress, each_file=each_file)
+def evaluate(rubric: Rubric, validation: Result, previous: dict[str, int] | None = None, allow_missing: bool = False,
+             previous_problem: str = "") -> Evaluation:
+    """The year from its validated inputs: when nothing blocks, score and rank. ``previous``: last year's
+    ranks; ``previous_problem``: why last year's archive is not used (a warning, F116)."""
     ev = Evaluation(rubric, validation, completeness(rubric, validation))
     if previous_problem:
         ev.previous_problem = previous_problem
@@ -100,17 +96,3 @@ def evaluate(
         return ev
     ev.ranking = rank_units(rubric, ev.results, previous)
     return ev
-
-
-def previous_ranks(archive: Path, year: int | None = None) -> tuple[dict[str, int] | None, str]:
-    """(unit id → rank from an earlier year's archive, why it is not used): (None, "") when there is
-    none; (None, the reason) when it cannot be relied on, so that 较上年 is shown as unavailable."""
-    from .verify import ArchiveProblem, read_archive
-
-    try:
-        data = read_archive(archive, year)
-    except FileNotFoundError:
-        return None, ""
-    except ArchiveProblem as e:
-        return None, f"上年度存档 {archive} {e}，较上年无法比较"
-    return {str(r["unit_id"]): int(r["rank"]) for r in data["results"]}, ""

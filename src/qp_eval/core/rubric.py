@@ -11,7 +11,6 @@ import hashlib
 import json
 from decimal import Decimal
 from functools import cached_property
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -215,9 +214,3 @@ def _canonical(value: object) -> object:
         return value.isoformat()
     return value
 
-
-def load_rubric(path: str | Path) -> Rubric:
-    """Load and check a rubric file; raises ``RubricError`` listing every problem."""
-    from .rubric_checks import load
-
-    return load(Path(path))

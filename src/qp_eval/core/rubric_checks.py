@@ -1,4 +1,4 @@
-"""Loading a rubric file: YAML syntax, the model, then the rules across fields.
+"""A rubric from its text: YAML syntax, the model, then the rules across fields (``io.rubric_file`` reads the file).
 
 Every problem becomes a ``Finding`` that names the file and the YAML line; all of them
 are collected before ``RubricError`` is raised, so the bureau fixes a file in one pass.
@@ -10,7 +10,6 @@ import difflib
 import typing
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -24,28 +23,9 @@ from .yamlsource import Path_, Source, YamlLimit, parse
 Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
 
 
-def read_rubric_text(path: Path) -> str:
-    """The rubric file's text (UTF-8, with or without a BOM); ValueError in Chinese, never errno text
-    (YamlLimit when it is larger than any rubric)."""
-    from ..io.files import NotRegularFile, TooLarge, read_regular
-    from .yamlsource import MAX_BYTES
-
-    try:
-        raw = read_regular(path, MAX_BYTES)
-    except FileNotFoundError:
-        raise ValueError("找不到这个文件") from None
-    except IsADirectoryError:
-        raise ValueError("这是一个目录，不是评估细则文件") from None
-    except PermissionError:
-        raise ValueError("没有读取这个文件的权限") from None
-    except NotRegularFile:
-        raise ValueError("不是普通文件（是管道、设备或套接字），无法作为评估细则读取") from None
-    except TooLarge as e:
-        raise YamlLimit(f"文件有 {e.size / 1_000_000:.1f} MB，超过评估细则的上限 {MAX_BYTES // 1_000_000} MB", None) from None
-    except OSError as e:
-        from .errors import os_reason
-
-        raise ValueError(f"无法读取这个文件（{os_reason(e, writing=False)}）") from None
+def decode_rubric(raw: bytes) -> str:
+    """A rubric file's text from its bytes (UTF-8, with or without a BOM); ValueError in Chinese naming
+    the encoding it is in when it is not UTF-8."""
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         raise ValueError("文件是 UTF-32 编码，请用记事本或 WPS 打开后“另存为”UTF-8 编码")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:400:2] or b"\x00" in raw[1:400:2]:
@@ -91,17 +71,6 @@ def yaml_problem(problem: str, context: str | None = None) -> str:
         if problem.startswith(english) or (context and context.startswith(english)):
             return chinese
     return f"格式不正确（解析器提示：{problem}）"
-
-
-def load(path: Path) -> Rubric:
-    name = str(path)
-    try:
-        text = read_rubric_text(path)
-    except YamlLimit as e:
-        raise RubricError(name, [Finding.of(e.code, str(e), file=name)]) from None
-    except ValueError as e:
-        raise RubricError(name, [Finding.of("R001", str(e), file=name)]) from None
-    return load_text(text, name)
 
 
 def load_text(text: str, name: str) -> Rubric:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import layout as L
 from .findings import Finding
@@ -79,10 +78,7 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
                 state = INVALID
             else:
                 state = RECEIVED
-            try:
-                modified = dt.datetime.fromtimestamp(Path(path).stat().st_mtime)
-            except OSError:
-                modified = None
+            modified = dt.datetime.fromtimestamp(s.modified) if s.modified is not None else None
             out.append(StatusRow(name, path, state, errors, warnings, n, expected, modified, deadline, days))
         return out
 

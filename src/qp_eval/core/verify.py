@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
-
-from .errors import WorkspaceError
 
 RESULT_FIELDS = {
     "rank": "位次", "final": "最终得分", "final_exact": "精确得分", "base": "重点工作得分", "bonus": "亮点加分",
@@ -24,24 +21,10 @@ class ArchiveProblem(ValueError):
     """Why an archive cannot be relied on, in Chinese."""
 
 
-def read_archive(target: Path, year: int | None = None) -> dict:
-    """An archive read strictly: UTF-8 (a BOM allowed) JSON of qp-eval's archive format and version,
-    of ``year`` when given, each result a known-shaped town with a positive whole rank, no town twice.
-    ArchiveProblem (Chinese) otherwise; FileNotFoundError when there is none."""
-    from ..io.files import NotRegularFile, TooLarge, read_regular
-
-    try:
-        raw = read_regular(target, MAX_ARCHIVE_BYTES)
-    except FileNotFoundError:
-        raise
-    except IsADirectoryError:
-        raise ArchiveProblem("是一个目录，不是存档文件") from None
-    except NotRegularFile:
-        raise ArchiveProblem("不是普通文件（是管道、设备或套接字）") from None
-    except TooLarge as e:
-        raise ArchiveProblem(f"有 {e.size / 1_000_000:.0f} MB，超过存档的上限 {MAX_ARCHIVE_BYTES // 1_000_000} MB") from None
-    except OSError as e:
-        raise ArchiveProblem(f"无法读取（{'没有读取权限' if isinstance(e, PermissionError) else '系统错误'}）") from None
+def parse_archive(raw: bytes, year: int | None = None) -> dict:
+    """An archive's bytes read strictly: UTF-8 (a BOM allowed) JSON of qp-eval's archive format and
+    version, of ``year`` when given, each result a known-shaped town with a positive whole rank, no town
+    twice. ArchiveProblem (Chinese) otherwise."""
     try:
         saved = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -78,16 +61,6 @@ def read_archive(target: Path, year: int | None = None) -> dict:
             for i in inputs):
         raise ArchiveProblem("inputs（输入文件清单）的格式不对")
     return saved
-
-
-def load_archive(target: Path, year: int | None = None) -> dict:
-    """``read_archive`` for ``verify``: WorkspaceError (exit 2) when it is missing or cannot be relied on."""
-    try:
-        return read_archive(target, year)
-    except FileNotFoundError:
-        raise WorkspaceError(f"找不到存档 {target}，请先运行 qp-eval rank --save。") from None
-    except ArchiveProblem as e:
-        raise WorkspaceError(f"存档 {target} 无法核对：{e}。") from None
 
 
 def differences(saved: dict, now: dict) -> Iterator[str]:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import layout as L
-from ..core.entered import file_entries
+from ..core.cells import text_of
 from ..core.rubric import Rubric
 from ..core.text import normalize_name
-from ..core.validate import read_limits, validate_paths
-from ..core.validate.cells import text_of
+from ..core.validate import read_limits
+from .intake import file_entries, validate_paths
 from .workspace import install
 
 TEXT_COLUMNS = ("亮点名称", "简介", "类型", "佐证材料")  # 评定等级 is the office's alone

@@ -24,15 +24,16 @@ from pathlib import Path
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import layout as L
-from ..core.entered import Entry, differences, file_content
-from ..core.errors import WriteFailure
+from ..core.book import CellError, ReadFailure
+from ..core.cells import a1, number, text_of
+from ..core.entered import Entry, differences
 from ..core.rubric import Rubric
 from ..core.rules import fmt
 from ..core.sheetspec import sheet_fingerprint
 from ..core.text import normalize_name
 from ..core.validate import read_limits
-from ..core.validate.cells import a1, number, text_of
-from .read import CellError, ReadFailure, find_spreadsheets
+from .intake import file_content, find_spreadsheets
+from .oserrors import WriteFailure
 from .workspace import install
 from .writers.template import build, put_value, template_plans, town_plans
 

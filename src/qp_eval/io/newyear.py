@@ -90,9 +90,9 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
         raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
     from ..core.errors import RubricError
     from ..core.findings import Finding
-    from ..core.rubric_checks import read_rubric_text
     from ..core.yamlsource import YamlLimit
     from .files import holds
+    from .rubric_file import read_rubric_text
 
     try:  # read as rubric check reads it: only a regular UTF-8 file within the size (never a FIFO)
         old = read_rubric_text(source)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import hashlib
 import os
 import re
 import tempfile
@@ -19,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..core.errors import RubricNotFound
+
+BACKUP_PREFIX = "备份-"  # scores/<year>/备份-YYYYMMDD-HHMMSS/: files qp-eval set aside, never read as input
 
 
 def shipped_rubric(year: int) -> Path | None:
@@ -90,8 +91,6 @@ def _years_in(folder: Path) -> list[int]:
 
 def backup_dir(scores_dir: Path, now: dt.datetime | None = None) -> Path:
     """A new dated folder inside scores/<year>/ for files moved aside (validate and rank never read it)."""
-    from .read import BACKUP_PREFIX
-
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     folder = scores_dir / f"{BACKUP_PREFIX}{stamp}"
     n = 1
@@ -158,7 +157,7 @@ def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup
     4. the new file takes ``target``'s name, replacing the original in one step.
 
     Returns (backup folder, [(old file, where its copy is)])."""
-    from ..core.errors import writing_to
+    from .oserrors import writing_to
 
     moved: list[tuple[Path, Path]] = []
     others = [old for old in olds if old != target]
@@ -187,14 +186,6 @@ def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup
             with contextlib.suppress(OSError):
                 tmp.unlink()
     return backup, moved
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 TEMP_MARK = ".qp"  # our temporary files: .<name>.qp<pid>-<random>.tmp, hidden beside what they become
@@ -263,7 +254,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     An exception inside the block removes the temporary file and leaves ``target`` as it was; a
     system error (no permission, disk full, name too long) becomes a ``WriteFailure`` naming ``target``.
     """
-    from ..core.errors import writing_to
+    from .oserrors import writing_to
 
     tmp_path: Path | None = None
     try:
@@ -283,7 +274,7 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
     temporary paths first, and only when every one is whole do they take their names, so a failure
     while writing changes nothing. The block raises ``WriteFailure`` for the file it could not write;
     a failure while renaming (a file made read-only, say) says which files were already replaced."""
-    from ..core.errors import WriteFailure
+    from .oserrors import WriteFailure
 
     temps: list[Path] = []
     try:
@@ -332,7 +323,7 @@ def output_target(out: Path | None, default: Path, force: bool) -> Path:
     try:
         is_dir, exists = out.is_dir(), out.exists()
     except OSError as e:  # a name too long, a path through a file: said before any work is done
-        from ..core.errors import WriteFailure
+        from .oserrors import WriteFailure
 
         raise WriteFailure(out, e) from None
     if is_dir:
@@ -350,7 +341,7 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
     try:
         out.exists()
     except OSError as e:
-        from ..core.errors import WriteFailure
+        from .oserrors import WriteFailure
 
         raise WriteFailure(out, e) from None
     if out.exists() and not out.is_dir():
@@ -364,16 +355,3 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
         more = f"等 {len(there)} 个文件" if len(there) > 1 else ""
         raise WorkspaceError(f"{out} 中已有 {there[0]}{more}，未覆盖。如需覆盖请加 --force。")
     return out
-
-
-def save_archive(target: Path, text: bytes, force: bool) -> bool:
-    """Write the year's archive; an existing one that says something else is kept unless ``force``.
-    Returns False when it was kept."""
-    from .files import holds
-
-    if target.is_dir():  # said as what it is (exit 2), not as an archive that says something else
-        raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
-    if not force and os.path.lexists(target) and not holds(target, text):  # never read whole, never a FIFO
-        return False
-    atomic_write_bytes(target, text)
-    return True

@@ -2,7 +2,8 @@
 
 Each file is identified by its 说明 sheet (kind, year, department, rubric fingerprint), not
 by its name; then the checks of its kind run. The result holds every finding and the clean
-tables that scoring reads. Input files are only ever opened for reading.
+tables that scoring reads. The files come as ``Inputs``: what a search found and how to open
+each (``io.intake`` searches folders and opens files; a test hands in books made in memory).
 """
 
 from __future__ import annotations
@@ -10,28 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 
-from ...io.read import (
-    HEAD_ROWS,
-    UNREADABLE_SHEETS,
-    CellError,
-    Limits,
-    RawBook,
-    ReadFailure,
-    find_files,
-    open_book,
-    suffix_of,
-    unzip_limit,
-)
-from ...io.workspace import sha256_file
 from .. import layout as L
 from .. import sheetspec
+from ..book import HEAD_ROWS, MAX_UNZIPPED_BYTES, UNREADABLE_SHEETS, CellError, Limits, RawBook, ReadFailure, suffix_of
+from ..cells import number, show, text_of
+from ..entered import claim, differences, entries, read_info
 from ..findings import Finding, capped, count, has_errors
 from ..rubric import Rubric
 from ..tables import InputFile, Tables
 from ..text import normalize_name, shown_path
-from .cells import number, show, text_of
 from .context import FileContext
 from .registers import check_highlights, check_problems
 from .scores import check_department
@@ -46,6 +36,19 @@ class Seen:
     kind: str
     department_id: str | None
     adopted: bool = False  # its values are the ones scored
+    modified: float | None = None  # the file's modification time (seconds since the epoch)
+
+
+@dataclass
+class Inputs:
+    """What a search of the paths asked for found, and how to open a workbook (``ReadFailure`` when it
+    cannot be): the spreadsheets in order, every other file (with whether it lies in a folder that was
+    asked for rather than in a subfolder of one), and what could not be searched, with why."""
+
+    spreadsheets: list[PurePath]
+    open: Callable[[PurePath], RawBook]
+    others: list[tuple[PurePath, bool]] = field(default_factory=list)
+    problems: list[tuple[PurePath, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -76,28 +79,28 @@ class Result:
 class _Checked:
     """One file after its checks, before the files that claim the same sheet are weighed."""
 
-    path: Path
+    path: PurePath
     ctx: FileContext
     claim: tuple[str, str | None] | None  # what its 说明 says it is
     accepted: tuple[str, str | None] | None  # the same, when it fits the rubric (year, layout)
+    modified: float | None = None
 
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file being read)
+BYTES_PER_EXPECTED_ROW = 2048  # far above what a filled template row takes in sheet XML: the unzip limit
 
 
-def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, progress: Progress | None = None,
-                   each_file: bool = False) -> Result:
-    """Every input under ``paths`` checked; ``progress`` (if given) hears of each file as it is read.
-    Files that are no spreadsheet (photos, documents) are said once per folder, or one by one with ``each_file``."""
+def validate(rubric: Rubric, inputs: Inputs, strict: bool = False, progress: Progress | None = None,
+             each_file: bool = False) -> Result:
+    """Every input checked; ``progress`` (if given) hears of each file as it is read. Files that are
+    no spreadsheet (photos, documents) are said once per folder, or one by one with ``each_file``."""
     result = Result()
-    files, others, problems = find_files(paths)
-    for p, why in problems:
+    for p, why in inputs.problems:
         result.findings.append(Finding.of("F108", f"{p}：{why}", file=str(p)))
-    tops = {q.resolve() for q in paths if q.is_dir()}
-    ignored: dict[Path, list[Path]] = {}
-    for p in others:
+    ignored: dict[PurePath, list[PurePath]] = {}
+    for p, top in inputs.others:
         result.files += 1
-        finding = _other_file(p, top=p.parent.resolve() in tops or p in paths)
+        finding = _other_file(p, top=top)
         if finding.code == "F113" and not each_file and UNREADABLE_SHEETS.get(suffix_of(p)) is None:
             ignored.setdefault(p.parent, []).append(p)
         else:
@@ -110,20 +113,20 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, prog
         listed = "、".join(f"{k} {n:,} 个" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
         result.findings.append(Finding.of("F113", f"目录中有 {len(group):,} 个不是电子表格的文件（{listed}），已忽略"
                                                   "（加 -v 逐个列出）", file=shown_path(folder)))
-    limit = read_limits(rubric)
+    files = inputs.spreadsheets
     checked = []
     for n, path in enumerate(files):
         if progress is not None:
             progress(n, len(files), str(path))
         result.files += 1
-        checked.append(_check_file(FileContext(rubric, shown_path(path)), path, limit))
+        checked.append(_check_file(FileContext(rubric, shown_path(path)), path, inputs.open))
     if progress is not None:
         progress(len(files), len(files), "")
     claimants: dict[tuple[str, str | None], list[_Checked]] = {}
     for c in checked:
         if c.accepted is not None:
             claimants.setdefault(c.accepted, []).append(c)
-    chosen = [c for group in claimants.values() for c in _adopt(rubric, group, limit)]
+    chosen = [c for group in claimants.values() for c in _adopt(rubric, group, inputs.open)]
     adopted = {id(c) for c in chosen}
     scored = {c.accepted: c.ctx.file for c in chosen}
     for c in checked:
@@ -134,7 +137,7 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, prog
         if (c.claim is not None and c.claim[0] == L.KIND_SELF) or L.SELF_FOLDER in c.path.parts:
             result.self_files.add(c.ctx.file)  # what the towns sent, readable or not: it never blocks scoring
         if c.claim is not None:
-            result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted))
+            result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted, c.modified))
         if c.accepted is None or id(c) in adopted:
             result.findings += capped(c.ctx.findings)
             _merge(result.tables, c.ctx.tables)
@@ -145,7 +148,7 @@ def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, prog
     return result
 
 
-def _adopt(rubric: Rubric, group: list[_Checked], limit: Limits) -> list[_Checked]:
+def _adopt(rubric: Rubric, group: list[_Checked], open_book: Callable[[PurePath], RawBook]) -> list[_Checked]:
     """Which of the files claiming one sheet are scored: decided by their content, never by their names.
 
     A filled file beats a blank template; identical filled copies count once; two filled files
@@ -153,12 +156,14 @@ def _adopt(rubric: Rubric, group: list[_Checked], limit: Limits) -> list[_Checke
     """
     if len(group) == 1:
         return group
-    from ..entered import differences, file_entries
-
     content = {}
     for c in group:
         try:
-            content[id(c)] = file_entries(c.path, limit)[1]
+            book = open_book(c.path)
+            try:
+                content[id(c)] = entries(book, c.accepted[0])  # type: ignore[index]
+            finally:
+                book.close()
         except ReadFailure:
             content[id(c)] = []
     filled = [c for c in group if content[id(c)]]
@@ -195,8 +200,6 @@ def _what(rubric: Rubric, claim: tuple[str, str | None]) -> str:
 
 
 def _diff_text(mine: list, theirs: list, other: str, most: int = 5) -> str:
-    from ..entered import differences
-
     diffs = differences(mine, theirs)
     parts = []
     for a, b in diffs[:most]:
@@ -209,7 +212,7 @@ def _diff_text(mine: list, theirs: list, other: str, most: int = 5) -> str:
     return f"与 {other} 不同的单元格{more}：" + "；".join(parts)
 
 
-def _other_file(path: Path, top: bool) -> Finding:
+def _other_file(path: PurePath, top: bool) -> Finding:
     """A file in the folder that qp-eval does not read: a spreadsheet format it cannot open (an error: it may
     be a department's sheet), or something that is no spreadsheet at all (a warning: it is left alone).
     In a subfolder (旧版/ and the like) an unreadable spreadsheet only warns: such folders keep old copies."""
@@ -248,19 +251,18 @@ def read_limits(rubric: Rubric) -> Limits:
     """What one input workbook of this rubric may hold: its unzipped size, and per sheet twice the rows
     it needs (at least a thousand more); cells past that, or right of column BL, are cut and reported (F118)."""
     rows = _rows_per_sheet(rubric)
-    return Limits(unzipped=unzip_limit(_expected_rows(rubric)), rows=max(2 * rows, rows + 1000) + HEAD_ROWS)
+    unzipped = max(MAX_UNZIPPED_BYTES, _expected_rows(rubric) * BYTES_PER_EXPECTED_ROW)
+    return Limits(unzipped=unzipped, rows=max(2 * rows, rows + 1000) + HEAD_ROWS)
 
 
-def _check_file(ctx: FileContext, path: Path, limit: Limits) -> _Checked:
-    from ..entered import claim
-
+def _check_file(ctx: FileContext, path: PurePath, open_book: Callable[[PurePath], RawBook]) -> _Checked:
     if ctx.file != str(path):  # the name is not UTF-8 (``shown_path``)
         ctx.add("F101", "文件名不是 UTF-8 编码（多半是解压 Windows 压缩包时产生的乱码文件名），无法可靠地记录和核对；"
                         "请在文件管理器中把它重命名为正常的中文名后重试",
                 hint="在文件管理器中把文件重命名（如“2024年度评分表_某科.xlsx”），再运行一次。")
         return _Checked(path, ctx, None, None)
     try:
-        book = open_book(path, limit)
+        book = open_book(path)
     except ReadFailure as e:
         ctx.add("F101", e.message)
         return _Checked(path, ctx, None, None)
@@ -273,7 +275,7 @@ def _check_file(ctx: FileContext, path: Path, limit: Limits) -> _Checked:
         who = claim(book)
         ident = identify(ctx, book)
         if ident is None:
-            return _Checked(path, ctx, who, None)
+            return _Checked(path, ctx, who, None, book.modified)
         kind, dept_id = ident
         if kind == L.KIND_SCORES:
             assert dept_id is not None
@@ -285,13 +287,13 @@ def _check_file(ctx: FileContext, path: Path, limit: Limits) -> _Checked:
             check_problems(ctx, book)
         else:
             check_highlights(ctx, book)
-        ctx.tables.files.append(InputFile(ctx.file, kind, dept_id, sha256_file(path)))
+        ctx.tables.files.append(InputFile(ctx.file, kind, dept_id, book.digest()))
     except ReadFailure as e:
         ctx.add("F101", e.message)
         ident = None
     finally:
         book.close()
-    return _Checked(path, ctx, who, ident)
+    return _Checked(path, ctx, who, ident, book.modified)
 
 
 def _layout_message(kind: str, dept_id: str | None, rubric: Rubric, stored: object, spec: sheetspec.Spec) -> str:
@@ -308,8 +310,6 @@ def _layout_message(kind: str, dept_id: str | None, rubric: Rubric, stored: obje
 
 def identify(ctx: FileContext, book: RawBook) -> tuple[str, str | None] | None:
     """(kind, department id) from the 说明 sheet, with F102–F105 when it does not fit."""
-    from ..entered import read_info
-
     info = read_info(book)
     sheet = L.INFO_SHEET
     if info is None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from ...io.read import CellError, RawBook, RawSheet, SheetStream
+from ..book import CellError, RawBook, RawSheet, SheetStream
+from ..cells import a1, find_header, is_blank, show, text_of
 from ..findings import Finding
 from ..rubric import Rubric
 from ..tables import Source, Tables, column_letters
 from ..text import ZERO_WIDTH, normalize_name
-from .cells import a1, find_header, is_blank, show, text_of
 
 
 @dataclass

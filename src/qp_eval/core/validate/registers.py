@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ...io.read import RawBook
 from .. import layout as L
+from ..book import RawBook
+from ..cells import a1, date_of, is_blank, number, show, text_of, too_many_places
 from ..tables import HighlightEntry, ProblemEntry, Source
 from ..text import normalize_name
-from .cells import a1, date_of, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, open_sheet
 
 

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ...io.read import RawBook, SheetStream
 from .. import layout as L
+from ..book import RawBook, SheetStream
+from ..cells import Number, a1, is_blank, number, show, text_of, too_many_places
 from ..findings import Finding
 from ..rubric import Criterion
 from ..tables import FigureEntry, SheetRef
 from ..text import normalize_name
-from .cells import Number, a1, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, open_stream
 
 Flagged = list[tuple[int, str]]  # (position in the frame, message)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...io.read import RawBook, RawSheet
 from .. import layout as L
+from ..book import RawBook, RawSheet
+from ..cells import a1, is_blank, number, show, text_of, too_many_places
 from ..tables import FigureEntry, HighlightEntry, SelfProblem, SelfReport, SelfScore, Source
 from ..text import normalize_name
-from .cells import a1, is_blank, number, show, text_of, too_many_places
 from .context import FileContext, data_rows, open_sheet
 from .registers import category_of, date_in_year
 

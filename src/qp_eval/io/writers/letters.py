@@ -352,7 +352,8 @@ def letter_file_name(year: int, unit_name: str) -> str:
 def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") -> list[Path]:
     """One letter per town, replaced all together (``atomic_paths``): a failure leaves every earlier
     letter as it was. Returns the files written, each once (what the count printed says)."""
-    from ...core.errors import WorkspaceError, writing_to
+    from ...core.errors import WorkspaceError
+    from ..oserrors import writing_to
 
 
     letters: dict[str, tuple[Path, Ranked]] = {}  # case-folded name -> (file, town): A and a are one file on Windows

@@ -461,9 +461,9 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
     a file there that is not a qp-eval workbook (or cannot be read) is first moved to a dated
     备份- folder. Filled work is never replaced: ``migrate`` carries it into new templates.
     """
-    from ...core.entered import claims_in
-    from ...core.errors import WriteFailure
     from ...core.validate import read_limits
+    from ..intake import claims_in
+    from ..oserrors import WriteFailure
     from ..workspace import backup_dir, copy_aside
 
     run = TemplateRun()

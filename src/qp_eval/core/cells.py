@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..tables import a1, column_letters  # noqa: F401 - the A1 helpers, re-exported for the checks
-from ..text import ZERO_WIDTH, normalize_name, places
+from .tables import a1, column_letters  # noqa: F401 - the A1 helpers, re-exported for the checks
+from .text import ZERO_WIDTH, normalize_name, places
 
 HEADER_SEARCH_ROWS = 20
 

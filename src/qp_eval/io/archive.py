@@ -1,0 +1,66 @@
+"""Archives on disk: last year's read strictly (never a FIFO, never past its size), this year's written
+atomically, and an existing one kept unless asked to replace it."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from ..core.errors import WorkspaceError
+from ..core.verify import MAX_ARCHIVE_BYTES, ArchiveProblem, parse_archive
+from .files import NotRegularFile, TooLarge, holds, read_regular
+
+
+def read_archive(target: Path, year: int | None = None) -> dict:
+    """An archive read strictly (``core.verify.parse_archive``): ArchiveProblem (Chinese) when it cannot be
+    relied on; FileNotFoundError when there is none."""
+
+    try:
+        raw = read_regular(target, MAX_ARCHIVE_BYTES)
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise ArchiveProblem("是一个目录，不是存档文件") from None
+    except NotRegularFile:
+        raise ArchiveProblem("不是普通文件（是管道、设备或套接字）") from None
+    except TooLarge as e:
+        raise ArchiveProblem(f"有 {e.size / 1_000_000:.0f} MB，超过存档的上限 {MAX_ARCHIVE_BYTES // 1_000_000} MB") from None
+    except OSError as e:
+        raise ArchiveProblem(f"无法读取（{'没有读取权限' if isinstance(e, PermissionError) else '系统错误'}）") from None
+    return parse_archive(raw, year)
+
+
+def load_archive(target: Path, year: int | None = None) -> dict:
+    """``read_archive`` for ``verify``: WorkspaceError (exit 2) when it is missing or cannot be relied on."""
+    try:
+        return read_archive(target, year)
+    except FileNotFoundError:
+        raise WorkspaceError(f"找不到存档 {target}，请先运行 qp-eval rank --save。") from None
+    except ArchiveProblem as e:
+        raise WorkspaceError(f"存档 {target} 无法核对：{e}。") from None
+
+
+def previous_ranks(archive: Path, year: int | None = None) -> tuple[dict[str, int] | None, str]:
+    """(unit id → rank from an earlier year's archive, why it is not used): (None, "") when there is
+    none; (None, the reason) when it cannot be relied on, so that 较上年 is shown as unavailable."""
+    try:
+        data = read_archive(archive, year)
+    except FileNotFoundError:
+        return None, ""
+    except ArchiveProblem as e:
+        return None, f"上年度存档 {archive} {e}，较上年无法比较"
+    return {str(r["unit_id"]): int(r["rank"]) for r in data["results"]}, ""
+
+
+def save_archive(target: Path, text: bytes, force: bool) -> bool:
+    """Write the year's archive; an existing one that says something else is kept unless ``force``.
+    Returns False when it was kept."""
+    if target.is_dir():  # said as what it is (exit 2), not as an archive that says something else
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+    if not force and os.path.lexists(target) and not holds(target, text):  # never read whole, never a FIFO
+        return False
+    from .workspace import atomic_write_bytes
+
+    atomic_write_bytes(target, text)
+    return True
