@@ -50,9 +50,11 @@ docs: install
 examples: install
 	$(PY) examples/generate.py
 
+# style (ruff) and the layers (import-linter: cli -> io -> core, and what the core may not import; pyproject.toml)
 lint: install
 	$(PY) -m pip install --quiet ruff
 	$(VENV)/bin/ruff check src tests benchmarks examples scripts
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) benchmarks/bench.py

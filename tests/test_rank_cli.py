@@ -119,7 +119,7 @@ def test_previous_archive_gives_the_change(ws):
     assert got["乙街道"] == (1, "↓1")
     assert got["丙镇"] == (3, "↑1")
     table = cli("rank", cwd=ws)
-    assert "较上年位次" in table.stdout
+    assert "较上年变化" in table.stdout
 
 
 def test_explain_by_alias_adds_up(ws):

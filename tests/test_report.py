@@ -15,10 +15,10 @@ from test_rank_cli import cli
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
+from qp_eval.core.text import safe_text
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.writers import report_xlsx
 from qp_eval.io.writers.letters import write_booklet, write_letters
-from qp_eval.io.writers.ranking_out import safe_text
 
 MADE = dt.date(2024, 12, 30)
 

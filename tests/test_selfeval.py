@@ -230,7 +230,7 @@ def test_comparison_by_item_and_problems(towns, mini):
 def test_report_has_the_comparison_sheet_and_json(towns, mini, tmp_path):
     import json
 
-    from qp_eval.io.writers import ranking_out
+    from qp_eval.core import results as ranking_out
     from qp_eval.io.writers.report_xlsx import write
 
     def town_a(wb):

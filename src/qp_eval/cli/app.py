@@ -412,7 +412,7 @@ def rank(
     qp-eval rank --year 2024 --save
     qp-eval rank --year 2024 --format csv > 排名.csv
     """
-    from ..io.writers import ranking_out as out
+    from ..core import results as out
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("只能是 table、json 或 csv", param_hint="--format")
@@ -428,10 +428,10 @@ def rank(
 
         print_ranking(ev, _console())
     if save:
-        from ..io.archive import save_archive
+        from ..io.archive import archive_text, save_archive
 
         target = archive if archive is not None else ws.archive_path(ev.rubric.year)
-        if not save_archive(target, out.archive_text(ev, workspace).encode("utf-8"), force):
+        if not save_archive(target, archive_text(ev, workspace).encode("utf-8"), force):
             _console(stderr=True).print(f"存档 {target} 已存在且内容不同，未覆盖（如需覆盖请加 --force）。", markup=False)
             raise typer.Exit(1)
         _say(f"已存档：{target}")
@@ -489,14 +489,14 @@ def verify(
     qp-eval verify --year 2024
     """
     from ..core.verify import differences
+    from ..io.archive import archive as archive_of
     from ..io.archive import load_archive
-    from ..io.writers import ranking_out as out
 
     as_json = _table_or_json(fmt)
     ev, ws = _evaluate(workspace, year, rubric, scores, None, allow_missing)
     target = archive if archive is not None else ws.archive_path(ev.rubric.year)
     saved = load_archive(target, ev.rubric.year)
-    diffs = list(differences(saved, out.archive(ev, workspace)))
+    diffs = list(differences(saved, archive_of(ev, workspace)))
     if as_json:
         _print_json({"format": "qp-eval-verify/1", "archive": str(target), "consistent": not diffs,
                      "differences": diffs})

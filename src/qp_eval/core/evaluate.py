@@ -15,6 +15,7 @@ from .published import Published, publish_unit
 from .ranking import Ranked, rank_units
 from .rubric import Rubric
 from .scoring import UnitResult, score_all
+from .selfcompare import Comparison, compare
 from .validate import Result
 
 
@@ -36,10 +37,8 @@ class Evaluation:
         return any(f.severity == "error" for f in self.findings)
 
     @cached_property
-    def comparison(self):  # noqa: ANN201 - selfcompare.Comparison (imported here: it imports this module)
+    def comparison(self) -> Comparison:
         """自评 vs 考评, worked out once for every output that shows it."""
-        from .selfcompare import compare
-
         return compare(self)
 
     @cached_property

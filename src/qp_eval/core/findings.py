@@ -230,6 +230,3 @@ def catalogue_markdown() -> str:
         rows.append(f"| {c.code} | {level} | {c.title} | {c.hint} |")
     return "\n".join(rows) + "\n"
 
-
-if __name__ == "__main__":  # python -m qp_eval.core.findings > table (used by make docs)
-    print(catalogue_markdown(), end="")

@@ -14,13 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from . import layout as L
-from .evaluate import Evaluation
 from .ranking import publish
 from .rubric import Criterion
 from .rules import fmt
 from .tables import SelfProblem, SelfReport
+from .text import csv_text
+
+if TYPE_CHECKING:  # for the annotations only: an Evaluation holds its comparison (evaluate imports this module)
+    from .evaluate import Evaluation
 
 ZERO = Decimal(0)
 _NEVER = dt.date.max
@@ -176,30 +180,16 @@ def sections(ev: Evaluation, cmp: Comparison) -> list[tuple[str, tuple[str, ...]
     return out
 
 
-def _csv(headers: tuple[str, ...], rows: list[list[object]]) -> str:
-    import csv
-    import io
-
-    from ..io.writers.ranking_out import safe_text
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(headers)
-    for row in rows:
-        w.writerow(["" if v is None else safe_text(v) for v in row])
-    return buf.getvalue()
-
-
 def to_csv(ev: Evaluation, cmp: Comparison) -> str:
     """The per-town, per-item table as CSV (no BOM; the writer adds it)."""
-    return _csv(ITEM_HEADERS, item_rows(ev, cmp))
+    return csv_text(ITEM_HEADERS, item_rows(ev, cmp))
 
 
 def problems_csv(cmp: Comparison) -> str:
     """The problems the register and the towns disagree on, one row each, as CSV (no BOM)."""
     rows = [[what, p.unit, p.category, p.description, p.date, p.where]
             for what, found in (("未如实报告", cmp.unreported), ("登记表中没有", cmp.unregistered)) for p in found]
-    return _csv(("对照结果", "街镇", "问题类别", "问题描述", "发生日期", "位置"), rows)
+    return csv_text(("对照结果", "街镇", "问题类别", "问题描述", "发生日期", "位置"), rows)
 
 
 def to_data(ev: Evaluation, cmp: Comparison) -> dict[str, object]:

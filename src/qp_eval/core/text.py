@@ -160,3 +160,27 @@ def _visible(m: re.Match) -> str:
     if 0xDC80 <= n <= 0xDCFF:  # a byte of a file name that is not UTF-8
         return f"\\x{n - 0xDC00:02x}"
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+# --- CSV: text a spreadsheet opens as text ---------------------------------------------------
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: object) -> object:
+    """Text that a spreadsheet would take for a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(headers: list[str] | tuple[str, ...], rows: list[list[object]]) -> str:
+    """Rows as CSV with CRLF line ends, every cell safe from being read as a formula (no BOM)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(headers)
+    for row in rows:
+        w.writerow(["" if v is None else safe_text(v) for v in row])
+    return buf.getvalue()

@@ -4,10 +4,13 @@ atomically, and an existing one kept unless asked to replace it."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 
 from ..core.errors import WorkspaceError
+from ..core.evaluate import Evaluation
+from ..core.results import archive_data
 from ..core.verify import MAX_ARCHIVE_BYTES, ArchiveProblem, parse_archive
 from .files import NotRegularFile, TooLarge, holds, read_regular
 
@@ -64,3 +67,19 @@ def save_archive(target: Path, text: bytes, force: bool) -> bool:
 
     atomic_write_bytes(target, text)
     return True
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).resolve().as_posix()
+
+
+def archive(ev: Evaluation, root: Path) -> dict[str, object]:
+    """The year's archive (``core.results.archive_data``), each input's path relative to the workspace."""
+    return archive_data(ev, {f.path: _relative(f.path, root) for f in ev.validation.tables.files})
+
+
+def archive_text(ev: Evaluation, root: Path) -> str:
+    return json.dumps(archive(ev, root), ensure_ascii=False, indent=2) + "\n"

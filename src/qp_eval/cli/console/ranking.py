@@ -9,8 +9,8 @@ from rich.console import Console
 from ...core.evaluate import Evaluation
 from ...core.explain import Line
 from ...core.ranking import Ranked, publish
+from ...core.results import CHANGE, COLUMNS, records
 from ...core.rules import fmt
-from ...io.writers.ranking_out import records
 from . import literal
 from .grid import grid
 
@@ -19,18 +19,10 @@ def print_ranking(ev: Evaluation, console: Console) -> None:
     """The ranking as a boxed table (console/grid.py: plain strings, fast at thousands of towns)."""
     rows = records(ev)
     with_change = any(r["previous_rank"] is not None for r in rows) or bool(ev.previous_problem)
-    headers = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级"]
-    right = [True, False, True, True, True, True, False]
-    if with_change:
-        headers.append("较上年位次")
-        right.append(False)
-    cells = []
-    for r in rows:
-        row = [str(r["rank"]), str(r["unit"]), str(r["base"]), str(r["bonus"]), str(r["deductions"]),
-               str(r["final"]), str(r["grade"])]
-        if with_change:
-            row.append(str(r["change"]) or "—")
-        cells.append(row)
+    shown = [c for c in COLUMNS if c.key != "note" and (c is not CHANGE or with_change)]  # notes go below
+    headers = [c.header for c in shown]
+    right = [c.numeric for c in shown]
+    cells = [[str(r[c.key]) or ("—" if c is CHANGE else "") for c in shown] for r in rows]
     lines = grid(headers, cells, right, console.width, title=f"{ev.rubric.title} 考评位次")
     console.file.write("\n".join(lines) + "\n")
     for r in rows:

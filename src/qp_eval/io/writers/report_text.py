@@ -17,12 +17,9 @@ from pathlib import Path
 
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
+from ...core.results import COLUMNS, records, to_csv, to_json
 from ...core.rules import fmt
 from ...core.text import terminal_safe
-from .ranking_out import records
-
-RANK_HEADERS = ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级", "较上年变化", "说明"]
-RANK_KEYS = ["rank", "unit", "base", "bonus", "deductions", "final", "grade", "change", "note"]
 
 
 @dataclass(frozen=True)
@@ -50,14 +47,14 @@ def sections(ev: Evaluation, made: dt.date) -> list[Section]:
     """The report's sections, in the workbook's order."""
     del made
     rubric = ev.rubric
-    rank_rows = [[rec[k] if rec[k] not in (None, "") else ("—" if k == "change" else "") for k in RANK_KEYS]
+    rank_rows = [[rec[c.key] if rec[c.key] not in (None, "") else ("—" if c.key == "change" else "") for c in COLUMNS]
                  for rec in records(ev)]
     columns = R.matrix_columns(ev)
     item_rows = [[x.rank, rubric.unit[x.unit_id].name, *[R.matrix_value(c, ev.published[x.unit_id]) for c in columns]]
                  for x in ev.ranking]
     legend = "；".join(f"{i.number}. {i.name}（{fmt(i.points)} 分）" for i in rubric.items)
     out = [
-        _section("排名", RANK_HEADERS, rank_rows, numeric={0, 2, 3, 4, 5}, names={1},
+        _section("排名", [c.header for c in COLUMNS], rank_rows, numeric={k for k, c in enumerate(COLUMNS) if c.numeric}, names={1},
                  notes=[f"注：{ev.previous_problem}。"] if ev.previous_problem else []),
         _section("分项得分", ["位次", "街镇"] + [c.short for c in columns], item_rows,
                  numeric=set(range(2, 2 + len(columns))) | {0}, names={1},
@@ -157,18 +154,18 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
     and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on)."""
     from ..oserrors import writing_to
     from ..workspace import atomic_paths
-    from . import ranking_out
 
     files = [(target, {
-        "csv": lambda: "\ufeff" + ranking_out.to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly
-        "json": lambda: ranking_out.to_json(ev),
+        "csv": lambda: "\ufeff" + to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly
+        "json": lambda: to_json(ev),
         "md": lambda: to_markdown(ev, made),
         "html": lambda: to_html(ev, made),
     }[fmt]())]
     if fmt == "csv" and ev.validation.tables.self_reports:
-        from ...core.selfcompare import problems_csv, to_csv
+        from ...core.selfcompare import problems_csv
+        from ...core.selfcompare import to_csv as items_csv
 
-        for suffix, text in (("自评对照", to_csv(ev, ev.comparison)), ("自评问题对照", problems_csv(ev.comparison))):
+        for suffix, text in (("自评对照", items_csv(ev, ev.comparison)), ("自评问题对照", problems_csv(ev.comparison))):
             files.append((target.with_name(f"{target.stem}_{suffix}.csv"), "\ufeff" + text))
     written = [path for path, _ in files]
     with atomic_paths(written) as temps:  # the files go together: all are written before any is replaced

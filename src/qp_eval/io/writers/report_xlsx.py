@@ -23,13 +23,13 @@ from xlsxwriter.workbook import Workbook
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
 from ...core.ranking import publish
+from ...core.results import COLUMNS, records
 from ...core.text import printable, spreadsheet_lines
 from ..workspace import atomic_path
-from .ranking_out import records
 
 SHEETS = ("排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源")
 SELF_SHEET = "自评对照"  # between 差距跟进 and 溯源, when self-evaluations arrived
-RANK_HEADERS = ("位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级", "较上年变化", "说明")
+RANK_HEADERS = tuple(c.header for c in COLUMNS)
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
 FOOTER = "&C第 &P 页，共 &N 页"
 A4 = 9
@@ -175,10 +175,12 @@ def _ranking(s: _Sheet, ev: Evaluation, made: dt.date) -> None:
     s.ws.merge_range(0, 0, 0, len(RANK_HEADERS) - 1, printable(title), s.formats["title"])
     s.r = 1
     s.header(RANK_HEADERS)
+    decimals = {k for k, c in enumerate(COLUMNS) if c.numeric and c.key != "rank"}  # figures at the rubric's precision
     for rec, x in zip(records(ev), ev.ranking, strict=True):
         pub = ev.published[x.unit_id]
-        s.row([rec["rank"], rec["unit"], pub.base, pub.bonus, pub.deductions, pub.final, rec["grade"],
-               rec["change"] or "—", rec["note"]], numeric={2, 3, 4, 5})
+        values = {**rec, "base": pub.base, "bonus": pub.bonus, "deductions": pub.deductions, "final": pub.final,
+                  "change": rec["change"] or "—"}
+        s.row([values[c.key] for c in COLUMNS], numeric=decimals)
     last = 1 + len(ev.ranking)  # 0-based row of the last town
     if ev.previous_problem:  # 较上年 is 无法比较: the reason, under the table (the chart goes below it)
         s.ws.write_string(last + 1, 0, printable(f"注：{ev.previous_problem}。"))

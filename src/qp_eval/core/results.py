@@ -1,34 +1,39 @@
-"""The ranking as plain records, and as JSON, CSV and the year's archive.
+"""The ranking as plain records, its one column definition, and its JSON and CSV.
 
-Records are built first as data; the text forms are made from them. Decimals are written as
-text at the rubric's precision (finals) or exactly (archive), so the same inputs always give
-the same bytes.
+Every output of the ranking (the terminal, CSV, JSON, Markdown, HTML, the workbook) takes its columns
+and headers from ``COLUMNS``. Records are built first as data; the text forms are made from them.
+Decimals are written as text at the rubric's precision (finals) or exactly (archive), so the same
+inputs always give the same bytes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from pathlib import Path
+from dataclasses import dataclass
 
-from ...core import layout as L
-from ...core.evaluate import Evaluation
-from ...core.ranking import publish
-from ...core.verify import ARCHIVE_FORMAT  # noqa: E402 - one definition, read strictly by verify
+from . import layout as L
+from .evaluate import Evaluation
+from .ranking import publish
+from .text import csv_text
+from .verify import ARCHIVE_FORMAT
 
 RANKING_FORMAT = "qp-eval-ranking/1"  # rank and report --format json (docs/json.md)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-COLUMNS = [  # (record key, Chinese header)
-    ("rank", "位次"), ("unit", "街镇"), ("base", "重点工作得分"), ("bonus", "亮点加分"),
-    ("deductions", "问题扣分"), ("final", "最终得分"), ("grade", "等级"), ("change", "较上年位次"),
-    ("note", "说明"),
-]
 
 
+@dataclass(frozen=True)
+class Column:
+    key: str  # in each record
+    header: str  # as every output heads it
+    numeric: bool = False  # aligned right, written as a number in the workbook
+
+
+COLUMNS = (
+    Column("rank", "位次", True), Column("unit", "街镇"), Column("base", "重点工作得分", True),
+    Column("bonus", "亮点加分", True), Column("deductions", "问题扣分", True), Column("final", "最终得分", True),
+    Column("grade", "等级"), Column("change", "较上年变化"), Column("note", "说明"),
+)
+CHANGE = next(c for c in COLUMNS if c.key == "change")
 UNAVAILABLE = "无法比较"  # last year's archive exists but cannot be read (F116 says why)
-
 
 def change_text(previous: int | None, change: int | None, unavailable: bool = False) -> str:
     if unavailable:
@@ -73,39 +78,22 @@ def to_json(ev: Evaluation) -> str:
     if ev.previous_problem:
         data["previous_unavailable"] = ev.previous_problem
     if ev.validation.tables.self_reports:
-        from ...core.selfcompare import to_data
+        from .selfcompare import to_data
 
         data["self_evaluation"] = to_data(ev, ev.comparison)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def safe_text(value: object) -> object:
-    """Text that a spreadsheet would take for a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def to_csv(ev: Evaluation) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([h for _, h in COLUMNS])
-    for rec in records(ev):
-        w.writerow([safe_text(rec[k]) if rec[k] is not None else "" for k, _ in COLUMNS])
-    return buf.getvalue()
+    """The ranking as CSV (no BOM: the writer adds it)."""
+    return csv_text([c.header for c in COLUMNS], [[rec[c.key] for c in COLUMNS] for rec in records(ev)])
 
 
-def _rel(path: str, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(path).resolve().as_posix()
-
-
-def archive(ev: Evaluation, root: Path) -> dict[str, object]:
-    """The year's archive: results (exact), the rubric fingerprint and every input's SHA-256."""
+def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
+    """The year's archive: results (exact), the rubric fingerprint and every input's SHA-256, each input
+    under the path ``paths`` gives it (relative to the workspace: the reader works that out)."""
     inputs = sorted(
-        ({"path": _rel(f.path, root), "sha256": f.sha256, "kind": f.kind,
+        ({"path": paths.get(f.path, f.path), "sha256": f.sha256, "kind": f.kind,
          **({"unit": f.department_id} if f.kind == L.KIND_SELF else {"department": f.department_id})}
          for f in ev.validation.tables.files),
         key=lambda d: str(d["path"]),
@@ -134,7 +122,3 @@ def archive(ev: Evaluation, root: Path) -> dict[str, object]:
         "inputs": inputs,
         "results": results,
     }
-
-
-def archive_text(ev: Evaluation, root: Path) -> str:
-    return json.dumps(archive(ev, root), ensure_ascii=False, indent=2) + "\n"
