@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from qp_eval.core import layout as L
+from qp_eval.core import names as N
 from qp_eval.core.rubric import Rubric
 from qp_eval.core.sheetspec import sheet_fingerprint
 from qp_eval.io.rubric_file import load_rubric
@@ -80,7 +81,7 @@ def make_workspace(root: Path, n: int, seed: int = 7) -> dict[str, int]:
                 fs.append([names[fr.unit_id], fr.criterion.id, fr.input.name, rng.randint(50, 5000), fr.input.unit])
                 counts["figure_cells"] += 1
                 counts["rows"] += 1
-        wb.save(scores / L.score_file_name(rubric.year, rubric.department[dept_id].name))
+        wb.save(scores / N.score_file_name(rubric.year, rubric.department[dept_id].name))
     wb = Workbook(write_only=True)
     _info(wb, rubric, L.KIND_PROBLEMS, None)
     ps = wb.create_sheet(L.PROBLEM_SHEET)
@@ -89,7 +90,7 @@ def make_workspace(root: Path, n: int, seed: int = 7) -> dict[str, int]:
         if i % 9 == 0:
             ps.append([u.name, "服务对象进京上访", "上访一起", "2024-06-01", "信访办", None, "记录"])
             counts["rows"] += 1
-    wb.save(scores / L.PROBLEM_FILE)
+    wb.save(scores / N.PROBLEM_FILE)
     wb = Workbook(write_only=True)
     _info(wb, rubric, L.KIND_HIGHLIGHTS, None)
     hs = wb.create_sheet(L.HIGHLIGHT_SHEET)
@@ -98,7 +99,7 @@ def make_workspace(root: Path, n: int, seed: int = 7) -> dict[str, int]:
         for seq in range(1, rubric.highlights.per_unit + 1):
             hs.append([u.name, seq, f"亮点{seq}", "简介", "创新性", "材料", rng.choice("ABC")])
             counts["rows"] += 1
-    wb.save(scores / L.HIGHLIGHT_FILE)
+    wb.save(scores / N.HIGHLIGHT_FILE)
     return counts
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 
 from qp_eval.core import layout as L
+from qp_eval.core import names as N
 from qp_eval.core.rubric import Rubric
 from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.workspace import atomic_write_bytes, shipped_rubric
@@ -194,7 +195,7 @@ def fill_towns(scores: Path, rubric: Rubric, rng: random.Random) -> None:
     problems = {p.unit_id: p for p in tables.problems}
     write_templates(rubric, scores, towns=True)
     for unit in rubric.units:
-        path = scores / L.SELF_FOLDER / L.self_file_name(rubric.year, unit.name)
+        path = scores / N.SELF_FOLDER / N.self_file_name(rubric.year, unit.name)
         wb = openpyxl.load_workbook(path)
         ws = wb[L.SELF_SHEET]
         col = header(ws)
@@ -260,9 +261,9 @@ def generate(root: Path) -> None:
     shutil.rmtree(scores, ignore_errors=True)  # the generator owns this folder: start it anew
     write_templates(rubric, scores)
     for dept_id in L.scoring_departments(rubric):
-        fill_department(scores / L.score_file_name(rubric.year, rubric.department[dept_id].name), rubric, dept_id, rng)
-    fill_highlights(scores / L.HIGHLIGHT_FILE, rubric, rng)
-    fill_problems(scores / L.PROBLEM_FILE)
+        fill_department(scores / N.score_file_name(rubric.year, rubric.department[dept_id].name), rubric, dept_id, rng)
+    fill_highlights(scores / N.HIGHLIGHT_FILE, rubric, rng)
+    fill_problems(scores / N.PROBLEM_FILE)
     text = json.dumps(archive_2023(rubric, rng), ensure_ascii=False, indent=2) + "\n"
     atomic_write_bytes(root / "archive" / "2023.json", text.encode("utf-8"))
     fill_towns(scores, rubric, random.Random(SEED + 1))  # its own draws: the departments' data stay as they were

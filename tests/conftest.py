@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.core.rubric import Rubric
 from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.writers.template import write_templates
@@ -45,7 +46,7 @@ def blank(tmp_path, _mini_templates) -> Path:
 
 
 def dept_file(folder: Path, rubric: Rubric, dept_id: str) -> Path:
-    return folder / L.score_file_name(rubric.year, rubric.department[dept_id].name)
+    return folder / names.score_file_name(rubric.year, rubric.department[dept_id].name)
 
 
 def edit(path: Path, fn: Callable[[openpyxl.Workbook], None]) -> None:
@@ -88,7 +89,7 @@ def fill_scores(wb: openpyxl.Workbook, value: Callable[[float, str, str], object
 def fill_all(folder: Path, rubric: Rubric) -> None:
     for dept in L.scoring_departments(rubric):
         edit(dept_file(folder, rubric, dept), fill_scores)
-    edit(folder / L.HIGHLIGHT_FILE, lambda wb: fill_highlights(wb, rubric))
+    edit(folder / names.HIGHLIGHT_FILE, lambda wb: fill_highlights(wb, rubric))
 
 
 def fill_highlights(wb: openpyxl.Workbook, rubric: Rubric) -> None:
@@ -111,4 +112,4 @@ def add_problem(folder: Path, row: list[object]) -> None:
         for c, v in enumerate(row, 1):
             ws.cell(r, c).value = v
 
-    edit(folder / L.PROBLEM_FILE, go)
+    edit(folder / names.PROBLEM_FILE, go)

@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 
 Expect = set[tuple[str, str, str]]
 CASES: dict[str, Callable[[Path, Path], Expect]] = {}
@@ -428,8 +429,8 @@ def formula_injection_in_note(filled: Path, out: Path) -> Expect:
 # --- registers and indicators ---------------------------------------------------------------------
 
 def _problem(out: Path, filled: Path, row: list[object]) -> None:
-    _copy(filled, out, L.PROBLEM_FILE)
-    _edit(out / L.PROBLEM_FILE, lambda wb: [wb[L.PROBLEM_SHEET].cell(2, c, v) for c, v in enumerate(row, 1)])
+    _copy(filled, out, names.PROBLEM_FILE)
+    _edit(out / names.PROBLEM_FILE, lambda wb: [wb[L.PROBLEM_SHEET].cell(2, c, v) for c, v in enumerate(row, 1)])
 
 
 @case
@@ -456,8 +457,8 @@ def highlight_rating_and_number_garbled(filled: Path, out: Path) -> Expect:
         ws = wb[L.HIGHLIGHT_SHEET]
         ws["G2"] = "A+"
         ws["B3"] = 1
-    _copy(filled, out, L.HIGHLIGHT_FILE)
-    _edit(out / L.HIGHLIGHT_FILE, go)
+    _copy(filled, out, names.HIGHLIGHT_FILE)
+    _edit(out / names.HIGHLIGHT_FILE, go)
     return {("H602", L.HIGHLIGHT_SHEET, "G2"), ("H603", L.HIGHLIGHT_SHEET, "B3")}
 
 
@@ -532,13 +533,13 @@ def error_value_in_a_figure(filled: Path, out: Path) -> Expect:
 @case
 def error_value_as_a_deduction(filled: Path, out: Path) -> Expect:
     _problem(out, filled, ["甲镇", "服务对象进京上访", "上访", dt.datetime(2024, 2, 3), "信访办", 1.5, "通报"])
-    set_cell_xml(out / L.PROBLEM_FILE, L.PROBLEM_SHEET, "F2", error_cell("F2"))
+    set_cell_xml(out / names.PROBLEM_FILE, L.PROBLEM_SHEET, "F2", error_cell("F2"))
     return {("F117", L.PROBLEM_SHEET, "F2")}
 
 
 @case
 def error_value_as_a_rating(filled: Path, out: Path) -> Expect:
-    target = _copy(filled, out, L.HIGHLIGHT_FILE)
+    target = _copy(filled, out, names.HIGHLIGHT_FILE)
     set_cell_xml(target, L.HIGHLIGHT_SHEET, "G2", error_cell("G2", "#N/A", "VLOOKUP(A2,X:Y,2,0)"))
     return {("F117", L.HIGHLIGHT_SHEET, "G2")}
 
@@ -569,7 +570,7 @@ def stray_key_at_the_bottom_of_the_scores(filled: Path, out: Path) -> Expect:
 @case
 def register_column_filled_to_the_bottom(filled: Path, out: Path) -> Expect:
     """Select the column, type 无, Ctrl+Enter: every row of 依据 holds 无, down to row 1,048,576."""
-    target = _copy(filled, out, L.PROBLEM_FILE)
+    target = _copy(filled, out, names.PROBLEM_FILE)
     with zipfile.ZipFile(target) as z:
         members = {n: z.read(n) for n in z.namelist()}
     part = "xl/worksheets/sheet2.xml"

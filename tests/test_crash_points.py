@@ -16,6 +16,7 @@ from test_scoring import build_year
 from test_selfeval import fill_town, town_file
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.core.book import ReadFailure
 from qp_eval.core.cells import text_of
 from qp_eval.core.entered import claim
@@ -107,7 +108,7 @@ def test_collect_survives_a_crash_at_every_step(tmp_path, mini):
         wb = highlight_workbook(mini)  # a register with the office's rating and own name typed in
         wb[L.HIGHLIGHT_SHEET]["G2"] = "A"
         wb[L.HIGHLIGHT_SHEET]["C5"] = "办公室改写的名称"
-        wb.save(folder / L.HIGHLIGHT_FILE)
+        wb.save(folder / names.HIGHLIGHT_FILE)
         write_templates(mini, folder, towns=True)
         for u in mini.units:
             edit(town_file(folder, mini, u.id), fill_town)
@@ -124,7 +125,7 @@ def test_migrate_survives_a_crash_at_every_step(tmp_path, mini):
 
     def make(ws: Path) -> None:
         build_year(ws / "scores" / "2024", mini)
-        shutil.copyfile(ws / "scores" / "2024" / L.score_file_name(2024, "一科"), ws / "scores" / "2024" / "一科（副本）.xlsx")
+        shutil.copyfile(ws / "scores" / "2024" / names.score_file_name(2024, "一科"), ws / "scores" / "2024" / "一科（副本）.xlsx")
         text = MINI
         for old, new in REVISION:
             text = text.replace(old, new, 1)
@@ -169,7 +170,7 @@ def test_a_killed_run_leaves_nothing_that_validate_reads(tmp_path, mini):
     for u in mini.units:
         edit(town_file(ws / "scores" / "2024", mini, u.id), fill_town)
     wb = highlight_workbook(mini)
-    wb.save(ws / "scores" / "2024" / L.HIGHLIGHT_FILE)
+    wb.save(ws / "scores" / "2024" / names.HIGHLIGHT_FILE)
     n = 1
     while killed_after(n, ["collect", "--year", "2024"], ws) and not leftovers(ws / "scores" / "2024"):
         n += 1

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.core.findings import CATALOGUE
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.intake import validate_paths
@@ -87,7 +88,7 @@ def test_fuzzed_sheets(tmp_path_factory, changes, which, shuffle_rows, swap_cols
     base = _template_dir(tmp_path_factory.getbasetemp())
     folder = tmp / "scores"
     shutil.copytree(base, folder)
-    name = L.score_file_name(RUBRIC.year, RUBRIC.department[which].name)
+    name = names.score_file_name(RUBRIC.year, RUBRIC.department[which].name)
     _apply(folder / name, changes, shuffle_rows, swap_cols, rnd)
     result = validate_paths(RUBRIC, [folder])
     assert {f.code for f in result.findings} <= set(CATALOGUE)

@@ -10,6 +10,7 @@ from test_rank_cli import cli
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.core.cells import text_of
 from qp_eval.io.intake import file_entries
 from qp_eval.io.rubric_file import load_rubric
@@ -52,13 +53,13 @@ def test_template_does_not_write_a_blank_copy_beside_a_renamed_filled_sheet(tmp_
 def test_template_force_moves_a_foreign_file_aside_before_writing(tmp_path, mini):
     ws = _workspace(tmp_path, mini)
     scores = ws / "scores" / "2024"
-    (scores / L.PROBLEM_FILE).unlink()
-    (scores / L.PROBLEM_FILE).write_bytes(b"not a workbook")
+    (scores / names.PROBLEM_FILE).unlink()
+    (scores / names.PROBLEM_FILE).write_bytes(b"not a workbook")
     r = cli("template", "--force", cwd=ws)
     backups = list(scores.glob("备份-*/问题登记.xlsx"))
     assert len(backups) == 1 and backups[0].read_bytes() == b"not a workbook"
     assert "不是 qp-eval 的表格或无法读取，已原样备份到" in r.stderr
-    assert file_entries(scores / L.PROBLEM_FILE)[0] == (L.KIND_PROBLEMS, None)
+    assert file_entries(scores / names.PROBLEM_FILE)[0] == (L.KIND_PROBLEMS, None)
 
 
 def test_init_force_keeps_filled_sheets_and_the_edited_rubric(tmp_path):
@@ -72,9 +73,9 @@ def test_init_force_keeps_filled_sheets_and_the_edited_rubric(tmp_path):
     r = cli("init", "ws", "--year", "2025", "--force", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     after = _snapshot(ws / "scores" / "2025")
-    assert {k: v for k, v in after.items() if k != L.PROBLEM_FILE} == {
-        k: v for k, v in before.items() if k != L.PROBLEM_FILE}
-    assert file_entries(ws / "scores" / "2025" / L.PROBLEM_FILE)[1] == []  # blank, so made anew
+    assert {k: v for k, v in after.items() if k != names.PROBLEM_FILE} == {
+        k: v for k, v in before.items() if k != names.PROBLEM_FILE}
+    assert file_entries(ws / "scores" / "2025" / names.PROBLEM_FILE)[1] == []  # blank, so made anew
     assert r.stdout.count("未覆盖") == 8  # 7 departments + 亮点登记 hold entered values
     kept = list((ws / "rubric").glob("备份-*/2025.yaml"))
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == edited
@@ -129,14 +130,14 @@ def test_a_workbook_with_the_wrong_extension_is_read_by_its_content(tmp_path, mi
     (tests/data/problems.xls, problems.ods), each then named .xlsx as a clerk might."""
     ws = _workspace(tmp_path, mini)
     scores = ws / "scores" / "2024"
-    before = file_entries(scores / L.PROBLEM_FILE)[1]
+    before = file_entries(scores / names.PROBLEM_FILE)[1]
     assert len(before) == 20  # 3 problems x 7 columns, one 扣分 left blank (the default)
     for fmt in ("xls", "ods"):
-        (scores / L.PROBLEM_FILE).write_bytes((DATA / f"problems.{fmt}").read_bytes())
+        (scores / names.PROBLEM_FILE).write_bytes((DATA / f"problems.{fmt}").read_bytes())
         r = cli("validate", cwd=ws)
         assert r.returncode == 0, r.stdout
         assert "F114" in r.stdout and f"文件内容是 .{fmt} 格式，扩展名却是 .xlsx" in r.stdout
-        assert [(e.key, e.column, text_of(e.value)[:10]) for e in file_entries(scores / L.PROBLEM_FILE)[1]] == [
+        assert [(e.key, e.column, text_of(e.value)[:10]) for e in file_entries(scores / names.PROBLEM_FILE)[1]] == [
             (e.key, e.column, text_of(e.value)[:10]) for e in before]
         assert cli("rank", cwd=ws).returncode == 0
 

@@ -20,6 +20,7 @@ from procs import bounded, run_in_process, snapshot
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.core.findings import Finding, capped, count
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.intake import validate_paths
@@ -59,7 +60,7 @@ def test_the_hand_worked_year_before_any_error_value(year, mini):
 
 def test_an_error_value_as_a_deduction_stops_rank_instead_of_taking_the_default(year, mini):
     """丙镇's 1.72 showing #REF!: read as blank it would be 进京上访's default 2, 丙镇 17.25 and third."""
-    set_cell_xml(scores(year) / L.PROBLEM_FILE, L.PROBLEM_SHEET, "F4", error_cell("F4"))
+    set_cell_xml(scores(year) / names.PROBLEM_FILE, L.PROBLEM_SHEET, "F4", error_cell("F4"))
     ev = evaluate(mini, scores(year))
     assert ev.blocked and not ev.ranking
     assert ("F117", L.PROBLEM_SHEET, "F4") in at(ev.findings)
@@ -69,7 +70,7 @@ def test_an_error_value_as_a_deduction_stops_rank_instead_of_taking_the_default(
 
 def test_an_error_value_as_a_rating_stops_rank_instead_of_meaning_not_rated(year, mini):
     """乙街道's first highlight rated B showing #N/A: read as blank, its bonus would fall from 0.8 to 0.2."""
-    set_cell_xml(scores(year) / L.HIGHLIGHT_FILE, L.HIGHLIGHT_SHEET, "G4", error_cell("G4", "#N/A", "VLOOKUP(A4,X:Y,2,0)"))
+    set_cell_xml(scores(year) / names.HIGHLIGHT_FILE, L.HIGHLIGHT_SHEET, "G4", error_cell("G4", "#N/A", "VLOOKUP(A4,X:Y,2,0)"))
     ev = evaluate(mini, scores(year))
     assert ev.blocked and ("F117", L.HIGHLIGHT_SHEET, "G4") in at(ev.findings)
     assert "H601" not in {f.code for f in ev.findings}  # the highlight was sent: not counted as missing
@@ -133,7 +134,7 @@ def test_a_register_saved_by_libreoffice_with_an_error_value(year, mini, tmp_pat
         pytest.skip("LibreOffice 未安装（make render-check 会安装）")
     import openpyxl
 
-    path = scores(year) / L.PROBLEM_FILE
+    path = scores(year) / names.PROBLEM_FILE
     wb = openpyxl.load_workbook(path)
     wb[L.PROBLEM_SHEET]["F4"] = "=1/0"
     wb.save(tmp_path / "in.xlsx")

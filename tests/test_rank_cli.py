@@ -14,6 +14,7 @@ from conftest import MINI_PATH, dept_file, edit, fill_highlights, fill_scores
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.core.explain import explain_unit
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.writers.template import write_templates
@@ -164,7 +165,7 @@ def test_explain_lines_sum_to_rank_final_for_every_2024_unit(tmp_path, rubric202
                 for r in range(2, fs.max_row + 1):
                     fs.cell(r, 4).value = 50 + r * 7
         edit(dept_file(folder, rubric2024, dept), fill)
-    edit(folder / L.HIGHLIGHT_FILE, lambda wb: fill_highlights(wb, rubric2024))
+    edit(folder / names.HIGHLIGHT_FILE, lambda wb: fill_highlights(wb, rubric2024))
     ev = evaluate(rubric2024, folder)
     assert not ev.blocked, [f.message for f in ev.findings][:5]
     assert len(ev.ranking) == 11

@@ -15,6 +15,7 @@ from test_rank_cli import cli
 from test_scoring import build_year
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.core.text import safe_text
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.writers import report_xlsx
@@ -177,7 +178,7 @@ def test_booklet_holds_every_highlight(ev, tmp_path):
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "a/b\\c:d*?", "..", "\x00镇", "   "])
 def test_file_names_from_town_names_stay_in_the_folder(tmp_path, name):
-    from qp_eval.io.writers.letters import letter_file_name
+    from qp_eval.core.names import letter_name as letter_file_name
 
     target = tmp_path / letter_file_name(2024, name)
     assert target.parent == tmp_path
@@ -302,7 +303,7 @@ def test_templates_print(tmp_path, mini):
     from qp_eval.io.writers.template import write_templates
 
     write_templates(mini, tmp_path)
-    wb = openpyxl.load_workbook(tmp_path / L.score_file_name(2024, "一科"))
+    wb = openpyxl.load_workbook(tmp_path / names.score_file_name(2024, "一科"))
     info = wb[L.INFO_SHEET]
     # 说明 on one upright A4 page, its title across both columns
     assert info.page_setup.orientation == "portrait" and info.sheet_properties.pageSetUpPr.fitToPage
@@ -329,7 +330,7 @@ def test_long_criteria_get_tall_rows_in_the_2024_templates(tmp_path, rubric2024)
     from qp_eval.io.writers.template import write_templates
 
     write_templates(rubric2024, tmp_path)
-    sheet = openpyxl.load_workbook(tmp_path / L.score_file_name(2024, "社会事务科"))[L.SCORE_SHEET]
+    sheet = openpyxl.load_workbook(tmp_path / names.score_file_name(2024, "社会事务科"))[L.SCORE_SHEET]
     head = {c.value: c.column_letter for c in sheet[1]}
     width = sheet.column_dimensions[head["评估内容"]].width
     tall = [r for r in range(2, sheet.max_row + 1) if spreadsheet_lines(str(sheet[f"{head['评估内容']}{r}"].value), width) > 2]

@@ -26,6 +26,7 @@ import pytest
 from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.rubric_file import load_rubric
 from qp_eval.io.writers.template import write_templates
@@ -79,7 +80,7 @@ def build_year(folder: Path, rubric) -> Path:
             if key in RATINGS:
                 ws.cell(r, col["评定等级"]).value = RATINGS[key]
 
-    edit(folder / L.HIGHLIGHT_FILE, highlights)
+    edit(folder / names.HIGHLIGHT_FILE, highlights)
     add_problem(folder, ["甲镇", "重大安全生产责任事故", "养老机构火灾", dt.datetime(2024, 5, 2), "区应急局", 1, "通报"])
     add_problem(folder, ["乙街道", "服务对象进京上访", "上访一起", dt.datetime(2024, 8, 9), "信访办", None, "记录"])
     add_problem(folder, ["丙镇", "服务对象进京上访", "上访一起", dt.datetime(2024, 9, 9), "信访办", 1.72, "记录"])
@@ -199,7 +200,7 @@ def year_for(rubric, tmp_path: Path) -> Path:
 
 
 def test_missing_register_is_a_warning_and_counts_nothing(year, mini):
-    (year / L.HIGHLIGHT_FILE).unlink()
+    (year / names.HIGHLIGHT_FILE).unlink()
     ev = evaluate(mini, year)
     assert [(f.code, f.severity) for f in ev.findings] == [("F110", "warning")]
     assert not ev.blocked

@@ -11,13 +11,14 @@ import pytest
 from conftest import edit, fill_all, header_map
 
 from qp_eval.core import layout as L
+from qp_eval.core import names as N
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.intake import validate_paths
 from qp_eval.io.writers.template import write_templates
 
 
 def town_file(folder: Path, rubric, unit_id: str) -> Path:
-    return folder / L.SELF_FOLDER / L.self_file_name(rubric.year, rubric.unit[unit_id].name)
+    return folder / N.SELF_FOLDER / N.self_file_name(rubric.year, rubric.unit[unit_id].name)
 
 
 def fill_town(wb: openpyxl.Workbook, score=lambda cid, points: points) -> None:
@@ -295,7 +296,7 @@ def test_collect_fills_blanks_keeps_the_office_text_and_ratings_and_is_idempoten
     from qp_eval.io.collect import collect_highlights
     from qp_eval.io.writers.template import highlight_workbook
 
-    register = towns / L.HIGHLIGHT_FILE
+    register = towns / N.HIGHLIGHT_FILE
     wb = highlight_workbook(mini)  # a fresh register: rows 甲镇 1, 2; 乙街道 1, 2; 丙镇 1, 2
     ws = wb[L.HIGHLIGHT_SHEET]
     ws["G2"] = "A"                    # 甲镇 #1 already rated by the office
@@ -320,7 +321,7 @@ def test_collect_fills_blanks_keeps_the_office_text_and_ratings_and_is_idempoten
     assert [out.cell(5, c).value for c in (1, 2, 3, 7)] == ["乙街道", 2, "办公室改写的名称", None]
     assert out["C6"].value is None  # 丙镇 #1: nothing to collect
     assert out["C4"].value == "亮点1" and out["E4"].value is None  # 乙街道 #1: its name, not its type
-    backup = towns / "备份-20241110-090000" / L.HIGHLIGHT_FILE
+    backup = towns / "备份-20241110-090000" / N.HIGHLIGHT_FILE
     assert backup.exists() and openpyxl.load_workbook(backup)[L.HIGHLIGHT_SHEET]["C2"].value is None
 
     before = register.read_bytes()
@@ -337,7 +338,7 @@ def test_collect_command_refuses_a_broken_register_without_touching_it(towns, mi
 
     ws = tmp_path / "ws"
     shutil.copytree(towns, ws / "scores" / "2024")
-    register = ws / "scores" / "2024" / L.HIGHLIGHT_FILE
+    register = ws / "scores" / "2024" / N.HIGHLIGHT_FILE
     edit(register, lambda wb: wb[L.HIGHLIGHT_SHEET].cell(2, 7, "甲等"))  # an unknown rating: H602
     before = register.read_bytes()
     r = subprocess.run([sys.executable, "-m", "qp_eval", "collect", "--year", "2024", "--rubric", str(MINI_PATH)],
@@ -359,7 +360,7 @@ def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
     path = tmp_path / "2024-revised.yaml"
     path.write_text(text, encoding="utf-8")
     revised = load_rubric(path)
-    assert {f.code for f in validate_paths(revised, [towns]).findings if L.SELF_FOLDER in f.file} == {"F104"}
+    assert {f.code for f in validate_paths(revised, [towns]).findings if N.SELF_FOLDER in f.file} == {"F104"}
 
     run = migrate(revised, towns, now=dt.datetime(2024, 11, 20, 8, 0))
     assert not run.refused
@@ -385,7 +386,7 @@ def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
                     "4.1": (None, "4.1 台账齐全"), "4.2": (None, None)}
     assert wb[L.HIGHLIGHT_SHEET]["B2"].value == "亮点1" and wb[L.FIGURE_SHEET]["C2"].value == 100
     assert (towns / "备份-20241120-080000").is_dir()
-    assert {f.code for f in validate_paths(revised, [towns]).findings if L.SELF_FOLDER in f.file} <= {"Z805"}
+    assert {f.code for f in validate_paths(revised, [towns]).findings if N.SELF_FOLDER in f.file} <= {"Z805"}
 
 
 def test_report_csv_has_the_comparison_beside_it(towns, mini, tmp_path):
@@ -415,7 +416,7 @@ def test_town_templates_for_every_2024_town_validate_clean_when_filled(tmp_path,
 
 
 def test_a_broken_file_in_the_self_evaluation_folder_never_blocks_rank(towns, mini):
-    (towns / L.SELF_FOLDER / "坏文件.xlsx").write_bytes(b"not a workbook")
+    (towns / N.SELF_FOLDER / "坏文件.xlsx").write_bytes(b"not a workbook")
     assert [f.severity for f in validate_paths(mini, [towns]).findings if f.code == "F101"] == ["error"]
     ev = evaluate(mini, towns)
     assert not ev.blocked and len(ev.ranking) == 3
@@ -426,7 +427,7 @@ def test_two_differing_self_evaluations_of_one_town_are_named_not_blank(towns, m
     from qp_eval.core.selfcompare import sections
     from qp_eval.core.status import INVALID, status_rows
 
-    copy = towns / L.SELF_FOLDER / "甲镇自评-修改.xlsx"
+    copy = towns / N.SELF_FOLDER / "甲镇自评-修改.xlsx"
     wb = openpyxl.load_workbook(town_file(towns, mini, "a"))
     wb[L.SELF_SHEET]["E2"] = 1
     wb.save(copy)

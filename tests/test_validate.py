@@ -27,6 +27,7 @@ from conftest import (
 )
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.core.findings import CATALOGUE
 from qp_eval.io.intake import validate_paths
 from qp_eval.io.writers.template import write_templates
@@ -117,10 +118,10 @@ def test_template_layout(blank, mini):
     ws2 = openpyxl.load_workbook(dept_file(blank, mini, "d2"))[L.SCORE_SHEET]
     r = find_row(ws2, "乙街道", "3.1")
     assert ws2.cell(r, header_map(ws2)["得分"]).value == L.NOT_APPLICABLE
-    reg = openpyxl.load_workbook(blank / L.PROBLEM_FILE)[L.PROBLEM_SHEET]
+    reg = openpyxl.load_workbook(blank / names.PROBLEM_FILE)[L.PROBLEM_SHEET]
     lists = [dv.formula1 for dv in reg.data_validations.dataValidation if dv.type == "list"]
     assert '"服务对象进京上访,重大安全生产责任事故"' in lists
-    hl = openpyxl.load_workbook(blank / L.HIGHLIGHT_FILE)[L.HIGHLIGHT_SHEET]
+    hl = openpyxl.load_workbook(blank / names.HIGHLIGHT_FILE)[L.HIGHLIGHT_SHEET]
     assert [c.value for c in hl[1]] == list(L.HIGHLIGHT_COLUMNS)
     assert hl.max_row == 1 + 3 * 2
 
@@ -458,7 +459,7 @@ def test_problem_unknown_town(filled, mini):
 
 
 def _hl(folder, fn):
-    edit(folder / L.HIGHLIGHT_FILE, lambda wb: fn(wb[L.HIGHLIGHT_SHEET]))
+    edit(folder / names.HIGHLIGHT_FILE, lambda wb: fn(wb[L.HIGHLIGHT_SHEET]))
 
 
 def test_highlight_count_not_as_required(filled, mini):
@@ -589,7 +590,7 @@ def test_template_cli_writes_into_the_workspace(tmp_path):
     r = _cli("template", "--year", "2024", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     files = sorted(p.name for p in (tmp_path / "scores" / "2024").iterdir())
-    assert L.PROBLEM_FILE in files and L.HIGHLIGHT_FILE in files and len(files) == 9
+    assert names.PROBLEM_FILE in files and names.HIGHLIGHT_FILE in files and len(files) == 9
     r2 = _cli("template", "--year", "2024", cwd=tmp_path)
     assert "未覆盖" in r2.stderr
 
@@ -605,9 +606,9 @@ def test_zip_bomb_is_refused_unopened(tmp_path, mini):
 
 def test_fill_helpers_are_used(mini, blank):
     # guards the helpers the tests rely on: a filled highlight register has per_unit rows per unit
-    edit(blank / L.HIGHLIGHT_FILE, lambda wb: fill_highlights(wb, mini))
+    edit(blank / names.HIGHLIGHT_FILE, lambda wb: fill_highlights(wb, mini))
     edit(dept_file(blank, mini, "d1"), fill_scores)
-    result = validate_paths(mini, [blank / L.HIGHLIGHT_FILE, dept_file(blank, mini, "d1")])
+    result = validate_paths(mini, [blank / names.HIGHLIGHT_FILE, dept_file(blank, mini, "d1")])
     assert result.findings == [] and len(result.tables.highlights) == 6
 
 

@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, fill_all
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.io.newyear import roll_rubric_text
 from qp_eval.io.rubric_file import load_rubric
 
@@ -59,8 +60,8 @@ def test_status_names_a_missing_and_an_invalid_sheet(tmp_path):
     rubric = load_rubric(ws / "rubric" / "2025.yaml")
     folder = ws / "scores" / "2025"
     fill_all(folder, rubric)
-    (folder / L.score_file_name(2025, "救助管理站")).unlink()
-    office = folder / L.score_file_name(2025, "办公室")
+    (folder / names.score_file_name(2025, "救助管理站")).unlink()
+    office = folder / names.score_file_name(2025, "办公室")
     wb = openpyxl.load_workbook(office)
     wb[L.SCORE_SHEET]["F2"] = "满分"
     wb.save(office)

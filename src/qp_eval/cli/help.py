@@ -23,8 +23,10 @@ from ..core.text import join_lines, width_of, wrap
 try:  # typer >= 0.20 ships its own copy of click
     from typer._click import exceptions as typer_click
     from typer._click.formatting import HelpFormatter
+    from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - older typer with click installed beside it
     from click import exceptions as typer_click  # type: ignore[no-redef]  # noqa: F401 - cli imports it from here
+    from click import get_current_context  # type: ignore[no-redef]  # noqa: F401
     from click.formatting import HelpFormatter  # type: ignore[no-redef]
 
 HEADINGS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
@@ -174,9 +176,11 @@ def _value_problem(message: str) -> str:
     m = re.search(r"valid (integer|int|float|number|boolean|bool|date)", message)
     if m:
         return f"应为{_TYPE_WORDS[m.group(1)]}"
-    m = re.match(r"(.*?) is not one of (.*)\.$", message)
+    m = re.match(r"(?:Value error, )?'?(.*?)'? is not one of (.*)\.$", message)
     if m:
-        return f"{m.group(1)} 不是可选的值，应为 {m.group(2)} 之一"
+        choices = [c.strip().strip("'\"") for c in m.group(2).split(",")]
+        listed = "、".join(choices[:-1]) + " 或 " + choices[-1] if len(choices) > 1 else choices[0]
+        return f"只能是 {listed}（现为“{m.group(1)}”）"
     m = re.search(r"'(.*)' does not exist", message)
     if m:
         return f"{m.group(1)} 不存在"

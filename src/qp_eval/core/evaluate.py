@@ -1,4 +1,4 @@
-"""The whole evaluation of a year from a workspace: validate, check completeness, score, rank.
+"""The whole evaluation of a year from its validated inputs: completeness, scores, ranking.
 
 Shared by ``rank``, ``explain``, ``verify`` and the report commands, so each computes the
 same thing the same way.
@@ -36,6 +36,18 @@ class Evaluation:
     def blocked(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
 
+    @property
+    def sheets_missing(self) -> bool:
+        """Whether what blocks is (also) a department's sheet or score that has not arrived (F109):
+        then ``--allow-missing`` can rank meanwhile."""
+        return any(f.code == "F109" for f in self.completeness)
+
+    @property
+    def return_code(self) -> int:
+        """0 when the year was ranked; 1 when findings of severity error stopped it."""
+        return 1 if self.blocked else 0
+
+
     @cached_property
     def comparison(self) -> Comparison:
         """自评 vs 考评, worked out once for every output that shows it."""
@@ -45,6 +57,32 @@ class Evaluation:
     def published(self) -> dict[str, Published]:
         """Unit id -> what is published of its result (every output shows these figures)."""
         return {x.unit_id: publish_unit(self.rubric, x.result) for x in self.ranking}
+
+
+@dataclass
+class Check:
+    """What ``validate`` says of the paths it was given: the files' findings, and for a whole year's
+    folder what has not arrived as well (a single file says nothing about the others)."""
+
+    validation: Result
+    missing: list[Finding]
+    whole_year: bool
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.validation.findings + self.missing
+
+    @property
+    def return_code(self) -> int:
+        """0 when nothing is wrong (warnings allowed); 1 when any finding is an error."""
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+
+def check(rubric: Rubric, validation: Result, whole_year: bool, strict: bool = False) -> Check:
+    """The verdict of ``validate``: with ``strict`` every warning counts as an error (the files' findings
+    were made strict by ``validate`` itself; what has not arrived is made so here)."""
+    missing = completeness(rubric, validation) if whole_year else []
+    return Check(validation, [f.as_error() for f in missing] if strict else missing, whole_year)
 
 
 def completeness(rubric: Rubric, validation: Result) -> list[Finding]:

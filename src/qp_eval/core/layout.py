@@ -59,19 +59,7 @@ KIND_PROBLEMS = "问题登记"
 KIND_HIGHLIGHTS = "亮点登记"
 KIND_SELF = "街镇自评表"
 KINDS = (KIND_SCORES, KIND_PROBLEMS, KIND_HIGHLIGHTS, KIND_SELF)
-SELF_FOLDER = "自评"  # scores/<year>/自评/: where the towns' workbooks go
-
-PROBLEM_FILE = "问题登记.xlsx"
-HIGHLIGHT_FILE = "亮点登记.xlsx"
 PROBLEM_BLANK_ROWS = 200
-
-
-def score_file_name(year: int, department_name: str) -> str:
-    return f"{year}年度评分表_{department_name}.xlsx"
-
-
-def self_file_name(year: int, unit_name: str) -> str:
-    return f"{year}年度自评表_{unit_name}.xlsx"
 
 
 def row_id(criterion_id: str, period: str | None) -> str:
@@ -131,6 +119,11 @@ def figure_rows(rubric: Rubric, department_id: str) -> Iterator[FigureRow]:
 def scoring_departments(rubric: Rubric) -> list[str]:
     """Departments that score at least one criterion (an assisting unit may score none)."""
     return [d.id for d in rubric.departments if rubric.criteria_of(d.id)]
+
+
+def idle_departments(rubric: Rubric) -> list[str]:
+    """Departments that score nothing (an assisting unit): no sheet is made for them."""
+    return [d.id for d in rubric.departments if not rubric.criteria_of(d.id)]
 
 
 def self_criteria(rubric: Rubric, unit_id: str) -> list[Criterion]:

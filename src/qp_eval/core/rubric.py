@@ -214,3 +214,10 @@ def _canonical(value: object) -> object:
         return value.isoformat()
     return value
 
+
+RUBRIC_FORMAT = "qp-eval-rubric/1"  # rubric show --format json (docs/json.md)
+
+
+def rubric_data(r: Rubric, path: str) -> dict[str, object]:
+    """``rubric show --format json``: the whole rubric with its fingerprint and where it was read."""
+    return {"format": RUBRIC_FORMAT, "path": path, "fingerprint": r.fingerprint, "rubric": r.model_dump(mode="json")}

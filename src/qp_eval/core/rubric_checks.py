@@ -16,8 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import RubricError
 from .findings import Finding
+from .names import MAX_FILE_NAME_BYTES, NAMED_FILES, TEMP_NAME_BYTES
 from .rubric import Rubric
-from .text import normalize_name, places
+from .text import normalize_name, places, safe_file_name
 from .yamlsource import Path_, Source, YamlLimit, parse
 
 Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
@@ -279,18 +280,11 @@ def cross_checks(r: Rubric) -> Iterator[Problem]:
     yield from _file_names(r)
 
 
-# the longest file names qp-eval makes from a name: letters and the towns' self-evaluations; department sheets
-_NAMED_FILES = {"units": ("{year}年度综合评估结果函_{name}.docx", "{year}年度自评表_{name}.xlsx"),
-                "departments": ("{year}年度评分表_{name}.xlsx",)}
-MAX_FILE_NAME_BYTES = 255  # what ext4, NTFS and APFS allow in one file name
-TEMP_NAME_BYTES = 14  # a file is written as ".<name>.XXXXXXXX.tmp" beside its place, then renamed
 
 
 def _file_names(r: Rubric) -> Iterator[Problem]:
     """Names that become file names (letters, templates): never blank or with control characters, never
     two that become the same file name (on a system that ignores case, too), never too long."""
-    from .text import safe_file_name
-
     for key, what in (("units", "街镇"), ("departments", "科室")):
         seen: dict[str, str] = {}
         for i, x in enumerate(getattr(r, key)):
@@ -303,7 +297,7 @@ def _file_names(r: Rubric) -> Iterator[Problem]:
                 yield ("R020", (key, i, "name"),
                        f"{what} “{name}” 和 “{seen[file]}” 生成的文件名相同（{safe_file_name(name)}），函告或评分表会互相覆盖")
             seen.setdefault(file, name)
-            longest = max(len(p.format(year=r.year, name=safe_file_name(name)).encode("utf-8")) for p in _NAMED_FILES[key])
+            longest = max(len(made(r.year, safe_file_name(name)).encode("utf-8")) for made in NAMED_FILES[key])
             if longest + TEMP_NAME_BYTES > MAX_FILE_NAME_BYTES:
                 yield ("R021", (key, i, "name"), f"{what}名称 “{name[:20]}…” 过长：生成的文件名有 {longest} 字节，"
                                                  f"加上写入时的临时后缀（{TEMP_NAME_BYTES} 字节）超过文件系统允许的 "

@@ -2,7 +2,7 @@
 self-evaluation: arrived, valid, how complete, how late.
 
 A blank template still in the folder counts as not yet received. The rows are plain data;
-the CLI renders them and exits 1 while anything is missing or invalid.
+``Status.return_code`` is 1 while anything is missing or invalid.
 """
 
 from __future__ import annotations
@@ -128,3 +128,31 @@ def status_data(year: int, today: dt.date, folder: str, rows: list[StatusRow], s
                   "deadline": r.deadline.isoformat(), "days_left": r.days_left} for r in rows],
         "strays": [f.to_dict() for f in strays],
     }
+
+
+@dataclass
+class Status:
+    """``status`` as data: the rows, the files below them, and what the command answers."""
+
+    year: int
+    today: dt.date
+    folder: str
+    rows: list[StatusRow]
+    strays: list[Finding]
+
+    @property
+    def complete(self) -> bool:
+        return complete(self.rows, self.strays)
+
+    @property
+    def return_code(self) -> int:
+        """0 when everything has arrived without an error; 1 while anything is missing or wrong (for scripts)."""
+        return 0 if self.complete else 1
+
+    def to_data(self) -> dict:
+        return status_data(self.year, self.today, self.folder, self.rows, self.strays)
+
+
+def status_of(rubric: Rubric, result: Result, today: dt.date, folder: str) -> Status:
+    rows = status_rows(rubric, result, today)
+    return Status(rubric.year, today, folder, rows, strays_of(result, rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 RESULT_FIELDS = {
     "rank": "位次", "final": "最终得分", "final_exact": "精确得分", "base": "重点工作得分", "bonus": "亮点加分",
@@ -90,3 +91,27 @@ def differences(saved: dict, now: dict) -> Iterator[str]:
             if str(old_res[unit_id].get(key)) != str(new_res[unit_id][key]):
                 yield (f"{new_res[unit_id]['unit']} 的{name}不一致：存档为 {old_res[unit_id].get(key)}，"
                        f"按现有输入计算为 {new_res[unit_id][key]}")
+
+
+VERIFY_FORMAT = "qp-eval-verify/1"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """``verify`` as data: the archive compared and every difference, in Chinese."""
+
+    archive: str
+    differences: list[str]
+
+    @property
+    def consistent(self) -> bool:
+        return not self.differences
+
+    @property
+    def return_code(self) -> int:
+        """0 when the archive still says what the inputs give; 1 when anything differs."""
+        return 0 if self.consistent else 1
+
+    def to_data(self) -> dict[str, object]:
+        return {"format": VERIFY_FORMAT, "archive": self.archive, "consistent": self.consistent,
+                "differences": self.differences}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import layout as L
+from ..core import names
 from ..core.cells import text_of
 from ..core.rubric import Rubric
 from ..core.text import normalize_name
@@ -37,6 +38,11 @@ class CollectRun:
     moved: list[tuple[Path, Path]] = field(default_factory=list)
 
     @property
+    def return_code(self) -> int:
+        """0 when it did what it could; 1 when it refused (the files are left as they were)."""
+        return 1 if self.refused else 0
+
+    @property
     def written(self) -> bool:
         return self.filled > 0
 
@@ -47,7 +53,7 @@ def collect_highlights(rubric: Rubric, scores_dir: Path, now: dt.datetime | None
     result = validate_paths(rubric, [scores_dir])
     registers = [s for s in result.seen if s.kind == L.KIND_HIGHLIGHTS]
     adopted = [s for s in registers if s.adopted]
-    target = Path(adopted[0].path) if adopted else scores_dir / L.HIGHLIGHT_FILE
+    target = Path(adopted[0].path) if adopted else scores_dir / names.HIGHLIGHT_FILE
     run = CollectRun(target)
     if registers and not adopted:
         run.refused = (f"亮点登记表（{'、'.join(s.path for s in registers)}）未能采用，请先运行 qp-eval validate "

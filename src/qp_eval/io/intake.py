@@ -9,10 +9,10 @@ from pathlib import Path
 from ..core.book import SPREADSHEET_SUFFIXES, Limits, ReadFailure, suffix_of
 from ..core.entered import Entry, claim, entries, read_info
 from ..core.evaluate import Evaluation, evaluate
+from ..core.names import BACKUP_PREFIX
 from ..core.rubric import Rubric
 from ..core.validate import Inputs, Progress, Result, read_limits, validate
 from .read import open_book
-from .workspace import BACKUP_PREFIX
 
 
 def find_inputs(paths: list[Path], limits: Limits) -> Inputs:

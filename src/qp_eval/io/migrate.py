@@ -81,6 +81,11 @@ class MigrateRun:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
+    def return_code(self) -> int:
+        """0 when it did what it could; 1 when it refused (the files are left as they were)."""
+        return 1 if self.refused else 0
+
+    @property
     def backup(self) -> Path | None:
         return self.moved[0][1].parent if self.moved else None
 

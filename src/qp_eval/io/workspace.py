@@ -18,8 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..core.errors import RubricNotFound
-
-BACKUP_PREFIX = "备份-"  # scores/<year>/备份-YYYYMMDD-HHMMSS/: files qp-eval set aside, never read as input
+from ..core.names import BACKUP_PREFIX, archive_name
 
 
 def shipped_rubric(year: int) -> Path | None:
@@ -49,7 +48,7 @@ class Workspace:
         return self.root / "scores" / str(year)
 
     def archive_path(self, year: int) -> Path:
-        return self.root / "archive" / f"{year}.json"
+        return self.root / "archive" / archive_name(year)
 
     def reports_dir(self, year: int) -> Path:
         return self.root / "reports" / str(year)

@@ -47,3 +47,8 @@ def print_json(findings: list[Finding]) -> None:
     data = {"format": "qp-eval-findings/1", "errors": count(findings, "error"),
             "warnings": count(findings, "warning"), "findings": [f.to_dict() for f in findings]}
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_blocked(ev, console: Console) -> None:  # noqa: ANN001 - an Evaluation that errors stopped
+    console.print("[red]存在错误，未计分。[/red]请按上表修正后重试"
+                  + ("（缺少评分表时可加 --allow-missing 先行计分）。" if ev.sheets_missing else "。"))

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from ...core.findings import Finding
-from ...core.status import StatusRow, complete
-from ...io.collect import CollectRun
-from ...io.migrate import MigrateRun
-from ...io.newyear import NewYear
-from ...io.writers.template import TemplateRun
 from .grid import grid
+
+if TYPE_CHECKING:  # the results only as annotations: rendering a status never loads openpyxl
+    from ...core.status import Status
+    from ...io.collect import CollectRun
+    from ...io.migrate import MigrateRun
+    from ...io.newyear import NewYear
+    from ...io.writers.template import TemplateRun
 
 
 def print_templates(run: TemplateRun, out: Console, err: Console) -> None:
@@ -101,8 +103,10 @@ def print_new_year(made: NewYear, out: Console) -> None:
         out.print(f"  {n}. {step}", markup=False)
 
 
-def print_status(rows: list[StatusRow], strays: list[Finding], title: str, out: Console) -> bool:
-    """The table of who has sent what, and files that cannot be read; True when all is in and valid."""
+def print_status(report: Status, out: Console) -> None:
+    """The table of who has sent what, and files that cannot be read, then what that means."""
+    rows, strays = report.rows, report.strays
+    title = f"{report.year} 年度收齐情况（{report.today.isoformat()}，目录 {report.folder}）"
     headers = ["表格", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"]
     cells = []
     for x in rows:
@@ -120,11 +124,10 @@ def print_status(rows: list[StatusRow], strays: list[Finding], title: str, out: 
         out.print(f"{what}：{f.file or '—'}（{f.code} {f.message}）", markup=False)
     bad = [x for x in rows if not x.ok]
     unreadable = [f for f in strays if f.severity == "error"]
-    if not complete(rows, strays):
+    if not report.complete:
         parts = [f"尚有 {len(bad)} 项未收齐或有错误"] if bad else ["各项均已收到且无错误"]
         if unreadable:
             parts.append(f"但有 {len(unreadable)} 个文件无法读取或有错误（见上；计分时会被拒绝，请修正、另存为 .xlsx 或移出该目录）")
         out.print("，".join(parts) + "。", markup=False)
-        return False
+        return
     out.print("全部收齐，均无错误。", markup=False)
-    return True

@@ -61,3 +61,13 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
         f"{res.deductions.normalize():f} = {res.final.normalize():f}，按 {r.precision} 位小数公布为 "
         f"[bold]{publish(r, ranked.final)}[/bold]"
     )
+
+
+def print_verification(found, ev: Evaluation, console: Console) -> None:  # noqa: ANN001 - a core.verify.Verification
+    if found.consistent:
+        console.print(f"存档 {found.archive} 与现有输入一致：{len(ev.ranking)} 个街镇的结果和 "
+                      f"{len(ev.validation.tables.files)} 个输入文件均未变化。", markup=False)
+        return
+    console.print(f"存档 {found.archive} 与现有输入不一致（{len(found.differences)} 处）：", markup=False)
+    for d in found.differences:
+        console.print(f"  - {d}", markup=False)

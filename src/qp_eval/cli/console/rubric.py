@@ -78,3 +78,18 @@ def render_rubric(r: Rubric, source: str, console: Console) -> None:
     dl = r.deadlines
     t.add_row("时间节点", f"自评报告 {dl.self_report}；科室评分 {dl.department_scoring}；汇总排名 {dl.office_ranking}")
     console.print(t)
+
+
+def print_problems(findings: list, err: Console) -> None:  # noqa: ANN001 - the findings of a RubricError
+    """``rubric check`` refusing a rubric: each problem with its line and hint, then how many."""
+    for f in findings:
+        err.print(f"[{f.code}] {f.location}  {f.message}", markup=False, style="red", soft_wrap=True)
+        err.print(f"       提示：{f.hint}", markup=False, style="dim", soft_wrap=True)
+    err.print(f"共 {len(findings)} 处问题。", markup=False)
+
+
+def print_passed(r: Rubric, path: str, out: Console) -> None:
+    out.print(
+        f"评估细则 {path} 检查通过：{len(r.units)} 个街镇，{len(r.departments)} 个科室，"
+        f"{len(r.items)} 个项目，{len(r.criteria)} 条细则，总分 {r.total_points}，指纹 {r.fingerprint}。", markup=False
+    )

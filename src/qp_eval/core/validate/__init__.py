@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .. import layout as L
-from .. import sheetspec
+from .. import names, sheetspec
 from ..book import HEAD_ROWS, MAX_UNZIPPED_BYTES, UNREADABLE_SHEETS, CellError, Limits, RawBook, ReadFailure, suffix_of
 from ..cells import number, show, text_of
 from ..entered import claim, differences, entries, read_info
@@ -134,7 +134,7 @@ def validate(rubric: Rubric, inputs: Inputs, strict: bool = False, progress: Pro
             c.ctx.add("F106", f"同一{_what(rubric, c.claim)}已采用 {scored[c.claim]}；本文件是另一份副本，"
                               "请删去，或移到 scores/<年度>/ 之外（或其中以“备份-”开头的目录）", L.INFO_SHEET)
     for c in checked:
-        if (c.claim is not None and c.claim[0] == L.KIND_SELF) or L.SELF_FOLDER in c.path.parts:
+        if (c.claim is not None and c.claim[0] == L.KIND_SELF) or names.SELF_FOLDER in c.path.parts:
             result.self_files.add(c.ctx.file)  # what the towns sent, readable or not: it never blocks scoring
         if c.claim is not None:
             result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted, c.modified))

@@ -24,12 +24,12 @@ from docx.shared import Mm, Pt
 
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
+from ...core.names import letter_name
 from ...core.published import ItemFigure
 from ...core.ranking import Ranked
 from ...core.rules import fmt
 from ...core.text import printable, width_of
 from ..workspace import atomic_path, atomic_paths
-from .template import safe_file_name
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -345,10 +345,6 @@ def _save(doc, target: Path) -> None:  # noqa: ANN001
         doc.save(str(tmp))
 
 
-def letter_file_name(year: int, unit_name: str) -> str:
-    return f"{year}年度综合评估结果函_{safe_file_name(unit_name)}.docx"
-
-
 def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") -> list[Path]:
     """One letter per town, replaced all together (``atomic_paths``): a failure leaves every earlier
     letter as it was. Returns the files written, each once (what the count printed says)."""
@@ -358,7 +354,7 @@ def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") ->
 
     letters: dict[str, tuple[Path, Ranked]] = {}  # case-folded name -> (file, town): A and a are one file on Windows
     for x in ev.ranking:
-        target = out / letter_file_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name)
+        target = out / letter_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name)
         if target.resolve().parent != out.resolve():  # a name can never leave the folder
             raise ValueError(f"unsafe letter name for {x.unit_id}")
         if target.name.casefold() in letters:  # rubric check refuses such names (R020); never overwrite one

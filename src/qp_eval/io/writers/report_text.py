@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
+from ...core.names import companion
 from ...core.results import COLUMNS, records, to_csv, to_json
 from ...core.rules import fmt
 from ...core.text import terminal_safe
@@ -166,7 +167,7 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
         from ...core.selfcompare import to_csv as items_csv
 
         for suffix, text in (("自评对照", items_csv(ev, ev.comparison)), ("自评问题对照", problems_csv(ev.comparison))):
-            files.append((target.with_name(f"{target.stem}_{suffix}.csv"), "\ufeff" + text))
+            files.append((target.with_name(companion(target.stem, suffix)), "\ufeff" + text))
     written = [path for path, _ in files]
     with atomic_paths(written) as temps:  # the files go together: all are written before any is replaced
         for tmp, (path, text) in zip(temps, files, strict=True):

@@ -18,10 +18,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core import layout as L
-from ...core import sheetspec
+from ...core import names, sheetspec
 from ...core.rubric import Rubric
 from ...core.rules import fmt
-from ...core.text import printable, spreadsheet_lines
+from ...core.text import printable, safe_file_name, spreadsheet_lines
 from ..workspace import atomic_path
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -400,10 +400,11 @@ def save(wb: Workbook, target: Path) -> None:
 
 @dataclass(frozen=True)
 class Kept:
-    """A template that was not written, and why."""
+    """A template that was not written, and why; ``filled``: cells filled in the sheet that stands there."""
 
     path: Path
     reason: str
+    filled: int = 0
 
 
 @dataclass
@@ -412,11 +413,16 @@ class TemplateRun:
     kept: list[Kept] = field(default_factory=list)
     moved: list[tuple[Path, Path]] = field(default_factory=list)  # (from, to): set aside before writing
 
+    @property
+    def filled_kept(self) -> bool:
+        """Whether a filled sheet stands where a template would go (after a rubric edit: migrate carries it)."""
+        return any(k.filled for k in self.kept)
+
 
 def town_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str | None]]]:
     """Where each town's 自评 workbook goes (``out``/自评/), and the (kind, town) it claims."""
-    folder = out / L.SELF_FOLDER
-    return [(folder / L.self_file_name(rubric.year, safe_file_name(u.name)), (L.KIND_SELF, u.id))
+    folder = out / names.SELF_FOLDER
+    return [(folder / names.self_file_name(rubric.year, safe_file_name(u.name)), (L.KIND_SELF, u.id))
             for u in rubric.units]
 
 
@@ -424,10 +430,10 @@ def template_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str
     """Where each template goes, and the (kind, department) its 说明 sheet will claim."""
     plans: list[tuple[Path, tuple[str, str | None]]] = []
     for dept_id in L.scoring_departments(rubric):
-        name = L.score_file_name(rubric.year, safe_file_name(rubric.department[dept_id].name))
+        name = names.score_file_name(rubric.year, safe_file_name(rubric.department[dept_id].name))
         plans.append((out / name, (L.KIND_SCORES, dept_id)))
-    plans.append((out / L.PROBLEM_FILE, (L.KIND_PROBLEMS, None)))
-    plans.append((out / L.HIGHLIGHT_FILE, (L.KIND_HIGHLIGHTS, None)))
+    plans.append((out / names.PROBLEM_FILE, (L.KIND_PROBLEMS, None)))
+    plans.append((out / names.HIGHLIGHT_FILE, (L.KIND_HIGHLIGHTS, None)))
     return plans
 
 
@@ -480,12 +486,12 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
         if others:
             p, n = next(iter(others.items()))
             state = f"已填写 {n} 个单元格" if n else "空白"
-            run.kept.append(Kept(path, f"{_what(rubric, claim)}已在 {p}（{state}），未重复生成"))
+            run.kept.append(Kept(path, f"{_what(rubric, claim)}已在 {p}（{state}），未重复生成", n))
             continue
         if path.exists():
             n = next((n for p, n in here.items()), None)  # None: not a qp-eval workbook of this sheet
             if n:
-                run.kept.append(Kept(path, f"已填写 {n} 个单元格，未覆盖"))
+                run.kept.append(Kept(path, f"已填写 {n} 个单元格，未覆盖", n))
                 continue
             if not force:
                 run.kept.append(Kept(path, "已存在（空白），未覆盖；如需重新生成请加 --force"))
@@ -510,5 +516,3 @@ def _what(rubric: Rubric, claim: tuple[str, str | None]) -> str:
         return f"{rubric.unit[who].name}的自评表"
     return f"{rubric.department[who].name}的评分表" if who else kind
 
-
-from ...core.text import safe_file_name  # noqa: E402,F401 - where writers have looked for it

@@ -1,0 +1,117 @@
+"""What goes out: ``report``, ``letters`` and ``booklet``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import common, runtime
+from ..options import (
+    AllowMissingOpt,
+    DateOpt,
+    PreviousOpt,
+    ReportFormat,
+    RubricOpt,
+    ScoresOpt,
+    WorkspaceOpt,
+    YearOpt,
+    made,
+)
+
+
+def report(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    previous: PreviousOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", metavar="格式", help="格式：xlsx（默认，提交局长办公会议的工作簿）、csv、json、md 或 html。")] = ReportFormat.xlsx,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="文件", help="输出文件；默认写入 reports/<年度>/。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
+    date: DateOpt = None,
+) -> None:
+    """生成评估结果报告：排名（含图表）、分项得分、科室评分、加减分、差距跟进、溯源。
+
+    qp-eval report --year 2024
+    qp-eval report --year 2024 --format html --out 评估结果.html
+    """
+    from ...core.names import report_name
+    from ...io.workspace import output_target
+
+    kind = fmt.value
+    if out is not None and out.suffix.lower() != f".{kind}":
+        raise typer.BadParameter(f"文件扩展名 {out.suffix or '（无）'} 与 --format {kind} 不符；"
+                                 f"请改为 .{kind}，或用 --format 指定与扩展名相同的格式", param_hint="--out")
+    when = made(date)
+    ev, ws = common.evaluation(workspace, year, rubric, scores, previous, allow_missing)
+    target = output_target(out, ws.reports_dir(ev.rubric.year) / report_name(ev.rubric.year, kind), force)
+    if fmt is ReportFormat.xlsx:
+        from ...io.writers.report_xlsx import write  # defers xlsxwriter
+
+        write(ev, target, when)
+        written = [target]
+    else:
+        from ...io.writers.report_text import write_text_report
+
+        written = write_text_report(ev, kind, target, when)
+    for path in written:
+        runtime.say(f"已生成报告：{path}")
+
+
+def letters(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="目录", help="输出目录；默认为 reports/<年度>/函告/。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 --out 目录中已有的同名函告。")] = False,
+    date: DateOpt = None,
+    number: Annotated[str, typer.Option("--number", metavar="文号", help="发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。",
+                                        show_default=False)] = "",
+) -> None:
+    """为每个街镇生成评估结果函（.docx，按党政机关公文格式排版）：位次、得分、等次、强弱项目、扣分及原因、跟进事项。
+
+    qp-eval letters --year 2024 --number "青民函〔2024〕12号" --date 2024-12-31
+    """
+    from ...core.names import LETTERS_FOLDER, letter_name
+    from ...io.workspace import output_folder
+    from ...io.writers.letters import write_letters  # defers python-docx
+
+    when = made(date)
+    ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
+    names = [letter_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name) for x in ev.ranking]
+    folder = output_folder(out, ws.reports_dir(ev.rubric.year) / LETTERS_FOLDER, names, force)
+    written = write_letters(ev, folder, when, number.strip())
+    runtime.say(f"已生成 {len(written)} 份函告：{folder}")
+
+
+def booklet(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="文件", help="输出文件；默认为 reports/<年度>/ 下的亮点汇编。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
+    date: DateOpt = None,
+) -> None:
+    """把各街镇的特色亮点工作汇编成册（.docx），每个街镇一章。
+
+    qp-eval booklet --year 2024
+    """
+    from ...core.names import booklet_name
+    from ...io.workspace import output_target
+    from ...io.writers.letters import write_booklet  # defers python-docx
+
+    if out is not None and out.suffix.lower() != ".docx":
+        raise typer.BadParameter(f"亮点汇编是 Word 文档，文件扩展名应为 .docx（现为 {out.suffix or '无'}）",
+                                 param_hint="--out")
+    when = made(date)
+    ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
+    target = output_target(out, ws.reports_dir(ev.rubric.year) / booklet_name(ev.rubric.year), force)
+    write_booklet(ev, target, when)
+    runtime.say(f"已生成亮点汇编：{target}")

@@ -1,0 +1,139 @@
+"""The year's paperwork: ``template``, ``migrate``, ``collect``, ``init`` and ``status``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import common, runtime
+from ..options import RubricOpt, ScoresOpt, TableFormat, TableOrJson, WorkspaceOpt, YearOpt, made
+
+
+def template(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="目录", help="输出目录；默认为工作目录下的 scores/<年度>/。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="重新生成仍是空白的同名表格；已填写的表格从不覆盖。")] = False,
+    towns: Annotated[bool, typer.Option("--towns", help="改为给每个街镇生成自评表（写入 scores/<年度>/自评/）。")] = False,
+    rubric: RubricOpt = None,
+) -> None:
+    """为各科室生成评分表，并生成问题登记表和亮点登记表；已填写的表格从不覆盖。
+
+    加 --towns 时改为给每个街镇生成自评表：逐条自评得分和自评说明、本街镇指标、特色亮点和
+    如实报告的问题，发给各街镇在自评截止日期前填报。
+
+    某科室（或街镇）的表格已在目录中（无论文件名）时不再生成；--force 只重新生成仍是空白的
+    同名表格。细则修改后请用 qp-eval migrate。
+
+    qp-eval template --year 2024
+    qp-eval template --year 2024 --towns
+    """
+    from ...core import layout as L
+    from ...io.workspace import Workspace
+    from ...io.writers.template import write_templates  # defers openpyxl
+    from ..console.intake import print_templates
+
+    r, _ = common.load(workspace, year, rubric)
+    target = out if out is not None else Workspace(workspace).scores_dir(r.year)
+    run = write_templates(r, target, force=force, towns=towns)
+    print_templates(run, runtime.console(), runtime.console(stderr=True))
+    if run.filled_kept:
+        runtime.say(f"评估细则修改后，请运行 qp-eval migrate --year {r.year}，把已填内容转入新表。")
+    idle = [r.department[d].name for d in L.idle_departments(r)]
+    if idle and not towns:
+        runtime.console().print(f"以下科室在细则中没有评分项，未生成评分表：{'、'.join(idle)}", markup=False)
+
+
+def migrate(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+) -> None:
+    """细则修改后（F104）：按新细则重新生成表格，已填内容逐格转入，原文件备份。
+
+    按街镇、细则编号、季度（指标、亮点序号）对应转入得分、扣分说明、指标数值、登记内容和评定等级；
+    无法转入的（细则已删除、得分超过新的分值、细则现不适用等）逐条列出原文件和单元格。
+    原文件原样备份到 scores/<年度>/备份-<日期时间>/，校验和计分不读取该目录。没有改动的表格保持不动。
+
+    qp-eval migrate --year 2024
+    """
+    from ...io.migrate import migrate as run_migrate  # defers openpyxl
+    from ..console.intake import print_migration
+
+    r, folder = common.scores_folder(workspace, year, rubric, "没有可以转换的表格")
+    run = run_migrate(r, folder)
+    print_migration(run, runtime.console(), runtime.console(stderr=True))
+    runtime.exit_with(run.return_code)
+
+
+def collect(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+) -> None:
+    """把各街镇自评表中的特色亮点填入局办公室的亮点登记表，不必再逐条录入。
+
+    亮点登记表中空着的亮点名称、简介、类型、佐证材料按街镇自评表填入；已录入的内容保持不变
+    （与自评表不同的逐条列出），评定等级从不改动。原登记表原样备份到 scores/<年度>/备份-<日期时间>/。
+    没有需要填入的内容时不写任何文件，重复运行不会改变什么。
+
+    qp-eval collect --year 2024
+    """
+    from ...io.collect import collect_highlights  # defers openpyxl
+    from ..console.intake import print_collect
+
+    r, folder = common.scores_folder(workspace, year, rubric, "没有可以收集的自评表")
+    run = collect_highlights(r, folder)
+    print_collect(run, runtime.console(), runtime.console(stderr=True))
+    runtime.exit_with(run.return_code)
+
+
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="目录", help="新工作目录；默认为当前目录。")] = Path("."),
+    year: Annotated[int, typer.Option("--year", "-y", metavar="年度", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
+    from_year: Annotated[int | None, typer.Option("--from", metavar="年度", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="重新建立：原细则文件先备份；空白评分表重新生成，已填写的不覆盖。")] = False,
+) -> None:
+    """建立新年度的工作目录：复制并顺延评估细则，建立 scores、archive、reports 目录，生成空白评分表。
+
+    qp-eval init 2025年度 --year 2025
+    """
+    from ...io.newyear import start_year  # defers openpyxl (the blank templates)
+    from ..console.intake import print_new_year
+
+    print_new_year(start_year(folder, year, from_year, force), runtime.console())
+
+
+def status(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    date: Annotated[str | None, typer.Option("--date", metavar="日期", help="按哪一天计算距截止日期的天数，格式 YYYY-MM-DD；默认为今天。",
+                                             show_default=False)] = None,
+    fmt: TableOrJson = TableFormat.table,
+) -> None:
+    """各科室评分表和两张登记表（以及街镇自评表）的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。
+
+    qp-eval status --year 2024
+    qp-eval status --year 2024 --date 2024-12-01
+    """
+    from ...core.status import status_of
+    from ...core.validate import Result
+    from ...io.intake import validate_paths  # defers python-calamine
+    from ...io.workspace import Workspace
+
+    today = made(date)
+    r, _ = common.load(workspace, year, rubric)
+    folder = scores if scores is not None else Workspace(workspace).scores_dir(r.year)
+    result = validate_paths(r, [folder], each_file=runtime.settings().verbose) if folder.exists() else Result()
+    report = status_of(r, result, today, str(folder))
+    if fmt is TableFormat.json:
+        runtime.print_json(report.to_data())
+    else:
+        from ..console.intake import print_status
+
+        print_status(report, runtime.console())
+    runtime.exit_with(report.return_code)

@@ -1,0 +1,73 @@
+"""What many commands do first: find the year and its rubric in the workspace, the scores folder, and
+the year's evaluation (with its findings shown when they matter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.errors import WorkspaceError
+from . import runtime
+
+
+def year_of(workspace: Path, year: int | None) -> int:
+    """The year asked for; when none was, the workspace's latest, said on stderr (stdout may be data)."""
+    from ..io.workspace import Workspace
+
+    ws = Workspace(workspace)
+    chosen = ws.year(year)
+    if year is None:
+        own = ws.has_years()
+        runtime.say(f"未指定 --year，使用{'工作目录中最新的' if own else ' qp-eval 自带细则的'} {chosen} 年度。")
+    return chosen
+
+
+def load(workspace: Path, year: int | None, rubric: Path | None):  # noqa: ANN201 - (Rubric, its path)
+    from ..io.rubric_file import load_rubric  # defers pydantic and PyYAML (the rubric's model and parser)
+    from ..io.workspace import Workspace
+
+    path = rubric if rubric is not None else Workspace(workspace).rubric_path(year_of(workspace, year))
+    return load_rubric(path), path
+
+
+def scores_dir_or_stop(folder: Path, year: int) -> None:
+    """A year's scores folder that is not there stops every command the same way (exit 2)."""
+    if not folder.is_dir():
+        raise WorkspaceError(f"找不到评分表目录 {folder}。请先运行 qp-eval template --year {year}，"
+                             "收齐评分表后放入该目录，或用 --scores 指定。")
+
+
+def scores_folder(workspace: Path, year: int | None, rubric: Path | None, nothing: str):  # noqa: ANN201
+    """(rubric, scores/<year>/) for a command that changes files there; WorkspaceError when it is absent."""
+    from ..io.workspace import Workspace
+
+    r, _ = load(workspace, year, rubric)
+    folder = Workspace(workspace).scores_dir(r.year)
+    if not folder.is_dir():
+        raise WorkspaceError(f"找不到评分表目录 {folder}，{nothing}。")
+    return r, folder
+
+
+def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: Path | None,
+               previous: Path | None, allow_missing: bool, loaded=None):  # noqa: ANN001, ANN201 - (Evaluation, Workspace)
+    """The year evaluated, its findings shown on stderr (all of them when they stop it; with -q only
+    then); exit 1 when they stop it. ``loaded``: the rubric when the command has it already."""
+    from ..io.archive import previous_ranks
+    from ..io.intake import evaluate_folder  # defers python-calamine (and the checks)
+    from ..io.workspace import Workspace
+    from .console.findings import print_blocked, print_findings
+
+    r = loaded if loaded is not None else load(workspace, year, rubric)[0]
+    ws = Workspace(workspace)
+    scores_dir = scores if scores is not None else ws.scores_dir(r.year)
+    scores_dir_or_stop(scores_dir, r.year)
+    prev, why = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1), r.year - 1)
+    with runtime.progress() as progress:
+        ev = evaluate_folder(r, scores_dir, prev, allow_missing=allow_missing, progress=progress, previous_problem=why,
+                             each_file=runtime.settings().verbose)
+    err = runtime.console(stderr=True)
+    if ev.blocked or (ev.findings and not runtime.settings().quiet):
+        print_findings(ev.validation, err, shown=ev.findings)
+    if ev.blocked:
+        print_blocked(ev, err)
+    runtime.exit_with(ev.return_code)
+    return ev, ws

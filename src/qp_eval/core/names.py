@@ -1,0 +1,49 @@
+"""Every file and folder name qp-eval makes, in one place: the templates it hands out, the registers, the
+reports, letters and booklet, the files beside them, and what a name made from a town or department may
+be (rubric check refuses names that would make bad file names, R019-R021)."""
+
+from __future__ import annotations
+
+from .text import safe_file_name
+
+PROBLEM_FILE = "问题登记.xlsx"
+HIGHLIGHT_FILE = "亮点登记.xlsx"
+SELF_FOLDER = "自评"  # scores/<year>/自评/: where the towns' workbooks go
+LETTERS_FOLDER = "函告"  # reports/<year>/函告/
+BACKUP_PREFIX = "备份-"  # scores/<year>/备份-YYYYMMDD-HHMMSS/: files qp-eval set aside, never read as input
+MAX_FILE_NAME_BYTES = 255  # what ext4, NTFS and APFS allow in one file name
+TEMP_NAME_BYTES = 24  # a file is written as ".<name>.qp<pid>-XXXXXXXX.tmp" beside its place, then renamed
+
+
+def score_file_name(year: int, department_name: str) -> str:
+    return f"{year}年度评分表_{department_name}.xlsx"
+
+
+def self_file_name(year: int, unit_name: str) -> str:
+    return f"{year}年度自评表_{unit_name}.xlsx"
+
+
+def letter_name(year: int, unit_name: str) -> str:
+    return f"{year}年度综合评估结果函_{safe_file_name(unit_name)}.docx"
+
+
+def report_name(year: int, fmt: str) -> str:
+    return f"{year}年度民政工作综合评估结果.{fmt}"
+
+
+def booklet_name(year: int) -> str:
+    return f"{year}年度民政特色亮点工作汇编.docx"
+
+
+def companion(stem: str, what: str) -> str:
+    """A CSV written beside a CSV report (``<name>_自评对照.csv``)."""
+    return f"{stem}_{what}.csv"
+
+
+def archive_name(year: int) -> str:
+    return f"{year}.json"
+
+
+# the longest file names made from a name (letters and the towns' self-evaluations; department sheets)
+NAMED_FILES = {"units": (lambda year, name: letter_name(year, name), lambda year, name: self_file_name(year, name)),
+               "departments": (lambda year, name: score_file_name(year, name),)}
