@@ -8,10 +8,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .book import HEAD_ROWS
+from .numbers import places
 from .tables import a1, column_letters  # noqa: F401 - the A1 helpers, re-exported for the checks
-from .text import ZERO_WIDTH, normalize_name, places
-
-HEADER_SEARCH_ROWS = 20
+from .text import ZERO_WIDTH, normalize_name
 
 
 def show(value: object) -> str:
@@ -139,7 +139,7 @@ def find_header(rows: list[list[object]], expected: tuple[str, ...]) -> Header |
     wanted = {normalize_name(h): h for h in expected}
     best: Header | None = None
     best_hits = 0
-    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for r, row in enumerate(rows[:HEAD_ROWS]):
         columns: dict[str, int] = {}
         duplicates: list[tuple[str, int]] = []
         for c, value in enumerate(row):

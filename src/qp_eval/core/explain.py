@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .evaluate import Evaluation
+from .numbers import fmt
 from .ranking import Ranked
-from .rules import fmt
 from .scoring import STATUS_NAMES
 
 ZERO = Decimal(0)

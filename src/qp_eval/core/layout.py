@@ -66,6 +66,12 @@ def row_id(criterion_id: str, period: str | None) -> str:
     return f"{criterion_id}-{period}" if period else criterion_id
 
 
+def criterion_of_row(rubric: Rubric, row: str) -> str:
+    """The criterion of a 编号 such as ``1.3-Q1`` (``row_id`` read back; a criterion id may itself hold a
+    hyphen, so an id the rubric has is taken whole)."""
+    return row if row in rubric.criteria or "-" not in row else row.rsplit("-", 1)[0]
+
+
 @dataclass(frozen=True, slots=True)
 class ScoreRow:
     unit_id: str

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .ranking import publish
+from .numbers import publish
 from .rubric import Rubric
 from .scoring import UnitResult
 

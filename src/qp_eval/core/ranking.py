@@ -22,8 +22,9 @@ The rules, as docs/rubric.md states them:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
+from .numbers import publish
 from .rubric import Rubric
 from .scoring import UnitResult
 
@@ -52,11 +53,6 @@ class Ranked:
     def change(self) -> int | None:
         """Places gained since last year (positive = moved up)."""
         return None if self.previous_rank is None else self.previous_rank - self.rank
-
-
-def publish(rubric: Rubric, value: Decimal) -> Decimal:
-    """The published form of a score: rounded once, half up, to the rubric's precision."""
-    return value.quantize(Decimal(1).scaleb(-rubric.precision), rounding=ROUND_HALF_UP)
 
 
 def _tie_values(rubric: Rubric, r: UnitResult) -> tuple[Decimal, ...]:

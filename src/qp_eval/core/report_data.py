@@ -13,10 +13,10 @@ from typing import Literal
 
 from .evaluate import Evaluation
 from .explain import explain_ranked
+from .numbers import fmt, publish
 from .published import ItemFigure, Published
-from .ranking import Ranked, publish
+from .ranking import Ranked
 from .rubric import Item, Rubric
-from .rules import fmt
 from .scoring import STATUS_NAMES
 
 ZERO = Decimal(0)

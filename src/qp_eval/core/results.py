@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import layout as L
 from .evaluate import Evaluation
-from .ranking import publish
+from .numbers import publish
 from .text import csv_text
 from .verify import ARCHIVE_FORMAT
 

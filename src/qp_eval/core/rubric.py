@@ -15,7 +15,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .rules import Model, Rule
+from .model import Model
+from .rules import Rule
 from .text import normalize_name
 
 PeriodCombine = Literal["mean", "min"]

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ValidationError
 from .errors import RubricError
 from .findings import Finding
 from .names import MAX_FILE_NAME_BYTES, NAMED_FILES, TEMP_NAME_BYTES
+from .numbers import places
 from .rubric import Rubric
-from .text import normalize_name, places, safe_file_name
+from .text import normalize_name, safe_file_name
 from .yamlsource import Path_, Source, YamlLimit, parse
 
 Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message

@@ -7,13 +7,15 @@ Pure: no I/O, nothing of ours imported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field
+
+from .model import Model
+from .numbers import fmt
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -30,41 +32,6 @@ class Outcome:
     @property
     def detail(self) -> str:
         return self.describe()
-
-
-def fmt(d: Decimal) -> str:
-    """A decimal for an explanation: plain notation, at most 4 places, no trailing zeros."""
-    q = d.quantize(Decimal("0.0001")) if d.as_tuple().exponent < -4 else d  # type: ignore[operator]
-    text = format(q.normalize(), "f")
-    return text
-
-
-MAX_MAGNITUDE = Decimal(10) ** 9
-MAX_DIGITS = 15
-# C0 and C1 controls (tab and newline allowed), the non-characters U+FFFE/U+FFFF, bidirectional overrides
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-
-
-class Model(BaseModel):
-    """Every rubric model: unknown keys refused, frozen, and every decimal a number a person means
-    (finite, at most 15 digits, below a billion), however it was written (``"1e400"`` in quotes too)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _sane(cls, v: object, info: ValidationInfo) -> object:
-        named = info.field_name == "name" and cls.__name__ in ("Unit", "Department")  # checked with the file
-        texts = () if named else (v,) if isinstance(v, str) else v if isinstance(v, tuple) else ()  # names: R019
-        for text in texts:
-            if isinstance(text, str) and _CONTROL.search(text):  # they cannot be written into xlsx or docx
-                raise ValueError(f"“{text[:20]!r}” 含有控制字符（如 ESC、NUL）或不可见的格式符，请删去")
-        if isinstance(v, Decimal):
-            if not v.is_finite():
-                raise ValueError(f"{v} 不是有限的数")
-            if abs(v) >= MAX_MAGNITUDE or len(v.as_tuple().digits) > MAX_DIGITS:
-                raise ValueError(f"数字 {v} 超出合理范围（应小于 10 亿，最多 {MAX_DIGITS} 位）")
-        return v
 
 
 class _Rule(Model):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from .numbers import fmt
 from .rubric import Criterion, Rubric
-from .rules import fmt
 from .tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, ScoreTable, Source, Tables
 
 ZERO = Decimal(0)

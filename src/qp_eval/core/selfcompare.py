@@ -17,9 +17,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import layout as L
-from .ranking import publish
+from .numbers import fmt, publish
 from .rubric import Criterion
-from .rules import fmt
 from .tables import SelfProblem, SelfReport
 from .text import csv_text
 

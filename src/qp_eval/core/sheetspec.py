@@ -17,8 +17,8 @@ import hashlib
 import json
 
 from . import layout as L
+from .numbers import fmt
 from .rubric import Rubric
-from .rules import fmt
 
 Spec = dict[str, object]
 

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
 from functools import lru_cache
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# the characters that must not reach a file or a screen, each set named once; a pattern per purpose below
+C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # control characters that XML cannot hold (tab, newline, CR it can)
+NONCHARACTERS = "\ufffe\uffff"  # nor these
+C1 = "\x7f-\x9f"  # DEL and the C1 controls
+BIDI = "\u202a-\u202e\u2066-\u2069"  # bidirectional overrides and isolates: a line read in another order
+NOT_UTF8 = "\udc80-\udcff"  # a file name's bytes that are not UTF-8 (Python holds them as lone surrogates)
+XML_ILLEGAL = re.compile(f"[{C0}{NONCHARACTERS}]")  # stripped from what we write into xlsx and docx
+ON_SCREEN = re.compile(f"[{C0}\r{C1}{BIDI}{NOT_UTF8}]")  # shown as codes on a terminal, never acted on
+IN_RUBRIC = re.compile(f"[{C0}{C1}{NONCHARACTERS}{BIDI}]")  # refused in rubric text (R003)
 
 
 @lru_cache(maxsize=65536)
@@ -25,16 +33,7 @@ def normalize_name(text: str) -> str:
 
 def printable(text: str) -> str:
     """``text`` without the control characters that XML (and so xlsx and docx) cannot hold."""
-    return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
-
-
-def places(d: Decimal) -> int:
-    """Decimal places of a number as a person means it: 2.50 has 1, 3 and 3.0 have 0."""
-    exp = d.as_tuple().exponent
-    if isinstance(exp, int) and exp >= 0:
-        return 0
-    exp = d.normalize().as_tuple().exponent
-    return max(0, -exp) if isinstance(exp, int) else 0
+    return XML_ILLEGAL.sub("", text) if XML_ILLEGAL.search(text) else text
 
 
 # --- terminal layout: display width of CJK text ---------------------------------------
@@ -134,10 +133,6 @@ def safe_file_name(name: str) -> str:
     return cleaned or "未命名"
 
 
-# C0 and C1 controls (not tab and newline), and the bidirectional overrides and isolates that can make
-# a line read in another order than it is written
-# (and the bytes of a file name that are not UTF-8, which Python holds as lone surrogates)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 
 
 def shown_path(path: object) -> str:
@@ -152,7 +147,7 @@ def shown_path(path: object) -> str:
 def terminal_safe(text: str) -> str:
     """Text for the screen: control characters (an escape sequence that would clear the screen, move
     the cursor or make a link) shown as visible codes such as ``\\x1b``, never acted on."""
-    return _CONTROL.sub(_visible, text) if _CONTROL.search(text) else text
+    return ON_SCREEN.sub(_visible, text) if ON_SCREEN.search(text) else text
 
 
 def _visible(m: re.Match) -> str:

@@ -27,8 +27,8 @@ from ..core import layout as L
 from ..core.book import CellError, ReadFailure
 from ..core.cells import a1, number, text_of
 from ..core.entered import Entry, differences
+from ..core.numbers import fmt
 from ..core.rubric import Rubric
-from ..core.rules import fmt
 from ..core.sheetspec import sheet_fingerprint
 from ..core.text import normalize_name
 from ..core.validate import read_limits
@@ -258,7 +258,7 @@ def _why_not(rubric: Rubric, sheet: str, dept_id: str | None, unit_id: str | Non
         return None
     if sheet == L.HIGHLIGHT_SHEET:
         return f"每个街镇的亮点改为 {rubric.highlights.per_unit} 个，没有这一行"
-    cid = _criterion_of(rubric, e.labels[1]) if len(e.labels) > 1 else ""
+    cid = L.criterion_of_row(rubric, e.labels[1]) if len(e.labels) > 1 else ""
     c = rubric.criteria.get(cid)
     if c is None:
         return f"细则 {cid} 已删除"
@@ -277,16 +277,11 @@ def _why_not(rubric: Rubric, sheet: str, dept_id: str | None, unit_id: str | Non
 
 def _changed_points(rubric: Rubric, source: _Source, e: Entry, run: MigrateRun) -> None:
     """A score carried into a row whose points changed means something else now: the department should look."""
-    cid = _criterion_of(rubric, e.labels[1])
+    cid = L.criterion_of_row(rubric, e.labels[1])
     was, now = source.points.get(cid), fmt(rubric.criteria[cid].points)
     if was is not None and was != now:
         run.review.append(Lost(str(source.path), e.where, e.what, text_of(e.value),
                                f"分值由 {was} 调为 {now}：原得分已照录，请科室按新分值复核"))
-
-
-def _criterion_of(rubric: Rubric, row_id: str) -> str:
-    """The criterion of a 编号 such as ``1.3-Q1`` (a criterion id may itself hold a hyphen)."""
-    return row_id if row_id in rubric.criteria or "-" not in row_id else row_id.rsplit("-", 1)[0]
 
 
 def _score_problem(ws: Worksheet, r: int, head: dict[str, int], e: Entry) -> str | None:
@@ -309,10 +304,10 @@ def _new_rows(rubric: Rubric, ws: Worksheet, sheet: str, head: dict[str, int], r
     for key, r in rows.items():
         if key in old_keys or ws.cell(r, head[column]).value is not None:
             continue
-        cid = _criterion_of(rubric, key[1])
-        if not any(_criterion_of(rubric, k[1]) == cid for k in old_keys):
+        cid = L.criterion_of_row(rubric, key[1])
+        if not any(L.criterion_of_row(rubric, k[1]) == cid for k in old_keys):
             groups.setdefault(f"细则 {cid}（新增）", []).append(r)
-        elif sheet == L.SCORE_SHEET and not any(k[0] == key[0] and _criterion_of(rubric, k[1]) == cid for k in old_keys):
+        elif sheet == L.SCORE_SHEET and not any(k[0] == key[0] and L.criterion_of_row(rubric, k[1]) == cid for k in old_keys):
             groups.setdefault(f"细则 {cid}（新适用的街镇）", []).append(r)
     for what, rs in groups.items():
         run.blank.append(Blank(str(target), f"{sheet}!{a1(min(rs) - 1, head[column] - 1)}", what, len(rs)))

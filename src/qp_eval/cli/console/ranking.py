@@ -8,9 +8,9 @@ from rich.console import Console
 
 from ...core.evaluate import Evaluation
 from ...core.explain import Line
-from ...core.ranking import Ranked, publish
+from ...core.numbers import fmt, publish
+from ...core.ranking import Ranked
 from ...core.results import CHANGE, COLUMNS, records
-from ...core.rules import fmt
 from . import literal
 from .grid import grid
 

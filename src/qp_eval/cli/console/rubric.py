@@ -8,8 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
+from ...core.numbers import fmt
 from ...core.rubric import Rubric
-from ...core.rules import RULE_NAMES, fmt
+from ...core.rules import RULE_NAMES
 from . import literal
 
 NA_NAMES = {"full": "按满分计", "prorate": "按比例折算"}

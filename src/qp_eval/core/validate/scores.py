@@ -184,7 +184,7 @@ class ScoreRules:
             rid = self.frame.key[i]
             if rid in self.allowed:
                 continue
-            cid = rid.split("-")[0]
+            cid = L.criterion_of_row(rubric, rid)
             if cid in rubric.criteria and rubric.department_of(cid) != self.dept_id:
                 out.append((i, f"细则 {cid} 由{rubric.department[rubric.department_of(cid)].name}评分"))
             elif cid in rubric.criteria and rubric.criteria[cid].measure is not None:

@@ -25,9 +25,9 @@ from docx.shared import Mm, Pt
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
 from ...core.names import letter_name
+from ...core.numbers import fmt
 from ...core.published import ItemFigure
 from ...core.ranking import Ranked
-from ...core.rules import fmt
 from ...core.text import printable, width_of
 from ..workspace import atomic_path, atomic_paths
 
@@ -134,7 +134,7 @@ def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
     """The town's items where its self-score and the departments' differ most ("" when it sent none)."""
     if unit_id not in ev.validation.tables.self_reports:
         return ""
-    from ...core.ranking import publish
+    from ...core.numbers import publish
 
     gaps = sorted((g for g in ev.comparison.of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
     return "；".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分，考评 "  # type: ignore[arg-type]

@@ -18,8 +18,8 @@ from pathlib import Path
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
 from ...core.names import companion
+from ...core.numbers import fmt
 from ...core.results import COLUMNS, records, to_csv, to_json
-from ...core.rules import fmt
 from ...core.text import terminal_safe
 
 

@@ -22,7 +22,7 @@ from xlsxwriter.workbook import Workbook
 
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
-from ...core.ranking import publish
+from ...core.numbers import publish
 from ...core.results import COLUMNS, records
 from ...core.text import printable, spreadsheet_lines
 from ..workspace import atomic_path

@@ -19,8 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core import layout as L
 from ...core import names, sheetspec
+from ...core.numbers import fmt
 from ...core.rubric import Rubric
-from ...core.rules import fmt
 from ...core.text import printable, safe_file_name, spreadsheet_lines
 from ..workspace import atomic_path
 
