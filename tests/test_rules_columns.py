@@ -9,7 +9,8 @@ import pytest
 from qp_eval.core import layout as L
 from qp_eval.core.book import SheetStream
 from qp_eval.core.validate.context import FileContext
-from qp_eval.core.validate.scores import ScoreRules, _frame
+from qp_eval.core.validate.frame import read_frame as _frame
+from qp_eval.core.validate.scores import ScoreRules
 
 HEAD = list(L.SCORE_COLUMNS)
 

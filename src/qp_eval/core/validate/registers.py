@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .. import layout as L
-from ..book import RawBook
+from ..book import RawBook, RawSheet
 from ..cells import a1, date_of, is_blank, number, show, text_of, too_many_places
 from ..tables import HighlightEntry, ProblemEntry, Source
 from ..text import normalize_name
@@ -27,6 +27,34 @@ def date_in_year(ctx: FileContext, raw: object, year: int, sheet: str, r: int, c
         ctx.add("P503", f"发生日期{what}无效或不在 {year} 年内", sheet, r, c)
         return None
     return when
+
+
+def highlight_number(ctx: FileContext, sheet: RawSheet, r: int, col: dict[str, int], seqs: set[int], whose: str
+                     ) -> int | None:
+    """A highlight's 序号: H606 when it is not a whole number from 1 to the highlights per town, H603 when
+    ``seqs`` (this town's numbers so far) has it; None then (the row is not used)."""
+    per_unit = ctx.rubric.highlights.per_unit
+    raw = sheet.value(r, col["序号"])
+    seq_n = number(raw).value
+    if seq_n is None or seq_n != seq_n.to_integral_value() or not 1 <= seq_n <= per_unit:
+        ctx.add("H606", f"序号“{show(raw)}”应为 1 到 {per_unit} 的整数", sheet.name, r, col["序号"])
+        return None
+    seq = int(seq_n)
+    if seq in seqs:
+        ctx.add("H603", f"{whose}亮点序号 {seq} 重复", sheet.name, r, col["序号"])
+        return None
+    seqs.add(seq)
+    return seq
+
+
+def highlight_type(ctx: FileContext, sheet: RawSheet, r: int, col: dict[str, int]) -> str:
+    """A highlight's 类型 as the rubric spells it; H605 (a warning) when the rubric has no such type (the
+    text is kept as typed)."""
+    types = {normalize_name(t): t for t in ctx.rubric.highlights.types}
+    kind = text_of(sheet.value(r, col["类型"]))
+    if kind and normalize_name(kind) not in types:
+        ctx.add("H605", f"未知的亮点类型“{show(kind)}”", sheet.name, r, col["类型"])
+    return types.get(normalize_name(kind), kind)
 
 
 def check_problems(ctx: FileContext, book: RawBook) -> None:
@@ -84,7 +112,6 @@ def check_highlights(ctx: FileContext, book: RawBook) -> None:
     rubric = ctx.rubric
     policy = rubric.highlights
     content = [col[c] for c in ("亮点名称", "简介", "类型", "佐证材料", "评定等级") if c in col]
-    types = {normalize_name(t) for t in policy.types}
     counts: dict[str, int] = defaultdict(int)
     seqs: dict[str, set[int]] = defaultdict(set)
     for r in data_rows(sheet, head, content):
@@ -98,19 +125,10 @@ def check_highlights(ctx: FileContext, book: RawBook) -> None:
         if unit_id is None:
             continue
         counts[unit_id] += 1
-        seq_n = number(sheet.value(r, col["序号"])).value
-        if seq_n is None or seq_n != seq_n.to_integral_value() or not 1 <= seq_n <= policy.per_unit:
-            ctx.add("H606", f"序号“{show(sheet.value(r, col['序号']))}”应为 1 到 {policy.per_unit} 的整数",
-                    sheet.name, r, col["序号"])
+        seq = highlight_number(ctx, sheet, r, col, seqs[unit_id], f"{rubric.unit[unit_id].name} 的")
+        if seq is None:
             continue
-        seq = int(seq_n)
-        if seq in seqs[unit_id]:
-            ctx.add("H603", f"{rubric.unit[unit_id].name} 的亮点序号 {seq} 重复", sheet.name, r, col["序号"])
-            continue
-        seqs[unit_id].add(seq)
-        kind = text_of(sheet.value(r, col["类型"]))
-        if kind and kind not in policy.types and normalize_name(kind) not in types:
-            ctx.add("H605", f"未知的亮点类型“{show(kind)}”", sheet.name, r, col["类型"])
+        kind = highlight_type(ctx, sheet, r, col)
         rating = normalize_name(text_of(sheet.value(r, col["评定等级"]))).upper()
         if rating and policy.bonus_of(rating) is None:
             ctx.add("H602", f"未知的评定等级“{show(rating)}”", sheet.name, r, col["评定等级"])

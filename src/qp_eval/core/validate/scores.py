@@ -12,138 +12,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from .. import layout as L
 from ..book import RawBook, SheetStream
-from ..cells import Number, a1, is_blank, number, show, text_of, too_many_places
-from ..findings import Finding
+from ..cells import show
 from ..rubric import Criterion
 from ..tables import FigureEntry, SheetRef
-from ..text import normalize_name
+from . import values
 from .context import FileContext, open_stream
-
-Flagged = list[tuple[int, str]]  # (position in the frame, message)
-NOT_APPLICABLE = normalize_name(L.NOT_APPLICABLE)
-
-
-def _key(value: object) -> str:
-    """An id cell as the one text normaliser sees it (a number typed in the cell as its shortest text)."""
-    return normalize_name(value) if isinstance(value, str) else normalize_name(text_of(value))
-
-
-_NUMBERS: dict[object, Number] = {}
-
-
-def _number(value: object) -> Number:
-    """``cells.number``, memoised on the cell's value (scores repeat: 2, 1.5, 0.8 ...)."""
-    if type(value) not in (float, int, str):
-        return number(value)
-    hit = _NUMBERS.get(value)
-    if hit is None:
-        hit = number(value)
-        if len(_NUMBERS) < 100_000:
-            _NUMBERS[value] = hit
-    return hit
-
-
-@dataclass
-class Frame:
-    """The data rows of one sheet as columns; ``unit`` holds town ids (None: unknown, already reported)."""
-
-    sheet: SheetStream
-    col: dict[str, int]
-    row: list[int] = field(default_factory=list)
-    unit: list[str | None] = field(default_factory=list)
-    key: list[str] = field(default_factory=list)  # the row's id (评分) or criterion id (指标)
-    value: list[object] = field(default_factory=list)
-    note: list[str] = field(default_factory=list)  # 扣分说明 (评分) or the indicator's name (指标)
-    _numbers: list[Number] | None = None
-    _decimals: list[Decimal | None] | None = None
-    _blank: list[bool] | None = None
-
-    @property
-    def blank(self) -> list[bool]:
-        """Whether each value cell is empty (spaces and zero-width characters only count as empty)."""
-        if self._blank is None:
-            self._blank = [v is None or v == "" or (type(v) is str and is_blank(v)) for v in self.value]
-        return self._blank
-
-    @property
-    def numbers(self) -> list[Number]:
-        """The value column read as numbers (once, when a rule first asks)."""
-        if self._numbers is None:
-            self._numbers = [_number(v) for v in self.value]
-        return self._numbers
-
-    @property
-    def decimals(self) -> list[Decimal | None]:
-        """The value column's exact decimals (None where it is not a number)."""
-        if self._decimals is None:
-            self._decimals = [n.value for n in self.numbers]
-        return self._decimals
-
-
-class Findings:
-    """Findings of one sheet, collected with their row and emitted in row order."""
-
-    def __init__(self, ctx: FileContext, frame: Frame):
-        self.ctx, self.frame = ctx, frame
-        self.items: list[tuple[int, int, Finding]] = []
-
-    def flag(self, code: str, flagged: Flagged, column: str) -> set[int]:
-        c = self.frame.col[column]
-        for i, message in flagged:
-            r = self.frame.row[i]
-            self.items.append((r, len(self.items), Finding.of(code, message, file=self.ctx.file,
-                                                              sheet=self.frame.sheet.name, cell=a1(r, c))))
-        return {i for i, _ in flagged}
-
-    def done(self) -> None:
-        self.ctx.findings += [f for _, _, f in sorted(self.items, key=lambda x: (x[0], x[1]))]
-
-
-def _frame(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int], key: str, value: str, note: str,
-           found: Findings | None = None) -> Frame:
-    """The sheet's data rows as columns, read once, row by row (rows whose key cells are all blank are skipped)."""
-    f = Frame(sheet, col)
-    c_unit, c_key, c_value, c_note = col["街镇"], col[key], col[value], col[note]
-    keys = [c_unit, c_key, c_value] + ([c_note] if note == "指标" else [])
-    exact = {u.name: u.id for u in ctx.rubric.units}
-    width = max(c_unit, c_key, c_value, c_note) + 1
-    known_keys: dict[str, str] = {}  # the ids repeat on every town's rows
-    add_row, add_unit, add_key, add_value, add_note = f.row.append, f.unit.append, f.key.append, f.value.append, \
-        f.note.append
-    rows = 0
-    for r, cells in sheet.rows_after(head):
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        raw = cells[c_unit]
-        unit = exact.get(raw) if type(raw) is str else None  # the name as the template wrote it: the common case
-        if unit is None:  # else: skip a blank row, or the full look-up with T301/T302
-            if all(cells[c] is None or cells[c] == "" or is_blank(cells[c]) for c in keys):
-                continue
-            before = len(ctx.findings)
-            unit = ctx.unit_of(raw, sheet.name, r, c_unit)
-            if found is not None:
-                found.items += [(r, -1, x) for x in ctx.findings[before:]]
-                del ctx.findings[before:]
-        rows += 1
-        add_row(r)
-        add_unit(unit)
-        k = cells[c_key]
-        key_text = known_keys.get(k) if type(k) is str else None
-        if key_text is None:
-            key_text = _key(k)
-            if type(k) is str:
-                known_keys[k] = key_text
-        add_key(key_text)
-        add_value(cells[c_value])
-        n = cells[c_note]
-        add_note(n.strip() if type(n) is str else text_of(n))
-    ctx.tables.rows += rows
-    return f
+from .frame import NOT_APPLICABLE, Findings, Flagged, Frame, _key, error_values, formulas_without_value, read_frame
 
 
 def check_department(ctx: FileContext, book: RawBook, dept_id: str) -> None:
@@ -206,9 +84,7 @@ class ScoreRules:
 
     def error_value(self, rows: Iterable[int], column: str) -> Flagged:
         """F117: the cell's formula gives an error value (read as a blank, it would be 得分为空 or no note)."""
-        errors, c, frame = self.frame.sheet.errors, self.frame.col[column], self.frame
-        return [(i, f"{self._who(i)}的{column}单元格的公式结果为错误值 {errors[(frame.row[i], c)]}") for i in rows
-                if (frame.row[i], c) in errors]
+        return error_values(self.frame, list(rows), column, self._who)
 
     def _who(self, i: int) -> str:
         unit = self.frame.unit[i]
@@ -224,12 +100,7 @@ class ScoreRules:
 
     def formula_without_value(self, rows: Iterable[int]) -> Flagged:
         """F107: a formula with no cached value (it reads as empty)."""
-        empty = self.frame.blank
-        blank = [i for i in rows if empty[i]]
-        if not blank:
-            return []
-        formulas, c = self.frame.sheet.formula_without_value, self.frame.col["得分"]
-        return [(i, f"{self.where(i)} 的得分是公式，但没有计算结果") for i in blank if (self.frame.row[i], c) in formulas]
+        return formulas_without_value(self.frame, list(rows), "得分", lambda i: f"{self.where(i)} ")
 
     def not_applicable_filled(self, rows: Iterable[int]) -> Flagged:
         """V410 (warning): a score in a row that does not apply; it is ignored."""
@@ -248,37 +119,32 @@ class ScoreRules:
         return [(i, f"细则 {self.crit(i).id} 适用于{rubric.unit[self.frame.unit[i]].name}，不能填写“{L.NOT_APPLICABLE}”")  # type: ignore[index]
                 for i in rows if isinstance(v[i], str) and _key(v[i]) == NOT_APPLICABLE]
 
+    def subject(self, i: int) -> str:
+        return f"{self.where(i)} 的得分"
+
+    @property
+    def points(self) -> list:  # noqa: ANN201 - each position's points (0 where the id is unknown)
+        return [c.points if c is not None else 0 for c in self.crits]
+
     def not_a_number(self, rows: Iterable[int], code: str) -> Flagged:
         """V401 (not a number) and V406 (NaN, infinity)."""
-        v, nums = self.frame.value, self.frame.numbers
-        return [(i, f"{self.where(i)} 的得分“{show(v[i])}”不是有效数字") for i in rows if nums[i].problem == code]
+        return values.not_a_number(self.frame, rows, code, self.subject)
 
     def full_width(self, rows: Iterable[int]) -> Flagged:
         """V402 (warning): full-width characters read as half-width."""
-        v, nums = self.frame.value, self.frame.numbers
-        return [(i, f"{self.where(i)} 的得分“{show(v[i])}”含全角字符，已按 {nums[i].value} 读取")
-                for i in rows if nums[i].widened]
+        return values.full_width(self.frame, rows, self.subject)
 
     def negative(self, rows: Iterable[int]) -> Flagged:
         """V403: below 0."""
-        d = self.frame.decimals
-        return [(i, f"{self.where(i)} 的得分 {d[i]} 为负数") for i in rows if d[i] < 0]  # type: ignore[operator]
+        return values.negative(self.frame, rows, self.subject)
 
     def above_points(self, rows: Iterable[int]) -> Flagged:
         """V404: above the row's points."""
-        d, crits = self.frame.decimals, self.crits
-        return [(i, f"{self.where(i)} 的得分 {d[i]} 超过分值 {crits[i].points}") for i in rows
-                if d[i] > crits[i].points]  # type: ignore[operator, union-attr]
+        return values.above_points(self.frame, rows, self.subject, self.points)
 
     def too_many_places(self, rows: Iterable[int]) -> Flagged:
         """V405: more decimal places than the rubric's precision."""
-        p, nums = self.ctx.rubric.precision, self.frame.numbers
-        out = []
-        for i in rows:
-            n = nums[i]
-            if too_many_places(n.value, p, n.places):  # type: ignore[arg-type]
-                out.append((i, f"{self.where(i)} 的得分 {n.value} 超过 {p} 位小数"))
-        return out
+        return values.too_many_decimals(self.frame, rows, self.subject, self.ctx.rubric.precision)
 
     def no_note(self, rows: Iterable[int]) -> Flagged:
         """V409 (warning): points lost and no 扣分说明."""
@@ -290,7 +156,7 @@ class ScoreRules:
 def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict[str, int], dept_id: str) -> None:
     rubric = ctx.rubric
     found = Findings(ctx, Frame(sheet, col))
-    frame = found.frame = _frame(ctx, sheet, head, col, "编号", "得分", "扣分说明", found)
+    frame = found.frame = read_frame(ctx, sheet, head, col, "编号", "得分", "扣分说明", found)
     allowed = {row.id: row for row in L.score_rows_of_unit(rubric, dept_id, rubric.units[0].id)}
     rules = ScoreRules(ctx, frame, dept_id, allowed)
     score = "得分"
@@ -319,13 +185,7 @@ def check_score_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dict
     found.flag("V410", rules.not_applicable_filled(not_applicable), score)
     rows = stop(applies, "T306", rules.blank)
     rows = stop(rows, "V407", rules.not_applicable_text)
-    rows = stop(rows, "V401", lambda rs: rules.not_a_number(rs, "V401"))
-    rows = stop(rows, "V406", lambda rs: rules.not_a_number(rs, "V406"))
-    found.flag("V402", rules.full_width(rows), score)
-    bad = found.flag("V403", rules.negative(rows), score)
-    bad |= found.flag("V404", rules.above_points([i for i in rows if i not in bad]), score)
-    bad |= found.flag("V405", rules.too_many_places(rows), score)
-    rows = [i for i in rows if i not in bad]
+    rows = values.check_scores(found, rows, score, rules.subject, rules.points, rubric.precision)
     found.flag("V409", rules.no_note(rows), "扣分说明")
     ignored = set(not_applicable)  # their value is not read: the criterion does not apply
     order = sorted(rows + not_applicable)
@@ -354,7 +214,7 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
     rubric = ctx.rubric
     expected = {(fr.unit_id, fr.criterion.id, _key(fr.input.name)): fr for fr in L.figure_rows(rubric, dept_id)}
     found = Findings(ctx, Frame(sheet, col))
-    frame = found.frame = _frame(ctx, sheet, head, col, "编号", "数值", "指标", found)
+    frame = found.frame = read_frame(ctx, sheet, head, col, "编号", "数值", "指标", found)
     value = "数值"
 
     names: dict[str, str] = {}  # the indicator names repeat on every town's rows
@@ -377,15 +237,12 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
     rows = [i for i in range(len(frame.row)) if frame.unit[i] is not None]
     errors = sheet.errors
 
-    def error_values(rows: list[int], column: str) -> list[int]:
-        """F117: an error value is never a blank, and never a name."""
-        c = col[column]
-        return stop(rows, "F117", [(i, f"{rubric.unit[frame.unit[i]].name} 的{column}单元格的公式结果为错误值 "  # type: ignore[index]
-                                       f"{errors[(frame.row[i], c)]}") for i in rows if (frame.row[i], c) in errors], column)
+    def town(i: int) -> str:
+        return f"{rubric.unit[frame.unit[i]].name} "  # type: ignore[index]
 
-    if errors:
+    if errors:  # an error value is never a blank, and never a name (F117)
         for column in ("编号", "指标"):
-            rows = error_values(rows, column)
+            rows = stop(rows, "F117", error_values(frame, rows, column, town), column)
     rows = stop(rows, "I705", [(i, f"{rubric.unit[frame.unit[i]].name} 的指标“{show(frame.key[i])} "  # type: ignore[index]
                                    f"{show(frame.note[i])}”不在评估细则中") for i in rows if rows_of[i] is None], "指标")
     seen: set[tuple[str, str, str]] = set()
@@ -396,28 +253,16 @@ def check_figure_sheet(ctx: FileContext, sheet: SheetStream, head: int, col: dic
         seen.add(key(i))
     rows = stop(rows, "I706", twice, "指标")
     if errors:
-        rows = error_values(rows, value)
+        rows = stop(rows, "F117", error_values(frame, rows, value, town), value)
+    rows = stop(rows, "F107", formulas_without_value(frame, rows, value, lambda i: f"{where(i)} ", named=False), value)
     empty = frame.blank
-    formulas = frame.sheet.formula_without_value if any(empty[i] for i in rows) else set()
-    c = col[value]
-    rows = stop(rows, "F107", [(i, f"{where(i)} 是公式，但没有计算结果") for i in rows
-                               if empty[i] and (frame.row[i], c) in formulas])
     rows = stop(rows, "I701", [(i, f"{where(i)} 没有填写数值") for i in rows if empty[i]])
-    rows = stop(rows, "I702", [(i, f"{where(i)} 的数值“{show(frame.value[i])}”不是数字") for i in rows
-                               if frame.decimals[i] is None])
-    nums = frame.numbers if rows else []
-    found.flag("V402", [(i, f"{where(i)} 的数值“{show(frame.value[i])}”含全角字符，已按 {nums[i].value} 读取")
-                        for i in rows if nums[i].widened], value)
+    rows = values.check_figures(
+        found, rows, value, lambda i: f"{where(i)} 的数值",
+        divides=lambda i: rows_of[i].criterion.divides_by(rows_of[i].input.id),  # type: ignore[union-attr]
+        zero=lambda i: f"{rubric.unit[rows_of[i].unit_id].name} {rows_of[i].criterion.id} 的“{rows_of[i].input.name}”")  # type: ignore[union-attr]
     d = frame.decimals
-    rows = stop(rows, "I703", [(i, f"{where(i)} 的数值 {d[i]} 为负数") for i in rows if d[i] < 0])  # type: ignore[operator]
-
-    def zero_denominator(i: int) -> bool:
-        fr = rows_of[i]
-        return d[i] == 0 and fr.criterion.divides_by(fr.input.id)  # type: ignore[union-attr]
-
-    rows = stop(rows, "I704", [(i, f"{rubric.unit[rows_of[i].unit_id].name} {rows_of[i].criterion.id} 的“"  # type: ignore[union-attr]
-                                   f"{rows_of[i].input.name}”为 0，无法计算比例") for i in rows if zero_denominator(i)])  # type: ignore[union-attr]
-    ref = SheetRef(ctx.file, sheet.name, c)
+    ref = SheetRef(ctx.file, sheet.name, col[value])
     ctx.tables.figures += [FigureEntry(fr.unit_id, fr.criterion.id, fr.input.id, d[i], frame.row[i], ref)  # type: ignore[arg-type]
                            for i in rows if (fr := rows_of[i]) is not None]
     found.done()
