@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 import subprocess
 import sys
@@ -19,10 +18,10 @@ MINI = Path(__file__).parent / "data" / "mini.yaml"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=120
-    )
+def run(*args: str, cwd: Path | None = None):  # noqa: ANN201 - support.run.Ran
+    from support.run import qp
+
+    return qp(*args, cwd=cwd or ROOT)
 
 
 def walk(command, path=()):
@@ -78,11 +77,11 @@ def test_help_imports_neither_rich_nor_markdown():
 @pytest.mark.parametrize("columns", [60, 80])
 @pytest.mark.parametrize("args", [["-h"], ["rank", "-h"], ["template", "--help"], ["rubric", "check", "-h"]])
 def test_help_is_chinese_and_fits_the_terminal(args, columns):
+    from support.run import qp
+
     from qp_eval.core.text import width_of
 
-    env = {**os.environ, "COLUMNS": str(columns)}
-    r = subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=ROOT,
-                       timeout=60, env=env)
+    r = qp(*args, cwd=ROOT, columns=columns)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("用法：qp-eval") and "选项：" in r.stdout
     assert "Usage" not in r.stdout and "Options" not in r.stdout and "[OPTIONS]" not in r.stdout
@@ -223,8 +222,11 @@ def test_progress_is_reported_per_file(tmp_path, mini):
 
 
 def test_shell_completion_is_offered():
-    r = run("--show-completion", "bash")
-    assert r.returncode == 0 and "qp-eval" in r.stdout + r.stderr
+    """The bash script, asked for by name: what the parent process is (a shell or not) plays no part."""
+    from support.run import qp
+
+    r = qp("--show-completion", "bash", cwd=ROOT, env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
+    assert r.returncode == 0 and "_qp_eval_completion()" in r.stdout and "complete " in r.stdout
 
 
 def test_escape_sequences_and_brackets_from_inputs_never_act_on_the_terminal(tmp_path, mini):

@@ -4,10 +4,7 @@ format name, CSV with a BOM, --force before overwriting, --out agreeing with --f
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,10 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def qp(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "80"}
-    return subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300, env=env)
+from support.run import qp  # noqa: E402 - in this process, 80 columns wide
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +60,8 @@ def test_report_and_archive_json_name_their_format(ws, tmp_path):
 
 
 def test_every_csv_has_a_bom(ws, tmp_path):
-    r = subprocess.run([sys.executable, "-m", "qp_eval", "rank", "--year", "2024", "--format", "csv"],
-                       capture_output=True, cwd=ws, timeout=120)
-    assert r.stdout.startswith("\ufeff".encode("utf-8"))
+    r = qp("rank", "--year", "2024", "--format", "csv", cwd=ws)
+    assert r.stdout.startswith("\ufeff")
     assert qp("report", "--year", "2024", "--format", "csv", "--out", str(tmp_path / "r.csv"), cwd=ws).returncode == 0
     csvs = sorted(tmp_path.glob("*.csv"))
     assert len(csvs) == 3 and all(p.read_bytes().startswith("\ufeff".encode("utf-8")) for p in csvs)
@@ -137,7 +130,7 @@ def test_rubric_check_of_a_missing_file_cannot_run(tmp_path):
 
 
 def test_no_command_shows_the_help():
-    r = subprocess.run([sys.executable, "-m", "qp_eval"], capture_output=True, text=True, timeout=60)
+    r = qp(cwd=Path("."))
     assert "用法：qp-eval" in r.stderr and "错误：" not in r.stderr
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI_PATH, fill_all
 from corpus import CASES
-from procs import snapshot
+from support.run import snapshot
 
 from qp_eval.core.findings import CATALOGUE
 from qp_eval.io.intake import validate_paths

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI_PATH, edit
-from procs import killed_after, run_in_process
-from test_scoring import build_year
-from test_selfeval import fill_town, town_file
+from support.run import killed_after, run_in_process
+from support.year import build_year, fill_town, town_file
 
 from qp_eval.core import layout as L
 from qp_eval.core import names
@@ -121,7 +120,7 @@ def test_collect_survives_a_crash_at_every_step(tmp_path, mini):
 
 
 def test_migrate_survives_a_crash_at_every_step(tmp_path, mini):
-    from test_migrate import MINI, REVISION
+    from support.year import MINI, REVISION
 
     def make(ws: Path) -> None:
         build_year(ws / "scores" / "2024", mini)

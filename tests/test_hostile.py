@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, fill_all
 from hostile import ARCHIVES, HOSTILE_DEPARTMENT, HOSTILE_NAMES, RUBRICS, hostile_names_rubric
-from procs import bounded, flat
+from support.run import bounded, flat
 
 from qp_eval.io.rubric_file import load_rubric
 

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from conftest import DATA, MINI_PATH, dept_file, fill_all
-from test_rank_cli import cli
-from test_scoring import build_year
+from support.run import cli
+from support.year import build_year
 
 from qp_eval.core import layout as L
 from qp_eval.core import names

@@ -17,28 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINI_PATH
-from test_rank_cli import cli
-from test_scoring import build_year
+from support.run import cli
+from support.year import MINI, REVISION, build_year
 
 from qp_eval.core import layout as L
 from qp_eval.io.intake import file_entries
 from qp_eval.io.rubric_file import load_rubric
-
-MINI = MINI_PATH.read_text(encoding="utf-8")
-REVISION = [
-    ("total_points: 20", "total_points: 18"),
-    ("    points: 6\n    criteria:\n      - {id: \"1.1\", name: 细则一, standard: 标准一, points: 2}\n",
-     "    points: 4\n    criteria:\n"),
-    ('{id: "3.1", name: 联检, standard: 部分街镇, points: 2, applies_to: [a]}',
-     '{id: "3.1", name: 联检, standard: 部分街镇, points: 1, applies_to: [a, b]}'),
-    ('{id: "3.2", name: 界桩, standard: 界桩维护, points: 3}', '{id: "3.2", name: 界桩, standard: 界桩维护, points: 4}'),
-    ('      - {id: "4.1", name: 信息, standard: 信息报送, points: 5}',
-     '      - {id: "4.1", name: 信息, standard: 信息报送, points: 4.5}\n'
-     '      - {id: "4.2", name: 宣传, standard: 宣传报道, points: 0.5}'),
-    ("    - {grade: C, bonus: 0.2}\n", ""),
-    ("{id: petition, name: 服务对象进京上访, deduction: 2}", "{id: petition, name: 信访, deduction: 2}"),
-]
 
 
 @pytest.fixture

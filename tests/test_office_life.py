@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import MINI_PATH, dept_file, fill_all
 from corpus import error_cell, set_cell_xml
-from procs import bounded, run_in_process, snapshot
-from test_scoring import build_year
+from support.run import bounded, run_in_process, snapshot
+from support.year import build_year
 
 from qp_eval.core import layout as L
 from qp_eval.core import names
@@ -95,7 +95,7 @@ def test_an_error_value_in_any_column_of_the_scores(year, mini, sheet, cell, col
 
 def test_error_values_in_the_towns_self_evaluations(year, mini):
     from conftest import edit
-    from test_selfeval import fill_town, town_file
+    from support.year import fill_town, town_file
 
     write_templates(mini, scores(year), towns=True)
     path = town_file(scores(year), mini, "a")

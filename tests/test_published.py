@@ -32,8 +32,8 @@ import docx
 import openpyxl
 import pytest
 from conftest import MINI_PATH
-from test_rank_cli import cli
-from test_scoring import build_year
+from support.run import cli
+from support.year import build_year
 
 from qp_eval.core.published import publish_unit
 from qp_eval.core.report_data import gaps, matrix_columns, matrix_value

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import MINI_PATH, dept_file, edit, fill_highlights, fill_scores
-from test_scoring import build_year
+from support.run import cli  # noqa: E402 - in this process, 250 columns wide
+from support.year import build_year
 
 from qp_eval.core import layout as L
 from qp_eval.core import names
 from qp_eval.core.explain import explain_unit
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.writers.template import write_templates
-
-
-def cli(*args, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "250"}  # one table row per line, as on an office screen
-    return subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=180)
 
 
 @pytest.fixture

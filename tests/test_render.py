@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from statistics import median
 
@@ -48,7 +47,9 @@ def _require() -> None:
 
 
 def _qp(*args: str, cwd: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    from support.run import qp
+
+    r = qp(*args, cwd=cwd)
     assert r.returncode == 0, r.stderr
 
 

@@ -11,8 +11,8 @@ import docx
 import openpyxl
 import pytest
 from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
-from test_rank_cli import cli
-from test_scoring import build_year
+from support.run import cli
+from support.year import build_year
 
 from qp_eval.core import layout as L
 from qp_eval.core import names

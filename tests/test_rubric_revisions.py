@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from conftest import MINI_PATH
-from test_scoring import build_year
+from support.year import build_year
 
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.rubric_file import load_rubric
@@ -96,7 +96,7 @@ def test_a_layout_edit_names_each_change_per_sheet(tmp_path, mini):
 
 def test_rank_hints_allow_missing_only_when_a_sheet_is_missing(tmp_path, mini):
     from conftest import dept_file
-    from test_rank_cli import cli
+    from support.run import cli
 
     build_year(tmp_path / "scores" / "2024", mini)
     (tmp_path / "rubric").mkdir()

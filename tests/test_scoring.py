@@ -18,74 +18,19 @@ Ranks: 甲镇 1, 乙街道 2, 丙镇 2.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
+from conftest import MINI_PATH, dept_file, edit
+from support.year import build_year
 
 from qp_eval.core import layout as L
 from qp_eval.core import names
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.rubric_file import load_rubric
-from qp_eval.io.writers.template import write_templates
 
 D = Decimal
-
-SCORES = {
-    ("甲镇", "1.1"): 2, ("甲镇", "1.2-Q1"): 4, ("甲镇", "1.2-Q2"): 3.5, ("甲镇", "1.2-Q3"): 3, ("甲镇", "1.2-Q4"): 4,
-    ("乙街道", "1.1"): 1.8, ("乙街道", "1.2-Q1"): 4, ("乙街道", "1.2-Q2"): 4, ("乙街道", "1.2-Q3"): 4,
-    ("乙街道", "1.2-Q4"): 4,
-    ("丙镇", "1.1"): 2, ("丙镇", "1.2-Q1"): 4, ("丙镇", "1.2-Q2"): 4, ("丙镇", "1.2-Q3"): 4, ("丙镇", "1.2-Q4"): 3,
-    ("甲镇", "3.1"): 1.5, ("甲镇", "3.2"): 3, ("甲镇", "4.1"): 4.5,
-    ("乙街道", "3.2"): 2.5, ("乙街道", "4.1"): 5,
-    ("丙镇", "3.2"): 3, ("丙镇", "4.1"): 4.5,
-}
-FIGURES = {("甲镇", "养老床位数"): 70, ("甲镇", "户籍老年人口数"): 2000,
-           ("乙街道", "养老床位数"): 60, ("乙街道", "户籍老年人口数"): 2000,
-           ("丙镇", "养老床位数"): 100, ("丙镇", "户籍老年人口数"): 2000}
-RATINGS = {("甲镇", 1): "A", ("甲镇", 2): "A", ("乙街道", 1): "B", ("乙街道", 2): "C"}
-
-
-def build_year(folder: Path, rubric) -> Path:
-    write_templates(rubric, folder)
-
-    def scores(wb):
-        ws = wb[L.SCORE_SHEET]
-        col = header_map(ws)
-        for r in range(2, ws.max_row + 1):
-            key = (ws.cell(r, col["街镇"]).value, ws.cell(r, col["编号"]).value)
-            if key in SCORES:
-                ws.cell(r, col["得分"]).value = SCORES[key]
-                ws.cell(r, col["扣分说明"]).value = "扣分原因"
-        if L.FIGURE_SHEET in wb.sheetnames:
-            fs = wb[L.FIGURE_SHEET]
-            fcol = header_map(fs)
-            for r in range(2, fs.max_row + 1):
-                key = (fs.cell(r, fcol["街镇"]).value, fs.cell(r, fcol["指标"]).value)
-                fs.cell(r, fcol["数值"]).value = FIGURES[key]
-
-    for dept in ("d1", "d2"):
-        edit(dept_file(folder, rubric, dept), scores)
-
-    def highlights(wb):
-        ws = wb[L.HIGHLIGHT_SHEET]
-        col = header_map(ws)
-        for r in range(2, ws.max_row + 1):
-            key = (ws.cell(r, col["街镇"]).value, ws.cell(r, col["序号"]).value)
-            ws.cell(r, col["亮点名称"]).value = f"{key[0]}亮点{key[1]}"
-            ws.cell(r, col["类型"]).value = "创新性"
-            ws.cell(r, col["佐证材料"]).value = "材料"
-            if key in RATINGS:
-                ws.cell(r, col["评定等级"]).value = RATINGS[key]
-
-    edit(folder / names.HIGHLIGHT_FILE, highlights)
-    add_problem(folder, ["甲镇", "重大安全生产责任事故", "养老机构火灾", dt.datetime(2024, 5, 2), "区应急局", 1, "通报"])
-    add_problem(folder, ["乙街道", "服务对象进京上访", "上访一起", dt.datetime(2024, 8, 9), "信访办", None, "记录"])
-    add_problem(folder, ["丙镇", "服务对象进京上访", "上访一起", dt.datetime(2024, 9, 9), "信访办", 1.72, "记录"])
-    return folder
-
 
 @pytest.fixture
 def year(tmp_path, mini) -> Path:

@@ -9,37 +9,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import edit, fill_all, header_map
+from support.year import fill_town, town_file
 
 from qp_eval.core import layout as L
 from qp_eval.core import names as N
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.intake import validate_paths
 from qp_eval.io.writers.template import write_templates
-
-
-def town_file(folder: Path, rubric, unit_id: str) -> Path:
-    return folder / N.SELF_FOLDER / N.self_file_name(rubric.year, rubric.unit[unit_id].name)
-
-
-def fill_town(wb: openpyxl.Workbook, score=lambda cid, points: points) -> None:
-    """Every 自评得分 (full points by default, with a 自评说明), every figure 100, two highlights."""
-    ws = wb[L.SELF_SHEET]
-    col = header_map(ws)
-    for r in range(2, ws.max_row + 1):
-        cid, points = str(ws.cell(r, col["编号"]).value), Decimal(str(ws.cell(r, col["分值"]).value))
-        ws.cell(r, col["自评得分"]).value = score(cid, points)
-        ws.cell(r, col["自评说明"]).value = f"{cid} 台账齐全"
-    if L.FIGURE_SHEET in wb.sheetnames:
-        fs = wb[L.FIGURE_SHEET]
-        for r in range(2, fs.max_row + 1):
-            fs.cell(r, header_map(fs)["数值"]).value = 100
-    hs = wb[L.HIGHLIGHT_SHEET]
-    hcol = header_map(hs)
-    for r in range(2, hs.max_row + 1):
-        hs.cell(r, hcol["亮点名称"]).value = f"亮点{r - 1}"
-        hs.cell(r, hcol["简介"]).value = "简介"
-        hs.cell(r, hcol["类型"]).value = "创新性"
-        hs.cell(r, hcol["佐证材料"]).value = "报道"
 
 
 @pytest.fixture
@@ -331,8 +307,6 @@ def test_collect_fills_blanks_keeps_the_office_text_and_ratings_and_is_idempoten
 
 def test_collect_command_refuses_a_broken_register_without_touching_it(towns, mini, tmp_path):
     import shutil
-    import subprocess
-    import sys
 
     from conftest import MINI_PATH
 
@@ -341,15 +315,16 @@ def test_collect_command_refuses_a_broken_register_without_touching_it(towns, mi
     register = ws / "scores" / "2024" / N.HIGHLIGHT_FILE
     edit(register, lambda wb: wb[L.HIGHLIGHT_SHEET].cell(2, 7, "甲等"))  # an unknown rating: H602
     before = register.read_bytes()
-    r = subprocess.run([sys.executable, "-m", "qp_eval", "collect", "--year", "2024", "--rubric", str(MINI_PATH)],
-                       capture_output=True, text=True, cwd=ws, timeout=120)
+    from support.run import qp
+
+    r = qp("collect", "--year", "2024", "--rubric", str(MINI_PATH), cwd=ws)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "未收集：亮点登记表" in r.stderr and "有 1 处错误" in r.stderr
     assert register.read_bytes() == before
 
 
 def test_migrate_carries_the_towns_self_evaluations(towns, tmp_path):
-    from test_migrate import MINI, REVISION
+    from support.year import MINI, REVISION
 
     from qp_eval.io.migrate import migrate
     from qp_eval.io.rubric_file import load_rubric

@@ -6,8 +6,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -541,9 +539,10 @@ def test_every_catalogue_code_of_a_sheet_has_a_test():
     assert missing == []
 
 
-def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+def _cli(*args, cwd):  # noqa: ANN202 - support.run.Ran
+    from support.run import qp
+
+    return qp(*args, cwd=cwd, columns=250)
 
 
 def test_validate_cli_json_and_exit_codes(filled, mini, tmp_path):
@@ -569,9 +568,9 @@ def test_validate_cli_clean_exit_0_and_inputs_unchanged(filled, tmp_path):
 
 def test_findings_are_whole_at_80_columns_when_piped(filled, mini, tmp_path):
     set_score(filled, mini, "d2", "乙街道", "4.1", "五分")
-    env = {**os.environ, "COLUMNS": "80"}
-    r = subprocess.run([sys.executable, "-m", "qp_eval", "validate", str(filled), "--rubric", str(MINI_PATH)],
-                       capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
+    from support.run import qp
+
+    r = qp("validate", str(filled), "--rubric", str(MINI_PATH), cwd=tmp_path, columns=80)
     assert r.returncode == 1
     assert "…" not in r.stdout
     # the table folds long text over lines: each column joined back down its lines is whole

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -20,10 +19,7 @@ from qp_eval.io.rubric_file import load_rubric
 EXAMPLES = ROOT / "examples"
 
 
-def cli(*args, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "250"}  # one table row per line, as on an office screen
-    return subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=300)
+from support.run import cli  # noqa: E402 - in this process, 250 columns wide
 
 
 def test_roll_moves_year_title_and_dates_only():

@@ -1,9 +1,12 @@
-"""Running qp-eval as the office's PC runs it: as its own process with bounds on time and memory, or in a
-forked copy of this process killed right after one of its filesystem calls (a power cut, kill -9).
-Shared by the test modules (a module of helpers, not of tests)."""
+"""Running qp-eval: in this process with streams of its own (``qp``: what most tests need, fast), as its
+own process with bounds on time and memory (``bounded``), as its own process with another environment
+(``process``: locales, encodings, closed streams), or in a forked copy of this process killed right after
+one of its filesystem calls (``killed_after``: a power cut, kill -9)."""
 
 from __future__ import annotations
 
+import gc
+import io
 import os
 import re
 import shutil
@@ -13,11 +16,71 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 MiB = 1024 * 1024
+
+
+@dataclass
+class Ran:
+    """What a run of qp-eval gave, as ``subprocess.CompletedProcess`` has it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class _Stream(io.StringIO):
+    """A standard stream as a pipe is: not a terminal, UTF-8."""
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def isatty(self) -> bool:
+        return False
+
+
+def qp(*args: str, cwd: Path, columns: int = 80, env: dict[str, str] | None = None) -> Ran:
+    """qp-eval ``args`` run in this process as its console script runs it (``cli.app.main``: the exit code,
+    the streams, the runtime), from ``cwd``, with stdout and stderr of its own, as a pipe of ``columns``."""
+    from qp_eval.cli.app import main
+
+    out, err = _Stream(), _Stream()
+    saved = (sys.stdout, sys.stderr, sys.argv, os.getcwd(), signal.getsignal(signal.SIGTERM), sys.unraisablehook,
+             gc.get_threshold(), dict(os.environ))
+    os.environ.update({"COLUMNS": str(columns), **(env or {})})
+    sys.stdout, sys.stderr, sys.argv = out, err, ["qp-eval", *args]
+    os.chdir(cwd)
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        sys.stdout, sys.stderr, sys.argv = saved[0], saved[1], saved[2]
+        os.chdir(saved[3])
+        signal.signal(signal.SIGTERM, saved[4])
+        sys.unraisablehook = saved[5]
+        gc.set_threshold(*saved[6])
+        os.environ.clear()
+        os.environ.update(saved[7])
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+def cli(*args: str, cwd: Path) -> Ran:
+    """``qp`` as on an office screen, 250 columns wide: one table row per line."""
+    return qp(*args, cwd=cwd, columns=250)
+
+
+def process(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300,
+            text: bool = True) -> subprocess.CompletedProcess:
+    """qp-eval as its own process (``python -m qp_eval``), where a process is the point."""
+    return subprocess.run([sys.executable, "-m", "qp_eval", *args], capture_output=True, text=text, cwd=cwd,
+                          timeout=timeout, env={**os.environ, "COLUMNS": "80", **(env or {})})
 
 
 def flat(text: str) -> str:
