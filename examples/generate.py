@@ -22,8 +22,9 @@ import openpyxl
 from qp_eval.core import layout as L
 from qp_eval.core import names as N
 from qp_eval.core.rubric import Rubric
+from qp_eval.io.atomic import atomic_write_bytes
 from qp_eval.io.rubric_file import load_rubric
-from qp_eval.io.workspace import atomic_write_bytes, shipped_rubric
+from qp_eval.io.workspace import shipped_rubric
 from qp_eval.io.writers.template import write_templates
 
 SEED = 20241210

@@ -22,7 +22,8 @@ from qp_eval.core.entered import claim
 from qp_eval.io.intake import file_entries
 from qp_eval.io.read import open_book
 from qp_eval.io.rubric_file import load_rubric
-from qp_eval.io.writers.template import highlight_workbook, write_templates
+from qp_eval.io.writers.sheets import highlight_workbook
+from qp_eval.io.writers.template import write_templates
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork (Linux, macOS)")
 MAX_STEPS = 200

@@ -270,7 +270,7 @@ def test_zero_denominator_in_a_towns_own_figures(towns, mini):
 
 def test_collect_fills_blanks_keeps_the_office_text_and_ratings_and_is_idempotent(towns, mini):
     from qp_eval.io.collect import collect_highlights
-    from qp_eval.io.writers.template import highlight_workbook
+    from qp_eval.io.writers.sheets import highlight_workbook
 
     register = towns / N.HIGHLIGHT_FILE
     wb = highlight_workbook(mini)  # a fresh register: rows 甲镇 1, 2; 乙街道 1, 2; 丙镇 1, 2

@@ -63,7 +63,7 @@ def save_archive(target: Path, text: bytes, force: bool) -> bool:
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
     if not force and os.path.lexists(target) and not holds(target, text):  # never read whole, never a FIFO
         return False
-    from .workspace import atomic_write_bytes
+    from .atomic import atomic_write_bytes
 
     atomic_write_bytes(target, text)
     return True

@@ -20,8 +20,8 @@ from ..core.cells import text_of
 from ..core.rubric import Rubric
 from ..core.text import normalize_name
 from ..core.validate import read_limits
+from .atomic import install
 from .intake import file_entries, validate_paths
-from .workspace import install
 
 TEXT_COLUMNS = ("亮点名称", "简介", "类型", "佐证材料")  # 评定等级 is the office's alone
 
@@ -48,7 +48,8 @@ class CollectRun:
 
 
 def collect_highlights(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) -> CollectRun:
-    from .writers.template import highlight_workbook, put_value
+    from .writers.sheets import highlight_workbook
+    from .writers.template import put_value
 
     result = validate_paths(rubric, [scores_dir])
     registers = [s for s in result.seen if s.kind == L.KIND_HIGHLIGHTS]

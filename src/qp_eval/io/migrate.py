@@ -32,9 +32,9 @@ from ..core.rubric import Rubric
 from ..core.sheetspec import sheet_fingerprint
 from ..core.text import normalize_name
 from ..core.validate import read_limits
+from .atomic import install
 from .intake import file_content, find_spreadsheets
 from .oserrors import WriteFailure
-from .workspace import install
 from .writers.template import build, put_value, template_plans, town_plans
 
 Claim = tuple[str, str | None]

@@ -69,8 +69,9 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     备份- folder and never replacing a filled sheet (``write_templates``)."""
     from ..core.errors import WorkspaceError
     from ..core.rubric import YEAR_MAX, YEAR_MIN
-    from ..core.rubric_checks import load_text
-    from .workspace import Workspace, atomic_write_bytes, backup_dir, copy_aside, shipped_years
+    from ..core.rubric_load import load_text
+    from .atomic import atomic_write_bytes, copy_aside
+    from .workspace import Workspace, backup_dir, shipped_years
     from .writers.template import write_templates
 
     for what, y in (("--year", year), ("--from", from_year)):  # said before anything is read or written

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..core.errors import RubricError
 from ..core.findings import Finding
 from ..core.rubric import Rubric
-from ..core.rubric_checks import decode_rubric, load_text
+from ..core.rubric_load import decode_rubric, load_text
 from ..core.yamlsource import MAX_BYTES, YamlLimit
 from .files import NotRegularFile, TooLarge, read_regular
 

@@ -29,7 +29,7 @@ from ...core.numbers import fmt
 from ...core.published import ItemFigure
 from ...core.ranking import Ranked
 from ...core.text import printable, width_of
-from ..workspace import atomic_path, atomic_paths
+from ..atomic import atomic_path, atomic_paths
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"

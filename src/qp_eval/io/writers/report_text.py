@@ -153,8 +153,8 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
     """``report --format csv|json|md|html``: the file at ``target`` (written atomically), and with csv,
     once self-evaluations arrived, the comparison beside it: ``<name>_自评对照.csv`` (per town and item)
     and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on)."""
+    from ..atomic import atomic_paths
     from ..oserrors import writing_to
-    from ..workspace import atomic_paths
 
     files = [(target, {
         "csv": lambda: "\ufeff" + to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly

@@ -25,7 +25,7 @@ from ...core.evaluate import Evaluation
 from ...core.numbers import publish
 from ...core.results import COLUMNS, records
 from ...core.text import printable, spreadsheet_lines
-from ..workspace import atomic_path
+from ..atomic import atomic_path
 
 SHEETS = ("排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源")
 SELF_SHEET = "自评对照"  # between 差距跟进 and 溯源, when self-evaluations arrived
