@@ -82,3 +82,28 @@ def _is_text_replace(node: ast.Call) -> bool:
     """``str.replace(a, b)`` and ``dataclasses.replace(x, field=...)``, not ``Path.replace(target)``:
     a rename is a method called with one argument and no keywords."""
     return not isinstance(node.func, ast.Attribute) or len(node.args) != 1 or bool(node.keywords)
+
+
+HEAVY = {"openpyxl", "xlsxwriter", "docx", "python_calamine", "defusedxml", "lxml", "numpy", "pandas"}
+
+
+def test_an_import_inside_a_function_only_defers_a_heavy_library():
+    """Outside the command line, a module imports what it uses at its top, but for a file-format library
+    imported where it is first needed (and saying so). The commands import inside themselves so that
+    ``qp-eval --help`` imports typer alone (tests/test_cli.py checks what it imports)."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if path.relative_to(SRC).parts[0] == "cli":
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for fn in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    module = (node.module or "") if isinstance(node, ast.ImportFrom) else node.names[0].name
+                    heavy = getattr(node, "level", 0) == 0 and module.split(".")[0] in HEAVY
+                    said = "#" in lines[node.lineno - 1] or "#" in lines[node.end_lineno - 1]
+                    if not (heavy and said):
+                        found.append(f"{path.relative_to(SRC)}:{node.lineno} {module}")
+    assert found == []

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from .text import shown_path
+
 Severity = Literal["error", "warning"]
 
 
@@ -146,7 +148,6 @@ class Finding:
         entry = CATALOGUE[code]
         hint = str(where.pop("hint", "") or entry.hint)
         if isinstance(where.get("file"), str):  # a name not in UTF-8 is shown with its bytes as codes
-            from .text import shown_path
 
             where["file"] = shown_path(where["file"])
         return cls(code=code, message=message, severity=entry.severity, hint=hint, **where)  # type: ignore[arg-type]

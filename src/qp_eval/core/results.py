@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from . import layout as L
 from .evaluate import Evaluation
 from .numbers import publish
+from .selfcompare import to_data
 from .text import csv_text
 from .verify import ARCHIVE_FORMAT
 
@@ -78,8 +79,6 @@ def to_json(ev: Evaluation) -> str:
     if ev.previous_problem:
         data["previous_unavailable"] = ev.previous_problem
     if ev.validation.tables.self_reports:
-        from .selfcompare import to_data
-
         data["self_evaluation"] = to_data(ev, ev.comparison)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .layout import row_id
 from .names import MAX_FILE_NAME_BYTES, NAMED_FILES, TEMP_NAME_BYTES
 from .numbers import places
 from .rubric import Rubric
@@ -65,8 +66,6 @@ def _duplicates(r: Rubric) -> Iterator[Problem]:
     yield from _dups([u.id for u in r.units], ("units",), "id", "街镇")
     yield from _dups([d.id for d in r.departments], ("departments",), "id", "科室")
     yield from _dups([i.number for i in r.items], ("items",), "number", "项目")
-    from .layout import row_id
-    from .text import normalize_name
 
     seen: set[str] = set()
     rows: dict[str, str] = {}  # each score row's id (1.2, or 1.2-Q1 for a quarter) -> the criterion it is of

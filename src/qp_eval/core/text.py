@@ -7,6 +7,8 @@ characters, no spaces at all. ``printable`` strips what XML (and so xlsx and doc
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from functools import lru_cache
@@ -170,9 +172,6 @@ def safe_text(value: object) -> object:
 
 def csv_text(headers: list[str] | tuple[str, ...], rows: list[list[object]]) -> str:
     """Rows as CSV with CRLF line ends, every cell safe from being read as a formula (no BOM)."""
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(headers)

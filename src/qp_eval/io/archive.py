@@ -12,6 +12,7 @@ from ..core.errors import WorkspaceError
 from ..core.evaluate import Evaluation
 from ..core.results import archive_data
 from ..core.verify import MAX_ARCHIVE_BYTES, ArchiveProblem, parse_archive
+from .atomic import atomic_write_bytes
 from .files import NotRegularFile, TooLarge, holds, read_regular
 
 
@@ -63,7 +64,6 @@ def save_archive(target: Path, text: bytes, force: bool) -> bool:
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
     if not force and os.path.lexists(target) and not holds(target, text):  # never read whole, never a FIFO
         return False
-    from .atomic import atomic_write_bytes
 
     atomic_write_bytes(target, text)
     return True

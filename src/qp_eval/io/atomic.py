@@ -10,10 +10,13 @@ import datetime as dt
 import errno
 import os
 import re
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from .oserrors import WriteFailure, writing_to
 from .workspace import backup_dir
 
 
@@ -40,8 +43,6 @@ def copy_aside(path: Path, folder: Path) -> Path:
     """A copy of ``path`` in ``folder`` (made on first use), with its name and times, while ``path`` stays
     where it is: a hard link where the file system has them (instant, and the same bytes by
     construction), else a copy written beside and renamed in whole. Returns where the copy is."""
-    import shutil
-
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, path)
     try:
@@ -74,8 +75,6 @@ def install(wb: object, target: Path, olds: list[Path], scores_dir: Path, backup
     4. the new file takes ``target``'s name, replacing the original in one step.
 
     Returns (backup folder, [(old file, where its copy is)])."""
-    from .oserrors import writing_to
-
     moved: list[tuple[Path, Path]] = []
     others = [old for old in olds if old != target]
     tmp: Path | None = None
@@ -128,8 +127,6 @@ def _alive(pid: int) -> bool:
 def sweep(folder: Path) -> list[Path]:
     """Remove the temporary files that a run killed part-way (a power cut, kill -9) left in ``folder``:
     ours by their name, of a process that is gone or older than an hour. Returns what was removed."""
-    import time
-
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
@@ -171,8 +168,6 @@ def atomic_path(target: Path) -> Iterator[Path]:
     An exception inside the block removes the temporary file and leaves ``target`` as it was; a
     system error (no permission, disk full, name too long) becomes a ``WriteFailure`` naming ``target``.
     """
-    from .oserrors import writing_to
-
     tmp_path: Path | None = None
     try:
         with writing_to(target):
@@ -191,8 +186,6 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
     temporary paths first, and only when every one is whole do they take their names, so a failure
     while writing changes nothing. The block raises ``WriteFailure`` for the file it could not write;
     a failure while renaming (a file made read-only, say) says which files were already replaced."""
-    from .oserrors import WriteFailure
-
     temps: list[Path] = []
     try:
         for target in targets:

@@ -22,6 +22,8 @@ from ..core.text import normalize_name
 from ..core.validate import read_limits
 from .atomic import install
 from .intake import file_entries, validate_paths
+from .writers.sheets import highlight_workbook
+from .writers.template import put_value
 
 TEXT_COLUMNS = ("亮点名称", "简介", "类型", "佐证材料")  # 评定等级 is the office's alone
 
@@ -48,9 +50,6 @@ class CollectRun:
 
 
 def collect_highlights(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) -> CollectRun:
-    from .writers.sheets import highlight_workbook
-    from .writers.template import put_value
-
     result = validate_paths(rubric, [scores_dir])
     registers = [s for s in result.seen if s.kind == L.KIND_HIGHLIGHTS]
     adopted = [s for s in registers if s.adopted]

@@ -12,6 +12,7 @@ from ..core.evaluate import Evaluation, evaluate
 from ..core.names import BACKUP_PREFIX
 from ..core.rubric import Rubric
 from ..core.validate import Inputs, Progress, Result, read_limits, validate
+from .oserrors import os_reason
 from .read import open_book
 
 
@@ -52,8 +53,6 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Path], list[tuple[Pa
     """(spreadsheets, every other file, paths that could not be searched, each with its reason in Chinese)
     under ``paths``, recursively and sorted; hidden files, Office lock files and qp-eval's 备份- folders
     aside. A folder that cannot be entered is one problem, and the rest is still searched."""
-    from .oserrors import os_reason
-
     found: list[Path] = []
     others: list[Path] = []
     problems: list[tuple[Path, str]] = []

@@ -29,7 +29,7 @@ from ..core.cells import a1, number, text_of
 from ..core.entered import Entry, differences
 from ..core.numbers import fmt
 from ..core.rubric import Rubric
-from ..core.sheetspec import sheet_fingerprint
+from ..core.sheetspec import loads, sheet_fingerprint
 from ..core.text import normalize_name
 from ..core.validate import read_limits
 from .atomic import install
@@ -175,8 +175,6 @@ def _relocate(run: MigrateRun, old: str, new: str) -> None:
 
 def _stamp_of(info: dict[str, tuple[object, int]]) -> tuple[str, str, dict[str, str]]:
     """(layout fingerprint, year, the points of each criterion) as a file's 说明 sheet states them."""
-    from ..core.sheetspec import loads
-
     spec = loads(info.get(L.KEY_LAYOUT, ("", 0))[0]) or {}
     points = {str(c.get("id")): str(c.get("points")) for c in spec.get("criteria") or [] if isinstance(c, dict)}
     return text_of(info.get(L.KEY_FINGERPRINT, ("", 0))[0]), text_of(info.get(L.KEY_YEAR, ("", 0))[0]), points

@@ -14,6 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.errors import RubricError, WorkspaceError
+from ..core.findings import Finding
+from ..core.rubric import YEAR_MAX, YEAR_MIN
+from ..core.rubric_load import load_text
+from ..core.yamlsource import YamlLimit
+from .atomic import atomic_write_bytes, copy_aside
+from .files import holds
+from .rubric_file import read_rubric_text
+from .workspace import Workspace, backup_dir, shipped_years
+from .writers.template import write_templates
+
 if TYPE_CHECKING:
     from .writers.template import TemplateRun
 
@@ -67,13 +78,6 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     """A new year's workspace in ``folder``. The rubric is copied from ``from_year`` (default: the year
     before, else the newest shipped year before it, else the shipped rubric of the year itself); ``force`` rebuilds, keeping an edited rubric in a
     备份- folder and never replacing a filled sheet (``write_templates``)."""
-    from ..core.errors import WorkspaceError
-    from ..core.rubric import YEAR_MAX, YEAR_MIN
-    from ..core.rubric_load import load_text
-    from .atomic import atomic_write_bytes, copy_aside
-    from .workspace import Workspace, backup_dir, shipped_years
-    from .writers.template import write_templates
-
     for what, y in (("--year", year), ("--from", from_year)):  # said before anything is read or written
         if y is not None and not YEAR_MIN <= y <= YEAR_MAX:
             raise WorkspaceError(f"{what} {y} 不是有效的评估年度：应为 {YEAR_MIN} 到 {YEAR_MAX} 之间的四位年份，如 2025。")
@@ -89,11 +93,6 @@ def start_year(folder: Path, year: int, from_year: int | None, force: bool) -> N
     target = folder / "rubric" / f"{year}.yaml"
     if target.exists() and not force:
         raise WorkspaceError(f"{target} 已存在，未覆盖（如需重新建立请加 --force）。")
-    from ..core.errors import RubricError
-    from ..core.findings import Finding
-    from ..core.yamlsource import YamlLimit
-    from .files import holds
-    from .rubric_file import read_rubric_text
 
     try:  # read as rubric check reads it: only a regular UTF-8 file within the size (never a FIFO)
         old = read_rubric_text(source)

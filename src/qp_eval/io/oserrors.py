@@ -4,6 +4,7 @@ where a failed write becomes a ``WriteFailure`` naming the file we meant to writ
 from __future__ import annotations
 
 import contextlib
+import errno as _errno
 from collections.abc import Iterator
 
 from ..core.errors import QpError
@@ -50,8 +51,6 @@ class WriteFailure(QpError):
 def os_reason(e: OSError, writing: bool = True) -> str:
     """What a system error means for the office, in Chinese (never errno text); ``writing``: the
     file was being written (else it may have been read: no permission, not no permission to write)."""
-    import errno as _errno
-
     name = _errno.errorcode.get(e.errno or 0, "")
     if not writing and name in ("EACCES", "EPERM"):
         return "没有访问权限"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..core.book import HEAD_ROWS, Cell, CellError, Far, Limits, RawBook, RawSheet, ReadFailure, SheetStream, suffix_of
 from . import xlsx
+from .oserrors import os_reason
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MiB
@@ -42,14 +43,12 @@ def sha256_file(path: Path) -> str:
 
 def open_book(path: Path, limits: Limits | None = None) -> RawBook:
     """Open a workbook for reading values; raises ``ReadFailure`` with a Chinese reason."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # deferred: loaded when a workbook is first opened
 
     limits = limits or Limits()
     try:
         st = path.stat()
     except OSError as e:
-        from .oserrors import os_reason
-
         raise ReadFailure(f"无法访问文件：{os_reason(e, writing=False)}") from None
     if not stat.S_ISREG(st.st_mode):
         raise ReadFailure("不是普通文件（可能是目录、管道或设备），已跳过")
@@ -63,8 +62,6 @@ def open_book(path: Path, limits: Limits | None = None) -> RawBook:
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as e:
-        from .oserrors import os_reason
-
         raise ReadFailure(f"无法读取文件：{os_reason(e, writing=False)}") from None
     if head.startswith(b"PK"):
         actual = _zip_guard(path, limits.unzipped)
@@ -144,7 +141,7 @@ class _Reader:
         survey = xlsx.survey(self.path, part, self.limits)
         if survey.cut is None:
             return self.wb, survey.errors, None
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineWorkbook  # deferred: loaded when a workbook is first opened
 
         try:
             wb = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.rezipped(self.path, part, survey.cut)))
@@ -213,8 +210,6 @@ def _zip_guard(path: Path, limit: int) -> str:
     except zipfile.BadZipFile:
         raise ReadFailure("文件已损坏（压缩包结构不完整，可能未完整复制或下载）") from None
     except OSError as e:
-        from .oserrors import os_reason
-
         raise ReadFailure(f"无法读取文件：{os_reason(e, writing=False)}") from None
     except EOFError:
         raise ReadFailure("文件已损坏（在中途结束，可能未完整复制或下载）") from None

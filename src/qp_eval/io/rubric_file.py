@@ -11,6 +11,7 @@ from ..core.rubric import Rubric
 from ..core.rubric_load import decode_rubric, load_text
 from ..core.yamlsource import MAX_BYTES, YamlLimit
 from .files import NotRegularFile, TooLarge, read_regular
+from .oserrors import os_reason
 
 
 def read_rubric_text(path: Path) -> str:
@@ -29,8 +30,6 @@ def read_rubric_text(path: Path) -> str:
     except TooLarge as e:
         raise YamlLimit(f"文件有 {e.size / 1_000_000:.1f} MB，超过评估细则的上限 {MAX_BYTES // 1_000_000} MB", None) from None
     except OSError as e:
-        from .oserrors import os_reason
-
         raise ValueError(f"无法读取这个文件（{os_reason(e, writing=False)}）") from None
     return decode_rubric(raw)
 

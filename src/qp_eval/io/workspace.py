@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..core.errors import RubricNotFound
+from ..core.errors import RubricNotFound, WorkspaceError
 from ..core.names import BACKUP_PREFIX, archive_name
+from .oserrors import WriteFailure
 
 
 def shipped_rubric(year: int) -> Path | None:
@@ -55,8 +56,6 @@ class Workspace:
             return requested
         found = self.latest_year()
         if found is None:
-            from ..core.errors import WorkspaceError
-
             raise WorkspaceError("工作目录中找不到任何年度，请用 --year 指定。")
         return found
 
@@ -98,14 +97,11 @@ def backup_dir(scores_dir: Path, now: dt.datetime | None = None) -> Path:
 def output_target(out: Path | None, default: Path, force: bool) -> Path:
     """Where an output goes: the default (replaced atomically), or ``--out``, a user's file that an
     existing one is replaced only with ``force``."""
-    from ..core.errors import WorkspaceError
-
     if out is None:
         return default
     try:
         is_dir, exists = out.is_dir(), out.exists()
     except OSError as e:  # a name too long, a path through a file: said before any work is done
-        from .oserrors import WriteFailure
 
         raise WriteFailure(out, e) from None
     if is_dir:
@@ -123,17 +119,11 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
     try:
         out.exists()
     except OSError as e:
-        from .oserrors import WriteFailure
-
         raise WriteFailure(out, e) from None
     if out.exists() and not out.is_dir():
-        from ..core.errors import WorkspaceError
-
         raise WorkspaceError(f"{out} 是一个文件；--out 应写目录（函告每个街镇一份，写在这个目录里）。")
     there = [n for n in names if (out / n).exists()]
     if there and not force:
-        from ..core.errors import WorkspaceError
-
         more = f"等 {len(there)} 个文件" if len(there) > 1 else ""
         raise WorkspaceError(f"{out} 中已有 {there[0]}{more}，未覆盖。如需覆盖请加 --force。")
     return out

@@ -52,7 +52,7 @@ def _col_index(letters: str) -> int:
 def sheet_parts(path: Path) -> dict[str, str]:
     """Sheet name -> its part in the package (xl/worksheets/sheetN.xml); empty when unreadable
     (calamine then says what is wrong)."""
-    from defusedxml import ElementTree as ET
+    from defusedxml import ElementTree as ET  # deferred: only a workbook of .xlsx parts needs it
 
     out: dict[str, str] = {}
     try:

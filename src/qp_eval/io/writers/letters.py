@@ -18,18 +18,21 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from ...core import report_data as R
+from ...core.errors import WorkspaceError
 from ...core.evaluate import Evaluation
 from ...core.names import letter_name
-from ...core.numbers import fmt
+from ...core.numbers import fmt, publish
 from ...core.published import ItemFigure
 from ...core.ranking import Ranked
 from ...core.text import printable, width_of
 from ..atomic import atomic_path, atomic_paths
+from ..oserrors import writing_to
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -134,7 +137,6 @@ def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
     """The town's items where its self-score and the departments' differ most ("" when it sent none)."""
     if unit_id not in ev.validation.tables.self_reports:
         return ""
-    from ...core.numbers import publish
 
     gaps = sorted((g for g in ev.comparison.of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
     return "；".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分，考评 "  # type: ignore[arg-type]
@@ -211,8 +213,6 @@ def _alternatives(doc) -> None:  # noqa: ANN001
     font_part = next((p for p in doc.part.package.parts if p.partname == "/word/fontTable.xml"), None)
     if font_part is None:  # pragma: no cover - python-docx's default template has one
         return
-    from docx.oxml import parse_xml
-    from lxml import etree
 
     root = parse_xml(font_part.blob)
     for name, alt in ALTERNATIVES.items():
@@ -348,9 +348,6 @@ def _save(doc, target: Path) -> None:  # noqa: ANN001
 def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") -> list[Path]:
     """One letter per town, replaced all together (``atomic_paths``): a failure leaves every earlier
     letter as it was. Returns the files written, each once (what the count printed says)."""
-    from ...core.errors import WorkspaceError
-    from ..oserrors import writing_to
-
 
     letters: dict[str, tuple[Path, Ranked]] = {}  # case-folded name -> (file, town): A and a are one file on Windows
     for x in ev.ranking:

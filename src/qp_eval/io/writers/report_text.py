@@ -20,7 +20,13 @@ from ...core.evaluate import Evaluation
 from ...core.names import companion
 from ...core.numbers import fmt
 from ...core.results import COLUMNS, records, to_csv, to_json
+from ...core.selfcompare import ITEM_HEADERS, problems_csv
+from ...core.selfcompare import item_rows as self_rows
+from ...core.selfcompare import sections as self_sections
+from ...core.selfcompare import to_csv as items_csv
 from ...core.text import terminal_safe
+from ..atomic import atomic_paths
+from ..oserrors import writing_to
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,6 @@ def sections(ev: Evaluation, made: dt.date) -> list[Section]:
         _section("差距跟进", R.GAP_HEADERS, R.gap_rows(ev), numeric={3, 4}, names={1}),
     ]
     if ev.validation.tables.self_reports:
-        from ...core.selfcompare import ITEM_HEADERS
-        from ...core.selfcompare import item_rows as self_rows
-        from ...core.selfcompare import sections as self_sections
-
         out.append(_section("自评对照", ITEM_HEADERS, self_rows(ev, ev.comparison), numeric={3, 4, 5, 6}))
         for title, headers, rows, numeric in self_sections(ev, ev.comparison):
             keep = [k for k, h in enumerate(headers) if h]  # the workbook's spacer columns are not needed here
@@ -153,9 +155,6 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
     """``report --format csv|json|md|html``: the file at ``target`` (written atomically), and with csv,
     once self-evaluations arrived, the comparison beside it: ``<name>_自评对照.csv`` (per town and item)
     and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on)."""
-    from ..atomic import atomic_paths
-    from ..oserrors import writing_to
-
     files = [(target, {
         "csv": lambda: "\ufeff" + to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly
         "json": lambda: to_json(ev),
@@ -163,9 +162,6 @@ def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> 
         "html": lambda: to_html(ev, made),
     }[fmt]())]
     if fmt == "csv" and ev.validation.tables.self_reports:
-        from ...core.selfcompare import problems_csv
-        from ...core.selfcompare import to_csv as items_csv
-
         for suffix, text in (("自评对照", items_csv(ev, ev.comparison)), ("自评问题对照", problems_csv(ev.comparison))):
             files.append((target.with_name(companion(target.stem, suffix)), "\ufeff" + text))
     written = [path for path, _ in files]

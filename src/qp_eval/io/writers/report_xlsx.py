@@ -24,6 +24,7 @@ from ...core import report_data as R
 from ...core.evaluate import Evaluation
 from ...core.numbers import publish
 from ...core.results import COLUMNS, records
+from ...core.selfcompare import ITEM_HEADERS, item_rows, sections
 from ...core.text import printable, spreadsheet_lines
 from ..atomic import atomic_path
 
@@ -152,8 +153,6 @@ def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
 def _self(s: _Sheet, ev: Evaluation) -> None:
     """自评对照: per town and item the self-score beside the departments', then the largest differences
     and the problems that the town and the register disagree on."""
-    from ...core.selfcompare import ITEM_HEADERS, item_rows, sections
-
     cmp = ev.comparison
     s.prepare(1, [10, 30, 26, 7, 9, 9, 10, 44], wrap=(0, 1, 2, 7))
     s.header(ITEM_HEADERS)

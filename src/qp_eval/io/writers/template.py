@@ -18,7 +18,11 @@ from ...core import layout as L
 from ...core import names
 from ...core.rubric import Rubric
 from ...core.text import printable, safe_file_name
-from ..atomic import atomic_path
+from ...core.validate import read_limits
+from ..atomic import atomic_path, copy_aside
+from ..intake import claims_in
+from ..oserrors import WriteFailure
+from ..workspace import backup_dir
 from .sheets import department_workbook, highlight_workbook, problem_workbook, town_workbook
 
 
@@ -128,12 +132,6 @@ def write_templates(rubric: Rubric, out: Path, force: bool = False, towns: bool 
     a file there that is not a qp-eval workbook (or cannot be read) is first moved to a dated
     备份- folder. Filled work is never replaced: ``migrate`` carries it into new templates.
     """
-    from ...core.validate import read_limits
-    from ..atomic import copy_aside
-    from ..intake import claims_in
-    from ..oserrors import WriteFailure
-    from ..workspace import backup_dir
-
     run = TemplateRun()
     existing = claims_in(out, read_limits(rubric))
     backup: Path | None = None
