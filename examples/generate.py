@@ -2,7 +2,8 @@
 
 Run ``python examples/generate.py`` (``make examples``). It writes the blank templates with
 the same writer users get (``qp-eval template``), fills them with openpyxl from a fixed random
-seed, and writes archive/2023.json so that 较上年 shows movement; then each town's 自评表
+seed (the director's meeting records one adjustment in 审议决定.xlsx), and writes archive/2023.json
+so that 较上年 shows movement; then each town's 自评表
 (scores/2024/自评/), from the departments' figures with a town's usual optimism. Running it again gives the
 same cell contents. All figures and cases are invented for demonstration.
 """
@@ -173,6 +174,26 @@ def fill_problems(path: Path) -> None:
     wb.save(path)
 
 
+MEETING = (dt.datetime(2025, 1, 6), "青民纪〔2025〕1号")
+DECISIONS = [  # what the director's meeting decided: one adjustment, with its reason
+    ["朱家角镇", L.DECIDE_FINAL, 0.5, None, "承办全市养老服务工作现场推进会，相关工作量未在评分细则中体现",
+     "会议纪要第二项"],
+]
+
+
+def fill_decisions(path: Path) -> None:
+    """The register of the director's meeting: its date and minutes, and its one decision."""
+    wb = openpyxl.load_workbook(path)
+    meeting = wb[L.MEETING_SHEET]
+    meeting["B2"], meeting["B3"] = MEETING
+    meeting["B2"].number_format = "yyyy-mm-dd"
+    ws = wb[L.DECISION_SHEET]
+    for r, row in enumerate(DECISIONS, 2):
+        for c, v in enumerate(row, 1):
+            ws.cell(r, c).value = v
+    wb.save(path)
+
+
 SELF_REASONS = ["个别台账归档不及时，已整改", "部分工作记录不够完整，正在补齐", "与年度目标尚有差距，已制定整改计划"]
 UNREPORTED = "baihe"  # leaves its registered media exposure out of its self-evaluation
 SHORT_OF_HIGHLIGHTS = "chonggu"  # sends four highlights of five
@@ -265,6 +286,7 @@ def generate(root: Path) -> None:
         fill_department(scores / N.score_file_name(rubric.year, rubric.department[dept_id].name), rubric, dept_id, rng)
     fill_highlights(scores / N.HIGHLIGHT_FILE, rubric, rng)
     fill_problems(scores / N.PROBLEM_FILE)
+    fill_decisions(scores / N.DECISION_FILE)
     text = json.dumps(archive_2023(rubric, rng), ensure_ascii=False, indent=2) + "\n"
     atomic_write_bytes(root / "archive" / "2023.json", text.encode("utf-8"))
     fill_towns(scores, rubric, random.Random(SEED + 1))  # its own draws: the departments' data stay as they were

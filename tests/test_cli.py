@@ -218,7 +218,7 @@ def test_progress_is_reported_per_file(tmp_path, mini):
     fill_all(tmp_path, mini)
     heard = []
     validate_paths(mini, [tmp_path], progress=lambda done, total, path: heard.append((done, total, bool(path))))
-    assert heard == [(0, 4, True), (1, 4, True), (2, 4, True), (3, 4, True), (4, 4, False)]
+    assert heard == [(0, 5, True), (1, 5, True), (2, 5, True), (3, 5, True), (4, 5, True), (5, 5, False)]
 
 
 def test_shell_completion_is_offered():

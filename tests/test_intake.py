@@ -73,9 +73,9 @@ def test_init_force_keeps_filled_sheets_and_the_edited_rubric(tmp_path):
     r = cli("init", "ws", "--year", "2025", "--force", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     after = _snapshot(ws / "scores" / "2025")
-    assert {k: v for k, v in after.items() if k != names.PROBLEM_FILE} == {
-        k: v for k, v in before.items() if k != names.PROBLEM_FILE}
-    assert file_entries(ws / "scores" / "2025" / names.PROBLEM_FILE)[1] == []  # blank, so made anew
+    blank = (names.PROBLEM_FILE, names.DECISION_FILE)  # the registers still blank: made anew
+    assert {k: v for k, v in after.items() if k not in blank} == {k: v for k, v in before.items() if k not in blank}
+    assert file_entries(ws / "scores" / "2025" / names.PROBLEM_FILE)[1] == []
     assert r.stdout.count("未覆盖") == 8  # 7 departments + 亮点登记 hold entered values
     kept = list((ws / "rubric").glob("备份-*/2025.yaml"))
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == edited

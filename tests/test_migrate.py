@@ -21,6 +21,7 @@ from support.run import cli
 from support.year import MINI, REVISION, build_year
 
 from qp_eval.core import layout as L
+from qp_eval.core import names
 from qp_eval.io.intake import file_entries
 from qp_eval.io.rubric_file import load_rubric
 
@@ -48,7 +49,8 @@ def _by_key(entries, rubric):
 
 def test_migrate_carries_every_filled_cell_or_lists_it(revised):
     scores = revised / "scores" / "2024"
-    before = {p.name: p.read_bytes() for p in scores.glob("*.xlsx")}
+    before = {p.name: p.read_bytes() for p in scores.glob("*.xlsx") if p.name != names.DECISION_FILE}
+    unchanged = (scores / names.DECISION_FILE).read_bytes()  # the revision changes no grade band: kept as it is
     v = cli("validate", cwd=revised)
     assert v.returncode == 1 and v.stdout.count("F104") == 4  # 一科, 二科, 问题登记, 亮点登记
     r = cli("migrate", cwd=revised)
@@ -56,6 +58,7 @@ def test_migrate_carries_every_filled_cell_or_lists_it(revised):
     backups = [p for p in scores.iterdir() if p.is_dir() and p.name.startswith("备份-")]
     assert len(backups) == 1
     assert {p.name: p.read_bytes() for p in backups[0].glob("*.xlsx")} == before  # the originals, untouched
+    assert (scores / names.DECISION_FILE).read_bytes() == unchanged
 
     rubric = load_rubric(revised / "rubric" / "2024.yaml")
     lost = [line.strip() for line in r.stderr.splitlines() if "——" in line and "照录" not in line]
@@ -87,7 +90,7 @@ def test_migrate_carries_every_filled_cell_or_lists_it(revised):
     after = cli("validate", cwd=revised)
     assert "F104" not in after.stdout and "T306" in after.stdout  # the blank new rows wait to be filled
     again = cli("migrate", cwd=revised)
-    assert again.returncode == 0 and "4 个表格的布局与现行细则一致，保持不动" in again.stdout
+    assert again.returncode == 0 and "5 个表格的布局与现行细则一致，保持不动" in again.stdout
     assert len([p for p in scores.iterdir() if p.is_dir()]) == 1  # nothing moved the second time
 
 

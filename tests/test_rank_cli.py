@@ -42,7 +42,7 @@ def test_rank_json_and_csv(ws):
     c = cli("rank", "--format", "csv", cwd=ws)
     rows = c.stdout.splitlines()
     assert rows[0].startswith("\ufeff位次,街镇,重点工作得分")  # BOM: a zh-CN Excel opens it as UTF-8
-    assert rows[2] == "2,乙街道,18.73,0.80,2.00,17.53,良好,,"
+    assert rows[2] == "2,乙街道,18.73,0.80,2.00,17.53,良好,,,初评"  # no meeting recorded: proposed
 
 
 def test_rank_is_identical_byte_for_byte(ws):
@@ -75,7 +75,7 @@ def test_save_archive_then_verify_detects_changes(ws, mini):
     assert archive.read_bytes() == first  # same inputs, same bytes
     saved = json.loads(first)
     assert saved["rubric_fingerprint"] == mini.fingerprint
-    assert len(saved["inputs"]) == 4 and all(len(i["sha256"]) == 64 for i in saved["inputs"])
+    assert len(saved["inputs"]) == 5 and all(len(i["sha256"]) == 64 for i in saved["inputs"])
     ok = cli("verify", cwd=ws)
     assert ok.returncode == 0 and "一致" in ok.stdout
 

@@ -345,8 +345,9 @@ def test_html_and_markdown_hold_every_section_and_escape_input_text(ws, tmp_path
     assert cli("report", "--year", "2024", "--format", "html", "--out", str(html_path), cwd=ws).returncode == 0
     assert cli("report", "--year", "2024", "--format", "md", "--out", str(md_path), cwd=ws).returncode == 0
     page = html_path.read_text(encoding="utf-8")
-    for title in ("排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源", "输入文件"):
-        assert f"<h2>{title}</h2>" in page and f"## {title}" in md_path.read_text(encoding="utf-8")
+    for title in ("排名（初评：待局长办公会议审议）", "分项得分", "科室评分", "加减分", "差距跟进", "溯源", "输入文件"):
+        assert f"<h2>{title}</h2>" in page, title
+        assert f"## {title}" in md_path.read_text(encoding="utf-8"), title
     assert "<script" not in page.lower().replace("&lt;script", "")  # no script, the note shown as text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; | x | *粗体*" in page
     assert 'name="viewport"' in page and "http" not in page.split("<body>")[0]  # nothing fetched
@@ -377,7 +378,7 @@ def test_no_formula_from_rubric_text_in_any_template(tmp_path):
     write_templates(rubric, out)
     write_templates(rubric, out, towns=True)
     written = sorted(out.rglob("*.xlsx"))
-    assert len(written) == 4 + 3
+    assert len(written) == 5 + 3
     for path in written:
         with zipfile.ZipFile(path) as z:
             for name in z.namelist():

@@ -68,7 +68,7 @@ def set_score(folder, mini, dept, unit, rid, value, note=None):
 def test_filled_templates_validate_clean(filled, mini):
     result = run_on(mini, filled)
     assert result.findings == []
-    assert result.files == 4
+    assert result.files == 5  # 一科, 二科, 问题登记, 亮点登记, 审议决定
     # 3 units x (1.1 + 4 quarters of 1.2) + 3 units x (3.1, 3.2, 4.1)
     assert len(result.tables.scores) == 15 + 9
     assert len(result.tables.figures) == 6  # 3 units x 2 inputs of 2.1
@@ -80,7 +80,7 @@ def test_round_trip_for_every_2024_department(tmp_path, rubric2024):
     fill_all(tmp_path, rubric2024)
     result = validate_paths(rubric2024, [tmp_path])
     assert [f for f in result.findings if f.severity == "error"] == []
-    assert result.files == 9
+    assert result.files == 10
     departments = {f.department_id for f in result.tables.files if f.department_id}
     assert departments == {"elderly", "assistance", "rescue_station", "approval", "social_affairs",
                            "charity_center", "office"}
@@ -589,7 +589,8 @@ def test_template_cli_writes_into_the_workspace(tmp_path):
     r = _cli("template", "--year", "2024", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     files = sorted(p.name for p in (tmp_path / "scores" / "2024").iterdir())
-    assert names.PROBLEM_FILE in files and names.HIGHLIGHT_FILE in files and len(files) == 9
+    assert names.PROBLEM_FILE in files and names.HIGHLIGHT_FILE in files and names.DECISION_FILE in files
+    assert len(files) == 10
     r2 = _cli("template", "--year", "2024", cwd=tmp_path)
     assert "未覆盖" in r2.stderr
 

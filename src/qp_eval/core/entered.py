@@ -26,6 +26,7 @@ SHEETS_OF: dict[str, dict[str, Columns]] = {
                     L.FIGURE_SHEET: (("街镇", "编号", "指标"), ("数值",))},
     L.KIND_PROBLEMS: {L.PROBLEM_SHEET: ((), L.PROBLEM_COLUMNS)},
     L.KIND_HIGHLIGHTS: {L.HIGHLIGHT_SHEET: (("街镇", "序号"), ("亮点名称", "简介", "类型", "佐证材料", "评定等级"))},
+    L.KIND_DECISIONS: {L.MEETING_SHEET: (("项目",), ("内容",)), L.DECISION_SHEET: ((), L.DECISION_COLUMNS)},
     L.KIND_SELF: {L.SELF_SHEET: (("编号",), ("自评得分", "自评说明", "佐证材料")),
                   L.FIGURE_SHEET: (("编号", "指标"), ("数值",)),
                   L.HIGHLIGHT_SHEET: (("序号",), ("亮点名称", "简介", "类型", "佐证材料")),

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import layout as L
+from .decisions import PROPOSED, Decision, decide
 from .findings import Finding
 from .published import Published, publish_unit
 from .ranking import Ranked, rank_units
 from .rubric import Rubric
 from .scoring import UnitResult, score_all
 from .selfcompare import Comparison, compare
+from .tables import DecisionEntry
 from .validate import Result
 
 
@@ -25,12 +27,21 @@ class Evaluation:
     validation: Result
     completeness: list[Finding] = field(default_factory=list)
     results: list[UnitResult] = field(default_factory=list)
-    ranking: list[Ranked] = field(default_factory=list)
+    ranking: list[Ranked] = field(default_factory=list)  # as decided by the director's meeting (or proposed)
     previous_problem: str = ""  # why last year's archive could not be used: 较上年 is shown as unavailable
+    proposal: list[Ranked] = field(default_factory=list)  # the office's proposal (初评)
+    decision: Decision = field(default_factory=lambda: Decision(PROPOSED))
+    adjustments: dict[str, list[DecisionEntry]] = field(default_factory=dict)  # unit id -> the meeting's decisions
+    decision_findings: list[Finding] = field(default_factory=list)  # D907
 
     @property
     def findings(self) -> list[Finding]:
-        return self.validation.scoring_findings() + self.completeness
+        return self.validation.scoring_findings() + self.completeness + self.decision_findings
+
+    @cached_property
+    def proposed(self) -> dict[str, Ranked]:
+        """Unit id -> the office's proposal for it (the same as its ranking while nothing is decided)."""
+        return {x.unit_id: x for x in self.proposal}
 
     @property
     def blocked(self) -> bool:
@@ -131,5 +142,9 @@ def evaluate(rubric: Rubric, validation: Result, previous: dict[str, int] | None
                 ev.completeness.append(Finding.of(
                     "F109", f"{rubric.unit[r.unit_id].name} 细则 {cid} 缺少评分或指标"))
         return ev
-    ev.ranking = rank_units(rubric, ev.results, previous)
+    ev.proposal = rank_units(rubric, ev.results, previous)
+    ev.ranking, ev.decision, ev.adjustments, ev.decision_findings = decide(
+        rubric, ev.results, ev.proposal, validation.tables, previous)
+    if ev.decision_findings:
+        ev.ranking = []
     return ev

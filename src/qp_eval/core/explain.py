@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .decisions import adjustment_text
 from .evaluate import Evaluation
 from .numbers import fmt
 from .ranking import Ranked
@@ -28,9 +29,25 @@ class Line:
     self_score: str = ""  # the town's own score of this criterion (自评), when it sent one
 
 
+DECIDED_PART = "审议决定"
+
+
 def explain_unit(ev: Evaluation, unit_id: str) -> tuple[Ranked, list[Line]]:
+    """The unit's place and every line behind its final: its scores, bonus and deductions, and what the
+    director's meeting decided for it (with the register's cell)."""
     ranked = next(x for x in ev.ranking if x.unit_id == unit_id)
-    return ranked, explain_ranked(ev, ranked)
+    return ranked, explain_ranked(ev, ranked) + decision_lines(ev, unit_id)
+
+
+def decision_lines(ev: Evaluation, unit_id: str) -> list[Line]:
+    meeting = f"{ev.decision.date} 局长办公会议" + (f"，{ev.decision.minutes}" if ev.decision.minutes else "")
+    out = []
+    for d in ev.adjustments.get(unit_id, ()):
+        amount = d.amount if d.amount is not None else ZERO
+        label = "最终得分调整" if d.amount is not None else f"等次确定为{d.band}"
+        source = d.amount_source if d.amount is not None and d.amount_source is not None else d.source
+        out.append(Line(DECIDED_PART, label, amount, f"{adjustment_text(d)}；{meeting}", str(source), d.note))
+    return out
 
 
 def explain_ranked(ev: Evaluation, ranked: Ranked, parts: tuple[str, ...] = ("重点工作", "亮点加分", "问题扣分")) -> list[Line]:
@@ -73,8 +90,11 @@ def explain_data(ev: Evaluation, unit_id: str) -> dict:
     return {
         "format": "qp-eval-explain/1",  # docs/json.md
         "unit_id": unit_id, "unit": ev.rubric.unit[unit_id].name, "rank": ranked.rank,
-        "final": str(ranked.final), "final_exact": str(ranked.result.final), "grade": ranked.grade,
+        "final": str(ranked.final), "final_exact": str(ranked.exact), "grade": ranked.grade,
         "grade_note": ranked.grade_note,
+        "status": ev.decision.status,
+        "proposed": {"final": str(ev.proposed[unit_id].final), "rank": ev.proposed[unit_id].rank,
+                     "grade": ev.proposed[unit_id].grade},
         "tie_note": ranked.tie_note,
         "lines": [{"part": x.part, "label": x.label, "amount": str(x.amount), "detail": x.detail,
                    "source": x.source, "note": x.note, "self_score": x.self_score or None} for x in lines],

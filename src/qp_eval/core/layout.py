@@ -58,8 +58,22 @@ KIND_SCORES = "科室评分表"
 KIND_PROBLEMS = "问题登记"
 KIND_HIGHLIGHTS = "亮点登记"
 KIND_SELF = "街镇自评表"
-KINDS = (KIND_SCORES, KIND_PROBLEMS, KIND_HIGHLIGHTS, KIND_SELF)
+KIND_DECISIONS = "审议决定"
+KINDS = (KIND_SCORES, KIND_PROBLEMS, KIND_HIGHLIGHTS, KIND_SELF, KIND_DECISIONS)
 PROBLEM_BLANK_ROWS = 200
+
+# the register of what the director's meeting decided (审议决定): the meeting on one sheet, decisions on another
+MEETING_SHEET = "会议"
+MEETING_COLUMNS = ("项目", "内容")
+KEY_MEETING_DATE = "会议日期"
+KEY_MINUTES = "纪要文号"
+DECISION_SHEET = "决定"
+DECISION_COLUMNS = ("街镇", "决定事项", "调整分值", "等次", "理由", "备注")
+DECISION_REQUIRED = ("街镇", "决定事项", "调整分值", "等次", "理由")
+DECIDE_FINAL = "调整最终得分"  # by a signed amount
+DECIDE_GRADE = "确定等次"  # a band set by the meeting
+DECISION_KINDS = (DECIDE_FINAL, DECIDE_GRADE)
+DECISION_BLANK_ROWS = 30
 
 
 def row_id(criterion_id: str, period: str | None) -> str:

@@ -8,6 +8,7 @@ from .text import safe_file_name
 
 PROBLEM_FILE = "问题登记.xlsx"
 HIGHLIGHT_FILE = "亮点登记.xlsx"
+DECISION_FILE = "审议决定.xlsx"
 SELF_FOLDER = "自评"  # scores/<year>/自评/: where the towns' workbooks go
 LETTERS_FOLDER = "函告"  # reports/<year>/函告/
 BACKUP_PREFIX = "备份-"  # scores/<year>/备份-YYYYMMDD-HHMMSS/: files qp-eval set aside, never read as input
@@ -33,6 +34,10 @@ def report_name(year: int, fmt: str) -> str:
 
 def booklet_name(year: int) -> str:
     return f"{year}年度民政特色亮点工作汇编.docx"
+
+
+def brief_name(year: int) -> str:
+    return f"{year}年度民政工作综合评估结果（审议稿）.docx"
 
 
 def companion(stem: str, what: str) -> str:

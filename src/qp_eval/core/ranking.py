@@ -44,10 +44,16 @@ class Ranked:
     grade_note: str  # why the grade is lower than the score alone gives ("" when it is not)
     previous_rank: int | None = None
     tie_note: str = ""  # which tie-breaker separated this town from towns with the same final
+    adjustment: Decimal = Decimal(0)  # what the director's meeting added to the final (core.decisions)
 
     @property
     def unit_id(self) -> str:
         return self.result.unit_id
+
+    @property
+    def exact(self) -> Decimal:
+        """The final before rounding: the result's, with the meeting's adjustment."""
+        return self.result.final + self.adjustment
 
     @property
     def change(self) -> int | None:
@@ -67,21 +73,29 @@ def _sort_key(rubric: Rubric, final: Decimal, r: UnitResult) -> tuple[Decimal, .
                                                                                   strict=True))
 
 
-def rank_units(rubric: Rubric, results: list[UnitResult], previous: dict[str, int] | None = None) -> list[Ranked]:
+def rank_units(rubric: Rubric, results: list[UnitResult], previous: dict[str, int] | None = None,
+               adjust: dict[str, Decimal] | None = None, fixed: dict[str, tuple[str, str]] | None = None
+               ) -> list[Ranked]:
+    """The towns in rank order with their grades. ``adjust``: what the director's meeting added to some
+    finals (ranked as the new finals); ``fixed``: grades the meeting set (band, note), which stand, while
+    the others are given by the bands, quotas and vetoes as ever (the fixed towns take no place of theirs)."""
+    adjust = adjust or {}
     order = {u.id: i for i, u in enumerate(rubric.units)}
-    finals = {r.unit_id: publish(rubric, r.final) for r in results}
+    finals = {r.unit_id: publish(rubric, r.final + adjust.get(r.unit_id, Decimal(0))) for r in results}
     keys = {r.unit_id: _sort_key(rubric, finals[r.unit_id], r) for r in results}
     keyed = sorted(results, key=lambda r: (keys[r.unit_id], order[r.unit_id]))
     ranks: dict[str, int] = {}
     for pos, r in enumerate(keyed, 1):
         same = pos > 1 and keys[keyed[pos - 2].unit_id] == keys[r.unit_id]
         ranks[r.unit_id] = ranks[keyed[pos - 2].unit_id] if same else pos
-    grades = _grades(rubric, keyed, finals, ranks)
+    fixed = fixed or {}
+    grades = _grades(rubric, [r for r in keyed if r.unit_id not in fixed], finals, ranks)
+    grades.update(fixed)
     ties = _tie_notes(rubric, keyed, finals, ranks)
     previous = previous or {}
     return [
         Ranked(r, finals[r.unit_id], ranks[r.unit_id], *grades[r.unit_id], previous.get(r.unit_id),
-               ties.get(r.unit_id, ""))
+               ties.get(r.unit_id, ""), adjust.get(r.unit_id, Decimal(0)))
         for r in keyed
     ]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from .decisions import adjustment_text
 from .evaluate import Evaluation
 from .explain import explain_ranked
 from .numbers import fmt, publish
@@ -221,4 +222,22 @@ def input_file_rows(ev: Evaluation) -> list[list[object]]:
         owner = rubric.department[who].name if who in rubric.department else \
             rubric.unit[who].name if who in rubric.unit else ""
         rows.append([f.path, f.kind, owner, f.sha256])
+    return rows
+
+
+DECISION_HEADERS = ("街镇", "审议决定", "初评得分", "审定得分", "初评位次", "审定位次", "初评等级", "审定等级", "备注", "来源")
+
+
+def decision_rows(ev: Evaluation) -> list[list[object]]:
+    """审定调整: each decision of the director's meeting beside the figures it changed (a line saying the
+    proposal was approved as it is when the meeting changed nothing)."""
+    rows: list[list[object]] = []
+    decided = {x.unit_id: x for x in ev.ranking}
+    for x in ev.ranking:
+        for d in ev.adjustments.get(x.unit_id, ()):
+            p = ev.proposed[x.unit_id]
+            rows.append([ev.rubric.unit[x.unit_id].name, adjustment_text(d), p.final, decided[x.unit_id].final,
+                         p.rank, x.rank, p.grade, x.grade, d.note, str(d.source)])
+    if not rows:
+        rows.append(["—", "局长办公会议按初评结果审定，未作调整", "", "", "", "", "", "", "", ev.decision.file])
     return rows

@@ -12,9 +12,11 @@ import json
 from dataclasses import dataclass
 
 from . import layout as L
+from .decisions import adjustment_text
 from .evaluate import Evaluation
 from .numbers import publish
 from .selfcompare import to_data
+from .tables import DecisionEntry
 from .text import csv_text
 from .verify import ARCHIVE_FORMAT
 
@@ -34,7 +36,17 @@ COLUMNS = (
     Column("grade", "等级"), Column("change", "较上年变化"), Column("note", "说明"),
 )
 CHANGE = next(c for c in COLUMNS if c.key == "change")
+STATUS = Column("status", "状态")  # 审定 (decided by the director's meeting) or 初评 (the office's proposal)
+PROPOSED_COLUMNS = (  # beside the decided figures, once the meeting has decided
+    Column("proposed_final", "初评得分", True), Column("proposed_rank", "初评位次", True),
+    Column("proposed_grade", "初评等级"),
+)
 UNAVAILABLE = "无法比较"  # last year's archive exists but cannot be read (F116 says why)
+
+
+def columns_of(ev: Evaluation) -> tuple[Column, ...]:
+    """The ranking's columns for ``ev``: with the proposal's beside the decided ones once there is a decision."""
+    return COLUMNS + PROPOSED_COLUMNS if ev.decision.decided else COLUMNS
 
 def change_text(previous: int | None, change: int | None, unavailable: bool = False) -> str:
     if unavailable:
@@ -48,12 +60,20 @@ def change_text(previous: int | None, change: int | None, unavailable: bool = Fa
     return "持平"
 
 
+def adjustment_data(d: DecisionEntry) -> dict[str, object]:
+    return {"what": d.what, "amount": str(d.amount) if d.amount is not None else None, "grade": d.band,
+            "reason": d.reason, "note": d.note, "source": str(d.source)}
+
+
 def records(ev: Evaluation) -> list[dict[str, object]]:
     r = ev.rubric
     out = []
     for x in ev.ranking:
         missing = f"缺少评分按 0 分计：{'、'.join(x.result.missing)}" if x.result.missing else ""
-        note = "；".join(t for t in (x.tie_note, x.grade_note, missing) if t)
+        decided = [f"经局长办公会议审议，{adjustment_text(d)}" for d in ev.adjustments.get(x.unit_id, ())
+                   if d.what == L.DECIDE_FINAL]
+        note = "；".join(t for t in (*decided, x.tie_note, x.grade_note, missing) if t)
+        p = ev.proposed.get(x.unit_id, x)
         out.append({
             "rank": x.rank,
             "unit_id": x.unit_id,
@@ -69,13 +89,23 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
             "tie_note": x.tie_note,
             "note": note,
             "missing": list(x.result.missing),
+            "status": ev.decision.status,
+            "proposed": {"final": str(p.final), "rank": p.rank, "grade": p.grade},
+            "proposed_final": str(p.final), "proposed_rank": p.rank, "proposed_grade": p.grade,
+            "adjustments": [adjustment_data(d) for d in ev.adjustments.get(x.unit_id, ())],
         })
     return out
 
 
+def _record_data(rec: dict[str, object]) -> dict[str, object]:
+    """A record as JSON holds it (the flat proposed_* keys are for tables only)."""
+    return {k: v for k, v in rec.items() if not k.startswith("proposed_")}
+
+
 def to_json(ev: Evaluation) -> str:
     """The ranking; with the towns' self-evaluations compared (``self_evaluation``) when any arrived."""
-    data: dict[str, object] = {"format": RANKING_FORMAT, "year": ev.rubric.year, "ranking": records(ev)}
+    data: dict[str, object] = {"format": RANKING_FORMAT, "year": ev.rubric.year,
+                               "decision": ev.decision.to_data(), "ranking": [_record_data(x) for x in records(ev)]}
     if ev.previous_problem:
         data["previous_unavailable"] = ev.previous_problem
     if ev.validation.tables.self_reports:
@@ -85,7 +115,8 @@ def to_json(ev: Evaluation) -> str:
 
 def to_csv(ev: Evaluation) -> str:
     """The ranking as CSV (no BOM: the writer adds it)."""
-    return csv_text([c.header for c in COLUMNS], [[rec[c.key] for c in COLUMNS] for rec in records(ev)])
+    columns = (*COLUMNS, STATUS, *(PROPOSED_COLUMNS if ev.decision.decided else ()))
+    return csv_text([c.header for c in columns], [[rec[c.key] for c in columns] for rec in records(ev)])
 
 
 def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
@@ -103,7 +134,7 @@ def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
             "unit": ev.rubric.unit[x.unit_id].name,
             "rank": x.rank,
             "final": str(x.final),
-            "final_exact": str(x.result.final),
+            "final_exact": str(x.exact),
             "base": str(x.result.base),
             "bonus": str(x.result.bonus),
             "deductions": str(x.result.deductions),
@@ -111,6 +142,9 @@ def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
             "grade_note": x.grade_note,
             "tie_note": x.tie_note,
             "missing": list(x.result.missing),
+            "proposed": {"rank": ev.proposed[x.unit_id].rank, "final": str(ev.proposed[x.unit_id].final),
+                         "final_exact": str(ev.proposed[x.unit_id].exact), "grade": ev.proposed[x.unit_id].grade},
+            "adjustments": [adjustment_data(d) for d in ev.adjustments.get(x.unit_id, ())],
         }
         for x in ev.ranking
     ]
@@ -118,6 +152,7 @@ def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
         "format": ARCHIVE_FORMAT,
         "year": ev.rubric.year,
         "rubric_fingerprint": ev.rubric.fingerprint,
+        "decision": ev.decision.to_data(),
         "inputs": inputs,
         "results": results,
     }

@@ -52,6 +52,9 @@ def spec_of(rubric: Rubric, kind: str, department_id: str | None = None) -> Spec
         ]
     elif kind == L.KIND_PROBLEMS:
         spec["categories"] = [c.name for c in rubric.problems.categories]
+    elif kind == L.KIND_DECISIONS:
+        spec["grades"] = [g.name for g in rubric.grades]
+        spec["decisions"] = list(L.DECISION_KINDS)
     else:
         h = rubric.highlights
         spec["per_unit"] = h.per_unit
@@ -130,7 +133,7 @@ def changes(old: Spec, new: Spec) -> list[str]:
     for cid in before:
         if cid not in after:
             out.append(f"细则 {cid} 已删除或改由其他科室评分")
-    for key, label in (("categories", "问题类别"), ("types", "亮点类型"), ("ratings", "评定等级")):
+    for key, label in (("categories", "问题类别"), ("types", "亮点类型"), ("ratings", "评定等级"), ("grades", "等次")):
         if key in new and old.get(key) != new[key]:
             out.append(f"{label} {_names(old.get(key))} → {_names(new[key])}")
     if "per_unit" in new and old.get("per_unit") != new["per_unit"]:

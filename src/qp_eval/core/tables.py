@@ -190,6 +190,29 @@ class HighlightEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Meeting:
+    """The director's meeting (局长办公会议) that decided the results: its date and the minutes' number."""
+
+    date: dt.date
+    minutes: str  # 纪要文号 ("" when not given)
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionEntry:
+    """One decision of the meeting: a town's final adjusted by ``amount``, or its grade set to ``band``."""
+
+    unit_id: str
+    what: str  # layout.DECIDE_FINAL or layout.DECIDE_GRADE
+    amount: Decimal | None
+    band: str | None
+    reason: str
+    note: str
+    source: Source  # the row of the register
+    amount_source: Source | None = None  # the 调整分值 cell
+
+
+@dataclass(frozen=True, slots=True)
 class SelfScore:
     """A town's own score for one criterion (自评得分), with its 自评说明 and 佐证材料."""
 
@@ -241,6 +264,8 @@ class Tables:
     files: list[InputFile] = field(default_factory=list)
     rows: int = 0  # data rows read, for the summary line
     self_reports: dict[str, SelfReport] = field(default_factory=dict)  # unit id -> its checked 自评表
+    meeting: Meeting | None = None  # the director's meeting, once its register holds a date
+    decisions: list[DecisionEntry] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not isinstance(self.scores, ScoreTable):  # a list of entries, as a test makes it

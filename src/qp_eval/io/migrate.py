@@ -207,6 +207,8 @@ def _fill(rubric: Rubric, claim: Claim, wb, source: _Source, target: Path, run: 
         return _fill_problems(rubric, wb[L.PROBLEM_SHEET], source.entries, str(source.path), run)
     if kind == L.KIND_SELF:
         return _fill_self(rubric, wb, source, run)
+    if kind == L.KIND_DECISIONS:
+        return _fill_decisions(rubric, wb, source, run)
     carried = 0
     sheets = (L.SCORE_SHEET, L.FIGURE_SHEET) if kind == L.KIND_SCORES else (L.HIGHLIGHT_SHEET,)
     for name in sheets:
@@ -331,6 +333,36 @@ def _fill_problems(rubric: Rubric, ws: Worksheet, entries: list[Entry], path: st
                 run.review.append(Lost(path, e.where, e.what, text_of(e.value), "问题类别已不在细则中：已照录，请改选"))
             if e.column == "街镇" and rubric.resolve_unit(text_of(e.value)) is None:
                 run.review.append(Lost(path, e.where, e.what, text_of(e.value), "街镇已不在细则中：已照录，请核对"))
+    return carried
+
+
+def _fill_decisions(rubric: Rubric, wb, source: _Source, run: MigrateRun) -> int:  # noqa: ANN001
+    """The meeting's register: its date and minutes by their label, the decisions in their order."""
+    path = str(source.path)
+    meeting = wb[L.MEETING_SHEET]
+    rows = {normalize_name(text_of(meeting.cell(r, 1).value)): r for r in range(2, meeting.max_row + 1)}
+    carried = 0
+    for e in (e for e in source.entries if e.sheet == L.MEETING_SHEET):
+        r = rows.get(e.key[0])
+        if r is None:
+            run.lost.append(Lost(path, e.where, e.what, text_of(e.value), "新表中没有这一项"))
+            continue
+        put_value(meeting, r, 2, e.value)
+        carried += 1
+    ws = wb[L.DECISION_SHEET]
+    head = {str(c.value): c.column for c in ws[1] if c.value}
+    by_row: dict[str, list[Entry]] = {}
+    for e in source.entries:
+        if e.sheet == L.DECISION_SHEET:
+            by_row.setdefault(e.key[0], []).append(e)
+    bands = {normalize_name(g.name) for g in rubric.grades}
+    for n, (_, cells) in enumerate(sorted(by_row.items(), key=lambda kv: int(kv[0])), start=2):
+        for e in cells:
+            if e.column in head:
+                put_value(ws, n, head[e.column], e.value)
+                carried += 1
+                if e.column == "等次" and normalize_name(text_of(e.value)) not in bands:
+                    run.review.append(Lost(path, e.where, e.what, text_of(e.value), "等次已不在细则中：已照录，请改选"))
     return carried
 
 

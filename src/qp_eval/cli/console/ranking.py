@@ -7,10 +7,10 @@ from decimal import Decimal
 from rich.console import Console
 
 from ...core.evaluate import Evaluation
-from ...core.explain import Line
+from ...core.explain import DECIDED_PART, Line
 from ...core.numbers import fmt, publish
 from ...core.ranking import Ranked
-from ...core.results import CHANGE, COLUMNS, records
+from ...core.results import CHANGE, columns_of, records
 from . import literal
 from .grid import grid
 
@@ -19,11 +19,11 @@ def print_ranking(ev: Evaluation, console: Console) -> None:
     """The ranking as a boxed table (console/grid.py: plain strings, fast at thousands of towns)."""
     rows = records(ev)
     with_change = any(r["previous_rank"] is not None for r in rows) or bool(ev.previous_problem)
-    shown = [c for c in COLUMNS if c.key != "note" and (c is not CHANGE or with_change)]  # notes go below
+    shown = [c for c in columns_of(ev) if c.key != "note" and (c is not CHANGE or with_change)]  # notes go below
     headers = [c.header for c in shown]
     right = [c.numeric for c in shown]
     cells = [[str(r[c.key]) or ("—" if c is CHANGE else "") for c in shown] for r in rows]
-    lines = grid(headers, cells, right, console.width, title=f"{ev.rubric.title} 考评位次")
+    lines = grid(headers, cells, right, console.width, title=f"{ev.rubric.title} 考评位次（{ev.decision.said()}）")
     console.file.write("\n".join(lines) + "\n")
     for r in rows:
         if r["note"]:
@@ -35,11 +35,16 @@ def print_ranking(ev: Evaluation, console: Console) -> None:
 def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Console) -> None:
     r = ev.rubric
     name = r.unit[ranked.unit_id].name
-    console.print(f"[bold]{literal(name)}[/bold]：第 {ranked.rank} 名，最终得分 {ranked.final}，{literal(ranked.grade)}")
+    console.print(f"[bold]{literal(name)}[/bold]：第 {ranked.rank} 名，最终得分 {ranked.final}，{literal(ranked.grade)}"
+                  f"（{literal(ev.decision.said())}）")
+    proposed = ev.proposed[ranked.unit_id]
+    if (proposed.final, proposed.rank, proposed.grade) != (ranked.final, ranked.rank, ranked.grade):
+        console.print(f"初评：第 {proposed.rank} 名，最终得分 {proposed.final}，{proposed.grade}", markup=False)
     for note in (ranked.tie_note, ranked.grade_note):
         if note:
             console.print(f"注：{note}", markup=False)
-    for part in ("重点工作", "亮点加分", "问题扣分"):
+    decided = any(x.part == DECIDED_PART for x in lines)
+    for part in ("重点工作", "亮点加分", "问题扣分", *((DECIDED_PART,) if decided else ())):
         mine = [x for x in lines if x.part == part]
         subtotal = sum((x.amount for x in mine), Decimal(0))
         if not mine:
@@ -56,9 +61,10 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
         out = grid(headers, rows, right, console.width, title=f"{part}：{fmt(subtotal)}", wraps=(0, 2, 3, 4))
         console.file.write("\n".join(out) + "\n")
     res = ranked.result
+    decided_part = f" + 审议调整 {ranked.adjustment.normalize():f}" if ranked.adjustment else ""
     console.print(
         f"最终得分 = 重点工作 {res.base.normalize():f} + 亮点加分 {res.bonus.normalize():f} − 问题扣分 "
-        f"{res.deductions.normalize():f} = {res.final.normalize():f}，按 {r.precision} 位小数公布为 "
+        f"{res.deductions.normalize():f}{decided_part} = {ranked.exact.normalize():f}，按 {r.precision} 位小数公布为 "
         f"[bold]{publish(r, ranked.final)}[/bold]"
     )
 

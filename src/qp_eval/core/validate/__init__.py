@@ -23,6 +23,7 @@ from ..rubric import Rubric
 from ..tables import InputFile, Tables
 from ..text import normalize_name, shown_path
 from .context import FileContext
+from .decisions import check_decisions
 from .registers import check_highlights, check_problems
 from .scores import check_department
 from .selfeval import check_self
@@ -233,6 +234,9 @@ def _merge(into: Tables, part: Tables) -> None:
     into.highlights += part.highlights
     into.files += part.files
     into.rows += part.rows
+    into.decisions += part.decisions
+    if part.meeting is not None:
+        into.meeting = part.meeting
 
 
 def _expected_rows(rubric: Rubric) -> int:
@@ -285,6 +289,8 @@ def _check_file(ctx: FileContext, path: PurePath, open_book: Callable[[PurePath]
             check_self(ctx, book, dept_id)
         elif kind == L.KIND_PROBLEMS:
             check_problems(ctx, book)
+        elif kind == L.KIND_DECISIONS:
+            check_decisions(ctx, book)
         else:
             check_highlights(ctx, book)
         ctx.tables.files.append(InputFile(ctx.file, kind, dept_id, book.digest()))

@@ -19,7 +19,7 @@ from ...core import report_data as R
 from ...core.evaluate import Evaluation
 from ...core.names import companion
 from ...core.numbers import fmt
-from ...core.results import COLUMNS, records, to_csv, to_json
+from ...core.results import columns_of, records, to_csv, to_json
 from ...core.selfcompare import ITEM_HEADERS, problems_csv
 from ...core.selfcompare import item_rows as self_rows
 from ...core.selfcompare import sections as self_sections
@@ -54,15 +54,19 @@ def sections(ev: Evaluation, made: dt.date) -> list[Section]:
     """The report's sections, in the workbook's order."""
     del made
     rubric = ev.rubric
-    rank_rows = [[rec[c.key] if rec[c.key] not in (None, "") else ("—" if c.key == "change" else "") for c in COLUMNS]
+    ranked = columns_of(ev)
+    rank_rows = [[rec[c.key] if rec[c.key] not in (None, "") else ("—" if c.key == "change" else "") for c in ranked]
                  for rec in records(ev)]
     columns = R.matrix_columns(ev)
     item_rows = [[x.rank, rubric.unit[x.unit_id].name, *[R.matrix_value(c, ev.published[x.unit_id]) for c in columns]]
                  for x in ev.ranking]
     legend = "；".join(f"{i.number}. {i.name}（{fmt(i.points)} 分）" for i in rubric.items)
     out = [
-        _section("排名", [c.header for c in COLUMNS], rank_rows, numeric={k for k, c in enumerate(COLUMNS) if c.numeric}, names={1},
+        _section(f"排名（{ev.decision.said()}）", [c.header for c in ranked], rank_rows,
+                 numeric={k for k, c in enumerate(ranked) if c.numeric}, names={1},
                  notes=[f"注：{ev.previous_problem}。"] if ev.previous_problem else []),
+        *([_section("审定调整", R.DECISION_HEADERS, R.decision_rows(ev), numeric={2, 3, 4, 5})] if ev.decision.decided
+          else []),
         _section("分项得分", ["位次", "街镇"] + [c.short for c in columns], item_rows,
                  numeric=set(range(2, 2 + len(columns))) | {0}, names={1},
                  notes=[f"注：{n}" for n in R.matrix_notes(ev)] + [f"项目：{legend}"]),

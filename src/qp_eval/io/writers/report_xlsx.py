@@ -23,12 +23,13 @@ from xlsxwriter.workbook import Workbook
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
 from ...core.numbers import publish
-from ...core.results import COLUMNS, records
+from ...core.results import COLUMNS, columns_of, records
 from ...core.selfcompare import ITEM_HEADERS, item_rows, sections
 from ...core.text import printable, spreadsheet_lines
 from ..atomic import atomic_path
 
 SHEETS = ("排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源")
+DECISION_SHEET = "审定调整"  # after 排名, once the director's meeting has decided
 SELF_SHEET = "自评对照"  # between 差距跟进 and 溯源, when self-evaluations arrived
 RANK_HEADERS = tuple(c.header for c in COLUMNS)
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
@@ -139,6 +140,9 @@ class _Sheet:
 def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
     fmt = "0" if ev.rubric.precision == 0 else "0." + "0" * ev.rubric.precision
     _ranking(_Sheet(wb, SHEETS[0], fmt), ev, made)
+    if ev.decision.decided:
+        _rows(_Sheet(wb, DECISION_SHEET, fmt), R.DECISION_HEADERS, R.decision_rows(ev),
+              [10, 44, 9, 9, 8, 8, 8, 8, 24, 30], {2, 3}, wrap=(1, 8, 9))
     _matrix(_Sheet(wb, SHEETS[1], fmt), ev)
     _rows(_Sheet(wb, SHEETS[2], fmt), ("科室", "街镇", "编号", "细则", "分值", "得分", "得分方式", "扣分说明", "来源"),
           R.department_rows(ev), [18, 10, 8, 24, 7, 8, 10, 36, 24], {4, 5}, wrap=(0, 3, 7, 8))
@@ -169,17 +173,18 @@ def _self(s: _Sheet, ev: Evaluation) -> None:
 
 
 def _ranking(s: _Sheet, ev: Evaluation, made: dt.date) -> None:
-    s.prepare(2, [6, 12, 13, 10, 10, 10, 8, 12, 40], wrap=(8,))
-    title = f"{ev.rubric.title} 考评位次（{made.year}年{made.month}月{made.day}日生成）"
-    s.ws.merge_range(0, 0, 0, len(RANK_HEADERS) - 1, printable(title), s.formats["title"])
+    columns = columns_of(ev)
+    s.prepare(2, [6, 12, 13, 10, 10, 10, 8, 12, 40, 9, 9, 9][:len(columns)], wrap=(8,))
+    title = f"{ev.rubric.title} 考评位次（{ev.decision.said()}；{made.year}年{made.month}月{made.day}日生成）"
+    s.ws.merge_range(0, 0, 0, len(columns) - 1, printable(title), s.formats["title"])
     s.r = 1
-    s.header(RANK_HEADERS)
-    decimals = {k for k, c in enumerate(COLUMNS) if c.numeric and c.key != "rank"}  # figures at the rubric's precision
+    s.header([c.header for c in columns])
+    decimals = {k for k, c in enumerate(columns) if c.numeric and not c.key.endswith("rank")}  # at the rubric's precision
     for rec, x in zip(records(ev), ev.ranking, strict=True):
         pub = ev.published[x.unit_id]
-        values = {**rec, "base": pub.base, "bonus": pub.bonus, "deductions": pub.deductions, "final": pub.final,
-                  "change": rec["change"] or "—"}
-        s.row([values[c.key] for c in COLUMNS], numeric=decimals)
+        values = {**rec, "base": pub.base, "bonus": pub.bonus, "deductions": pub.deductions, "final": x.final,
+                  "change": rec["change"] or "—", "proposed_final": ev.proposed[x.unit_id].final}
+        s.row([values[c.key] for c in columns], numeric=decimals)
     last = 1 + len(ev.ranking)  # 0-based row of the last town
     if ev.previous_problem:  # 较上年 is 无法比较: the reason, under the table (the chart goes below it)
         s.ws.write_string(last + 1, 0, printable(f"注：{ev.previous_problem}。"))

@@ -278,6 +278,51 @@ def highlight_workbook(rubric: Rubric) -> Workbook:
     return wb
 
 
+def decision_workbook(rubric: Rubric) -> Workbook:
+    """The register of the director's meeting (审议决定): 会议 (its date and the minutes' number) and 决定
+    (one row per decision), protected with only the cells to fill open, with dropdowns."""
+    wb = Workbook()
+    bands = "、".join(g.name for g in rubric.grades)
+    _info(wb, rubric, L.KIND_DECISIONS, [], [
+        f"本表由局办公室在局长办公会议审议 {rubric.year} 年度综合评估结果后填写。",
+        f"“{L.MEETING_SHEET}”表填写会议日期和纪要文号。会议日期为空时，所有结果都标为“初评”；"
+        "填写会议日期而“决定”表为空，表示会议按初评结果审定。",
+        f"“{L.DECISION_SHEET}”表每条决定一行：决定事项为“{L.DECIDE_FINAL}”时，“调整分值”填写带正负号的分值"
+        f"（最多 {rubric.precision} 位小数，如 0.5 或 -1）；为“{L.DECIDE_GRADE}”时，“等次”选择 {bands} 之一。",
+        "每条决定都须写明“理由”，函告和存档会引用；“备注”可填写会议纪要中的相关表述。",
+        "调整后按审定的最终得分重新排出位次；会议确定的等次不受分数段和名额约束，其余街镇仍按细则评定等次。",
+    ])
+    ws = wb.create_sheet(L.MEETING_SHEET)
+    _header(ws, L.MEETING_COLUMNS, {"项目": 14, "内容": 40})
+    ws.append([L.KEY_MEETING_DATE, None])
+    ws.append([L.KEY_MINUTES, None])
+    ws["B2"].number_format = "yyyy-mm-dd"
+    dv = DataValidation(type="date", operator="between", formula1=f"DATE({rubric.year},1,1)",
+                        formula2=f"DATE({rubric.year + 1},12,31)", allow_blank=True, showErrorMessage=True)
+    dv.error = "请填写会议日期，如 2025-01-06。"
+    dv.add("B2")
+    ws.add_data_validation(dv)
+    _unlock(ws, "B2:B3")
+    _print_setup(ws)
+    _protect(ws)
+    ws = wb.create_sheet(L.DECISION_SHEET)
+    _header(ws, L.DECISION_COLUMNS, {"街镇": 12, "决定事项": 14, "调整分值": 10, "等次": 9, "理由": 50, "备注": 30})
+    last = L.DECISION_BLANK_ROWS + 1
+    _dropdown(ws, rubric.unit_names(), f"A2:A{last}", "街镇")
+    _dropdown(ws, list(L.DECISION_KINDS), f"B2:B{last}", "决定事项")
+    _dropdown(ws, [g.name for g in rubric.grades], f"D2:D{last}", "等次")
+    amount = DataValidation(type="decimal", operator="between", formula1=f"-{rubric.total_points}",
+                            formula2=str(rubric.total_points), allow_blank=True, showErrorMessage=True)
+    amount.error = "请填写带正负号的分值，如 0.5 或 -1。"
+    amount.add(f"C2:C{last}")
+    ws.add_data_validation(amount)
+    _unlock(ws, f"A2:F{last}")
+    _print_setup(ws)
+    _protect(ws)
+    wb.active = 2
+    return wb
+
+
 def _unlock(ws: Worksheet, cells: str) -> None:
     for row in ws[cells]:
         for cell in row:

@@ -23,7 +23,7 @@ from ..atomic import atomic_path, copy_aside
 from ..intake import claims_in
 from ..oserrors import WriteFailure
 from ..workspace import backup_dir
-from .sheets import department_workbook, highlight_workbook, problem_workbook, town_workbook
+from .sheets import decision_workbook, department_workbook, highlight_workbook, problem_workbook, town_workbook
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ def template_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str
         plans.append((out / name, (L.KIND_SCORES, dept_id)))
     plans.append((out / names.PROBLEM_FILE, (L.KIND_PROBLEMS, None)))
     plans.append((out / names.HIGHLIGHT_FILE, (L.KIND_HIGHLIGHTS, None)))
+    plans.append((out / names.DECISION_FILE, (L.KIND_DECISIONS, None)))
     return plans
 
 
@@ -116,6 +117,8 @@ def _build(rubric: Rubric, claim: tuple[str, str | None]) -> tuple[Workbook, str
         assert dept_id is not None
         wb, rows = town_workbook(rubric, dept_id)
         return wb, f"{rubric.unit[dept_id].name}自评表", rows
+    if kind == L.KIND_DECISIONS:
+        return decision_workbook(rubric), kind, 0
     if kind == L.KIND_HIGHLIGHTS:
         return highlight_workbook(rubric), kind, len(rubric.units) * rubric.highlights.per_unit
     assert dept_id is not None
