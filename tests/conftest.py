@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -113,3 +114,28 @@ def add_problem(folder: Path, row: list[object]) -> None:
             ws.cell(r, c).value = v
 
     edit(folder / names.PROBLEM_FILE, go)
+
+
+MEETING_DAY = dt.date(2025, 1, 6)  # the director's meeting of the tests' years (after every deadline)
+
+
+def record_meeting(folder: Path, day: dt.date | None = MEETING_DAY, minutes: str = "青民纪〔2025〕1号",
+                   decisions: list[list[object]] = ()) -> Path:  # type: ignore[assignment]
+    """Fill the year's register (审议决定.xlsx in ``folder``): the meeting's date and minutes in the 会议
+    sheet's 内容 column, and one row per decision (街镇, 决定事项, 调整分值, 等次, 理由, 备注)."""
+    def go(wb):
+        m = wb[L.MEETING_SHEET]
+        for r in range(2, m.max_row + 1):
+            key = m.cell(r, 1).value
+            if key == L.KEY_MEETING_DATE:
+                m.cell(r, 2).value = day
+            elif key == L.KEY_MINUTES:
+                m.cell(r, 2).value = minutes
+        d = wb[L.DECISION_SHEET]
+        for r, row in enumerate(decisions, 2):
+            for c, v in enumerate(row, 1):
+                d.cell(r, c).value = v
+
+    path = folder / names.DECISION_FILE
+    edit(path, go)
+    return path

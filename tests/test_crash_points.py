@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINI_PATH, edit
+from conftest import MINI_PATH, edit, record_meeting
 from support.run import killed_after, run_in_process
-from support.year import build_year, fill_town, town_file
+from support.year import build_year, fill_town, town_file, year_workspace
 
 from qp_eval.core import layout as L
 from qp_eval.core import names
@@ -143,19 +143,17 @@ def test_letters_survive_a_crash_at_every_step(tmp_path, mini):
     import docx
 
     def make(ws: Path) -> None:
-        (ws / "rubric").mkdir(parents=True)
-        (ws / "rubric" / "2024.yaml").write_bytes(MINI_PATH.read_bytes())
-        build_year(ws / "scores" / "2024", mini)
-        assert run_in_process(["letters", "--year", "2024", "--date", "2024-12-30"], ws) == 0  # last week's
+        record_meeting(year_workspace(ws, mini) / "scores" / "2024")
+        assert run_in_process(["letters", "--year", "2024", "--date", "2025-01-09"], ws) == 0  # yesterday's
 
     def check(ws: Path) -> None:
         letters = sorted((ws / "reports" / "2024" / "函告").glob("*.docx"))
         assert len(letters) == 3
         for p in letters:  # each whole: the old letter or the new one
             text = "".join(par.text for par in docx.Document(str(p)).paragraphs)
-            assert "2024年12月30日" in text or "2024年12月31日" in text
+            assert "2025年1月9日" in text or "2025年1月10日" in text
 
-    args = ["letters", "--year", "2024", "--date", "2024-12-31"]
+    args = ["letters", "--year", "2024", "--date", "2025-01-10"]
     steps = crash_everywhere(make, args, check, tmp_path)
     assert steps >= 6
 
@@ -163,9 +161,7 @@ def test_letters_survive_a_crash_at_every_step(tmp_path, mini):
 def test_a_killed_run_leaves_nothing_that_validate_reads(tmp_path, mini):
     """A crash before the rename leaves a hidden temporary file, which validate never takes for a sheet."""
     ws = tmp_path / "ws"
-    (ws / "rubric").mkdir(parents=True)
-    (ws / "rubric" / "2024.yaml").write_bytes(MINI_PATH.read_bytes())
-    build_year(ws / "scores" / "2024", mini)
+    year_workspace(ws, mini)
     write_templates(mini, ws / "scores" / "2024", towns=True)
     for u in mini.units:
         edit(town_file(ws / "scores" / "2024", mini, u.id), fill_town)

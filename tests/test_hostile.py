@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, fill_all
+from conftest import ROOT, fill_all, record_meeting
 from hostile import ARCHIVES, HOSTILE_DEPARTMENT, HOSTILE_NAMES, RUBRICS, hostile_names_rubric
 from support.run import bounded, flat
 
@@ -57,6 +57,7 @@ def hostile_year(tmp_path_factory) -> Path:
     rubric = load_rubric(ws / "rubric" / "2024.yaml")
     assert bounded("template", "--year", "2024", cwd=ws)[0] == 0
     fill_all(ws / "scores" / "2024", rubric)
+    record_meeting(ws / "scores" / "2024")
     assert bounded("template", "--year", "2024", "--towns", cwd=ws)[0] == 0
     for args in (["rank", "--year", "2024", "--save"], ["report", "--year", "2024", "--format", "xlsx"],
                  ["report", "--year", "2024", "--format", "html"], ["letters", "--year", "2024"],

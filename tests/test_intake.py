@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import DATA, MINI_PATH, dept_file, fill_all
+from conftest import DATA, dept_file, fill_all, record_meeting
 from support.run import cli
-from support.year import build_year
+from support.year import year_workspace
 
 from qp_eval.core import layout as L
 from qp_eval.core import names
@@ -17,10 +17,7 @@ from qp_eval.io.rubric_file import load_rubric
 
 
 def _workspace(tmp_path: Path, mini) -> Path:
-    (tmp_path / "rubric").mkdir()
-    (tmp_path / "rubric" / "2024.yaml").write_bytes(MINI_PATH.read_bytes())
-    build_year(tmp_path / "scores" / "2024", mini)
-    return tmp_path
+    return year_workspace(tmp_path, mini)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -30,6 +27,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_template_force_never_replaces_a_filled_workbook(tmp_path, mini):
     ws = _workspace(tmp_path, mini)
     scores = ws / "scores" / "2024"
+    record_meeting(scores)  # the register filled too (a blank one is replaced, as a blank template is)
     before = _snapshot(scores)
     r = cli("template", "--force", cwd=ws)
     assert r.returncode == 0

@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MINI_PATH, dept_file, fill_all
+from conftest import MINI_PATH, dept_file, fill_all, record_meeting
 from corpus import error_cell, set_cell_xml
 from support.run import bounded, run_in_process, snapshot
-from support.year import build_year
+from support.year import year_workspace
 
 from qp_eval.core import layout as L
 from qp_eval.core import names
@@ -32,10 +32,7 @@ D = Decimal
 @pytest.fixture
 def year(tmp_path, mini) -> Path:
     """The hand-worked year as a workspace: 甲镇 19.13, 乙街道 17.53, 丙镇 17.53 (tests/test_scoring.py)."""
-    (tmp_path / "rubric").mkdir()
-    (tmp_path / "rubric" / "2024.yaml").write_bytes(MINI_PATH.read_bytes())
-    build_year(tmp_path / "scores" / "2024", mini)
-    return tmp_path
+    return year_workspace(tmp_path, mini)
 
 
 def scores(year: Path) -> Path:
@@ -383,6 +380,7 @@ def test_the_next_run_removes_the_temporary_files_a_killed_run_left(year, mini):
     for p in (dead, older, mine):
         p.write_bytes(b"half a letter")
     os.utime(older, (time.time() - 86400, time.time() - 86400))
+    record_meeting(scores(year))
     assert run_in_process(["letters", "--year", "2024"], year) == 0
     left = sorted(p.name for p in folder.iterdir())
     assert dead.name not in left and older.name not in left and mine.name in left

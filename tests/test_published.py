@@ -31,7 +31,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from conftest import MINI_PATH
+from conftest import MINI_PATH, record_meeting
 from support.run import cli
 from support.year import build_year
 
@@ -104,7 +104,8 @@ def test_prorate_follow_up_uses_the_applicable_points(prorated):
 def test_prorate_report_and_letters_agree(prorated):
     ws, _ = prorated
     assert cli("report", "--date", "2024-12-30", cwd=ws).returncode == 0
-    assert cli("letters", "--date", "2024-12-30", cwd=ws).returncode == 0
+    record_meeting(ws / "scores" / "2024")
+    assert cli("letters", "--date", "2025-01-10", cwd=ws).returncode == 0
     wb = openpyxl.load_workbook(ws / "reports" / "2024" / "2024年度民政工作综合评估结果.xlsx")
     gap_rows = [[c.value for c in row] for row in wb["差距跟进"].iter_rows(min_row=2)]
     assert [(r[1], r[2][:2]) for r in gap_rows] == [("甲镇", "1."), ("乙街道", "2."), ("乙街道", "3."), ("甲镇", "4."),
@@ -173,7 +174,8 @@ def test_every_output_shows_the_same_published_finals_and_the_tie_note(tmp_path)
         r'<td class="n">([\d.]+)</td>', page.split("<h2>分项得分")[0])}
     r = cli("rank", "--format", "json", cwd=ws)
     seen["rank json"] = {x["unit"]: x["final"] for x in json.loads(r.stdout)["ranking"]}
-    assert cli("letters", "--date", "2024-12-30", cwd=ws).returncode == 0
+    record_meeting(ws / "scores" / "2024")
+    assert cli("letters", "--date", "2025-01-10", cwd=ws).returncode == 0
     seen["letters"] = {}
     for name in expected:
         text = _docx_text(ws / "reports" / "2024" / "函告" / f"2024年度综合评估结果函_{name}.docx")

@@ -7,9 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MINI_PATH, dept_file, edit, fill_highlights, fill_scores
+from conftest import dept_file, edit, fill_highlights, fill_scores
 from support.run import cli  # noqa: E402 - in this process, 250 columns wide
-from support.year import build_year
+from support.year import year_workspace
 
 from qp_eval.core import layout as L
 from qp_eval.core import names
@@ -20,10 +20,7 @@ from qp_eval.io.writers.template import write_templates
 
 @pytest.fixture
 def ws(tmp_path, mini) -> Path:
-    (tmp_path / "rubric").mkdir()
-    (tmp_path / "rubric" / "2024.yaml").write_bytes(MINI_PATH.read_bytes())
-    build_year(tmp_path / "scores" / "2024", mini)
-    return tmp_path
+    return year_workspace(tmp_path, mini)
 
 
 def test_rank_table(ws):

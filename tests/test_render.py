@@ -63,7 +63,7 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     shutil.copytree(ROOT / "examples" / "archive", ws / "archive")
     _qp("report", "--year", "2024", "--date", "2024-12-31", cwd=ws)
     _qp("report", "--year", "2024", "--format", "html", "--date", "2024-12-31", cwd=ws)
-    _qp("letters", "--year", "2024", "--date", "2024-12-31", "--number", "青民函〔2024〕12号", cwd=ws)
+    _qp("letters", "--year", "2024", "--date", "2025-01-10", "--number", "青民函〔2025〕3号", cwd=ws)  # after the meeting
     _qp("booklet", "--year", "2024", "--date", "2024-12-31", cwd=ws)
     reports = ws / "reports" / "2024"
     sources = {
@@ -112,10 +112,10 @@ def test_letters_render_on_a4_with_page_numbers_and_no_lonely_signature(rendered
         assert _a4(page["size"]) and page["size"][0] < page["size"][1]  # A4, upright
         text = "".join(page["words"])
         assert f"—{n}—" in text  # "— n —"
-        body = text.replace("青浦区民政局", "").replace("2024年12月31日", "").replace(f"—{n}—", "")
+        body = text.replace("青浦区民政局", "").replace("2025年1月10日", "").replace(f"—{n}—", "")
         assert len(body) >= 20, f"page {n} holds only the signature: {text}"
     first = "".join(pages[0]["words"])
-    assert "青民函〔2024〕12号" in first and "关于2024年度民政工作综合评估结果的函" in first
+    assert "青民函〔2025〕3号" in first and "关于2024年度民政工作综合评估结果的函" in first
     assert median(h for p in pages for h in p["heights"]) >= 14  # 三号 body type
 
 

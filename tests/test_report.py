@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from conftest import MINI_PATH, add_problem, dept_file, edit, header_map
+from conftest import MINI_PATH, add_problem, dept_file, edit, header_map, record_meeting
 from support.run import cli
 from support.year import build_year
 
@@ -46,6 +46,13 @@ def ws(tmp_path, mini) -> Path:
 
 @pytest.fixture
 def ev(ws, mini):
+    return evaluate(mini, ws / "scores" / "2024")
+
+
+@pytest.fixture
+def decided(ws, mini):
+    """The same year after the director's meeting approved it as proposed."""
+    record_meeting(ws / "scores" / "2024")
     return evaluate(mini, ws / "scores" / "2024")
 
 
@@ -146,20 +153,21 @@ def _text(path: Path) -> str:
 
 
 def test_letters_name_the_town_rank_and_score(ev, tmp_path):
-    written = write_letters(ev, tmp_path / "letters", MADE)
+    written = write_letters(ev, tmp_path / "letters", MADE, draft=True)
     assert len(written) == 3
     text = {p.name: _text(p) for p in written}
-    a = text["2024年度综合评估结果函_甲镇.docx"]
+    a = text["2024年度综合评估结果函（征求意见稿）_甲镇.docx"]
     assert "甲镇人民政府：" in a and "第 1 名" in a and "19.13" in a and "良好" in a
     assert "重大安全生产责任事故" in a and "一票否决" in a
     assert "青浦区民政局" in a and "2024年12月30日" in a
-    b = text["2024年度综合评估结果函_乙街道.docx"]
+    b = text["2024年度综合评估结果函（征求意见稿）_乙街道.docx"]
     assert "乙街道办事处：" in b and "第 2 名" in b and "17.53" in b
-    c = text["2024年度综合评估结果函_丙镇.docx"]
+    c = text["2024年度综合评估结果函（征求意见稿）_丙镇.docx"]
     assert "扣 0.5 分" in c and "+cmd" in c
 
 
 def test_letters_cli(ws):
+    record_meeting(ws / "scores" / "2024")
     r = cli("letters", "--year", "2024", cwd=ws)
     assert r.returncode == 0, r.stderr
     assert len(list((ws / "reports" / "2024" / "函告").glob("*.docx"))) == 3
@@ -191,7 +199,7 @@ def test_control_characters_from_inputs_do_not_break_the_outputs(ws, mini, tmp_p
         sh["G3"] = "资料_x0007_不全"  # how Excel stores a control character
     edit(dept_file(ws / "scores" / "2024", mini, "d1"), go)
     assert cli("report", "--year", "2024", "--out", str(tmp_path / "r.xlsx"), cwd=ws).returncode == 0
-    assert cli("letters", "--year", "2024", "--out", str(tmp_path / "l"), cwd=ws).returncode == 0
+    assert cli("letters", "--year", "2024", "--draft", "--out", str(tmp_path / "l"), cwd=ws).returncode == 0
 
 
 # --- letters and booklet in the official-document layout (GB/T 9704-2012) ---------------------
@@ -209,8 +217,8 @@ def _east_asian(run) -> str:
     return run._element.rPr.rFonts.get(qn("w:eastAsia"))
 
 
-def test_letters_follow_the_official_document_layout(ev, tmp_path):
-    written = write_letters(ev, tmp_path / "l", MADE, number="青民函〔2024〕12号")
+def test_letters_follow_the_official_document_layout(decided, tmp_path):
+    written = write_letters(decided, tmp_path / "l", MADE, number="青民函〔2024〕12号")
     doc = docx.Document(str(written[0]))
     # A4; margins 37/35/28/26 mm leave the 156 x 225 mm type area
     assert _page(doc) == {"size_mm": (210, 297), "margins_mm": (37, 35, 28, 26)}
@@ -242,8 +250,8 @@ def test_letters_follow_the_official_document_layout(ev, tmp_path):
     assert 'w:name="仿宋_GB2312"' in fonts and 'w:val="仿宋"' in fonts
 
 
-def test_letter_without_a_number_shows_the_placeholder_and_each_note_on_its_own_line(ev, tmp_path):
-    written = write_letters(ev, tmp_path / "l", MADE)
+def test_letter_without_a_number_shows_the_placeholder_and_each_note_on_its_own_line(decided, tmp_path):
+    written = write_letters(decided, tmp_path / "l", MADE)
     text = {p.name: _text(p) for p in written}
     a = text["2024年度综合评估结果函_甲镇.docx"]
     assert a.splitlines()[0] == "〔发文字号〕"
@@ -257,11 +265,14 @@ def test_a_town_without_bonus_or_deductions_reads_naturally(ev):
 
     from qp_eval.io.writers.letters import _result_sentence
 
-    pub = SimpleNamespace(final=Decimal("88.50"), base=Decimal("88.50"), bonus=Decimal("0.00"), deductions=Decimal("0.00"))
-    text = _result_sentence("你镇", pub, ev.ranking[0], 11, 2024)
-    assert text == ("你镇2024年度民政工作综合评估最终得分 88.50 分，在全区 11 个街镇中位列第 1 名，评定等次为“"
-                    f"{ev.ranking[0].grade}”。其中，民政重点业务工作和综合能力建设得分 88.50 分，无特色亮点工作加分，"
-                    "无存在问题扣分。")
+    pub = SimpleNamespace(base=Decimal("88.50"), bonus=Decimal("0.00"), deductions=Decimal("0.00"))
+    ranked = SimpleNamespace(final=Decimal("88.50"), rank=1, grade="良好", adjustment=Decimal(0))
+    text = _result_sentence(ev.rubric, "你镇", pub, ranked)
+    assert text == ("你镇2024年度民政工作综合评估最终得分 88.50 分，在全区 3 个街镇中位列第 1 名，评定等次为“良好”。"
+                    "其中，民政重点业务工作和综合能力建设得分 88.50 分，无特色亮点工作加分，无存在问题扣分。")
+    ranked = SimpleNamespace(final=Decimal("88.00"), rank=2, grade="良好", adjustment=Decimal("-0.5"))
+    assert _result_sentence(ev.rubric, "你镇", pub, ranked).endswith(  # the parts add up to the final
+        "得分 88.50 分，无特色亮点工作加分，无存在问题扣分，局长办公会议审议调整 −0.50 分。")
 
 
 def test_booklet_has_a_cover_contents_and_page_numbers(ev, tmp_path):

@@ -254,10 +254,10 @@ def test_letter_names_the_items_where_the_two_views_differ_most(towns, mini):
     edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.5))  # 3.2: self 2.5 of 3
     ev = evaluate(mini, towns)
     a = next(x for x in ev.ranking if x.unit_id == "a")
-    text = "\n".join(p.text for p in letter_paragraphs(ev, a, dt.date(2024, 12, 31)))
+    text = "\n".join(p.text for p in letter_paragraphs(ev, a, dt.date(2024, 12, 31), draft=True))
     assert "以下项目自评与考评差异较大，请对照评估细则和科室扣分说明查找原因：项目三（自评 4.50 分，考评 5.00 分）。" in text
     b = next(x for x in ev.ranking if x.unit_id == "b")  # 乙街道's self-scores equal the departments'
-    assert "自评与考评差异" not in "\n".join(p.text for p in letter_paragraphs(ev, b, dt.date(2024, 12, 31)))
+    assert "自评与考评差异" not in "\n".join(p.text for p in letter_paragraphs(ev, b, dt.date(2024, 12, 31), draft=True))
 
 
 def test_zero_denominator_in_a_towns_own_figures(towns, mini):

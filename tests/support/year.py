@@ -68,6 +68,15 @@ def build_year(folder: Path, rubric) -> Path:
     return folder
 
 
+def year_workspace(ws: Path, rubric) -> Path:
+    """The hand-worked year as a workspace: the small rubric as rubric/2024.yaml, the filled sheets in
+    scores/2024/ (甲镇 19.13, 乙街道 17.53, 丙镇 17.53). Returns the workspace."""
+    (ws / "rubric").mkdir(parents=True)
+    (ws / "rubric" / "2024.yaml").write_bytes(MINI_PATH.read_bytes())
+    build_year(ws / "scores" / "2024", rubric)
+    return ws
+
+
 def town_file(folder: Path, rubric, unit_id: str) -> Path:
     return folder / N.SELF_FOLDER / N.self_file_name(rubric.year, rubric.unit[unit_id].name)
 

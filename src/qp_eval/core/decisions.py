@@ -7,9 +7,10 @@ amount or set its grade, each with a reason, recorded in the register ``审议�
 
 - without a meeting date every result is the proposal, marked 初评;
 - with one, the decided finals are the proposed exact finals plus the adjustments, published once and
-  ranked again (ties and tie-breakers as for the proposal); a grade set by the meeting stands, the
-  others follow the bands, quotas and vetoes over the decided finals (the fixed towns take no place
-  of theirs); everything is then marked 审定 with the meeting's date and minutes;
+  ranked again (ties and tie-breakers as for the proposal); every town is graded by the bands, quotas
+  and vetoes over the decided finals, and then a grade set by the meeting replaces that town's own:
+  it stands even beyond a quota, and moves no other town; everything is marked 审定 with the
+  meeting's date and minutes;
 - an adjusted final below 0 or above the total points plus the highlight cap is D907 and stops rank.
 """
 
@@ -21,11 +22,13 @@ from decimal import Decimal
 
 from . import layout as L
 from .findings import Finding
+from .names import DECISION_FILE
 from .numbers import fmt, publish
 from .ranking import Ranked, rank_units
 from .rubric import Rubric
 from .scoring import UnitResult
 from .tables import DecisionEntry, Tables
+from .validate import Result
 
 PROPOSED, DECIDED = "初评", "审定"
 
@@ -55,12 +58,29 @@ class Decision:
                 "minutes": self.minutes or None}
 
 
-def adjustment_text(d: DecisionEntry) -> str:
+def signed(rubric: Rubric, amount: Decimal) -> str:
+    """+0.50 / −1.00: an adjustment at the rubric's precision (it has no more places: V405), its sign
+    always shown."""
+    return f"{'+' if amount > 0 else '−'}{publish(rubric, abs(amount))}"
+
+
+def adjustment_text(rubric: Rubric, d: DecisionEntry) -> str:
     """A decision as a reader is told it: 最终得分调整 +0.50 分 / 等次确定为良好, with its reason."""
     if d.what == L.DECIDE_FINAL:
         assert d.amount is not None
-        return f"最终得分调整 {'+' if d.amount > 0 else '−'}{fmt(abs(d.amount))} 分（理由：{d.reason}）"
+        return f"最终得分调整 {signed(rubric, d.amount)} 分（理由：{d.reason}）"
     return f"等次确定为{d.band}（理由：{d.reason}）"
+
+
+def undecided(result: Result, year: int) -> Finding:
+    """D910: what ``letters`` says when no meeting has decided the year, and where to record one."""
+    register = next((s.path for s in result.seen if s.kind == L.KIND_DECISIONS and s.adopted), None)
+    if register is not None:
+        return Finding.of("D910", f"“{L.MEETING_SHEET}”表没有会议日期，评估结果仍是初评，尚未经局长办公会议审议决定",
+                          file=register, sheet=L.MEETING_SHEET)
+    return Finding.of("D910", f"评分表目录中没有审议决定登记表（{DECISION_FILE}），评估结果仍是初评",
+                      hint=f"运行 qp-eval template --year {year} 生成 {DECISION_FILE}，会后在“{L.MEETING_SHEET}”表填写"
+                           "会议日期，放入评分表目录；会前需要征求意见时加 --draft。")
 
 
 def decide(rubric: Rubric, results: list[UnitResult], proposal: list[Ranked], tables: Tables,
@@ -88,10 +108,9 @@ def decide(rubric: Rubric, results: list[UnitResult], proposal: list[Ranked], ta
             continue
         new = exact[d.unit_id] + adjust[d.unit_id]
         if new < 0 or new > maximum:
-            src = d.amount_source or d.source
             findings.append(Finding.of(
                 "D907", f"{rubric.unit[d.unit_id].name} 调整后的最终得分为 {publish(rubric, new)} 分，不在 0 到 {fmt(maximum)} 分之间",
-                file=src.file, sheet=src.sheet, cell=src.cell if d.amount_source else ""))
+                file=d.source.file, sheet=d.source.sheet, cell=d.source.cell))
     if findings:
         return proposal, decision, by_unit, findings
     return rank_units(rubric, results, previous, adjust, fixed), decision, by_unit, []

@@ -45,8 +45,7 @@ def decision_lines(ev: Evaluation, unit_id: str) -> list[Line]:
     for d in ev.adjustments.get(unit_id, ()):
         amount = d.amount if d.amount is not None else ZERO
         label = "最终得分调整" if d.amount is not None else f"等次确定为{d.band}"
-        source = d.amount_source if d.amount is not None and d.amount_source is not None else d.source
-        out.append(Line(DECIDED_PART, label, amount, f"{adjustment_text(d)}；{meeting}", str(source), d.note))
+        out.append(Line(DECIDED_PART, label, amount, f"{adjustment_text(ev.rubric, d)}；{meeting}", str(d.source), d.note))
     return out
 
 

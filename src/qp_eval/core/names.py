@@ -24,8 +24,9 @@ def self_file_name(year: int, unit_name: str) -> str:
     return f"{year}年度自评表_{unit_name}.xlsx"
 
 
-def letter_name(year: int, unit_name: str) -> str:
-    return f"{year}年度综合评估结果函_{safe_file_name(unit_name)}.docx"
+def letter_name(year: int, unit_name: str, draft: bool = False) -> str:
+    """A town's letter; the 征求意见稿 written before the meeting is named apart from the decided one."""
+    return f"{year}年度综合评估结果函{'（征求意见稿）' if draft else ''}_{safe_file_name(unit_name)}.docx"
 
 
 def report_name(year: int, fmt: str) -> str:
@@ -50,5 +51,5 @@ def archive_name(year: int) -> str:
 
 
 # the longest file names made from a name (letters and the towns' self-evaluations; department sheets)
-NAMED_FILES = {"units": (lambda year, name: letter_name(year, name), lambda year, name: self_file_name(year, name)),
+NAMED_FILES = {"units": (lambda year, name: letter_name(year, name, draft=True), lambda year, name: self_file_name(year, name)),
                "departments": (lambda year, name: score_file_name(year, name),)}

@@ -78,7 +78,8 @@ def rank_units(rubric: Rubric, results: list[UnitResult], previous: dict[str, in
                ) -> list[Ranked]:
     """The towns in rank order with their grades. ``adjust``: what the director's meeting added to some
     finals (ranked as the new finals); ``fixed``: grades the meeting set (band, note), which stand, while
-    the others are given by the bands, quotas and vetoes as ever (the fixed towns take no place of theirs)."""
+    the others are given by the bands, quotas and vetoes as ever, over every town as if nothing were set:
+    a band the meeting set changes that town's grade alone, beyond the band's quota if need be."""
     adjust = adjust or {}
     order = {u.id: i for i, u in enumerate(rubric.units)}
     finals = {r.unit_id: publish(rubric, r.final + adjust.get(r.unit_id, Decimal(0))) for r in results}
@@ -88,9 +89,8 @@ def rank_units(rubric: Rubric, results: list[UnitResult], previous: dict[str, in
     for pos, r in enumerate(keyed, 1):
         same = pos > 1 and keys[keyed[pos - 2].unit_id] == keys[r.unit_id]
         ranks[r.unit_id] = ranks[keyed[pos - 2].unit_id] if same else pos
-    fixed = fixed or {}
-    grades = _grades(rubric, [r for r in keyed if r.unit_id not in fixed], finals, ranks)
-    grades.update(fixed)
+    grades = _grades(rubric, keyed, finals, ranks)
+    grades.update(fixed or {})  # after the others are graded: a band set for one town moves nobody else
     ties = _tie_notes(rubric, keyed, finals, ranks)
     previous = previous or {}
     return [

@@ -236,7 +236,7 @@ def decision_rows(ev: Evaluation) -> list[list[object]]:
     for x in ev.ranking:
         for d in ev.adjustments.get(x.unit_id, ()):
             p = ev.proposed[x.unit_id]
-            rows.append([ev.rubric.unit[x.unit_id].name, adjustment_text(d), p.final, decided[x.unit_id].final,
+            rows.append([ev.rubric.unit[x.unit_id].name, adjustment_text(ev.rubric, d), p.final, decided[x.unit_id].final,
                          p.rank, x.rank, p.grade, x.grade, d.note, str(d.source)])
     if not rows:
         rows.append(["—", "局长办公会议按初评结果审定，未作调整", "", "", "", "", "", "", "", ev.decision.file])

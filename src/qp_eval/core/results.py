@@ -70,7 +70,7 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
     out = []
     for x in ev.ranking:
         missing = f"缺少评分按 0 分计：{'、'.join(x.result.missing)}" if x.result.missing else ""
-        decided = [f"经局长办公会议审议，{adjustment_text(d)}" for d in ev.adjustments.get(x.unit_id, ())
+        decided = [f"经局长办公会议审议，{adjustment_text(ev.rubric, d)}" for d in ev.adjustments.get(x.unit_id, ())
                    if d.what == L.DECIDE_FINAL]
         note = "；".join(t for t in (*decided, x.tie_note, x.grade_note, missing) if t)
         p = ev.proposed.get(x.unit_id, x)

@@ -208,8 +208,7 @@ class DecisionEntry:
     band: str | None
     reason: str
     note: str
-    source: Source  # the row of the register
-    amount_source: Source | None = None  # the 调整分值 cell
+    source: Source  # the cell that holds what was decided: 调整分值 or 等次
 
 
 @dataclass(frozen=True, slots=True)

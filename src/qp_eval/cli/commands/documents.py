@@ -72,21 +72,39 @@ def letters(
     date: DateOpt = None,
     number: Annotated[str, typer.Option("--number", metavar="文号", help="发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。",
                                         show_default=False)] = "",
+    draft: Annotated[bool, typer.Option("--draft", help="局长办公会议审议前，按初评结果生成征求意见稿（标题下注明“（征求意见稿）”）。")] = False,
 ) -> None:
     """为每个街镇生成评估结果函（.docx，按党政机关公文格式排版）：位次、得分、等次、强弱项目、扣分及原因、跟进事项。
 
-    qp-eval letters --year 2024 --number "青民函〔2024〕12号" --date 2024-12-31
+    函告按局长办公会议审议决定的结果生成（审议决定.xlsx 记录了会议日期）；会前只能加 --draft 生成征求意见稿。
+
+    qp-eval letters --year 2024 --number "青民函〔2024〕12号" --date 2025-01-10
+    qp-eval letters --year 2024 --draft
     """
+    from ...core.decisions import undecided
+    from ...core.errors import WorkspaceError
     from ...core.names import LETTERS_FOLDER, letter_name
     from ...io.workspace import output_folder
     from ...io.writers.letters import write_letters  # defers python-docx
+    from ..console.findings import print_findings
 
     when = made(date)
     ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
-    names = [letter_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name) for x in ev.ranking]
+    if ev.decision.decided and draft:
+        raise WorkspaceError(f"本年度评估结果已经审定（{ev.decision.said()}），函告按审定结果生成；"
+                             "请去掉 --draft。")
+    if ev.decision.decided and when < ev.decision.date:
+        raise WorkspaceError(f"成文日期 {when} 早于局长办公会议日期 {ev.decision.date}：函告在审议决定之后发出，"
+                             f"请用 --date 指定 {ev.decision.date} 或之后的日期。")
+    if not ev.decision.decided and not draft:
+        err = runtime.console(stderr=True)
+        print_findings(ev.validation, err, shown=[undecided(ev.validation, ev.rubric.year)])
+        err.print("[red]未生成函告。[/red]函告应在局长办公会议审议决定后发出；会前征求意见请加 --draft。")
+        runtime.exit_with(1)
+    names = [letter_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name, draft) for x in ev.ranking]
     folder = output_folder(out, ws.reports_dir(ev.rubric.year) / LETTERS_FOLDER, names, force)
-    written = write_letters(ev, folder, when, number.strip())
-    runtime.say(f"已生成 {len(written)} 份函告：{folder}")
+    written = write_letters(ev, folder, when, number.strip(), draft)
+    runtime.say(f"已生成 {len(written)} 份函告{'（征求意见稿）' if draft else ''}：{folder}")
 
 
 def booklet(

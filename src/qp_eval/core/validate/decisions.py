@@ -76,8 +76,7 @@ def check_decisions(ctx: FileContext, book: RawBook) -> None:
         seen.add((unit_id, what))
         note = text_of(sheet.value(r, col["备注"])) if "备注" in col else ""
         entries.append(DecisionEntry(unit_id, what, amount, band, reason, note,
-                                     Source(ctx.file, sheet.name, f"第 {r + 1} 行"),
-                                     Source(ctx.file, sheet.name, a1(r, col["调整分值"]))))
+                                     Source(ctx.file, sheet.name, a1(r, col["调整分值" if amount is not None else "等次"]))))
     if entries and meeting is None:
         ctx.add("D902", f"“{L.DECISION_SHEET}”表登记了 {len(entries)} 条决定，“{L.MEETING_SHEET}”表却没有会议日期",
                 L.MEETING_SHEET)

@@ -24,12 +24,14 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from ...core import report_data as R
+from ...core.decisions import adjustment_text, signed
 from ...core.errors import WorkspaceError
 from ...core.evaluate import Evaluation
 from ...core.names import letter_name
 from ...core.numbers import fmt, publish
 from ...core.published import ItemFigure
 from ...core.ranking import Ranked
+from ...core.rubric import Rubric
 from ...core.text import printable, width_of
 from ..atomic import atomic_path, atomic_paths
 from ..oserrors import writing_to
@@ -43,6 +45,7 @@ LATIN_FONT = "Times New Roman"
 ALTERNATIVES = {BODY_FONT: "仿宋", TITLE_FONT: "宋体", KAI_FONT: "楷体"}  # what Word uses where these are absent
 BODY_PT, TITLE_PT, PAGE_PT, LINE_PT = 16, 22, 14, 29
 NUMBER_PLACEHOLDER = "〔发文字号〕"  # shown until ``letters --number`` gives the real one
+DRAFT_MARK = "（征求意见稿）"  # under the title of a letter written before the meeting decided
 ZERO = Decimal(0)
 
 
@@ -57,35 +60,71 @@ def _cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _result_sentence(you: str, pub, ranked: Ranked, n: int, year: int) -> str:  # noqa: ANN001
-    """The result in words; a part worth nothing is said so, not "加 0.00 分"."""
+def _result_sentence(rubric: Rubric, you: str, pub, ranked: Ranked, draft: bool = False) -> str:  # noqa: ANN001
+    """The result in words; a part worth nothing is said so, not "加 0.00 分". The parts add up to the
+    final: the meeting's adjustment, when it made one, is the last of them."""
     parts = [f"其中，民政重点业务工作和综合能力建设得分 {pub.base} 分"]
     parts.append(f"特色亮点工作加 {pub.bonus} 分" if pub.bonus != ZERO else "无特色亮点工作加分")
     parts.append(f"存在问题扣 {pub.deductions} 分" if pub.deductions != ZERO else "无存在问题扣分")
-    return (f"{you}{year}年度民政工作综合评估最终得分 {pub.final} 分，在全区 {n} 个街镇中位列第 {ranked.rank} 名，"
-            f"评定等次为“{ranked.grade}”。" + "，".join(parts) + "。")
+    if ranked.adjustment:
+        parts.append(f"局长办公会议审议调整 {signed(rubric, ranked.adjustment)} 分")
+    what = "初评" if draft else ""
+    return (f"{you}{rubric.year}年度民政工作综合评估{what}最终得分 {ranked.final} 分，在全区 {len(rubric.units)} 个街镇中"
+            f"位列第 {ranked.rank} 名，"
+            f"{'初评' if draft else '评定'}等次为“{ranked.grade}”。" + "，".join(parts) + "。")
 
 
-def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str = "") -> list[Para]:
+def _decided_lines(ev: Evaluation, ranked: Ranked, you: str) -> list[Para]:
+    """What the meeting changed for this town, with its reasons; or how its place moved when the
+    meeting changed another town's figure (nothing when the proposal stood for it)."""
+    mine = ev.adjustments.get(ranked.unit_id, [])
+    before = ev.proposed[ranked.unit_id]
+    was = f"初评最终得分 {before.final} 分，位列第 {before.rank} 名，等次“{before.grade}”"
+    if mine:
+        said = "；".join(adjustment_text(ev.rubric, d) for d in mine)
+        return [Para(f"经局长办公会议审议，{you}{said}。{you}{was}。")]
+    moved = []
+    if before.rank != ranked.rank:
+        moved.append(f"位次由初评第 {before.rank} 名调整为第 {ranked.rank} 名")
+    if before.grade != ranked.grade:
+        moved.append(f"等次由初评“{before.grade}”调整为“{ranked.grade}”")
+    if moved:
+        return [Para(f"因局长办公会议审议调整了其他街镇的评估结果，{you}得分不变，" + "，".join(moved) + "。")]
+    return []
+
+
+def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str = "", draft: bool = False) -> list[Para]:
+    """One town's letter: from the results the director's meeting decided, saying so; ``draft``: from
+    the office's proposal, before the meeting, as a 征求意见稿."""
     rubric = ev.rubric
     unit = rubric.unit[ranked.unit_id]
     res = ranked.result
     pub = ev.published[ranked.unit_id]
     you = "你镇" if unit.kind == "镇" else "你街道"
+    plan = (f"根据《{rubric.year}年度青浦区民政工作综合评估方案》，区民政局对各街镇民政部门{rubric.year}年度民政工作"
+            "进行了综合评估。")
+    if draft:
+        opening = (plan + f"经各评估科室（单位）对口评定、局办公室汇总，形成初评结果，尚待局长办公会议审议决定。"
+                   f"现将{you}初评结果告知如下，请予核对；如有意见，请及时向局办公室反馈。")
+    else:
+        d = ev.decision
+        assert d.date is not None, "letters are written from a decision, or as a draft"
+        minutes = f"（{d.minutes}）" if d.minutes else ""
+        opening = (plan + f"经各评估科室（单位）对口评定、局办公室汇总，并经{_cn_date(d.date)}局长办公会议审议决定{minutes}，"
+                   f"现将{you}评估结果函告如下。")
     paras = [
         Para(number or NUMBER_PLACEHOLDER, "number"),
-        Para(f"关于{rubric.year}年度民政工作综合评估结果的函", "title"),
+        Para(f"关于{rubric.year}年度民政工作综合评估结果的函", "title", keep=draft),
+        *([Para(DRAFT_MARK, "subtitle")] if draft else []),
         Para(f"{unit.addressee}：", "to"),
-        Para(
-            f"根据《{rubric.year}年度青浦区民政工作综合评估方案》，区民政局对各街镇民政部门{rubric.year}年度民政工作"
-            f"进行了综合评估。经各评估科室（单位）对口评定、局办公室汇总并提请局长办公会议审议，现将{you}评估结果函告如下。"
-        ),
+        Para(opening),
         Para("一、评估结果", "heading", keep=True),
         Para(
-            _result_sentence(you, pub, ranked, len(rubric.units), rubric.year)
+            _result_sentence(rubric, you, pub, ranked, draft)
             + (f"（{ranked.grade_note}。）" if ranked.grade_note else "")
             + (f"{you}{ranked.tie_note}。" if ranked.tie_note else "")
         ),
+        *([] if draft else _decided_lines(ev, ranked, you)),
     ]
     strong, weak = R.strongest_and_weakest(ev, ranked)
     names = {i.number: i.name for i in rubric.items}
@@ -281,7 +320,7 @@ def _render(paras: list[Para], title: str, author: str, made: dt.date, cover: bo
     normal.font.name, normal.font.size = LATIN_FONT, Pt(BODY_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     date_width = next((width_of(p.text) / 2 for p in paras if p.style == "date"), 0)
-    for p in paras:
+    for k, p in enumerate(paras):
         if p.style == "break":
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             continue
@@ -294,10 +333,15 @@ def _render(paras: list[Para], title: str, author: str, made: dt.date, cover: bo
         if p.style in ("title", "cover"):
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _line(para, 38 if p.style == "title" else 60)
-            pf.space_after = Pt(LINE_PT)
+            under = k + 1 < len(paras) and paras[k + 1].style == "subtitle"
+            pf.space_after = Pt(0 if under else LINE_PT)  # a subtitle keeps the title's space below itself
             if p.style == "cover":
                 pf.space_before = Pt(LINE_PT * 6)
             _font(run, TITLE_FONT, TITLE_PT if p.style == "title" else 26)
+        elif p.style == "subtitle":  # 征求意见稿 under the title, in 楷体
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pf.space_after = Pt(LINE_PT)
+            _font(run, KAI_FONT, BODY_PT)
         elif p.style == "cover_sub":
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(run, BODY_FONT, BODY_PT)
@@ -345,13 +389,14 @@ def _save(doc, target: Path) -> None:  # noqa: ANN001
         doc.save(str(tmp))
 
 
-def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") -> list[Path]:
+def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "", draft: bool = False) -> list[Path]:
     """One letter per town, replaced all together (``atomic_paths``): a failure leaves every earlier
-    letter as it was. Returns the files written, each once (what the count printed says)."""
+    letter as it was. Returns the files written, each once (what the count printed says). ``draft``:
+    the 征求意见稿, named apart so that it never stands where the decided letter goes."""
 
     letters: dict[str, tuple[Path, Ranked]] = {}  # case-folded name -> (file, town): A and a are one file on Windows
     for x in ev.ranking:
-        target = out / letter_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name)
+        target = out / letter_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name, draft)
         if target.resolve().parent != out.resolve():  # a name can never leave the folder
             raise ValueError(f"unsafe letter name for {x.unit_id}")
         if target.name.casefold() in letters:  # rubric check refuses such names (R020); never overwrite one
@@ -361,9 +406,9 @@ def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "") ->
     with atomic_paths(targets) as temps:
         for tmp, (target, x) in zip(temps, letters.values(), strict=True):
             name = ev.rubric.unit[x.unit_id].name
-            title = f"关于{ev.rubric.year}年度民政工作综合评估结果的函（{name}）"
+            title = f"关于{ev.rubric.year}年度民政工作综合评估结果的函（{name}）" + (DRAFT_MARK if draft else "")
             with writing_to(target):
-                _render(letter_paragraphs(ev, x, made, number), title, ev.rubric.issuer, made).save(str(tmp))
+                _render(letter_paragraphs(ev, x, made, number, draft), title, ev.rubric.issuer, made).save(str(tmp))
     return targets
 
 
