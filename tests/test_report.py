@@ -263,7 +263,7 @@ def test_letter_without_a_number_shows_the_placeholder_and_each_note_on_its_own_
 def test_a_town_without_bonus_or_deductions_reads_naturally(ev):
     from types import SimpleNamespace
 
-    from qp_eval.io.writers.letters import _result_sentence
+    from qp_eval.core.letters import _result_sentence
 
     pub = SimpleNamespace(base=Decimal("88.50"), bonus=Decimal("0.00"), deductions=Decimal("0.00"))
     ranked = SimpleNamespace(final=Decimal("88.50"), rank=1, grade="良好", adjustment=Decimal(0))

@@ -249,7 +249,7 @@ def test_explain_shows_the_self_score_beside_each_criterion(towns, mini):
 
 
 def test_letter_names_the_items_where_the_two_views_differ_most(towns, mini):
-    from qp_eval.io.writers.letters import letter_paragraphs
+    from qp_eval.core.letters import letter_paragraphs
 
     edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.5))  # 3.2: self 2.5 of 3
     ev = evaluate(mini, towns)

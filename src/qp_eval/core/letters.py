@@ -1,0 +1,187 @@
+"""The content of the letters to each town (函告) and of the highlights booklet (亮点汇编): paragraphs
+with their role (``core.document``), laid out as .docx by ``io.writers.official``.
+
+A letter is written from the results the director's meeting decided, saying so; before the meeting
+only as a 征求意见稿 from the office's proposal (``draft``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from . import report_data as R
+from .decisions import adjustment_text, signed
+from .document import Para, cn_date, cn_number
+from .evaluate import Evaluation
+from .numbers import fmt, publish
+from .published import ItemFigure
+from .ranking import Ranked
+from .rubric import Rubric
+
+NUMBER_PLACEHOLDER = "〔发文字号〕"  # shown until ``letters --number`` gives the real one
+DRAFT_MARK = "（征求意见稿）"  # under the title of a letter written before the meeting decided
+ZERO = Decimal(0)
+
+
+def _result_sentence(rubric: Rubric, you: str, pub, ranked: Ranked, draft: bool = False) -> str:  # noqa: ANN001
+    """The result in words; a part worth nothing is said so, not "加 0.00 分". The parts add up to the
+    final: the meeting's adjustment, when it made one, is the last of them."""
+    parts = [f"其中，民政重点业务工作和综合能力建设得分 {pub.base} 分"]
+    parts.append(f"特色亮点工作加 {pub.bonus} 分" if pub.bonus != ZERO else "无特色亮点工作加分")
+    parts.append(f"存在问题扣 {pub.deductions} 分" if pub.deductions != ZERO else "无存在问题扣分")
+    if ranked.adjustment:
+        parts.append(f"局长办公会议审议调整 {signed(rubric, ranked.adjustment)} 分")
+    what = "初评" if draft else ""
+    return (f"{you}{rubric.year}年度民政工作综合评估{what}最终得分 {ranked.final} 分，在全区 {len(rubric.units)} 个街镇中"
+            f"位列第 {ranked.rank} 名，"
+            f"{'初评' if draft else '评定'}等次为“{ranked.grade}”。" + "，".join(parts) + "。")
+
+
+def _decided_lines(ev: Evaluation, ranked: Ranked, you: str) -> list[Para]:
+    """What the meeting changed for this town, with its reasons; or how its place moved when the
+    meeting changed another town's figure (nothing when the proposal stood for it)."""
+    mine = ev.adjustments.get(ranked.unit_id, [])
+    before = ev.proposed[ranked.unit_id]
+    was = f"初评最终得分 {before.final} 分，位列第 {before.rank} 名，等次“{before.grade}”"
+    if mine:
+        said = "；".join(adjustment_text(ev.rubric, d) for d in mine)
+        return [Para(f"经局长办公会议审议，{you}{said}。{you}{was}。")]
+    moved = []
+    if before.rank != ranked.rank:
+        moved.append(f"位次由初评第 {before.rank} 名调整为第 {ranked.rank} 名")
+    if before.grade != ranked.grade:
+        moved.append(f"等次由初评“{before.grade}”调整为“{ranked.grade}”")
+    if moved:
+        return [Para(f"因局长办公会议审议调整了其他街镇的评估结果，{you}得分不变，" + "，".join(moved) + "。")]
+    return []
+
+
+def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str = "", draft: bool = False) -> list[Para]:
+    """One town's letter: from the results the director's meeting decided, saying so; ``draft``: from
+    the office's proposal, before the meeting, as a 征求意见稿."""
+    rubric = ev.rubric
+    unit = rubric.unit[ranked.unit_id]
+    res = ranked.result
+    pub = ev.published[ranked.unit_id]
+    you = "你镇" if unit.kind == "镇" else "你街道"
+    plan = (f"根据《{rubric.year}年度青浦区民政工作综合评估方案》，区民政局对各街镇民政部门{rubric.year}年度民政工作"
+            "进行了综合评估。")
+    if draft:
+        opening = (plan + f"经各评估科室（单位）对口评定、局办公室汇总，形成初评结果，尚待局长办公会议审议决定。"
+                   f"现将{you}初评结果告知如下，请予核对；如有意见，请及时向局办公室反馈。")
+    else:
+        d = ev.decision
+        assert d.date is not None, "letters are written from a decision, or as a draft"
+        minutes = f"（{d.minutes}）" if d.minutes else ""
+        opening = (plan + f"经各评估科室（单位）对口评定、局办公室汇总，并经{cn_date(d.date)}局长办公会议审议决定{minutes}，"
+                   f"现将{you}评估结果函告如下。")
+    paras = [
+        Para(number or NUMBER_PLACEHOLDER, "number"),
+        Para(f"关于{rubric.year}年度民政工作综合评估结果的函", "title", keep=draft),
+        *([Para(DRAFT_MARK, "subtitle")] if draft else []),
+        Para(f"{unit.addressee}：", "to"),
+        Para(opening),
+        Para("一、评估结果", "heading", keep=True),
+        Para(
+            _result_sentence(rubric, you, pub, ranked, draft)
+            + (f"（{ranked.grade_note}。）" if ranked.grade_note else "")
+            + (f"{you}{ranked.tie_note}。" if ranked.tie_note else "")
+        ),
+        *([] if draft else _decided_lines(ev, ranked, you)),
+    ]
+    strong, weak = R.strongest_and_weakest(ev, ranked)
+    names = {i.number: i.name for i in rubric.items}
+    paras.append(Para("二、工作亮点与不足", "heading", keep=True))
+    if strong:
+        paras.append(Para("完成较好的项目：" + "；".join(f"{names[f.number]}（{_out_of(f)}）" for f in strong) + "。"))
+    if weak:
+        paras.append(Para("相对薄弱的项目：" + "；".join(f"{names[f.number]}（{_out_of(f)}）" for f in weak) + "。"))
+    else:
+        paras.append(Para("各评估项目均取得满分。"))
+    paras.append(Para("三、扣分情况", "heading", keep=True))
+    if res.deduction_lines:
+        paras.append(Para("存在问题扣分：", keep=True))
+        for k, d in enumerate(res.deduction_lines, 1):
+            reason = d.description or d.category
+            basis = f"（依据：{d.basis}）" if d.basis else ""
+            paras.append(Para(f"{k}. {d.category}：{reason}，扣 {fmt(d.amount)} 分{basis}。", "item"))
+        if res.deductions != sum((d.amount for d in res.deduction_lines), R.ZERO):
+            paras.append(Para(f"扣分合计超过上限，按 {fmt(rubric.problems.cap)} 分扣减。"))
+    else:
+        paras.append(Para("本年度无存在问题扣分。"))
+    lost = [c for c in res.criteria if c.status in ("entered", "measured") and c.score < c.points and c.note]
+    if lost:
+        paras.append(Para("各评估科室（单位）的扣分说明：", keep=True))
+        for k, c in enumerate(lost, 1):
+            paras.append(Para(f"{k}. {c.criterion_id} {rubric.criteria[c.criterion_id].name}：{c.note}。", "item"))
+    paras.append(Para("四、跟进事项", "heading", keep=True))
+    mine = [g for g in R.gaps(ev) if g.unit_id == ranked.unit_id]
+    if mine:
+        paras.append(Para("以下项目与要求存在较大差距，相关科室（单位）将与你单位沟通，进一步加强指导和督查：", keep=True))
+        for k, g in enumerate(mine, 1):
+            f = pub.item(g.item_no)
+            paras.append(Para(f"{k}. {names[g.item_no]}（{_out_of(f)}，{g.reason}），由"
+                              f"{rubric.department[g.department_id].name}跟进。", "item"))
+    else:
+        paras.append(Para("无需专项跟进的项目。"))
+    differ = _self_differences(ev, ranked.unit_id)
+    if differ:
+        paras.append(Para("对照你单位的自评，以下项目自评与考评差异较大，请对照评估细则和科室扣分说明查找原因：" + differ + "。"))
+    # the closing lines travel together, so 落款 and 成文日期 never stand alone on a page
+    paras.append(Para("请结合评估结果，总结经验，查找不足，认真抓好整改落实，推动民政工作高质量发展。", keep=True))
+    paras.append(Para("特此函告。", keep=True))
+    paras.append(Para(rubric.issuer, "sign", keep=True))
+    paras.append(Para(cn_date(made), "date"))
+    return paras
+
+
+def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
+    """The town's items where its self-score and the departments' differ most ("" when it sent none)."""
+    if unit_id not in ev.validation.tables.self_reports:
+        return ""
+
+    gaps = sorted((g for g in ev.comparison.of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
+    return "；".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分，考评 "  # type: ignore[arg-type]
+                    f"{publish(ev.rubric, g.scored)} 分）" for g in gaps[:most])
+
+
+def _out_of(f: ItemFigure) -> str:
+    """An item's published score out of the points that apply to the town."""
+    text = f"{f.shown}/{fmt(f.applicable)} 分"
+    return f"{text}，不适用的细则不计" if f.reduced else text
+
+
+def booklet_paragraphs(ev: Evaluation, made: dt.date) -> list[Para]:
+    """A cover, a table of contents by town, then one chapter per town: each highlight with its
+    type, rating and evidence."""
+    rubric = ev.rubric
+    by_unit: dict[str, list] = {}
+    for h in sorted(ev.validation.tables.highlights, key=lambda h: h.seq):
+        by_unit.setdefault(h.unit_id, []).append(h)
+    paras = [Para(f"{rubric.year}年度青浦区民政特色亮点工作汇编", "cover"),
+             Para(rubric.issuer, "cover_sub"), Para(cn_date(made), "cover_sub"), Para("", "break"),
+             Para("目　录", "title")]
+    for k, u in enumerate(rubric.units, 1):
+        count = len([h for h in by_unit.get(u.id, []) if h.name])
+        paras.append(Para(f"{cn_number(k)}、{u.name}（{count} 项）", "toc"))
+        for h in by_unit.get(u.id, []):
+            if h.name:
+                paras.append(Para(f"{h.seq}. {h.name}", "toc2"))
+    for k, u in enumerate(rubric.units, 1):
+        paras.append(Para("", "break"))
+        paras.append(Para(f"{cn_number(k)}、{u.name}", "h1", keep=True))
+        items = by_unit.get(u.id, [])
+        if not items:
+            paras.append(Para("（未报送亮点工作）"))
+        for h in items:
+            paras.append(Para(f"（{cn_number(h.seq)}）{h.name or '（未命名）'}", "h2", keep=True))
+            meta = f"类型：{h.type or '未注明'}"
+            if h.rating:
+                meta += f"　评定等级：{h.rating}"
+            paras.append(Para(meta, "meta", keep=bool(h.summary or h.evidence)))
+            if h.summary:
+                paras.append(Para(h.summary))
+            if h.evidence:
+                paras.append(Para(f"佐证材料：{h.evidence}"))
+    return paras
