@@ -65,12 +65,14 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     _qp("report", "--year", "2024", "--format", "html", "--date", "2024-12-31", cwd=ws)
     _qp("letters", "--year", "2024", "--date", "2025-01-10", "--number", "青民函〔2025〕3号", cwd=ws)  # after the meeting
     _qp("booklet", "--year", "2024", "--date", "2024-12-31", cwd=ws)
+    _qp("brief", "--year", "2024", "--date", "2025-01-03", cwd=ws)
     reports = ws / "reports" / "2024"
     sources = {
         "report": reports / "2024年度民政工作综合评估结果.xlsx",
         "letter": next((reports / "函告").glob("*华新镇*.docx")),
         "letter_long": next((reports / "函告").glob("*夏阳街道*.docx")),
         "booklet": next(reports.glob("*亮点工作汇编.docx")),
+        "brief": reports / "2024年度民政工作综合评估结果（审议稿）.docx",
         "template": ws / "scores" / "2024" / "2024年度评分表_社会事务科.xlsx",
         "town_template": next((ws / "scores" / "2024" / "自评").glob("*华新镇*.xlsx")),
     }
@@ -125,6 +127,22 @@ def test_booklet_renders_with_cover_contents_and_page_numbers(rendered):
     assert "亮点工作汇编" in "".join(pages[0]["words"]) and "—1—" not in "".join(pages[0]["words"])
     assert "目" in "".join(pages[1]["words"])
     assert all(f"—{n}—" in "".join(p["words"]) for n, p in enumerate(pages[1:], 2))
+
+
+def test_the_brief_is_at_most_four_a4_pages_with_the_proposal_and_what_to_look_at(rendered):
+    pages = _pages(rendered["brief"])
+    assert 2 <= len(pages) <= 4 and all(_a4(p["size"]) and p["size"][0] < p["size"][1] for p in pages)
+    assert all(f"—{n}—" in "".join(p["words"]) for n, p in enumerate(pages, 1))
+    text = "".join(w for p in pages for w in p["words"])
+    assert text.startswith("2024年度民政工作综合评估结果（审议稿）局办公室2025年1月3日")
+    for part in ("一、评估开展情况", "二、初评结果", "三、提请关注的事项", "四、各科室评分中差距较大的项目", "五、提请审议事项"):
+        assert part in text
+    # the proposal, as rank publishes it before the meeting: 朱家角镇 89.70 良好 at 8 (decided: 90.20 优秀)
+    assert "8朱家角镇86.303.400.0089.70良好↓7" in text
+    assert "朱家角镇89.70分，距“优秀”分数线90分差0.30分" in text
+    assert "夏阳街道（92.73分，良好）：因“重大安全生产责任事故”一票否决" in text
+    assert "白鹤镇：被主流新闻媒体曝光批评、产生严重舆情（2024-11-03）" in text
+    assert median(h for p in pages for h in p["heights"]) >= 11  # 三号 body, 小四 in the tables
 
 
 @pytest.mark.parametrize("key", ["report", "template", "town_template"])

@@ -17,7 +17,7 @@ app = typer.Typer(
     name="qp-eval",
     help="青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。\n\n"
          "一年的顺序：init → template（各科室）和 template --towns（各街镇自评）→ status → collect → validate "
-         "→ rank → report、letters、booklet。\n\nqp-eval rank --year 2024",
+         "→ rank → report、brief（提请局长办公会议审议）→ 审议决定.xlsx 登记会议决定 → rank --save → letters、booklet。\n\nqp-eval rank --year 2024",
     add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -48,7 +48,8 @@ for name, command in (
     ("template", intake.template), ("migrate", intake.migrate), ("collect", intake.collect),
     ("validate", check.validate),
     ("rank", results.rank), ("explain", results.explain), ("verify", results.verify),
-    ("report", documents.report), ("letters", documents.letters), ("booklet", documents.booklet),
+    ("report", documents.report), ("brief", documents.brief), ("letters", documents.letters),
+    ("booklet", documents.booklet),
     ("init", intake.init), ("status", intake.status),
 ):
     app.command(name, cls=ZhCommand)(command)

@@ -22,13 +22,14 @@ class Para:
 
 @dataclass(frozen=True)
 class Table:
-    """A table in the body: a header row and rows of text; ``widths`` in characters of the table's type
-    (the table fills the type area in those proportions); ``numeric`` columns align right."""
+    """A table in the body: a header row and rows of text; ``widths`` in proportion (the table fills the
+    type area); cells are centred, but the ``left`` columns (running text) start at the left; a cell's
+    lines (``\n``) are paragraphs of their own."""
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...]
-    numeric: frozenset[int] = field(default_factory=frozenset)
+    left: frozenset[int] = field(default_factory=frozenset)
 
 
 Block = Para | Table

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from . import layout as L
-from .decisions import adjustment_text
+from .decisions import PROPOSED, adjustment_text
 from .evaluate import Evaluation
 from .numbers import publish
 from .selfcompare import to_data
@@ -65,13 +65,15 @@ def adjustment_data(d: DecisionEntry) -> dict[str, object]:
             "reason": d.reason, "note": d.note, "source": str(d.source)}
 
 
-def records(ev: Evaluation) -> list[dict[str, object]]:
+def records(ev: Evaluation, proposed: bool = False) -> list[dict[str, object]]:
+    """Each town's row of the ranking, as decided (or proposed while nothing is); ``proposed``: the
+    office's proposal whatever the meeting decided (the brief for the meeting)."""
     r = ev.rubric
     out = []
-    for x in ev.ranking:
+    for x in ev.proposal if proposed else ev.ranking:
         missing = f"缺少评分按 0 分计：{'、'.join(x.result.missing)}" if x.result.missing else ""
-        decided = [f"经局长办公会议审议，{adjustment_text(ev.rubric, d)}" for d in ev.adjustments.get(x.unit_id, ())
-                   if d.what == L.DECIDE_FINAL]
+        decided = [] if proposed else [f"经局长办公会议审议，{adjustment_text(ev.rubric, d)}"
+                                       for d in ev.adjustments.get(x.unit_id, ()) if d.what == L.DECIDE_FINAL]
         note = "；".join(t for t in (*decided, x.tie_note, x.grade_note, missing) if t)
         p = ev.proposed.get(x.unit_id, x)
         out.append({
@@ -89,10 +91,10 @@ def records(ev: Evaluation) -> list[dict[str, object]]:
             "tie_note": x.tie_note,
             "note": note,
             "missing": list(x.result.missing),
-            "status": ev.decision.status,
+            "status": PROPOSED if proposed else ev.decision.status,
             "proposed": {"final": str(p.final), "rank": p.rank, "grade": p.grade},
             "proposed_final": str(p.final), "proposed_rank": p.rank, "proposed_grade": p.grade,
-            "adjustments": [adjustment_data(d) for d in ev.adjustments.get(x.unit_id, ())],
+            "adjustments": [] if proposed else [adjustment_data(d) for d in ev.adjustments.get(x.unit_id, ())],
         })
     return out
 

@@ -147,6 +147,7 @@ class Rubric(Strict):
     precision: int = Field(default=2, ge=0, le=4)
     not_applicable: Literal["full", "prorate"] = "full"
     follow_up_share: Decimal = Field(default=Decimal("0.6"), gt=0, le=1)
+    boundary_margin: Decimal = Field(default=Decimal("0.5"), ge=0)  # the brief names towns this close to a band's line
     deadlines: Deadlines
     units: tuple[Unit, ...] = Field(min_length=1)
     departments: tuple[Department, ...] = Field(min_length=1)
@@ -160,8 +161,10 @@ class Rubric(Strict):
     # --- lookups -------------------------------------------------------------
     @cached_property
     def fingerprint(self) -> str:
-        """SHA-256 of the rubric's content (not its formatting or comments), first 16 hex."""
-        text = json.dumps(_canonical(self.model_dump()), ensure_ascii=False, sort_keys=True)
+        """SHA-256 of the rubric's content (not its formatting or comments), first 16 hex. What only
+        changes how a document reads and no result (``PRESENTATION``) is left out, so a rubric and its
+        archives keep their fingerprint when it is added or changed."""
+        text = json.dumps(_canonical(self.model_dump(exclude=PRESENTATION)), ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     @cached_property
@@ -216,6 +219,7 @@ def _canonical(value: object) -> object:
     return value
 
 
+PRESENTATION = {"boundary_margin"}  # keys that change no score, rank or grade: outside the fingerprint
 RUBRIC_FORMAT = "qp-eval-rubric/1"  # rubric show --format json (docs/json.md)
 
 

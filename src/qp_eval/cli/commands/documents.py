@@ -1,4 +1,4 @@
-"""What goes out: ``report``, ``letters`` and ``booklet``."""
+"""What goes out: ``report``, ``brief``, ``letters`` and ``booklet``."""
 
 from __future__ import annotations
 
@@ -59,6 +59,32 @@ def report(
         written = write_text_report(ev, kind, target, when)
     for path in written:
         runtime.say(f"已生成报告：{path}")
+
+
+def brief(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    previous: PreviousOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="文件", help="输出文件；默认为 reports/<年度>/ 下的审议稿。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
+    date: DateOpt = None,
+) -> None:
+    """生成提请局长办公会议审议的评估结果审议稿（.docx，按党政机关公文格式排版，11 个街镇不超过 4 页）。
+
+    含评估开展情况、初评结果、提请关注的事项（接近等次分数线、同分、名额与一票否决、自评与考评差异、未报告的问题）、各科室差距较大的项目和提请审议事项。
+
+    qp-eval brief --year 2024 --date 2025-01-03
+    """
+    from ...core.names import brief_name
+    from ...io.writers.letters import write_brief  # defers python-docx
+
+    ev = _word_document("审议稿", brief_name, write_brief, out, force, date,
+                        (workspace, year, rubric, scores, previous, allow_missing))
+    if ev.decision.decided:
+        runtime.say(f"注意：本年度已经审定（{ev.decision.said()}）；审议稿列的是会前的初评结果。")
 
 
 def letters(
@@ -122,14 +148,23 @@ def booklet(
     qp-eval booklet --year 2024
     """
     from ...core.names import booklet_name
-    from ...io.workspace import output_target
     from ...io.writers.letters import write_booklet  # defers python-docx
 
+    _word_document("亮点汇编", booklet_name, write_booklet, out, force, date,
+                   (workspace, year, rubric, scores, None, allow_missing))
+
+
+def _word_document(what: str, name_of, write, out: Path | None, force: bool, date,  # noqa: ANN001
+                   evaluating: tuple):  # noqa: ANN202 - the Evaluation
+    """One .docx (``brief``, ``booklet``): --out checked, the year evaluated, the file written where the
+    workspace puts it (or --out), and said."""
+    from ...io.workspace import output_target
+
     if out is not None and out.suffix.lower() != ".docx":
-        raise typer.BadParameter(f"亮点汇编是 Word 文档，文件扩展名应为 .docx（现为 {out.suffix or '无'}）",
-                                 param_hint="--out")
+        raise typer.BadParameter(f"{what}是 Word 文档，文件扩展名应为 .docx（现为 {out.suffix or '无'}）", param_hint="--out")
     when = made(date)
-    ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
-    target = output_target(out, ws.reports_dir(ev.rubric.year) / booklet_name(ev.rubric.year), force)
-    write_booklet(ev, target, when)
-    runtime.say(f"已生成亮点汇编：{target}")
+    ev, ws = common.evaluation(*evaluating)
+    target = output_target(out, ws.reports_dir(ev.rubric.year) / name_of(ev.rubric.year), force)
+    write(ev, target, when)
+    runtime.say(f"已生成{what}：{target}")
+    return ev

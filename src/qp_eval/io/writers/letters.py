@@ -1,11 +1,14 @@
-"""Letters to each town (函告) and the highlights booklet (亮点汇编) written as .docx: the content from
-``core.letters``, the layout from ``official``."""
+"""The documents written as .docx: letters to each town (函告), the highlights booklet (亮点汇编) and the
+brief for the director's meeting (审议稿); the content from ``core.letters`` and ``core.brief``, the
+layout from ``official``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from ...core.brief import brief_blocks
+from ...core.brief import title as brief_title
 from ...core.errors import WorkspaceError
 from ...core.evaluate import Evaluation
 from ...core.letters import DRAFT_MARK, booklet_paragraphs, letter_paragraphs
@@ -42,3 +45,8 @@ def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "", dr
 def write_booklet(ev: Evaluation, target: Path, made: dt.date) -> None:
     title = f"{ev.rubric.year}年度青浦区民政特色亮点工作汇编"
     save(render(booklet_paragraphs(ev, made), title, ev.rubric.issuer, made, cover=True), target)
+
+
+def write_brief(ev: Evaluation, target: Path, made: dt.date) -> None:
+    """The 审议稿 for the director's meeting (``core.brief``)."""
+    save(render(brief_blocks(ev, made), brief_title(ev.rubric.year), ev.rubric.issuer, made), target)

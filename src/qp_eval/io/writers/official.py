@@ -14,13 +14,14 @@ import datetime as dt
 from pathlib import Path
 
 from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from ...core.document import Block
+from ...core.document import Block, Para, Table
 from ...core.text import printable, width_of
 from ..atomic import atomic_path
 
@@ -32,6 +33,9 @@ PAGE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 ALTERNATIVES = {BODY_FONT: "仿宋", TITLE_FONT: "宋体", KAI_FONT: "楷体"}  # what Word uses where these are absent
 BODY_PT, TITLE_PT, PAGE_PT, LINE_PT = 16, 22, 14, 29
+NOTE_PT, NOTE_LINE_PT = 14, 22  # 四号: a note under a table
+TABLE_PT, TABLE_LINE_PT = 12, 18  # 小四 in tables
+TYPE_WIDTH_MM = 156
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:  # noqa: ANN001
@@ -101,6 +105,35 @@ def _line(para, exact: float = LINE_PT) -> None:  # noqa: ANN001
     pf.space_after = Pt(0)
 
 
+def _table(doc, t: Table) -> None:  # noqa: ANN001
+    """A ruled table across the type area in 小四, its header row in 黑体 and repeated on every page it
+    runs onto, no row split across pages; columns as wide as ``t.widths`` say, in proportion."""
+    table = doc.add_table(rows=1 + len(t.rows), cols=len(t.headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    total = sum(t.widths)
+    widths = [Mm(TYPE_WIDTH_MM * w / total) for w in t.widths]
+    for r, values in enumerate((t.headers, *t.rows)):
+        row = table.rows[r]
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if r == 0:
+            props.append(OxmlElement("w:tblHeader"))
+        for c, value in enumerate(values):
+            cell = row.cells[c]
+            cell.width = widths[c]
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            left = r > 0 and c in t.left
+            for n, line in enumerate(value.split("\n")):
+                para = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+                _line(para, TABLE_LINE_PT)
+                para.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
+                _font(para.add_run(printable(line)), HEADING_FONT if r == 0 else BODY_FONT, TABLE_PT)
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
+
+
 def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bool = False):  # noqa: ANN202
     """``cover``: the first page is a cover and carries no page number."""
     doc = Document()
@@ -116,21 +149,31 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = LATIN_FONT, Pt(BODY_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    date_width = next((width_of(p.text) / 2 for p in paras if p.style == "date"), 0)
+    date_width = next((width_of(p.text) / 2 for p in paras if isinstance(p, Para) and p.style == "date"), 0)
     for k, p in enumerate(paras):
+        if isinstance(p, Table):
+            _table(doc, p)
+            continue
         if p.style == "break":
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             continue
         para = doc.add_paragraph()
         _line(para)
-        run = para.add_run(printable(p.text))
+        text = printable(p.text)
+        if p.style == "lead":  # a lead-in in 楷体 up to its first 。, the rest of the paragraph in 仿宋
+            cut = text.find("。") + 1
+            _font(para.add_run(text[:cut]), KAI_FONT, BODY_PT)
+            text = text[cut:]
+        run = para.add_run(text)
         pf = para.paragraph_format
         pf.keep_with_next = p.keep
         pf.widow_control = True
+        if k and isinstance(paras[k - 1], Table):
+            pf.space_before = Pt(6)  # not against the table's last rule (a note sets its own)
         if p.style in ("title", "cover"):
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _line(para, 38 if p.style == "title" else 60)
-            under = k + 1 < len(paras) and paras[k + 1].style == "subtitle"
+            under = k + 1 < len(paras) and getattr(paras[k + 1], "style", "") == "subtitle"
             pf.space_after = Pt(0 if under else LINE_PT)  # a subtitle keeps the title's space below itself
             if p.style == "cover":
                 pf.space_before = Pt(LINE_PT * 6)
@@ -167,7 +210,12 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
         elif p.style in ("toc", "toc2"):
             pf.left_indent = Pt(BODY_PT * (0 if p.style == "toc" else 2))
             _font(run, HEADING_FONT if p.style == "toc" else BODY_FONT, BODY_PT)
-        else:  # body, item, meta
+        elif p.style == "note":  # under a table: 四号, on a closer line
+            _line(para, NOTE_LINE_PT)
+            pf.first_line_indent = Pt(NOTE_PT * 2)
+            pf.space_before = Pt(4)
+            _font(run, BODY_FONT, NOTE_PT)
+        else:  # body, item, meta, lead
             pf.first_line_indent = Pt(BODY_PT * 2)
             _font(run, KAI_FONT if p.style == "meta" else BODY_FONT, BODY_PT)
     props = doc.core_properties
