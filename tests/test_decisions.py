@@ -222,11 +222,11 @@ def test_letters_after_the_decision_say_it_and_tell_the_changed_town_why(year):
     c = text["2024年度综合评估结果函_丙镇.docx"]
     assert "并经2025年1月6日局长办公会议审议决定（青民纪〔2025〕1号）" in c and "提请" not in c
     assert "最终得分 19.23 分，在全区 3 个街镇中位列第 1 名，评定等次为“优秀”" in c
-    assert "存在问题扣 1.72 分，局长办公会议审议调整 +1.70 分。" in c  # 19.25 − 1.72 + 1.70 = 19.23
-    assert f"经局长办公会议审议，你镇最终得分调整 +1.70 分（理由：{REASON}）。你镇初评最终得分 17.53 分，位列第 2 名" in c
+    assert "存在问题扣 1.72 分，经局长办公会议审议加 1.70 分。" in c  # 19.25 − 1.72 + 1.70 = 19.23
+    assert f"局长办公会议审议加分的理由：{REASON}。你镇初评最终得分 17.53 分，位列第 2 名，等次“良好”。" in c
     b = text["2024年度综合评估结果函_乙街道.docx"]
     assert "因局长办公会议审议调整了其他街镇的评估结果，你街道得分不变，位次由初评第 2 名调整为第 3 名。" in b
-    assert "审议调整" not in text["2024年度综合评估结果函_甲镇.docx"].split("二、")[0].replace("审议调整了", "")
+    assert "审议加" not in text["2024年度综合评估结果函_甲镇.docx"]
     again = cli("letters", "--year", "2024", "--draft", cwd=year)
     assert again.returncode == 2 and "请去掉--draft" in flat(again.stderr)
 

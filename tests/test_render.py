@@ -141,7 +141,7 @@ def test_the_brief_is_at_most_four_a4_pages_with_the_proposal_and_what_to_look_a
     assert "8朱家角镇86.303.400.0089.70良好↓7" in text
     assert "朱家角镇89.70分，距“优秀”分数线90分差0.30分" in text
     assert "夏阳街道（92.73分，良好）：因“重大安全生产责任事故”一票否决" in text
-    assert "白鹤镇：被主流新闻媒体曝光批评、产生严重舆情（2024-11-03）" in text
+    assert "白鹤镇：被主流新闻媒体曝光批评、产生严重舆情（2024年11月3日）" in text
     assert median(h for p in pages for h in p["heights"]) >= 11  # 三号 body, 小四 in the tables
 
 

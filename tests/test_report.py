@@ -272,7 +272,7 @@ def test_a_town_without_bonus_or_deductions_reads_naturally(ev):
                     "其中，民政重点业务工作和综合能力建设得分 88.50 分，无特色亮点工作加分，无存在问题扣分。")
     ranked = SimpleNamespace(final=Decimal("88.00"), rank=2, grade="良好", adjustment=Decimal("-0.5"))
     assert _result_sentence(ev.rubric, "你镇", pub, ranked).endswith(  # the parts add up to the final
-        "得分 88.50 分，无特色亮点工作加分，无存在问题扣分，局长办公会议审议调整 −0.50 分。")
+        "得分 88.50 分，无特色亮点工作加分，无存在问题扣分，经局长办公会议审议减 0.50 分。")
 
 
 def test_booklet_has_a_cover_contents_and_page_numbers(ev, tmp_path):

@@ -100,12 +100,17 @@ def _how_it_was_done(ev: Evaluation) -> list[Block]:
     listed = (L.KIND_SCORES, L.KIND_PROBLEMS, L.KIND_HIGHLIGHTS, L.KIND_SELF)
     files = (f"共收到并校验输入文件 {sum(seen[k] for k in listed)} 份（科室评分表 {seen[L.KIND_SCORES]} 份、问题登记 "
              f"{seen[L.KIND_PROBLEMS]} 份、亮点登记 {seen[L.KIND_HIGHLIGHTS]} 份、街镇自评表 {seen[L.KIND_SELF]} 份），"
-             f"校验发现错误 {count(findings, 'error')} 个、警告 {count(findings, 'warning')} 个。")
+             + _checked(count(findings, "error"), count(findings, "warning")) + "。")
     missing = [x for x in ev.proposal if x.result.missing]
     if missing:
         files += (f"{_names([rubric.unit[x.unit_id].name for x in missing])}缺少部分评分，"
                   "按 0 分计入（已在结果中标注），请会议知悉。")
     return [Para("一、评估开展情况", "heading", keep=True), Para(steps), Para(who), Para(registers + files)]
+
+
+def _checked(errors: int, warnings: int) -> str:
+    said = f"校验发现错误 {errors} 个" if errors else "校验未发现错误"
+    return said + (f"，有警告 {warnings} 个" if warnings else "，也没有警告")
 
 
 def _proposal(ev: Evaluation) -> list[Block]:
@@ -201,7 +206,8 @@ def _self_differences(ev: Evaluation) -> list[str]:
 def _unreported(ev: Evaluation) -> list[str]:
     by_unit: dict[str, list[str]] = {}
     for p in ev.comparison.unreported:
-        by_unit.setdefault(p.unit, []).append(f"{p.category}（{p.date}）" if p.date else p.category)
+        when = cn_date(dt.date.fromisoformat(p.date)) if p.date else ""
+        by_unit.setdefault(p.unit, []).append(f"{p.category}（{when}）" if when else p.category)
     return [f"{unit}：{'、'.join(items)}" for unit, items in by_unit.items()]
 
 
@@ -246,6 +252,6 @@ def _gaps(ev: Evaluation) -> list[Block]:
         worst = sorted(gaps, key=lambda g: (g.score / g.points, g.item_no))[:GAPS_PER_DEPARTMENT]
         rows.append((dep.name, str(len(gaps)), "\n".join(
             f"{rubric.unit[g.unit_id].name}“{names[g.item_no]}”{g.score}/{fmt(g.points)} 分" for g in worst)))
-    out.append(Table(("评估科室", "项次", "差距最大的项目（得分/适用分值）"), tuple(rows), (120, 36, 286),
+    out.append(Table(("评估科室", "项次", "差距最大的项目（得分/适用分值）"), tuple(rows), (150, 36, 256),
                      frozenset({0, 2})))
     return out

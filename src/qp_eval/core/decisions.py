@@ -64,6 +64,11 @@ def signed(rubric: Rubric, amount: Decimal) -> str:
     return f"{'+' if amount > 0 else '−'}{publish(rubric, abs(amount))}"
 
 
+def amount_words(rubric: Rubric, amount: Decimal) -> str:
+    """加 0.50 分 / 减 1.00 分: an adjustment as a letter says it (no sign in running text)."""
+    return f"{'加' if amount > 0 else '减'} {publish(rubric, abs(amount))} 分"
+
+
 def adjustment_text(rubric: Rubric, d: DecisionEntry) -> str:
     """A decision as a reader is told it: 最终得分调整 +0.50 分 / 等次确定为良好, with its reason."""
     if d.what == L.DECIDE_FINAL:

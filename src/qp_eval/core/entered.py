@@ -130,3 +130,9 @@ def differences(a: list[Entry], b: list[Entry]) -> list[tuple[Entry | None, Entr
             out.append((x, y))
     return out
 
+
+
+def filled_rows(found: list[Entry]) -> int:
+    """How many rows a person filled in, as ``status`` counts progress (a score, a figure, a highlight,
+    a problem: one row each, however many of its cells were filled)."""
+    return len({(e.sheet, e.key) for e in found})

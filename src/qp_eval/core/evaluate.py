@@ -114,7 +114,8 @@ def completeness(rubric: Rubric, validation: Result) -> list[Finding]:
             out.append(Finding.of("F109", f"没有收到{name}的评分表"))
     for kind in (L.KIND_PROBLEMS, L.KIND_HIGHLIGHTS):
         if kind not in kinds:
-            out.append(Finding.of("F110", f"没有收到{kind}表，按无{'问题扣分' if kind == L.KIND_PROBLEMS else '亮点加分'}计算"))
+            out.append(Finding.of("F110", f"没有收到{kind}表，按无{'问题扣分' if kind == L.KIND_PROBLEMS else '亮点加分'}计算")
+                       .for_year(rubric.year))
     if L.KIND_SELF in kinds:  # the towns' step is in use this year: name who has not sent theirs
         sent = {s.department_id for s in validation.seen if s.kind == L.KIND_SELF}
         missing = [u.name for u in rubric.units if u.id not in sent]

@@ -16,6 +16,9 @@ from .text import shown_path
 Severity = Literal["error", "warning"]
 
 
+YEAR_SLOT = "<年度>"  # in a hint: the year of the rubric in use (``Finding.for_year``)
+
+
 @dataclass(frozen=True)
 class Code:
     code: str
@@ -68,7 +71,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("F107", "error", "公式单元格没有计算结果", "用 Excel 或 WPS 打开文件、确认公式已计算后保存，或直接填写数值。"),
     Code("F108", "error", "找不到或无法访问文件、目录", "检查路径是否正确、是否有读取权限。"),
     Code("F109", "error", "缺少科室评分表或评分", "收齐各科室评分表后再计分；确需先行计分时加 --allow-missing（缺少的按 0 分计并标注）。"),
-    Code("F110", "warning", "缺少问题登记表或亮点登记表", "用 qp-eval template 生成登记表，登记后放入 scores/<年度>/。"),
+    Code("F110", "warning", "缺少问题登记表或亮点登记表", "运行 qp-eval template --year <年度> 生成登记表，登记后放入 scores/<年度>/。"),
     Code("F111", "warning", "重复的文件未采用：另一文件已填写，本文件是空白模板或内容相同", "可删去或移走本文件；计分只用已采用的文件。"),
     Code("F112", "error", "无法读取的表格格式（如 WPS 的 .et、.csv）", "用 WPS 或 Excel 打开该文件，“另存为”Excel 工作簿（.xlsx），把 .xlsx 放回原目录并删去原文件。"),
     Code("F113", "warning", "目录中有不是电子表格的文件，已忽略", "评分表目录只放评分表和登记表；佐证材料等其他文件请另行存放。"),
@@ -79,15 +82,15 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("F118", "warning", "工作表远处有内容，超出表格应有的范围，已忽略", "多半是误按了键（如 Ctrl+End 后输入）或整列填充到了底部：选中提示中的单元格所在的行或列，删除后保存。"),
     Code("F119", "warning", "文件名以空格或句点结尾，已照常读取", "Windows 不允许这样的文件名，复制到其他电脑时可能出错：请把文件重命名，去掉末尾的空格或句点。"),
     # --- structure (S) ---
-    Code("S201", "error", "缺少工作表", "请使用 qp-eval template 生成的表格，不要删除或改名工作表。"),
-    Code("S202", "error", "缺少列（按表头文字查找）", "恢复该列的表头文字；列的顺序可以调整，可以增加其他列。"),
+    Code("S201", "error", "缺少工作表", "运行 qp-eval migrate --year <年度>：按现行细则重建该表格，已填内容逐格转入，原文件备份；以后请不要删除或改名工作表。"),
+    Code("S202", "error", "缺少列（按表头文字查找）", "恢复该列的表头文字（列的顺序可以调整，可以增加其他列）；或运行 qp-eval migrate --year <年度> 重建表格，已填内容逐格转入，原文件备份。"),
     Code("S203", "error", "表头重复", "同一个表头只能出现一次，删去或改名重复的列。"),
     # --- towns and rows (T) ---
     Code("T301", "error", "未知的街镇", "填写评估细则中的街镇名称或简称；提示中给出最接近的名称。"),
     Code("T302", "warning", "名称中有不可见字符，已自动去除", "通常由复制粘贴带入，可忽略；如需要可重新输入该单元格。"),
     Code("T303", "error", "该科室不负责此细则，或编号不存在", "核对“编号”列，只保留本科室负责的细则。"),
     Code("T304", "error", "同一街镇同一细则出现了多行", "删去重复的行，只保留一行。"),
-    Code("T305", "error", "缺少街镇细则行", "补上该行，或使用 qp-eval template 重新生成表格。"),
+    Code("T305", "error", "缺少街镇细则行", "不必取消工作表保护手工补行：运行 qp-eval migrate --year <年度> 重建表格补上缺少的行，已填内容逐格转入，原文件备份；补上的行请科室填写（qp-eval return --year <年度> 生成退回件）。"),
     Code("T306", "error", "得分为空", "填写得分；细则不适用时应为“不适用”（由模板预先填好）。"),
     # --- values (V) ---
     Code("V401", "error", "得分不是数字", "只填写数字，如 8 或 8.5；不要写“分”字、汉字数字、日期或其他文字。"),
@@ -126,7 +129,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("D903", "error", "未知的决定事项", "从下拉列表中选择“调整最终得分”或“确定等次”。"),
     Code("D904", "error", "确定等次时等次为空或不是细则规定的等次", "从下拉列表中选择评估细则规定的等次。"),
     Code("D905", "error", "审议决定没有填写理由", "在“理由”中写明会议作出这一决定的理由，函告和存档都会引用它。"),
-    Code("D906", "error", "调整分值为空、不是数字或为 0", "填写带正负号的分值，如 0.5 或 -1；只调整等次时请选择“确定等次”。"),
+    Code("D906", "error", "调整分值为空、不是数字或为 0", "加分填正数、减分填负数，如 0.5 或 -1；只确定等次时请选择“确定等次”。"),
     Code("D907", "error", "调整后的最终得分超出 0 到满分的范围", "核对调整分值：调整后的最终得分不能小于 0，也不能超过总分与亮点加分上限之和。"),
     Code("D908", "error", "同一街镇同一事项有两条审议决定", "同一街镇的同一事项只保留一条决定，分值合并填写。"),
     Code("D909", "warning", "会议日期已填写，但没有纪要文号", "在“会议”表填写会议纪要的文号，函告和存档会引用它。"),
@@ -162,6 +165,13 @@ class Finding:
 
             where["file"] = shown_path(where["file"])
         return cls(code=code, message=message, severity=entry.severity, hint=hint, **where)  # type: ignore[arg-type]
+
+    def for_year(self, year: int) -> Finding:
+        """The finding with the catalogue's ``<年度>`` made the year's own, so that a command in its hint
+        works when pasted."""
+        if YEAR_SLOT not in self.hint:
+            return self
+        return replace(self, hint=self.hint.replace(YEAR_SLOT, str(year)))
 
     @property
     def location(self) -> str:

@@ -8,10 +8,11 @@ only as a 征求意见稿 from the office's proposal (``draft``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from . import report_data as R
-from .decisions import adjustment_text, signed
+from .decisions import amount_words
 from .document import Para, cn_date, cn_number
 from .evaluate import Evaluation
 from .numbers import fmt, publish
@@ -22,6 +23,7 @@ from .rubric import Rubric
 NUMBER_PLACEHOLDER = "〔发文字号〕"  # shown until ``letters --number`` gives the real one
 DRAFT_MARK = "（征求意见稿）"  # under the title of a letter written before the meeting decided
 ZERO = Decimal(0)
+_QUARTER = re.compile(r"\bQ([1-4])：")  # a quarter's note as the rubric labels it (Q1：…), said in words
 
 
 def _result_sentence(rubric: Rubric, you: str, pub, ranked: Ranked, draft: bool = False) -> str:  # noqa: ANN001
@@ -31,7 +33,7 @@ def _result_sentence(rubric: Rubric, you: str, pub, ranked: Ranked, draft: bool 
     parts.append(f"特色亮点工作加 {pub.bonus} 分" if pub.bonus != ZERO else "无特色亮点工作加分")
     parts.append(f"存在问题扣 {pub.deductions} 分" if pub.deductions != ZERO else "无存在问题扣分")
     if ranked.adjustment:
-        parts.append(f"局长办公会议审议调整 {signed(rubric, ranked.adjustment)} 分")
+        parts.append(f"经局长办公会议审议{amount_words(rubric, ranked.adjustment)}")
     what = "初评" if draft else ""
     return (f"{you}{rubric.year}年度民政工作综合评估{what}最终得分 {ranked.final} 分，在全区 {len(rubric.units)} 个街镇中"
             f"位列第 {ranked.rank} 名，"
@@ -45,8 +47,9 @@ def _decided_lines(ev: Evaluation, ranked: Ranked, you: str) -> list[Para]:
     before = ev.proposed[ranked.unit_id]
     was = f"初评最终得分 {before.final} 分，位列第 {before.rank} 名，等次“{before.grade}”"
     if mine:
-        said = "；".join(adjustment_text(ev.rubric, d) for d in mine)
-        return [Para(f"经局长办公会议审议，{you}{said}。{you}{was}。")]
+        said = "；".join(f"局长办公会议审议{'加分' if d.amount > 0 else '减分'}的理由：{d.reason}" if d.amount is not None
+                        else f"经局长办公会议审议，{you}等次确定为“{d.band}”，理由：{d.reason}" for d in mine)
+        return [Para(f"{said}。{you}{was}。")]
     moved = []
     if before.rank != ranked.rank:
         moved.append(f"位次由初评第 {before.rank} 名调整为第 {ranked.rank} 名")
@@ -112,13 +115,14 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str
         paras.append(Para("本年度无存在问题扣分。"))
     lost = [c for c in res.criteria if c.status in ("entered", "measured") and c.score < c.points and c.note]
     if lost:
-        paras.append(Para("各评估科室（单位）的扣分说明：", keep=True))
+        paras.append(Para("各评估科室（单位）评分时的扣分说明：", keep=True))
         for k, c in enumerate(lost, 1):
-            paras.append(Para(f"{k}. {c.criterion_id} {rubric.criteria[c.criterion_id].name}：{c.note}。", "item"))
+            note = _QUARTER.sub(lambda m: f"第{cn_number(int(m.group(1)))}季度：", c.note)
+            paras.append(Para(f"（{k}）{c.criterion_id} {rubric.criteria[c.criterion_id].name}：{note}。", "item"))
     paras.append(Para("四、跟进事项", "heading", keep=True))
     mine = [g for g in R.gaps(ev) if g.unit_id == ranked.unit_id]
     if mine:
-        paras.append(Para("以下项目与要求存在较大差距，相关科室（单位）将与你单位沟通，进一步加强指导和督查：", keep=True))
+        paras.append(Para(f"以下项目与要求存在较大差距，相关科室（单位）将与{you}沟通，进一步加强指导和督查：", keep=True))
         for k, g in enumerate(mine, 1):
             f = pub.item(g.item_no)
             paras.append(Para(f"{k}. {names[g.item_no]}（{_out_of(f)}，{g.reason}），由"
@@ -127,7 +131,7 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str
         paras.append(Para("无需专项跟进的项目。"))
     differ = _self_differences(ev, ranked.unit_id)
     if differ:
-        paras.append(Para("对照你单位的自评，以下项目自评与考评差异较大，请对照评估细则和科室扣分说明查找原因：" + differ + "。"))
+        paras.append(Para(f"对照{you}的自评，以下项目自评与考评差异较大，请对照评估细则和科室扣分说明查找原因：" + differ + "。"))
     # the closing lines travel together, so 落款 and 成文日期 never stand alone on a page
     paras.append(Para("请结合评估结果，总结经验，查找不足，认真抓好整改落实，推动民政工作高质量发展。", keep=True))
     paras.append(Para("特此函告。", keep=True))

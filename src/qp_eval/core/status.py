@@ -1,7 +1,8 @@
 """Who has sent what: per department, register and (once the towns' step is in use) town's
 self-evaluation: arrived, valid, how complete, how late.
 
-A blank template still in the folder counts as not yet received. The rows are plain data;
+A blank template still in the folder counts as not yet received; a filled sheet of a layout the
+rubric has since changed is 需要迁移 with what it holds counted, never blank. The rows are plain data;
 ``Status.return_code`` is 1 while anything is missing or invalid.
 """
 
@@ -16,6 +17,7 @@ from .rubric import Rubric
 from .validate import Result
 
 RECEIVED, BLANK, INVALID, MISSING, DUPLICATE = "已收到", "空白未填", "有错误", "未收到", "重复，未采用"
+MIGRATE = "需要迁移"  # filled in on a layout the rubric has since changed (F104): qp-eval migrate carries it over
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
         e, w = counts.get(f.file, (0, 0))
         counts[f.file] = (e + f.count * (f.severity == "error"), w + f.count * (f.severity == "warning"))
     differing = {f.file for f in result.findings if f.code == "F106"}
+    outdated = {f.file for f in result.findings if f.code == "F104"}
     filled: dict[str, int] = {}
     scores = result.tables.scores
     for i, value in enumerate(scores.value):
@@ -67,13 +70,15 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
         for s in sorted(seen, key=lambda s: not s.adopted):  # the file that is scored first
             path = s.path
             errors, warnings = counts.get(path, (0, 0))
-            n = filled.get(path, 0)
+            n = filled.get(path, 0) if s.entered is None else s.entered
             if any_adopted and not s.adopted:
                 state = DUPLICATE
             elif path in differing:  # two filled copies that differ: both refused, neither is blank
                 state = INVALID
             elif n == 0 and not blank_ok:
                 state = BLANK
+            elif path in outdated:
+                state = MIGRATE
             elif errors:
                 state = INVALID
             else:
@@ -151,6 +156,16 @@ class Status:
 
     def to_data(self) -> dict:
         return status_data(self.year, self.today, self.folder, self.rows, self.strays)
+
+    def next_steps(self) -> list[str]:
+        """What to do about the rows that are not in yet, each with the command that does it."""
+        y = self.year
+        out = []
+        outdated = [r for r in self.rows if r.state == MIGRATE]
+        if outdated:
+            out.append(f"{len(outdated)} 个表格按修改前的细则填写，已填内容可转入现行表格（原文件备份）："
+                       f"qp-eval migrate --year {y}")
+        return out
 
 
 def status_of(rubric: Rubric, result: Result, today: dt.date, folder: str) -> Status:

@@ -1,13 +1,16 @@
 """``migrate``: new templates for a revised rubric, with every filled cell carried across.
 
 When the rubric's layout changes after the sheets went out (F104), each sheet whose layout
-changed is rebuilt from the current rubric and filled from the received file by what
+changed is rebuilt from the current rubric; so is a sheet that lost a row, a column or a whole
+sheet (T305, S202, S201: no one need unprotect a sheet to mend it), and any file named (one that
+lost its protection or a dropdown). Each is filled from the received file by what
 identifies a value — town, criterion id and period; town, criterion and indicator; town and
 highlight number; a problem row by its order — never by its position. What cannot be
 carried (a removed criterion, a score above its lowered points, a criterion that no longer
 applies, a removed town or rating) is listed with the old file and cell; new rows left blank
 are listed with the new cells. The old files are kept, untouched, in a dated 备份- folder
-inside scores/<year>/, which validate and rank never read.
+inside scores/<year>/, which validate and rank never read. A town's form that was never filled in
+is left as it is: it holds nothing to carry, and it is not the town's (the town fills its own copy).
 
 Safe at every step (``workspace.install``): the new workbook is written first (to a hidden
 temporary file beside the filled file it replaces), the filled file is copied into the backup
@@ -33,7 +36,7 @@ from ..core.sheetspec import loads, sheet_fingerprint
 from ..core.text import normalize_name
 from ..core.validate import read_limits
 from .atomic import install
-from .intake import file_content, find_spreadsheets
+from .intake import file_content, find_spreadsheets, validate_paths
 from .oserrors import WriteFailure
 from .writers.template import build, put_value, template_plans, town_plans
 
@@ -68,6 +71,7 @@ class SheetResult:
     carried: int = 0
     sources: list[Path] = field(default_factory=list)
     unchanged: bool = False
+    repaired: str = ""  # why a sheet of the current layout was rebuilt ("" when it was not)
 
 
 @dataclass
@@ -79,6 +83,7 @@ class MigrateRun:
     blank: list[Blank] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # sheets left as they were, and why
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    untouched: list[str] = field(default_factory=list)  # towns' forms never filled in, left as they are
 
     @property
     def return_code(self) -> int:
@@ -98,8 +103,25 @@ class _Source:
     points: dict[str, str] = field(default_factory=dict)  # criterion id -> points the sheet was made with
 
 
-def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) -> MigrateRun:
+STRUCTURE = {"T305": "缺少行", "S202": "缺少列", "S201": "缺少工作表"}  # what a rebuild mends
+
+
+def damaged(rubric: Rubric, scores_dir: Path) -> dict[str, str]:
+    """Files (as findings name them) whose sheets lost rows, columns or a sheet, and what they lost."""
+    found: dict[str, list[str]] = {}
+    for f in validate_paths(rubric, [scores_dir]).findings:
+        if f.code in STRUCTURE and STRUCTURE[f.code] not in found.setdefault(f.file, []):
+            found[f.file].append(STRUCTURE[f.code])
+    return {file: "、".join(what) for file, what in found.items()}
+
+
+def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None,
+            rebuild: tuple[Path, ...] = ()) -> MigrateRun:
+    """``rebuild``: files to rebuild even if nothing about them is wrong that validate sees (a sheet
+    whose protection was taken off, a dropdown deleted)."""
     run = MigrateRun()
+    broken = damaged(rubric, scores_dir)
+    asked = {p.resolve() for p in rebuild}
     found: dict[Claim, list[_Source]] = {}
     limits = read_limits(rubric)
     for path in find_spreadsheets([scores_dir])[0]:
@@ -130,12 +152,17 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None) ->
             continue
         source = filled[0] if filled else (sources[0] if sources else None)
         current = sheet_fingerprint(rubric, *claim)
-        if source is not None and source.fingerprint == current and len(sources) == 1:
+        why = "" if source is None else broken.get(str(source.path)) or ("按要求重建" if source.path.resolve() in asked else "")
+        if source is not None and source.fingerprint == current and len(sources) == 1 and not why:
             run.sheets.append(SheetResult(source.path, what, len(source.entries), [source.path], unchanged=True))
+            continue
+        if claim[0] == L.KIND_SELF and sources and not filled and not why:
+            run.untouched.append(what)  # a blank form: nothing to carry, and the town fills its own copy
             continue
         wb, _, _ = build(rubric, claim)
         target = _replaced(target, filled)
-        result = SheetResult(target, what, sources=[s.path for s in sources])
+        result = SheetResult(target, what, sources=[s.path for s in sources],
+                             repaired=why if source is not None and source.fingerprint == current else "")
         if source is not None:
             result.carried = _fill(rubric, claim, wb, source, target, run)
         try:

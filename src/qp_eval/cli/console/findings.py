@@ -25,7 +25,7 @@ def print_findings(result, console: Console, extra: list[Finding] | None = None,
     findings: list[Finding] = list(shown if shown is not None else result.findings) + list(extra or [])
     for file, group in groupby(findings, key=lambda f: f.file):
         rows = list(group)
-        table = Table(title=literal(file) or "（路径）", title_justify="left", show_lines=False)
+        table = Table(title=literal(file) or "（不属于某个文件）", title_justify="left", show_lines=False)
         table.add_column("代码", no_wrap=True)
         table.add_column("级别", no_wrap=True)
         table.add_column("位置", no_wrap=True)

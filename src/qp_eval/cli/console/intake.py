@@ -129,5 +129,12 @@ def print_status(report: Status, out: Console) -> None:
         if unreadable:
             parts.append(f"但有 {len(unreadable)} 个文件无法读取或有错误（见上；计分时会被拒绝，请修正、另存为 .xlsx 或移出该目录）")
         out.print("，".join(parts) + "。", markup=False)
+        print_next(report.next_steps(), out)
         return
     out.print("全部收齐，均无错误。", markup=False)
+
+
+def print_next(steps: list[str], out: Console) -> None:
+    """下一步: one line each, the command at its end whole (a terminal may wrap it, never break it)."""
+    for step in steps:
+        out.print(f"下一步：{step}", markup=False, soft_wrap=True)

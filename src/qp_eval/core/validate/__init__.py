@@ -17,7 +17,7 @@ from .. import layout as L
 from .. import names, sheetspec
 from ..book import HEAD_ROWS, MAX_UNZIPPED_BYTES, UNREADABLE_SHEETS, CellError, Limits, RawBook, ReadFailure, suffix_of
 from ..cells import number, show, text_of
-from ..entered import claim, differences, entries, read_info
+from ..entered import claim, differences, entries, filled_rows, read_info
 from ..findings import Finding, capped, count, has_errors
 from ..rubric import Rubric
 from ..tables import InputFile, Tables
@@ -38,6 +38,7 @@ class Seen:
     department_id: str | None
     adopted: bool = False  # its values are the ones scored
     modified: float | None = None  # the file's modification time (seconds since the epoch)
+    entered: int | None = None  # cells filled in, for a file not read for scoring (another year's, an old layout)
 
 
 @dataclass
@@ -85,6 +86,7 @@ class _Checked:
     claim: tuple[str, str | None] | None  # what its 说明 says it is
     accepted: tuple[str, str | None] | None  # the same, when it fits the rubric (year, layout)
     modified: float | None = None
+    entered: int | None = None  # cells filled in, when it claims a kind but does not fit (``Seen.entered``)
 
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file being read)
@@ -133,12 +135,12 @@ def validate(rubric: Rubric, inputs: Inputs, strict: bool = False, progress: Pro
     for c in checked:
         if c.claim is not None and c.accepted is None and c.claim in scored:  # e.g. an old copy kept in 旧版/
             c.ctx.add("F106", f"同一{_what(rubric, c.claim)}已采用 {scored[c.claim]}；本文件是另一份副本，"
-                              "请删去，或移到 scores/<年度>/ 之外（或其中以“备份-”开头的目录）", L.INFO_SHEET)
+                              f"请删去，或移到 scores/{rubric.year}/ 之外（或其中以“备份-”开头的目录）", L.INFO_SHEET)
     for c in checked:
         if (c.claim is not None and c.claim[0] == L.KIND_SELF) or names.SELF_FOLDER in c.path.parts:
             result.self_files.add(c.ctx.file)  # what the towns sent, readable or not: it never blocks scoring
         if c.claim is not None:
-            result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted, c.modified))
+            result.seen.append(Seen(c.ctx.file, c.claim[0], c.claim[1], id(c) in adopted, c.modified, c.entered))
         if c.accepted is None or id(c) in adopted:
             result.findings += capped(c.ctx.findings)
             _merge(result.tables, c.ctx.tables)
@@ -278,8 +280,8 @@ def _check_file(ctx: FileContext, path: PurePath, open_book: Callable[[PurePath]
     try:
         who = claim(book)
         ident = identify(ctx, book)
-        if ident is None:
-            return _Checked(path, ctx, who, None, book.modified)
+        if ident is None:  # what it holds is still counted: a filled sheet of an old layout is never "blank"
+            return _Checked(path, ctx, who, None, book.modified, filled_rows(entries(book, who[0])) if who else None)
         kind, dept_id = ident
         if kind == L.KIND_SCORES:
             assert dept_id is not None

@@ -26,7 +26,8 @@ class FileContext:
     def add(self, code: str, message: str, sheet: str = "", r: int | None = None, c: int | None = None,
             hint: str = "") -> None:
         cell = a1(r, c) if r is not None and c is not None else ""
-        self.findings.append(Finding.of(code, message, file=self.file, sheet=sheet, cell=cell, hint=hint))
+        self.findings.append(Finding.of(code, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
+                             .for_year(self.rubric.year))
 
     def far(self, sheet: RawSheet | SheetStream) -> None:
         """F118 when the sheet held cells past its limits (they were cut before it was read)."""

@@ -97,6 +97,15 @@ def _page_number(paragraph, right: bool) -> None:  # noqa: ANN001
     _font(paragraph.add_run(" —"), PAGE_FONT, PAGE_PT)
 
 
+_FULL_WIDTH = str.maketrans("()", "（）")
+
+
+def official(text: str) -> str:
+    """Text as an official document prints it: control characters shown as codes, and the brackets
+    full-width (a department named 老龄工作和养老服务科(残疾人福利科) in the rubric reads （…）)."""
+    return printable(text).translate(_FULL_WIDTH)
+
+
 def _line(para, exact: float = LINE_PT) -> None:  # noqa: ANN001
     pf = para.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -129,7 +138,7 @@ def _table(doc, t: Table) -> None:  # noqa: ANN001
                 para = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
                 _line(para, TABLE_LINE_PT)
                 para.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
-                _font(para.add_run(printable(line)), HEADING_FONT if r == 0 else BODY_FONT, TABLE_PT)
+                _font(para.add_run(official(line)), HEADING_FONT if r == 0 else BODY_FONT, TABLE_PT)
     for c, w in enumerate(widths):
         table.columns[c].width = w
 
@@ -159,7 +168,7 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
             continue
         para = doc.add_paragraph()
         _line(para)
-        text = printable(p.text)
+        text = official(p.text)
         if p.style == "lead":  # a lead-in in 楷体 up to its first 。, the rest of the paragraph in 仿宋
             cut = text.find("。") + 1
             _font(para.add_run(text[:cut]), KAI_FONT, BODY_PT)

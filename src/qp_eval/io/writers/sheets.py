@@ -287,7 +287,7 @@ def decision_workbook(rubric: Rubric) -> Workbook:
         f"本表由局办公室在局长办公会议审议 {rubric.year} 年度综合评估结果后填写。",
         f"“{L.MEETING_SHEET}”表填写会议日期和纪要文号。会议日期为空时，所有结果都标为“初评”；"
         "填写会议日期而“决定”表为空，表示会议按初评结果审定。",
-        f"“{L.DECISION_SHEET}”表每条决定一行：决定事项为“{L.DECIDE_FINAL}”时，“调整分值”填写带正负号的分值"
+        f"“{L.DECISION_SHEET}”表每条决定一行：决定事项为“{L.DECIDE_FINAL}”时，“调整分值”加分填正数、减分填负数"
         f"（最多 {rubric.precision} 位小数，如 0.5 或 -1）；为“{L.DECIDE_GRADE}”时，“等次”选择 {bands} 之一。",
         "每条决定都须写明“理由”，函告和存档会引用；“备注”可填写会议纪要中的相关表述。",
         "调整后按审定的最终得分重新排出位次；会议确定的等次不受分数段和名额约束，其余街镇仍按细则评定等次。",
@@ -313,7 +313,7 @@ def decision_workbook(rubric: Rubric) -> Workbook:
     _dropdown(ws, [g.name for g in rubric.grades], f"D2:D{last}", "等次")
     amount = DataValidation(type="decimal", operator="between", formula1=f"-{rubric.total_points}",
                             formula2=str(rubric.total_points), allow_blank=True, showErrorMessage=True)
-    amount.error = "请填写带正负号的分值，如 0.5 或 -1。"
+    amount.error = "请填写调整分值：加分填正数，减分填负数，如 0.5 或 -1。"
     amount.add(f"C2:C{last}")
     ws.add_data_validation(amount)
     _unlock(ws, f"A2:F{last}")
