@@ -46,6 +46,7 @@ rubric_app.command("show", cls=ZhCommand)(rubric_commands.show)
 
 for name, command in (
     ("template", intake.template), ("migrate", intake.migrate), ("collect", intake.collect),
+    ("return", intake.return_),
     ("validate", check.validate),
     ("rank", results.rank), ("explain", results.explain), ("verify", results.verify),
     ("report", documents.report), ("brief", documents.brief), ("letters", documents.letters),

@@ -11,6 +11,7 @@ HIGHLIGHT_FILE = "亮点登记.xlsx"
 DECISION_FILE = "审议决定.xlsx"
 SELF_FOLDER = "自评"  # scores/<year>/自评/: where the towns' workbooks go
 LETTERS_FOLDER = "函告"  # reports/<year>/函告/
+RETURNS_FOLDER = "退回"  # reports/<year>/退回/: sheets marked for their senders (``return``)
 BACKUP_PREFIX = "备份-"  # scores/<year>/备份-YYYYMMDD-HHMMSS/: files qp-eval set aside, never read as input
 MAX_FILE_NAME_BYTES = 255  # what ext4, NTFS and APFS allow in one file name
 TEMP_NAME_BYTES = 24  # a file is written as ".<name>.qp<pid>-XXXXXXXX.tmp" beside its place, then renamed

@@ -76,6 +76,7 @@ class SheetResult:
 
 @dataclass
 class MigrateRun:
+    year: int
     sheets: list[SheetResult] = field(default_factory=list)
     moved: list[tuple[Path, Path]] = field(default_factory=list)
     lost: list[Lost] = field(default_factory=list)
@@ -119,7 +120,7 @@ def migrate(rubric: Rubric, scores_dir: Path, now: dt.datetime | None = None,
             rebuild: tuple[Path, ...] = ()) -> MigrateRun:
     """``rebuild``: files to rebuild even if nothing about them is wrong that validate sees (a sheet
     whose protection was taken off, a dropdown deleted)."""
-    run = MigrateRun()
+    run = MigrateRun(rubric.year)
     broken = damaged(rubric, scores_dir)
     asked = {p.resolve() for p in rebuild}
     found: dict[Claim, list[_Source]] = {}
@@ -266,7 +267,7 @@ def _fill(rubric: Rubric, claim: Claim, wb, source: _Source, target: Path, run: 
             if name == L.SCORE_SHEET and e.column == "得分":
                 _changed_points(rubric, source, e, run)
         if name in (L.SCORE_SHEET, L.FIGURE_SHEET):
-            _new_rows(rubric, ws, name, head, rows, old_keys, target, run)
+            _new_rows(rubric, ws, name, head, rows, old_keys, target, run, restored=bool(source.entries))
     return carried
 
 
@@ -324,8 +325,9 @@ def _score_problem(ws: Worksheet, r: int, head: dict[str, int], e: Entry) -> str
 
 
 def _new_rows(rubric: Rubric, ws: Worksheet, sheet: str, head: dict[str, int], rows: dict[tuple[str, ...], int],
-              old_keys: set[tuple[str, ...]], target: Path, run: MigrateRun) -> None:
-    """Rows that the old sheet did not have, grouped by criterion (a 不适用 row needs nothing)."""
+              old_keys: set[tuple[str, ...]], target: Path, run: MigrateRun, restored: bool = False) -> None:
+    """Rows that the old sheet did not have, grouped by criterion (a 不适用 row needs nothing); with
+    ``restored``, also a row of a criterion the sheet had for other towns (a row someone deleted)."""
     column = _KEYS[sheet][1]
     groups: dict[str, list[int]] = {}
     for key, r in rows.items():
@@ -336,6 +338,9 @@ def _new_rows(rubric: Rubric, ws: Worksheet, sheet: str, head: dict[str, int], r
             groups.setdefault(f"细则 {cid}（新增）", []).append(r)
         elif sheet == L.SCORE_SHEET and not any(k[0] == key[0] and L.criterion_of_row(rubric, k[1]) == cid for k in old_keys):
             groups.setdefault(f"细则 {cid}（新适用的街镇）", []).append(r)
+        elif restored:
+            groups.setdefault(f"{rubric.unit[key[0]].name} 细则 {key[1]}（补上的行）" if key[0] in rubric.unit
+                              else f"细则 {key[1]}（补上的行）", []).append(r)
     for what, rs in groups.items():
         run.blank.append(Blank(str(target), f"{sheet}!{a1(min(rs) - 1, head[column] - 1)}", what, len(rs)))
 

@@ -121,7 +121,7 @@ def output_folder(out: Path | None, default: Path, names: list[str], force: bool
     except OSError as e:
         raise WriteFailure(out, e) from None
     if out.exists() and not out.is_dir():
-        raise WorkspaceError(f"{out} 是一个文件；--out 应写目录（函告每个街镇一份，写在这个目录里）。")
+        raise WorkspaceError(f"{out} 是一个文件；--out 应写目录（生成的多个文件都写在这个目录里）。")
     there = [n for n in names if (out / n).exists()]
     if there and not force:
         more = f"等 {len(there)} 个文件" if len(there) > 1 else ""

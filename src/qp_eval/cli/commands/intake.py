@@ -1,4 +1,4 @@
-"""The year's paperwork: ``template``, ``migrate``, ``collect``, ``init`` and ``status``."""
+"""The year's paperwork: ``template``, ``migrate``, ``collect``, ``return``, ``init`` and ``status``."""
 
 from __future__ import annotations
 
@@ -47,24 +47,62 @@ def template(
 
 
 def migrate(
+    files: Annotated[list[Path] | None, typer.Argument(metavar="[文件…]", help="另外要重建的表格（如取消了工作表保护、删除了下拉列表的）。", show_default=False)] = None,
     year: YearOpt = None,
     workspace: WorkspaceOpt = Path("."),
     rubric: RubricOpt = None,
 ) -> None:
-    """细则修改后（F104）：按新细则重新生成表格，已填内容逐格转入，原文件备份。
+    """按现行细则重建表格，已填内容逐格转入，原文件备份：细则修改后（F104），或表格缺行、缺列、缺工作表时（T305、S202、S201）。
 
     按街镇、细则编号、季度（指标、亮点序号）对应转入得分、扣分说明、指标数值、登记内容和评定等级；
     无法转入的（细则已删除、得分超过新的分值、细则现不适用等）逐条列出原文件和单元格。
-    原文件原样备份到 scores/<年度>/备份-<日期时间>/，校验和计分不读取该目录。没有改动的表格保持不动。
+    原文件原样备份到 scores/<年度>/备份-<日期时间>/，校验和计分不读取该目录。没有改动的表格保持不动；
+    尚未填写的街镇自评表也保持不动。取消了工作表保护或删除了下拉列表的表格，把文件名写在命令后即可重建。
 
     qp-eval migrate --year 2024
+    qp-eval migrate --year 2024 scores/2024/2024年度评分表_社会事务科.xlsx
     """
     from ...io.migrate import migrate as run_migrate  # defers openpyxl
     from ..console.intake import print_migration
 
     r, folder = common.scores_folder(workspace, year, rubric, "没有可以转换的表格")
-    run = run_migrate(r, folder)
+    for f in files or ():
+        if not f.is_file():
+            raise typer.BadParameter(f"找不到文件 {f}", param_hint="文件")
+        if folder.resolve() not in f.resolve().parents:
+            raise typer.BadParameter(f"{f} 不在评分表目录 {folder} 中：只能重建该目录中的表格", param_hint="文件")
+    run = run_migrate(r, folder, rebuild=tuple(files or ()))
     print_migration(run, runtime.console(), runtime.console(stderr=True))
+    runtime.exit_with(run.return_code)
+
+
+def return_(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="目录", help="输出目录；默认为 reports/<年度>/退回/。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 --out 目录中已有的同名文件。")] = False,
+    date: Annotated[str | None, typer.Option("--date", metavar="日期", help="退回说明上的日期，如 2024-12-05；默认为今天。", show_default=False)] = None,
+    warnings: Annotated[bool, typer.Option("--warnings", help="只有警告的表格也退回（默认只退回有错误的表格，其中的警告一并标出）。")] = False,
+) -> None:
+    """退回修改：把有问题的评分表、登记表和自评表各复制一份，标出每个有问题的单元格，发回给填表的科室或街镇。
+
+    复制件在 reports/<年度>/退回/，文件名与收到的相同：有问题的单元格标为红色（错误）或黄色（警告）并附批注，
+    第一张工作表“退回说明”逐条列出问题、位置和处理办法。收到的文件从不改动。对方在复制件上修改后发回，
+    放入 scores/<年度>/ 替换原文件即可，再运行 qp-eval validate。
+
+    qp-eval return --year 2024
+    """
+    from ...core.names import RETURNS_FOLDER
+    from ...io.returns import return_sheets  # defers openpyxl
+    from ...io.workspace import Workspace, output_folder
+    from ..console.intake import print_returns
+
+    when = made(date)
+    r, folder = common.scores_folder(workspace, year, rubric, "没有可以退回的表格")
+    target = output_folder(out, Workspace(workspace).reports_dir(r.year) / RETURNS_FOLDER, [], force)
+    run = return_sheets(r, folder, target, when, force=force or out is None, warnings=warnings)
+    print_returns(run, r.year, runtime.console(), runtime.console(stderr=True))
     runtime.exit_with(run.return_code)
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the results only as annotations: rendering a status never l
     from ...io.collect import CollectRun
     from ...io.migrate import MigrateRun
     from ...io.newyear import NewYear
+    from ...io.returns import ReturnRun
     from ...io.writers.template import TemplateRun
 
 
@@ -33,7 +34,9 @@ def print_migration(run: MigrateRun, out: Console, err: Console) -> None:
     for x in run.sheets:
         if x.unchanged:
             continue
-        if x.sources:
+        if x.repaired:
+            out.print(f"已修复：{x.path}（{x.what}：{x.repaired}，已按现行细则重建，转入 {x.carried} 个单元格）", markup=False)
+        elif x.sources:
             out.print(f"已转换：{x.path}（{x.what}，转入 {x.carried} 个单元格）", markup=False)
         else:
             out.print(f"已生成：{x.path}（{x.what}，此前没有收到，空白）", markup=False)
@@ -55,6 +58,33 @@ def print_migration(run: MigrateRun, out: Console, err: Console) -> None:
         err.print(f"无法读取，未处理：{path}（{why}）", markup=False)
     for why in run.refused:
         err.print(f"未转换：{why}", markup=False)
+    if run.untouched:
+        out.print(f"{len(run.untouched)} 份街镇自评表尚未填写，保持原样：{'、'.join(run.untouched)}", markup=False)
+    steps = []
+    if run.blank or run.review:
+        steps.append(f"新表中待填写或需复核的内容，请把表格退回各科室（单位）：qp-eval return --year {run.year}")
+    if run.untouched:
+        steps.append(f"需要重新下发空白自评表时：qp-eval template --year {run.year} --towns --force")
+    print_next(steps, out)
+
+
+def print_returns(run: ReturnRun, year: int, out: Console, err: Console) -> None:
+    """Which marked copies were written for whom, what is not returned and why, and what comes next."""
+    if run.written:
+        out.print(f"已生成 {len(run.written)} 份退回件，请发回给各填表单位修改：", markup=False)
+        for x in run.written:
+            said = f"错误 {x.errors} 处、警告 {x.warnings} 处" if x.errors else f"警告 {x.warnings} 处"
+            extra = f"，其中 {x.unplaced} 处不在某个单元格，见“退回说明”" if x.unplaced else ""
+            out.print(f"  {x.who}：{x.target}（{said}{extra}）", markup=False)
+    else:
+        out.print("没有需要退回修改的表格：收到的表格都没有错误。", markup=False)
+    for file, why in run.held:
+        err.print(f"未退回：{file}——{why}", markup=False, soft_wrap=True)
+    if run.warned:
+        err.print(f"只有警告、未退回：{'、'.join(run.warned)}（如也需要退回：qp-eval return --year {year} --warnings）",
+                  markup=False, soft_wrap=True)
+    if run.written:
+        print_next([f"对方修改后发回的文件放入 scores/{year}/，替换原来的文件，再校验：qp-eval validate --year {year}"], out)
 
 
 def print_collect(run: CollectRun, out: Console, err: Console) -> None:
