@@ -1,6 +1,7 @@
 """What qp-eval hands on, checked as rendered pages (``make render-check``).
 
-The example workspace's report, letters, booklet and templates are rendered through LibreOffice
+The example workspace's report, letters, booklet, brief and templates (and the notice of a year
+nobody has sent anything in yet) are rendered through LibreOffice
 to PDF, and the HTML report through headless Chromium; the checks are what can be asserted of a
 page: A4 size, every letter page carrying body text (never only the signature), page numbers,
 text no smaller than a readable size, no horizontal overflow of the HTML at a phone's width.
@@ -66,8 +67,16 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     _qp("letters", "--year", "2024", "--date", "2025-01-10", "--number", "青民函〔2025〕3号", cwd=ws)  # after the meeting
     _qp("booklet", "--year", "2024", "--date", "2024-12-31", cwd=ws)
     _qp("brief", "--year", "2024", "--date", "2025-01-03", cwd=ws)
+    chase = work / "chase"  # nobody has sent anything yet: the longest notice of the district
+    chase.mkdir()
+    _qp("template", "--year", "2024", cwd=chase)
+    _qp("template", "--year", "2024", "--towns", cwd=chase)
+    from support.run import qp
+
+    assert qp("status", "--year", "2024", "--notice", "--date", "2024-12-20", cwd=chase).returncode == 1
     reports = ws / "reports" / "2024"
     sources = {
+        "notice": chase / "reports" / "2024" / "2024年度综合评估催报通知_2024-12-20.docx",
         "report": reports / "2024年度民政工作综合评估结果.xlsx",
         "letter": next((reports / "函告").glob("*华新镇*.docx")),
         "letter_long": next((reports / "函告").glob("*夏阳街道*.docx")),
@@ -143,6 +152,15 @@ def test_the_brief_is_at_most_four_a4_pages_with_the_proposal_and_what_to_look_a
     assert "夏阳街道（92.73分，良好）：因“重大安全生产责任事故”一票否决" in text
     assert "白鹤镇：被主流新闻媒体曝光批评、产生严重舆情（2024年11月3日）" in text
     assert median(h for p in pages for h in p["heights"]) >= 11  # 三号 body, 小四 in the tables
+
+
+def test_the_notice_to_every_sender_is_one_a4_page(rendered):
+    pages = _pages(rendered["notice"])
+    assert len(pages) == 1 and _a4(pages[0]["size"])
+    text = "".join(pages[0]["words"])
+    assert text.startswith("关于催报2024年度综合评估材料的通知") and "白鹤镇" in text and "办公室。" in text
+    assert "青浦区民政局办公室2024年12月20日" in text
+    assert median(pages[0]["heights"]) >= 14  # 三号 body type
 
 
 @pytest.mark.parametrize("key", ["report", "template", "town_template"])

@@ -4,6 +4,8 @@ be (rubric check refuses names that would make bad file names, R019-R021)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .text import safe_file_name
 
 PROBLEM_FILE = "问题登记.xlsx"
@@ -40,6 +42,11 @@ def booklet_name(year: int) -> str:
 
 def brief_name(year: int) -> str:
     return f"{year}年度民政工作综合评估结果（审议稿）.docx"
+
+
+def notice_name(year: int, day: dt.date) -> str:
+    """The 催报通知 of one day (``status --notice``): an earlier one stays as it was sent."""
+    return f"{year}年度综合评估催报通知_{day.isoformat()}.docx"
 
 
 def companion(stem: str, what: str) -> str:

@@ -32,6 +32,8 @@ class StatusRow:
     modified: dt.datetime | None
     deadline: dt.date
     days_left: int
+    kind: str = ""  # layout's KIND_*: who sends it (a department, a town, the office's registers)
+    sender: str = ""  # the department's or town's name, as a notice addresses it
 
     @property
     def ok(self) -> bool:
@@ -61,10 +63,11 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
     for rep in result.tables.self_reports.values():
         filled[rep.file] = len(rep.scores) + len(rep.figures) + len(rep.highlights)  # as ``expected`` counts
 
-    def rows_for(name: str, seen: list, expected: int | None, deadline: dt.date, blank_ok: bool) -> list[StatusRow]:
+    def rows_for(name: str, seen: list, expected: int | None, deadline: dt.date, blank_ok: bool,
+                 kind: str, sender: str) -> list[StatusRow]:
         days = (deadline - today).days
         if not seen:
-            return [StatusRow(name, None, MISSING, 0, 0, 0, expected, None, deadline, days)]
+            return [StatusRow(name, None, MISSING, 0, 0, 0, expected, None, deadline, days, kind, sender)]
         out = []
         any_adopted = any(s.adopted for s in seen)
         for s in sorted(seen, key=lambda s: not s.adopted):  # the file that is scored first
@@ -84,26 +87,27 @@ def status_rows(rubric: Rubric, result: Result, today: dt.date) -> list[StatusRo
             else:
                 state = RECEIVED
             modified = dt.datetime.fromtimestamp(s.modified) if s.modified is not None else None
-            out.append(StatusRow(name, path, state, errors, warnings, n, expected, modified, deadline, days))
+            out.append(StatusRow(name, path, state, errors, warnings, n, expected, modified, deadline, days, kind, sender))
         return out
 
     rows: list[StatusRow] = []
     for dept_id in L.scoring_departments(rubric):
         files = [s for s in result.seen if s.kind == L.KIND_SCORES and s.department_id == dept_id]
-        rows += rows_for(rubric.department[dept_id].name, files, expected_cells(rubric, dept_id),
-                         rubric.deadlines.department_scoring, blank_ok=False)
+        name = rubric.department[dept_id].name
+        rows += rows_for(name, files, expected_cells(rubric, dept_id), rubric.deadlines.department_scoring,
+                         False, L.KIND_SCORES, name)
     for kind, expected, blank_ok in (
         (L.KIND_PROBLEMS, None, True),
         (L.KIND_HIGHLIGHTS, len(rubric.units) * rubric.highlights.per_unit, False),
     ):
         files = [s for s in result.seen if s.kind == kind]
-        rows += rows_for(kind, files, expected, rubric.deadlines.office_ranking, blank_ok)
+        rows += rows_for(kind, files, expected, rubric.deadlines.office_ranking, blank_ok, kind, "")
     if any(s.kind == L.KIND_SELF for s in result.seen):  # the towns' step is in use this year
         for u in rubric.units:
             files = [s for s in result.seen if s.kind == L.KIND_SELF and s.department_id == u.id]
             expected = (len(L.self_criteria(rubric, u.id)) + sum(1 for _ in L.self_figure_rows(rubric, u.id))
                         + rubric.highlights.per_unit)
-            rows += rows_for(f"{u.name}（自评）", files, expected, rubric.deadlines.self_report, blank_ok=False)
+            rows += rows_for(f"{u.name}（自评）", files, expected, rubric.deadlines.self_report, False, L.KIND_SELF, u.name)
     return rows
 
 
@@ -144,6 +148,7 @@ class Status:
     folder: str
     rows: list[StatusRow]
     strays: list[Finding]
+    returned: frozenset[str] = frozenset()  # files a marked copy has gone back for since they came in
 
     @property
     def complete(self) -> bool:
@@ -165,9 +170,16 @@ class Status:
         if outdated:
             out.append(f"{len(outdated)} 个表格按修改前的细则填写，已填内容可转入现行表格（原文件备份）："
                        f"qp-eval migrate --year {y}")
+        wrong = [r for r in self.rows if r.state == INVALID and r.file not in self.returned]
+        if wrong:
+            out.append(f"{len(wrong)} 个表格有错误，把标出问题单元格的复制件退回填表的科室或街镇：qp-eval return --year {y}")
+        owed = [r for r in self.rows if r.state in (MISSING, BLANK) and r.sender]
+        if owed:
+            out.append(f"{len(owed)} 个表格未收到或仍是空白表，生成催报通知：qp-eval status --year {y} --notice")
         return out
 
 
-def status_of(rubric: Rubric, result: Result, today: dt.date, folder: str) -> Status:
+def status_of(rubric: Rubric, result: Result, today: dt.date, folder: str,
+              returned: frozenset[str] = frozenset()) -> Status:
     rows = status_rows(rubric, result, today)
-    return Status(rubric.year, today, folder, rows, strays_of(result, rows))
+    return Status(rubric.year, today, folder, rows, strays_of(result, rows), returned)

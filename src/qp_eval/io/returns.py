@@ -42,6 +42,7 @@ from ..core.text import printable
 from .atomic import atomic_path
 from .intake import validate_paths
 from .oserrors import writing_to
+from .workspace import returned_copy
 from .writers.template import build, put_value
 
 RETURN_SHEET = "退回说明"
@@ -105,11 +106,7 @@ def return_sheets(rubric: Rubric, scores_dir: Path, out_dir: Path, today: dt.dat
         if path.suffix.lower() != ".xlsx":
             run.held.append((file, f"是 {path.suffix or '无扩展名'} 文件，请发件人另存为 .xlsx 后重新发送"))
             continue
-        try:
-            rel = path.resolve().relative_to(scores_dir.resolve())
-        except ValueError:
-            rel = Path(path.name)
-        todo.append((path, s, findings, out_dir / rel))
+        todo.append((path, s, findings, returned_copy(scores_dir, out_dir, path)))
     there = [t for *_, t in todo if t.exists()]
     if there and not force:
         more = f"等 {len(there)} 个文件" if len(there) > 1 else ""

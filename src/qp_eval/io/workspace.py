@@ -83,6 +83,29 @@ def _years_in(folder: Path) -> list[int]:
     return [int(m.group(1)) for p in folder.iterdir() if (m := re.fullmatch(r"(\d{4})(?:\.yaml)?", p.name))]
 
 
+def returned_copy(scores_dir: Path, out_dir: Path, path: Path) -> Path:
+    """Where the marked copy of a received file goes: the same place under ``out_dir`` as under the
+    scores folder (a file given from elsewhere: by its name)."""
+    try:
+        return out_dir / path.resolve().relative_to(scores_dir.resolve())
+    except ValueError:
+        return out_dir / path.name
+
+
+def returned(scores_dir: Path, out_dir: Path, files: list[str]) -> set[str]:
+    """The files whose marked copy has been written since they were received (a sheet sent again
+    after its return has not been returned yet)."""
+    out = set()
+    for file in files:
+        copy = returned_copy(scores_dir, out_dir, Path(file))
+        try:
+            if copy.stat().st_mtime >= Path(file).stat().st_mtime:
+                out.add(file)
+        except OSError:
+            continue
+    return out
+
+
 def backup_dir(scores_dir: Path, now: dt.datetime | None = None) -> Path:
     """A new dated folder inside scores/<year>/ for files moved aside (validate and rank never read it)."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")

@@ -151,27 +151,59 @@ def status(
     scores: ScoresOpt = None,
     date: Annotated[str | None, typer.Option("--date", metavar="日期", help="按哪一天计算距截止日期的天数，格式 YYYY-MM-DD；默认为今天。",
                                              show_default=False)] = None,
+    notice: Annotated[bool, typer.Option("--notice", help="生成催报通知（.docx，一页），列出各科室和街镇未报送、空白或有错误的表格及截止日期，并在屏幕上显示通知内容。")] = False,
     fmt: TableOrJson = TableFormat.table,
 ) -> None:
     """各科室评分表和两张登记表（以及街镇自评表）的收齐情况：是否收到、是否有错、填写进度、最后修改时间、距截止日期天数。有缺失或错误时退出码为 1。
 
+    加 --notice 时生成催报通知，保存在 reports/<年度>/ 下，文件名带日期。
+
     qp-eval status --year 2024
     qp-eval status --year 2024 --date 2024-12-01
+    qp-eval status --year 2024 --notice
     """
+    from ...core.names import RETURNS_FOLDER
     from ...core.status import status_of
     from ...core.validate import Result
     from ...io.intake import validate_paths  # defers python-calamine
-    from ...io.workspace import Workspace
+    from ...io.workspace import Workspace, returned
 
     today = made(date)
     r, _ = common.load(workspace, year, rubric)
-    folder = scores if scores is not None else Workspace(workspace).scores_dir(r.year)
+    ws = Workspace(workspace)
+    folder = scores if scores is not None else ws.scores_dir(r.year)
     result = validate_paths(r, [folder], each_file=runtime.settings().verbose) if folder.exists() else Result()
-    report = status_of(r, result, today, str(folder))
-    if fmt is TableFormat.json:
+    back = returned(folder, ws.reports_dir(r.year) / RETURNS_FOLDER, [s.path for s in result.seen])
+    report = status_of(r, result, today, str(folder), frozenset(back))
+    if notice:
+        _notice(r, report, ws)
+    elif fmt is TableFormat.json:
         runtime.print_json(report.to_data())
     else:
         from ..console.intake import print_status
 
         print_status(report, runtime.console())
     runtime.exit_with(report.return_code)
+
+
+def _notice(r, report, ws) -> None:  # noqa: ANN001
+    """``status --notice``: the notice on the terminal and as .docx, or why there is none."""
+    from ...core.names import notice_name
+    from ...core.notice import notice_blocks, notice_text, owed
+    from ...io.writers.letters import write_notice  # defers python-docx
+    from ..console.intake import print_next
+
+    out = runtime.console()
+    rows = owed(report)
+    if not rows:
+        out.print("各科室和街镇的表格均已收到且无错误，无需催报。", markup=False)
+        print_next([s for s in report.next_steps() if "--notice" not in s], out)
+        return
+    blocks = notice_blocks(r, report)
+    for line in notice_text(blocks):
+        out.print(line, markup=False)
+    target = ws.reports_dir(r.year) / notice_name(r.year, report.today)
+    write_notice(r, blocks, target, report.today)
+    out.print("", markup=False)
+    runtime.say(f"已生成催报通知：{target}")
+    print_next([s for s in report.next_steps() if "--notice" not in s], out)

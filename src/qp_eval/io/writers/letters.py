@@ -1,6 +1,6 @@
-"""The documents written as .docx: letters to each town (函告), the highlights booklet (亮点汇编) and the
-brief for the director's meeting (审议稿); the content from ``core.letters`` and ``core.brief``, the
-layout from ``official``."""
+"""The documents written as .docx: letters to each town (函告), the highlights booklet (亮点汇编), the
+brief for the director's meeting (审议稿) and the reminder to senders (催报通知); the content from
+``core.letters``, ``core.brief`` and ``core.notice``, the layout from ``official``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from ...core.errors import WorkspaceError
 from ...core.evaluate import Evaluation
 from ...core.letters import DRAFT_MARK, booklet_paragraphs, letter_paragraphs
 from ...core.names import letter_name
+from ...core.notice import title as notice_title
 from ...core.ranking import Ranked
+from ...core.rubric import Rubric
 from ..atomic import atomic_paths
 from ..oserrors import writing_to
 from .official import render, save
@@ -50,3 +52,8 @@ def write_booklet(ev: Evaluation, target: Path, made: dt.date) -> None:
 def write_brief(ev: Evaluation, target: Path, made: dt.date) -> None:
     """The 审议稿 for the director's meeting (``core.brief``)."""
     save(render(brief_blocks(ev, made), brief_title(ev.rubric.year), ev.rubric.issuer, made), target)
+
+
+def write_notice(rubric: Rubric, blocks: list, target: Path, made: dt.date) -> None:
+    """The 催报通知 (``core.notice``)."""
+    save(render(blocks, notice_title(rubric.year), rubric.issuer, made), target)
