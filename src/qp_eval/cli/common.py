@@ -51,9 +51,11 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
                previous: Path | None, allow_missing: bool, loaded=None):  # noqa: ANN001, ANN201 - (Evaluation, Workspace)
     """The year evaluated, its findings shown on stderr (all of them when they stop it; with -q only
     then); exit 1 when they stop it. ``loaded``: the rubric when the command has it already."""
+    from ..core.advice import after_validate
     from ..io.archive import previous_ranks
     from ..io.intake import evaluate_folder  # defers python-calamine (and the checks)
     from ..io.workspace import Workspace
+    from .console import print_next
     from .console.findings import print_blocked, print_findings
 
     r = loaded if loaded is not None else load(workspace, year, rubric)[0]
@@ -69,5 +71,6 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
         print_findings(ev.validation, err, shown=ev.findings)
     if ev.blocked:
         print_blocked(ev, err)
+        print_next(after_validate(r.year, ev.findings), err)
     runtime.exit_with(ev.return_code)
     return ev, ws

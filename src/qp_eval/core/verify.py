@@ -64,7 +64,8 @@ def parse_archive(raw: bytes, year: int | None = None) -> dict:
     return saved
 
 
-def differences(saved: dict, now: dict) -> Iterator[str]:
+def input_differences(saved: dict, now: dict) -> Iterator[str]:
+    """What went into the year: its year, its rubric, its input files."""
     if saved.get("year") != now["year"]:
         yield f"存档年度为 {saved.get('year')}，当前为 {now['year']}"
     if saved.get("rubric_fingerprint") != now["rubric_fingerprint"]:
@@ -78,6 +79,10 @@ def differences(saved: dict, now: dict) -> Iterator[str]:
             yield f"存档后新增了输入文件：{path}"
         elif old_in[path].get("sha256") != new_in[path]["sha256"]:
             yield f"输入文件存档后被修改：{path}"
+
+
+def result_differences(saved: dict, now: dict) -> Iterator[str]:
+    """What came out: each town's rank, scores and grade."""
     old_res = {r.get("unit_id"): r for r in saved.get("results", []) if isinstance(r, dict)}
     new_res = {r["unit_id"]: r for r in now["results"]}
     for unit_id in sorted(old_res.keys() | new_res.keys(), key=str):
@@ -101,11 +106,29 @@ class Verification:
     """``verify`` as data: the archive compared and every difference, in Chinese."""
 
     archive: str
-    differences: list[str]
+    inputs: list[str]  # the inputs' differences
+    results: list[str]  # the results'
+
+    @property
+    def differences(self) -> list[str]:
+        return self.inputs + self.results
 
     @property
     def consistent(self) -> bool:
         return not self.differences
+
+    def next_steps(self, year: int, decided: str = "") -> list[str]:
+        """What to do about a difference: save again when the change is a checked correction, else get
+        the old inputs back. ``decided``: how the meeting's decision is said, when one is recorded."""
+        if self.consistent:
+            return []
+        changed = "结果也随之变化" if self.results else "结果没有变化"
+        out = [f"存档之后输入有改动，{changed}。如果改动是核实过的更正（如科室发回的修改件），重新计分并替换存档"
+               f"（原存档先备份到 archive/备份-<日期时间>/）：qp-eval rank --year {year} --save --force",
+               f"如果不应有改动，从来件或 scores/{year}/备份-<日期时间>/ 中找回原文件，存档保持不变，再核对：qp-eval verify --year {year}"]
+        if decided and self.results:
+            out.insert(0, f"本年度结果已经审定（{decided}）：改动使结果与审定的不同，应报局长办公会议同意后再替换存档、重发函告。")
+        return out
 
     @property
     def return_code(self) -> int:

@@ -12,8 +12,9 @@ from ..core.errors import WorkspaceError
 from ..core.evaluate import Evaluation
 from ..core.results import archive_data
 from ..core.verify import MAX_ARCHIVE_BYTES, ArchiveProblem, parse_archive
-from .atomic import atomic_write_bytes
+from .atomic import atomic_write_bytes, copy_aside
 from .files import NotRegularFile, TooLarge, holds, read_regular
+from .workspace import backup_dir
 
 
 def read_archive(target: Path, year: int | None = None) -> dict:
@@ -57,16 +58,18 @@ def previous_ranks(archive: Path, year: int | None = None) -> tuple[dict[str, in
     return {str(r["unit_id"]): int(r["rank"]) for r in data["results"]}, ""
 
 
-def save_archive(target: Path, text: bytes, force: bool) -> bool:
-    """Write the year's archive; an existing one that says something else is kept unless ``force``.
-    Returns False when it was kept."""
+def save_archive(target: Path, text: bytes, force: bool) -> tuple[bool, Path | None]:
+    """Write the year's archive; an existing one that says something else is kept unless ``force``, and
+    then copied into archive/备份-<日期时间>/ before it is replaced. Returns (written, where the old one
+    was copied)."""
     if target.is_dir():  # said as what it is (exit 2), not as an archive that says something else
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
-    if not force and os.path.lexists(target) and not holds(target, text):  # never read whole, never a FIFO
-        return False
-
+    differs = os.path.lexists(target) and not holds(target, text)  # never read whole, never a FIFO
+    if differs and not force:
+        return False, None
+    kept = copy_aside(target, backup_dir(target.parent)) if differs and target.is_file() else None
     atomic_write_bytes(target, text)
-    return True
+    return True, kept
 
 
 def _relative(path: str, root: Path) -> str:

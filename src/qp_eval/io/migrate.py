@@ -27,6 +27,7 @@ from pathlib import Path
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import layout as L
+from ..core.advice import REBUILT
 from ..core.book import CellError, ReadFailure
 from ..core.cells import a1, number, text_of
 from ..core.entered import Entry, differences
@@ -104,15 +105,12 @@ class _Source:
     points: dict[str, str] = field(default_factory=dict)  # criterion id -> points the sheet was made with
 
 
-STRUCTURE = {"T305": "缺少行", "S202": "缺少列", "S201": "缺少工作表"}  # what a rebuild mends
-
-
 def damaged(rubric: Rubric, scores_dir: Path) -> dict[str, str]:
     """Files (as findings name them) whose sheets lost rows, columns or a sheet, and what they lost."""
     found: dict[str, list[str]] = {}
     for f in validate_paths(rubric, [scores_dir]).findings:
-        if f.code in STRUCTURE and STRUCTURE[f.code] not in found.setdefault(f.file, []):
-            found[f.file].append(STRUCTURE[f.code])
+        if f.code in REBUILT and REBUILT[f.code] not in found.setdefault(f.file, []):
+            found[f.file].append(REBUILT[f.code])
     return {file: "、".join(what) for file, what in found.items()}
 
 

@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from ..core import layout as L
+from ..core.advice import HELD
 from ..core.errors import WorkspaceError
 from ..core.findings import Finding
 from ..core.rubric import Rubric
@@ -49,12 +50,6 @@ RETURN_SHEET = "退回说明"
 MARKER = "qp-eval 退回修改"  # the comments' author: how a later return knows its own marks
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
-# what the office settles, not the sender: the file is not returned for these
-OFFICE_CODES = {"F104": "按修改前的细则填写，请先运行 qp-eval migrate --year {year} 转入现行表格，再退回",
-                "F106": "同一表格有两份内容不同的文件，请局办公室先核对，只保留正确的一份",
-                "F111": "是另一份已采用文件的副本，未采用，无需退回",
-                "F101": "无法读取",
-                "F103": "不是本年度的表格"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,7 @@ def return_sheets(rubric: Rubric, scores_dir: Path, out_dir: Path, today: dt.dat
     run = ReturnRun()
     todo = []
     for file, findings in sorted(by_file.items()):
-        held = next((OFFICE_CODES[f.code] for f in findings if f.code in OFFICE_CODES), None)
+        held = next((HELD[f.code] for f in findings if f.code in HELD), None)
         s = seen.get(file)
         if s is None or held is not None:
             run.held.append((file, (held or "不是 qp-eval 的表格，或无法识别是哪个科室的").format(year=rubric.year)))

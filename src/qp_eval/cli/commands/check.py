@@ -42,4 +42,9 @@ def validate(
         print_json(verdict.findings)
     else:
         print_findings(result, runtime.console(), extra=verdict.missing, whole_year=whole_year)
+        if whole_year:
+            from ...core.advice import after_validate
+            from ..console import print_next
+
+            print_next(after_validate(r.year, verdict.findings), runtime.console())
     raise typer.Exit(verdict.return_code)

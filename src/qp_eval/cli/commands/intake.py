@@ -191,7 +191,7 @@ def _notice(r, report, ws) -> None:  # noqa: ANN001
     from ...core.names import notice_name
     from ...core.notice import notice_blocks, notice_text, owed
     from ...io.writers.letters import write_notice  # defers python-docx
-    from ..console.intake import print_next
+    from ..console import print_next
 
     out = runtime.console()
     rows = owed(report)

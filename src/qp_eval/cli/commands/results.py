@@ -32,7 +32,7 @@ def rank(
     allow_missing: AllowMissingOpt = False,
     fmt: Annotated[RankFormat, typer.Option("--format", "-f", metavar="格式", help="输出格式：table（表格）、json 或 csv。")] = RankFormat.table,
     save: Annotated[bool, typer.Option("--save", help="把结果、细则指纹和每个输入文件的 SHA-256 存入 archive/<年度>.json。")] = False,
-    force: Annotated[bool, typer.Option("--force", help="与 --save 同用：覆盖内容不同的已有存档。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="与 --save 同用：覆盖内容不同的已有存档（原存档先备份到 archive/备份-<日期时间>/）。")] = False,
 ) -> None:
     """校验全部输入后计算最终得分，按从高分到低分排出考评位次。有错误时不计分，退出码为 1。
 
@@ -56,10 +56,11 @@ def rank(
         from ...io.archive import archive_text, save_archive
 
         target = archive if archive is not None else ws.archive_path(ev.rubric.year)
-        if not save_archive(target, archive_text(ev, workspace).encode("utf-8"), force):
+        written, kept = save_archive(target, archive_text(ev, workspace).encode("utf-8"), force)
+        if not written:
             runtime.console(stderr=True).print(f"存档 {target} 已存在且内容不同，未覆盖（如需覆盖请加 --force）。", markup=False)
             raise typer.Exit(1)
-        runtime.say(f"已存档：{target}")
+        runtime.say(f"已存档：{target}" + (f"（原存档已备份到 {kept}）" if kept else ""))
 
 
 def explain(
@@ -104,14 +105,15 @@ def verify(
 
     qp-eval verify --year 2024
     """
-    from ...core.verify import Verification, differences
+    from ...core.verify import Verification, input_differences, result_differences
     from ...io.archive import archive as archive_of
     from ...io.archive import load_archive
 
     ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
     target = archive if archive is not None else ws.archive_path(ev.rubric.year)
     saved = load_archive(target, ev.rubric.year)
-    found = Verification(str(target), list(differences(saved, archive_of(ev, workspace))))
+    now = archive_of(ev, workspace)
+    found = Verification(str(target), list(input_differences(saved, now)), list(result_differences(saved, now)))
     if fmt is TableFormat.json:
         runtime.print_json(found.to_data())
     else:

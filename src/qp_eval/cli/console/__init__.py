@@ -60,3 +60,9 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def print_next(steps: list[str], out: Console) -> None:
+    """下一步: one line each, the command at its end whole (a terminal may wrap it, never break it)."""
+    for step in steps:
+        out.print(f"下一步：{step}", markup=False, soft_wrap=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from . import print_next
 from .grid import grid
 
 if TYPE_CHECKING:  # the results only as annotations: rendering a status never loads openpyxl
@@ -162,9 +163,3 @@ def print_status(report: Status, out: Console) -> None:
         print_next(report.next_steps(), out)
         return
     out.print("全部收齐，均无错误。", markup=False)
-
-
-def print_next(steps: list[str], out: Console) -> None:
-    """下一步: one line each, the command at its end whole (a terminal may wrap it, never break it)."""
-    for step in steps:
-        out.print(f"下一步：{step}", markup=False, soft_wrap=True)

@@ -11,7 +11,7 @@ from ...core.explain import DECIDED_PART, Line
 from ...core.numbers import fmt, publish
 from ...core.ranking import Ranked
 from ...core.results import CHANGE, columns_of, records
-from . import literal
+from . import literal, print_next
 from .grid import grid
 
 
@@ -77,3 +77,4 @@ def print_verification(found, ev: Evaluation, console: Console) -> None:  # noqa
     console.print(f"存档 {found.archive} 与现有输入不一致（{len(found.differences)} 处）：", markup=False)
     for d in found.differences:
         console.print(f"  - {d}", markup=False)
+    print_next(found.next_steps(ev.rubric.year, ev.decision.said() if ev.decision.decided else ""), console)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from .. import layout as L
@@ -146,9 +146,26 @@ def validate(rubric: Rubric, inputs: Inputs, strict: bool = False, progress: Pro
             _merge(result.tables, c.ctx.tables)
         else:
             result.findings += [f for f in c.ctx.findings if f.code in ("F106", "F111")]
+    _waiting_highlights(rubric, result)
     if strict:
         result.findings = [f.as_error() for f in result.findings]
     return result
+
+
+def _waiting_highlights(rubric: Rubric, result: Result) -> None:
+    """An H601 of a town whose own self-evaluation holds more highlights than the office's register says
+    so, and that ``collect`` fills them in (before ``collect`` every town shows 0)."""
+    named = Counter(h.unit_id for h in result.tables.highlights if h.name)
+    own = {u: sum(1 for h in rep.highlights if h.name) for u, rep in result.tables.self_reports.items()}
+    for k, f in enumerate(result.findings):
+        if f.code != "H601":
+            continue
+        unit = next((u for u in rubric.units if f.message.startswith(f"{u.name} 报送了 ")), None)
+        if unit is None or own.get(unit.id, 0) <= named[unit.id]:
+            continue
+        result.findings[k] = replace(
+            f, message=f"{f.message}；该街镇自评表中有 {own[unit.id]} 个亮点，尚未填入登记表",
+            hint=f"运行 qp-eval collect --year {rubric.year}，把各街镇自评表中的亮点填入亮点登记表（已录入的内容不变）。")
 
 
 def _adopt(rubric: Rubric, group: list[_Checked], open_book: Callable[[PurePath], RawBook]) -> list[_Checked]:
