@@ -81,7 +81,7 @@ def test_init_force_keeps_filled_sheets_and_the_edited_rubric(tmp_path):
 
 def test_init_next_steps_work_from_where_it_was_run_and_destroy_nothing(tmp_path):
     r = cli("init", "新年度", "--year", "2025", cwd=tmp_path)
-    steps = r.stdout.split("下一步：", 1)[1]
+    steps = r.stdout.split("下一步", 1)[1]
     assert "--force" not in steps and "cd 新年度" in steps
     lines = [line.split("：", 1)[-1] for line in steps.splitlines() if "qp-eval" in line]
     assert any("qp-eval migrate --year 2025" in x for x in lines)
@@ -91,7 +91,7 @@ def test_init_next_steps_work_from_where_it_was_run_and_destroy_nothing(tmp_path
     assert cli("migrate", "--year", "2025", cwd=folder).returncode == 0
     assert cli("status", "--year", "2025", cwd=folder).returncode == 1  # all blank: not yet received
     here = cli("init", "--year", "2026", "--from", "2025", cwd=folder)
-    assert "cd " not in here.stdout.split("下一步：", 1)[1]
+    assert "cd " not in here.stdout.split("下一步", 1)[1]
 
 
 def test_a_backup_folder_is_never_read(tmp_path, mini):

@@ -4,6 +4,7 @@ make good file names."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -192,3 +193,30 @@ def _grades(r: Rubric) -> Iterator[Problem]:
             yield ("R012", ("grades", i, "max"), f"等次 “{band.name}” 的上限 {band.max} 与 “{higher.name}”（≥ {higher.min}）重叠")
         elif band.max is not None and band.max < higher.min:
             yield ("R013", ("grades", i, "max"), f"等次 “{band.name}” 的上限 {band.max} 与 “{higher.name}”（≥ {higher.min}）之间有空档")
+
+
+# --- years named in the text ------------------------------------------------------
+
+# 2023年度, 2024年, a span 2024-2026年 / 2024至2026年 (a 年 after the year: 2024-12-10 is a date, not this)
+_YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-—–~～至到]\s*((?:19|20)\d{2}))?\s*年")
+_KEY_DATE = re.compile(r"^\s*[A-Za-z_]+:\s*\d{4}-\d{2}-\d{2}\s*(?:#.*)?$")
+
+
+def stray_years(text: str, allowed: set[int]) -> list[tuple[int, str, list[int]]]:
+    """Lines of a rubric's text that name a year outside ``allowed`` (a span counts when it holds none of
+    them): (line number, the line, the years). Comments, ``year:`` and dates are left out: ``init``
+    moves those on itself."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        body = re.sub(r"\s#.*$", "", line)
+        if body.lstrip().startswith("#") or body.lstrip().startswith("year:") or _KEY_DATE.match(body):
+            continue
+        years = []
+        for m in _YEAR_MENTION.finditer(body):
+            lo = int(m.group(1))
+            hi = int(m.group(2)) if m.group(2) else lo
+            if not any(lo <= y <= hi for y in allowed):
+                years.append(lo if lo == hi else hi)
+        if years:
+            out.append((n, line.strip(), years))
+    return out

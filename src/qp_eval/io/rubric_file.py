@@ -8,6 +8,7 @@ from pathlib import Path
 from ..core.errors import RubricError
 from ..core.findings import Finding
 from ..core.rubric import Rubric
+from ..core.rubric_checks import stray_years
 from ..core.rubric_load import decode_rubric, load_text
 from ..core.yamlsource import MAX_BYTES, YamlLimit
 from .files import NotRegularFile, TooLarge, read_regular
@@ -44,3 +45,18 @@ def load_rubric(path: str | Path) -> Rubric:
     except ValueError as e:
         raise RubricError(name, [Finding.of("R001", str(e), file=name)]) from None
     return load_text(text, name)
+
+
+def rubric_warnings(path: str | Path, rubric: Rubric) -> list[Finding]:
+    """What ``rubric check`` notes of a rubric it passes: criterion text naming a year that is neither
+    the rubric's nor the year before (R024), with its line."""
+    try:
+        text = read_rubric_text(Path(path))
+    except (ValueError, YamlLimit):
+        return []
+    return [Finding.of("R024", f"提到 {'、'.join(str(y) for y in years)} 年：{_clip(line)}", file=str(path), line=n)
+            for n, line, years in stray_years(text, {rubric.year, rubric.year - 1})]
+
+
+def _clip(line: str, most: int = 40) -> str:
+    return line if len(line) <= most else line[:most] + "…"

@@ -61,7 +61,11 @@ class Workspace:
 
     def has_years(self) -> bool:
         """Whether this folder has a year of its own (scores or a rubric)."""
-        return bool(_years_in(self.root / "scores") or _years_in(self.root / "rubric"))
+        return bool(self.own_years())
+
+    def own_years(self) -> list[int]:
+        """The years this folder has scores or a rubric of its own for."""
+        return sorted(set(_years_in(self.root / "scores")) | set(_years_in(self.root / "rubric")))
 
     def years(self) -> list[int]:
         """Every year this workspace has (scores or a rubric of its own) or qp-eval ships a rubric for."""

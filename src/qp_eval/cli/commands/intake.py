@@ -132,16 +132,21 @@ def init(
     folder: Annotated[Path, typer.Argument(metavar="目录", help="新工作目录；默认为当前目录。")] = Path("."),
     year: Annotated[int, typer.Option("--year", "-y", metavar="年度", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
     from_year: Annotated[int | None, typer.Option("--from", metavar="年度", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", metavar="目录", help="上一年度的工作目录：从中复制评估细则和存档 archive/<上年>.json；默认为当前目录（是工作目录时）。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="重新建立：原细则文件先备份；空白评分表重新生成，已填写的不覆盖。")] = False,
 ) -> None:
-    """建立新年度的工作目录：复制并顺延评估细则，建立 scores、archive、reports 目录，生成空白评分表。
+    """建立新年度的工作目录：复制并顺延评估细则，带入上年度存档（“较上年”用），建立 scores、archive、reports 目录，生成空白评分表。
 
-    qp-eval init 2025年度 --year 2025
+    在上年度的工作目录中运行：新年度放在同一目录（qp-eval init . --year 2025），或放在旁边（qp-eval init ../2025年度 --year 2025）。
+    不会在一个工作目录中再建工作目录。
+
+    qp-eval init . --year 2025
+    qp-eval init 2025年度 --year 2025 --previous 2024年度
     """
     from ...io.newyear import start_year  # defers openpyxl (the blank templates)
     from ..console.intake import print_new_year
 
-    print_new_year(start_year(folder, year, from_year, force), runtime.console())
+    print_new_year(start_year(folder, year, from_year, force, previous), runtime.console())
 
 
 def status(

@@ -19,12 +19,14 @@ def check(
 ) -> None:
     """检查评估细则：键名、引用、分值合计、量化规则、日期、等次分数段。无误时退出码为 0，有问题时为 1。
 
+    细则文字中提到的年份既不是本年度也不是上一年度时给出警告（R024，列出行号），退出码仍为 0。
+
     qp-eval rubric check --year 2024
     qp-eval rubric check rubric/2025.yaml
     """
-    from ...io.rubric_file import load_rubric  # defers pydantic and PyYAML
+    from ...io.rubric_file import load_rubric, rubric_warnings  # defers pydantic and PyYAML
     from ...io.workspace import Workspace
-    from ..console.rubric import print_passed, print_problems
+    from ..console.rubric import print_notes, print_passed, print_problems
 
     if file is not None and not file.exists():  # nothing to check: the command cannot run (exit 2)
         raise WorkspaceError(f"找不到评估细则文件 {file}。")
@@ -34,7 +36,9 @@ def check(
     except RubricError as e:
         print_problems(e.findings, runtime.console(stderr=True))
         raise typer.Exit(1) from None
-    print_passed(r, str(path), runtime.console())
+    notes = rubric_warnings(path, r)
+    print_passed(r, str(path), runtime.console(), len(notes))
+    print_notes(notes, runtime.console(stderr=True))
 
 
 def show(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from ...core.names import DECISION_FILE
 from . import print_next
 from .grid import grid
 
@@ -115,6 +116,12 @@ def print_new_year(made: NewYear, out: Console) -> None:
     if made.kept_rubric is not None:
         out.print(f"  原有的评估细则已备份为 {made.kept_rubric}", markup=False)
     out.print(f"  评估细则：{made.rubric_path}", markup=False)
+    if made.archive_from is not None:
+        out.print(f"  上年度存档：已从 {made.archive_from} 带入 {made.archive}（“较上年”用）", markup=False)
+    elif made.archive is not None and not made.archive_note:
+        out.print(f"  上年度存档：{made.archive}（“较上年”用）", markup=False)
+    if made.archive_note:
+        out.print(f"  注意：{made.archive_note}", markup=False)
     out.print(f"  空白评分表和登记表：{made.scores_dir}（新生成 {len(run.written)} 个文件"
               + (f"，{len(run.kept)} 个未生成，见下" if run.kept else "") + "）", markup=False)
     for k in run.kept:
@@ -122,16 +129,30 @@ def print_new_year(made: NewYear, out: Console) -> None:
     for src, dst in run.moved:
         out.print(f"    {src.name} 不是 qp-eval 的表格，已原样备份到 {dst}", markup=False)
     rel = Path("rubric") / f"{year}.yaml"
-    out.print("下一步：", markup=False)
+    if made.other_years:
+        out.print(f"  细则中有 {len(made.other_years)} 处文字仍提到其他年份，请逐条核对（{rel} 的行号）：", markup=False)
+        for n, line, years in made.other_years:
+            shown = line if len(line) <= 48 else line[:48] + "…"
+            out.print(f"    第 {n} 行（{'、'.join(map(str, years))} 年）：{shown}", markup=False, soft_wrap=True)
+    out.print("下一步（一年的顺序）：", markup=False)
     steps = [] if folder.resolve() == Path.cwd().resolve() else [f"进入工作目录：cd {folder}"]
     steps += [
-        f"核对并修改 {rel}，然后运行 qp-eval rubric check {rel}",
-        f"细则有改动时更新评分表（已填内容会转入新表，原文件备份）：qp-eval migrate --year {year}",
-        f"把 scores/{year}/ 中的评分表发给各科室，收回后放回该目录，用 qp-eval status --year {year} 查看收齐情况",
-        f"qp-eval validate --year {year}、qp-eval rank --year {year} --save、qp-eval report --year {year}",
+        f"核对并修改 {rel}（分值、评估标准、时间节点），再检查：qp-eval rubric check {rel}",
+        f"细则在评分表发出后又有改动时，已填内容转入新表：qp-eval migrate --year {year}",
+        f"生成各街镇自评表（在 scores/{year}/自评/），发给各街镇：qp-eval template --year {year} --towns",
+        f"把 scores/{year}/ 中的评分表发给各科室；收回的表格放回该目录，查看收齐情况：qp-eval status --year {year}",
+        f"未收齐时生成催报通知：qp-eval status --year {year} --notice",
+        f"有错误的表格标注后退回：qp-eval return --year {year}",
+        f"把自评表中的亮点填入亮点登记表：qp-eval collect --year {year}",
+        f"全部收齐后校验：qp-eval validate --year {year}",
+        f"计分排名并存档：qp-eval rank --year {year} --save",
+        f"提请局长办公会议审议的审议稿：qp-eval brief --year {year}",
+        f"会议决定登记在 scores/{year}/{DECISION_FILE} 后，生成报告：qp-eval report --year {year}",
+        f"按审定结果函告各街镇：qp-eval letters --year {year}",
+        f"特色亮点汇编：qp-eval booklet --year {year}",
     ]
     for n, step in enumerate(steps, 1):
-        out.print(f"  {n}. {step}", markup=False)
+        out.print(f"  {n}. {step}", markup=False, soft_wrap=True)
 
 
 def print_status(report: Status, out: Console) -> None:

@@ -89,8 +89,19 @@ def print_problems(findings: list, err: Console) -> None:  # noqa: ANN001 - the 
     err.print(f"共 {len(findings)} 处问题。", markup=False)
 
 
-def print_passed(r: Rubric, path: str, out: Console) -> None:
+def print_passed(r: Rubric, path: str, out: Console, notes: int = 0) -> None:
     out.print(
         f"评估细则 {path} 检查通过：{len(r.units)} 个街镇，{len(r.departments)} 个科室，"
-        f"{len(r.items)} 个项目，{len(r.criteria)} 条细则，总分 {r.total_points}，指纹 {r.fingerprint}。", markup=False
+        f"{len(r.items)} 个项目，{len(r.criteria)} 条细则，总分 {r.total_points}，指纹 {r.fingerprint}。"
+        + (f"另有 {notes} 处警告，见下。" if notes else ""), markup=False
     )
+
+
+def print_notes(findings: list, err: Console) -> None:  # noqa: ANN001 - warnings of a rubric that passed
+    """Warnings of a rubric that passed: each with its line and hint (the hint once for a code)."""
+    hinted = set()
+    for f in findings:
+        err.print(f"警告 [{f.code}] {f.location}  {f.message}", markup=False, style="yellow", soft_wrap=True)
+        if f.code not in hinted:
+            err.print(f"       提示：{f.hint}", markup=False, style="dim", soft_wrap=True)
+            hinted.add(f.code)
