@@ -139,3 +139,16 @@ def record_meeting(folder: Path, day: dt.date | None = MEETING_DAY, minutes: str
     path = folder / names.DECISION_FILE
     edit(path, go)
     return path
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001
+    """One line at the end naming the optional checks that did not run, and why (``-rs`` lists each)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: dict[str, int] = {}
+    for rep in skipped:
+        why = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        why = why.removeprefix("Skipped: ")
+        reasons[why] = reasons.get(why, 0) + 1
+    if reasons:
+        said = "; ".join(f"{why} ({n})" for why, n in sorted(reasons.items()))
+        terminalreporter.write_line(f"optional checks not run ({len(skipped)}): {said}")
