@@ -80,7 +80,7 @@ def test_after_return_the_notice_says_the_marked_copy_went_back_and_status_stops
 
 def test_status_points_at_the_notice_while_anyone_owes_a_sheet(ws):
     r = cli("status", "--year", "2024", "--date", DAY, cwd=ws)
-    assert "下一步：3 个表格未收到或仍是空白表，生成催报通知：qp-eval status --year 2024 --notice" in r.stdout
+    assert "下一步：3 个科室或街镇的表格未收到或仍是空白表，生成催报通知：qp-eval status --year 2024 --notice" in r.stdout
 
 
 def test_nothing_owed_writes_no_notice(tmp_path):

@@ -151,3 +151,35 @@ def test_nothing_to_return(ws):
     r = cli("return", "--year", "2024", cwd=ws)
     assert r.returncode == 0 and "没有需要退回修改的表格" in r.stdout
     assert not (ws / "reports" / "2024" / "退回").exists() or not list((ws / "reports" / "2024" / "退回").iterdir())
+
+
+def test_a_sheet_that_lost_a_sheet_is_the_offices_to_rebuild_not_returned(ws):
+    path = ws / "scores" / "2024" / SOCIAL
+    wb = openpyxl.load_workbook(path)
+    wb.remove(wb[L.FIGURE_SHEET])  # S201: a department clerk has no qp-eval to rebuild it with
+    wb.save(path)
+    r = cli("return", "--year", "2024", cwd=ws)
+    assert f"未退回：{Path('scores') / '2024' / SOCIAL}" in r.stderr and "qp-eval migrate --year 2024" in r.stderr
+    assert not (ws / "reports" / "2024" / "退回" / SOCIAL).exists()
+
+
+def test_copies_of_an_earlier_round_are_set_aside_so_only_what_is_due_is_sent(ws):
+    scores = ws / "scores" / "2024"
+    spoil(scores / SOCIAL, L.SCORE_SHEET, [({"街镇": "夏阳街道", "编号": "18.2"}, "得分", 3)])
+    was = spoil(scores / RELIEF, L.SCORE_SHEET, [({"街镇": "华新镇", "编号": "6.1"}, "得分", "良好")])
+    assert cli("return", "--year", "2024", cwd=ws).returncode == 0
+    back = ws / "reports" / "2024" / "退回"
+    spoil(scores / RELIEF, L.SCORE_SHEET, [({"街镇": "华新镇", "编号": "6.1"}, "得分", next(iter(was.values())))])
+    r = cli("return", "--year", "2024", cwd=ws)  # 社会救助与儿童福利科 has fixed theirs
+    assert [p.name for p in back.glob("*.xlsx")] == [SOCIAL]
+    aside = list(back.glob(f"{names.BACKUP_PREFIX}*/{RELIEF}"))
+    assert len(aside) == 1 and "已移到" in r.stdout
+
+
+def test_the_explanation_rows_are_tall_enough_for_their_text_and_pages_are_numbered(ws):
+    spoil(ws / "scores" / "2024" / SOCIAL, L.SCORE_SHEET, [({"街镇": "夏阳街道", "编号": "18.2"}, "得分", 3)])
+    assert cli("return", "--year", "2024", cwd=ws).returncode == 0
+    sheet = openpyxl.load_workbook(ws / "reports" / "2024" / "退回" / SOCIAL)["退回说明"]
+    head = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "序号")
+    assert sheet.row_dimensions[head + 1].height >= 15
+    assert "&P" in sheet.oddFooter.center.text

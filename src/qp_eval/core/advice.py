@@ -16,7 +16,9 @@ HELD = {"F104": "按修改前的细则填写，请先运行 qp-eval migrate --ye
         "F106": "同一表格有两份内容不同的文件，请局办公室先核对，只保留正确的一份",
         "F111": "是另一份已采用文件的副本，未采用，无需退回",
         "F101": "无法读取",
-        "F103": "不是本年度的表格"}
+        "F103": "不是本年度的表格",
+        **{code: f"表格{what}，请局办公室先运行 qp-eval migrate --year {{year}} 重建（已填内容逐格转入），再退回"
+           for code, what in (("T305", "缺少行"), ("S202", "缺少列"), ("S201", "缺少工作表"))}}
 COLLECT = "qp-eval collect"  # in the hint of an H601 whose highlights wait in the town's own form
 UNSENT = ("F109", "Z808")  # a department's sheet or a town's form not in the folder
 
@@ -24,8 +26,8 @@ UNSENT = ("F109", "Z808")  # a department's sheet or a town's form not in the fo
 def returnable(findings: list[Finding]) -> set[str]:
     """Files with an error that their sender fixes on a marked copy (``return``)."""
     errors = [f for f in findings if f.severity == "error" and f.file]
-    office = {f.file for f in errors if f.code in HELD or f.code in REBUILT}
-    return {f.file for f in errors if f.code not in HELD and f.code not in REBUILT and f.file not in office}
+    office = {f.file for f in errors if f.code in HELD}
+    return {f.file for f in errors if f.file not in office}
 
 
 def after_validate(year: int, findings: list[Finding]) -> list[str]:

@@ -175,7 +175,7 @@ class Status:
             out.append(f"{len(wrong)} 个表格有错误，把标出问题单元格的复制件退回填表的科室或街镇：qp-eval return --year {y}")
         owed = [r for r in self.rows if r.state in (MISSING, BLANK) and r.sender]
         if owed:
-            out.append(f"{len(owed)} 个表格未收到或仍是空白表，生成催报通知：qp-eval status --year {y} --notice")
+            out.append(f"{len(owed)} 个科室或街镇的表格未收到或仍是空白表，生成催报通知：qp-eval status --year {y} --notice")
         return out
 
 

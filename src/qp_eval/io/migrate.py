@@ -265,7 +265,8 @@ def _fill(rubric: Rubric, claim: Claim, wb, source: _Source, target: Path, run: 
             if name == L.SCORE_SHEET and e.column == "得分":
                 _changed_points(rubric, source, e, run)
         if name in (L.SCORE_SHEET, L.FIGURE_SHEET):
-            _new_rows(rubric, ws, name, head, rows, old_keys, target, run, restored=bool(source.entries))
+            same = source.fingerprint == sheet_fingerprint(rubric, *claim)  # a rebuild: nothing in it is new
+            _new_rows(rubric, ws, name, head, rows, old_keys, target, run, restored=bool(source.entries), same=same)
     return carried
 
 
@@ -323,22 +324,30 @@ def _score_problem(ws: Worksheet, r: int, head: dict[str, int], e: Entry) -> str
 
 
 def _new_rows(rubric: Rubric, ws: Worksheet, sheet: str, head: dict[str, int], rows: dict[tuple[str, ...], int],
-              old_keys: set[tuple[str, ...]], target: Path, run: MigrateRun, restored: bool = False) -> None:
+              old_keys: set[tuple[str, ...]], target: Path, run: MigrateRun, restored: bool = False,
+              same: bool = False) -> None:
     """Rows that the old sheet did not have, grouped by criterion (a 不适用 row needs nothing); with
-    ``restored``, also a row of a criterion the sheet had for other towns (a row someone deleted)."""
+    ``restored``, also a row of a criterion the sheet had for other towns (a row someone deleted).
+    ``same``: the old sheet was made for this very layout (a rebuild), so a row it lacks was deleted,
+    never new: said as 补上的行, or 补上的工作表 when the whole sheet was gone."""
     column = _KEYS[sheet][1]
     groups: dict[str, list[int]] = {}
     for key, r in rows.items():
         if key in old_keys or ws.cell(r, head[column]).value is not None:
             continue
         cid = L.criterion_of_row(rubric, key[1])
-        if not any(L.criterion_of_row(rubric, k[1]) == cid for k in old_keys):
+        added = not same and not any(L.criterion_of_row(rubric, k[1]) == cid for k in old_keys)
+        newly = not same and not added and sheet == L.SCORE_SHEET and not any(
+            k[0] == key[0] and L.criterion_of_row(rubric, k[1]) == cid for k in old_keys)
+        if same and not old_keys:
+            groups.setdefault(f"{sheet}（补上的工作表）", []).append(r)
+        elif added:
             groups.setdefault(f"细则 {cid}（新增）", []).append(r)
-        elif sheet == L.SCORE_SHEET and not any(k[0] == key[0] and L.criterion_of_row(rubric, k[1]) == cid for k in old_keys):
+        elif newly:
             groups.setdefault(f"细则 {cid}（新适用的街镇）", []).append(r)
-        elif restored:
-            groups.setdefault(f"{rubric.unit[key[0]].name} 细则 {key[1]}（补上的行）" if key[0] in rubric.unit
-                              else f"细则 {key[1]}（补上的行）", []).append(r)
+        elif same or restored:
+            who = f"{rubric.unit[key[0]].name} " if key[0] in rubric.unit else ""
+            groups.setdefault(f"{who}细则 {key[1]}（补上的行）", []).append(r)
     for what, rs in groups.items():
         run.blank.append(Blank(str(target), f"{sheet}!{a1(min(rs) - 1, head[column] - 1)}", what, len(rs)))
 

@@ -60,7 +60,9 @@ def roll_rubric_text(text: str, old: int, new: int) -> str:
         "# 修改后运行 qp-eval rubric check 检查。",
     ]
     for line in text.splitlines():
-        if m := _YEAR.match(line):
+        if line.lstrip().startswith("#"):  # the bureau's comments: only the file's own name moves on
+            line = line.replace(f"rubric/{old}.yaml", f"rubric/{new}.yaml")
+        elif m := _YEAR.match(line):
             line = f"{m.group(1)}{int(m.group(2)) + by}{m.group(3)}"
         elif _TITLE.match(line):
             line = line.replace(f"{old}年度", f"{new}年度").replace(f"{old}年", f"{new}年")

@@ -38,12 +38,13 @@ from ..core import layout as L
 from ..core.advice import HELD
 from ..core.errors import WorkspaceError
 from ..core.findings import Finding
+from ..core.names import BACKUP_PREFIX
 from ..core.rubric import Rubric
-from ..core.text import printable
-from .atomic import atomic_path
+from ..core.text import printable, spreadsheet_lines
+from .atomic import atomic_path, move_aside
 from .intake import validate_paths
 from .oserrors import writing_to
-from .workspace import returned_copy
+from .workspace import backup_dir, returned_copy
 from .writers.template import build, put_value
 
 RETURN_SHEET = "退回说明"
@@ -69,6 +70,8 @@ class ReturnRun:
     written: list[Returned] = field(default_factory=list)
     held: list[tuple[str, str]] = field(default_factory=list)  # (file, why it is not returned)
     warned: list[str] = field(default_factory=list)  # whose files have warnings only (not returned)
+    stale: list[Path] = field(default_factory=list)  # copies of an earlier round no longer to be sent
+    stale_folder: Path | None = None
 
     @property
     def return_code(self) -> int:
@@ -76,10 +79,12 @@ class ReturnRun:
 
 
 def return_sheets(rubric: Rubric, scores_dir: Path, out_dir: Path, today: dt.date, force: bool = True,
-                  warnings: bool = False) -> ReturnRun:
+                  warnings: bool = False, own: bool = False) -> ReturnRun:
     """A copy of each file with an error (its warnings marked too); ``warnings``: of each file with only
     warnings as well. ``force``: replace copies already in ``out_dir`` (the default folder is qp-eval's
-    own); without it an existing copy stops everything before anything is written (``WorkspaceError``)."""
+    own); without it an existing copy stops everything before anything is written (``WorkspaceError``).
+    ``own``: ``out_dir`` is qp-eval's folder, where copies of an earlier round that are not written again
+    are moved into a 备份- folder, so that the folder holds only what is to be sent now."""
     result = validate_paths(rubric, [scores_dir])
     by_file: dict[str, list[Finding]] = {}
     for f in result.findings:
@@ -122,7 +127,20 @@ def return_sheets(rubric: Rubric, scores_dir: Path, out_dir: Path, today: dt.dat
                 wb.save(tmp)
         counts = Counter(f.severity for f in findings)
         run.written.append(Returned(who, path, target, counts["error"], counts["warning"], unplaced))
+    if own and out_dir.is_dir():
+        _set_aside_stale(run, out_dir, {x.target.resolve() for x in run.written})
     return run
+
+
+def _set_aside_stale(run: ReturnRun, out_dir: Path, current: set[Path]) -> None:
+    old = [p for p in sorted(out_dir.rglob("*.xlsx")) if p.resolve() not in current
+           and not any(part.startswith(BACKUP_PREFIX) for part in p.relative_to(out_dir).parts)]
+    if not old:
+        return
+    run.stale_folder = backup_dir(out_dir)
+    for p in old:  # qp-eval's own copies, each also standing as the received file it was made from
+        move_aside(p, run.stale_folder)
+        run.stale.append(p)
 
 
 def _who(rubric: Rubric, kind: str, dept_id: str | None) -> str:
@@ -196,9 +214,12 @@ def _explain(wb: Workbook, who: str, findings: list[Finding], year: int, today: 
     for n, f in enumerate(order, 1):
         r = head + n
         place = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "整个文件")
-        for c, v in enumerate((n, "错误" if f.severity == "error" else "警告", f.code, place, f.message, f.hint), 1):
+        values = (n, "错误" if f.severity == "error" else "警告", f.code, place, f.message, f.hint)
+        for c, v in enumerate(values, 1):
             put_value(ws, r, c, v)
             ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
+        # spreadsheets do not grow a row for wrapped text in a file they did not lay out
+        ws.row_dimensions[r].height = 15 * max(spreadsheet_lines(str(v), w) for v, w in zip(values, WIDTHS, strict=True))
         if f.cell and f.sheet in wb.sheetnames:
             ws.cell(r, 4).hyperlink = f"#'{f.sheet}'!{f.cell}"
             ws.cell(r, 4).font = Font(color="0563C1", underline="single")
@@ -209,6 +230,7 @@ def _explain(wb: Workbook, who: str, findings: list[Finding], year: int, today: 
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{head}:{head}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False

@@ -101,7 +101,7 @@ def return_(
     when = made(date)
     r, folder = common.scores_folder(workspace, year, rubric, "没有可以退回的表格")
     target = output_folder(out, Workspace(workspace).reports_dir(r.year) / RETURNS_FOLDER, [], force)
-    run = return_sheets(r, folder, target, when, force=force or out is None, warnings=warnings)
+    run = return_sheets(r, folder, target, when, force=force or out is None, warnings=warnings, own=out is None)
     print_returns(run, r.year, runtime.console(), runtime.console(stderr=True))
     runtime.exit_with(run.return_code)
 

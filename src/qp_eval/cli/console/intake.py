@@ -53,7 +53,7 @@ def print_migration(run: MigrateRun, out: Console, err: Console) -> None:
         for x in run.review:
             err.print(f"  {x.file} {x.where}  {x.what}：“{x.value}”——{x.why}", markup=False)
     if run.blank:
-        err.print("新表中以下新增的行尚待填写：", markup=False)
+        err.print("新表中以下行尚待填写：", markup=False)
         for b in run.blank:
             err.print(f"  {b.file} {b.where} 起  {b.what}：{b.count} 行", markup=False)
     for path, why in run.unreadable:
@@ -86,7 +86,10 @@ def print_returns(run: ReturnRun, year: int, out: Console, err: Console) -> None
         err.print(f"只有警告、未退回：{'、'.join(run.warned)}（如也需要退回：qp-eval return --year {year} --warnings）",
                   markup=False, soft_wrap=True)
     if run.written:
-        print_next([f"对方修改后发回的文件放入 scores/{year}/，替换原来的文件，再校验：qp-eval validate --year {year}"], out)
+        print_next([f"对方修改后发回的文件放回 scores/{year}/ 中原文件所在的位置（与退回件在 退回/ 中的位置相同），"
+                    f"替换原文件，再校验：qp-eval validate --year {year}"], out)
+    if run.stale:
+        out.print(f"上次退回、现已不需要退回的 {len(run.stale)} 份退回件已移到 {run.stale_folder}，以免误发。", markup=False)
 
 
 def print_collect(run: CollectRun, out: Console, err: Console) -> None:

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
+from ...core import layout as L
 from ...core.numbers import fmt
 from ...core.rubric import Rubric
 from ...core.rules import RULE_NAMES
@@ -91,7 +92,9 @@ def print_problems(findings: list, err: Console) -> None:  # noqa: ANN001 - the 
 
 def print_passed(r: Rubric, path: str, out: Console, notes: int = 0) -> None:
     out.print(
-        f"评估细则 {path} 检查通过：{len(r.units)} 个街镇，{len(r.departments)} 个科室，"
+        f"评估细则 {path} 检查通过：{len(r.units)} 个街镇，{len(r.departments)} 个科室"
+        + (f"（其中 {scoring} 个有评分表）" if (scoring := len(L.scoring_departments(r))) != len(r.departments) else "")
+        + "，"
         f"{len(r.items)} 个项目，{len(r.criteria)} 条细则，总分 {r.total_points}，指纹 {r.fingerprint}。"
         + (f"另有 {notes} 处警告，见下。" if notes else ""), markup=False
     )
