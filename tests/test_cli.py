@@ -79,7 +79,7 @@ def test_help_imports_neither_rich_nor_markdown():
 def test_help_is_chinese_and_fits_the_terminal(args, columns):
     from support.run import qp
 
-    from qp_eval.core.text import width_of
+    from qp_eval.core.linebreak import width_of
 
     r = qp(*args, cwd=ROOT, columns=columns)
     assert r.returncode == 0, r.stderr
@@ -90,10 +90,10 @@ def test_help_is_chinese_and_fits_the_terminal(args, columns):
 
 
 def test_wrap_breaks_chinese_by_display_width_and_keeps_latin_words():
-    from qp_eval.core.text import width_of, wrap
+    from qp_eval.core.linebreak import width_of, wrap
 
     lines = wrap("评分表目录；默认为工作目录下的 scores/<年度>/。", 20)
-    assert lines == ["评分表目录；默认为工", "作目录下的 scores/<", "年度>/。"]
+    assert lines == ["评分表目录；默认为工", "作目录下的", "scores/<年度>/。"]  # a path is never split
     assert all(width_of(line) <= 20 for line in lines)
     # closing punctuation is kept with the character before it rather than starting a line
     assert wrap("一二三四五，六", 10) == ["一二三四", "五，六"]

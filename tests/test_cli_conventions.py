@@ -32,7 +32,7 @@ def test_every_printing_command_fits_80_columns_piped_with_nothing_cut(ws, args)
     r = qp(*args, "--year", "2024", cwd=ws)
     assert r.returncode in (0, 1), r.stderr
     assert "…" not in r.stdout + r.stderr and "Traceback" not in r.stderr
-    from qp_eval.core.text import width_of
+    from qp_eval.core.linebreak import width_of
 
     assert [line for line in r.stdout.splitlines() if width_of(line) > 80] == []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qp_eval.cli.console.grid import grid
-from qp_eval.core.text import width_of
+from qp_eval.core.linebreak import width_of
 
 
 def test_columns_sized_by_display_width_numbers_right_aligned():

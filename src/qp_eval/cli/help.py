@@ -18,7 +18,8 @@ from collections.abc import Sequence
 import typer
 from typer import core as typer_core
 
-from ..core.text import join_lines, width_of, wrap
+from ..core.linebreak import width_of, wrap
+from ..core.text import join_lines
 
 try:  # typer >= 0.20 ships its own copy of click
     from typer._click import exceptions as typer_click

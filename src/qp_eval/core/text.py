@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .linebreak import width_of
+
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 # the characters that must not reach a file or a screen, each set named once; a pattern per purpose below
@@ -36,72 +38,6 @@ def normalize_name(text: str) -> str:
 def printable(text: str) -> str:
     """``text`` without the control characters that XML (and so xlsx and docx) cannot hold."""
     return XML_ILLEGAL.sub("", text) if XML_ILLEGAL.search(text) else text
-
-
-# --- terminal layout: display width of CJK text ---------------------------------------
-def width_of(text: str) -> int:
-    """Columns a line takes in a terminal: East Asian wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _tokens(text: str) -> list[str]:
-    """Break points: each wide character alone, runs of narrow non-space characters together."""
-    out: list[str] = []
-    word = ""
-    for ch in text:
-        if ch == " ":
-            if word:
-                out.append(word)
-                word = ""
-            out.append(" ")
-        elif unicodedata.east_asian_width(ch) in "WF":
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
-        else:
-            word += ch
-    if word:
-        out.append(word)
-    return out
-
-
-NO_LINE_START = set("，。、；：？！）》」』”’〕】]")
-NO_LINE_END = set("（《「『“‘〔【[")
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` columns: a Latin word longer than a line is cut into pieces;
-    closing punctuation never starts a line: the character before it moves down with it."""
-    lines: list[str] = []
-    for para in text.splitlines() or [""]:
-        line: list[str] = []
-        used = 0
-        tokens = []
-        for tok in _tokens(para):
-            while len(tok) > width > 0:
-                tokens.append(tok[:width])
-                tok = tok[width:]
-            tokens.append(tok)
-        for tok in tokens:
-            w = width_of(tok)
-            if used + w > width and "".join(line).strip():
-                carry: list[str] = []
-                if tok in NO_LINE_START:  # the punctuation before it, and one character, move down too
-                    while len(line) > 1 and line[-1] in NO_LINE_START:
-                        carry.insert(0, line.pop())
-                    if len(line) > 1 and line[-1] != " ":
-                        carry.insert(0, line.pop())
-                while len(line) > 1 and line[-1] in NO_LINE_END:  # an opening bracket goes with what it opens
-                    carry.insert(0, line.pop())
-                lines.append("".join(line).rstrip())
-                line = [] if tok == " " else carry + [tok]
-                used = sum(width_of(t) for t in line)
-                continue
-            line.append(tok)
-            used += w
-        lines.append("".join(line).rstrip())
-    return lines
 
 
 def join_lines(lines: list[str]) -> str:

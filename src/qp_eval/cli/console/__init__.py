@@ -24,7 +24,8 @@ class ZhConsole(Console):
             objects = tuple(terminal_safe(x) if isinstance(x, str) else x for x in objects)
         if (len(objects) == 1 and isinstance(objects[0], str) and kwargs.get("markup") is False
                 and not kwargs.get("soft_wrap") and not kwargs.get("style")):
-            from ...core.text import terminal_safe, wrap
+            from ...core.linebreak import wrap
+            from ...core.text import terminal_safe
 
             text = "\n".join(terminal_safe(p) for p in objects[0].split("\n"))
             lines = [line for para in text.split("\n") for line in wrap(para, max(self.width, 20))]

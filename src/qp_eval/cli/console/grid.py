@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ...core.text import terminal_safe, width_of, wrap
+from ...core.linebreak import width_of, wrap
+from ...core.text import terminal_safe
 
 
 def _fit(natural: list[int], floor: list[int], width: int) -> list[int]:
@@ -33,7 +34,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def _line(cells: Sequence[str], widths: list[int], right: Sequence[bool], edge: str) -> Iterator[str]:
-    wrapped = [wrap(c, w) if width_of(c) > w else [c] for c, w in zip(cells, widths, strict=True)]
+    wrapped = [wrap(c, w, hard=True) if width_of(c) > w else [c] for c, w in zip(cells, widths, strict=True)]
     for k in range(max(len(x) for x in wrapped)):
         parts = [_pad(x[k] if k < len(x) else "", w, r) for x, w, r in zip(wrapped, widths, right, strict=True)]
         yield f"{edge} " + f" {edge} ".join(parts) + f" {edge}"

@@ -22,7 +22,8 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from ...core.document import Block, Para, Table
-from ...core.text import printable, width_of
+from ...core.linebreak import width_of
+from ...core.text import printable
 from ..atomic import atomic_path
 
 BODY_FONT = "仿宋_GB2312"
