@@ -26,8 +26,9 @@ def ws(tmp_path, mini) -> Path:
 def test_rank_table(ws):
     r = cli("rank", cwd=ws)
     assert r.returncode == 0, r.stderr
-    lines = [x for x in r.stdout.splitlines() if "│" in x]
-    assert "甲镇" in lines[0] and "19.13" in lines[0]
+    lines = r.stdout.splitlines()  # piped: aligned columns, no lines drawn
+    assert lines[1].split() == ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级"]
+    assert lines[2].split() == ["1", "甲镇", "18.63", "1.50", "1.00", "19.13", "良好"]
     assert "一票否决" in r.stdout
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import zipfile
 from decimal import Decimal
@@ -566,18 +567,29 @@ def test_validate_cli_clean_exit_0_and_inputs_unchanged(filled, tmp_path):
     assert after == before
 
 
-def test_findings_are_whole_at_80_columns_when_piped(filled, mini, tmp_path):
+PLAIN = re.compile(r"^(?P<file>[^:]+):(?P<sheet>[^!:]+)!(?P<cell>[A-Z]+\d+): (?P<code>[A-Z]\d{3}) (?P<level>错误|警告) "
+                   r"(?P<message>.+?)（处理办法：(?P<fix>.+)）$")
+
+
+def test_piped_validate_says_each_finding_on_one_line_a_program_can_read(filled, mini, tmp_path):
     set_score(filled, mini, "d2", "乙街道", "4.1", "五分")
+
+    def misspelt(wb):
+        ws = wb[L.SCORE_SHEET]
+        ws.cell(find_row(ws, "甲镇", "1.1"), 1, "甲真镇")
+    edit(dept_file(filled, mini, "d1"), misspelt)
     from support.run import qp
 
     r = qp("validate", str(filled), "--rubric", str(MINI_PATH), cwd=tmp_path, columns=80)
-    assert r.returncode == 1
-    assert "…" not in r.stdout
-    # the table folds long text over lines: each column joined back down its lines is whole
-    cells = [line.split("│")[1:-1] for line in r.stdout.splitlines() if line.startswith("│")]
-    message, hint = ("".join(c[k].strip() for c in cells) for k in (3, 4))
-    assert message == "乙街道 4.1的得分“五分”不是有效数字"
-    assert hint.replace(" ", "") == "只填写数字，如8或8.5；不要写“分”字、汉字数字、日期或其他文字。"
+    assert r.returncode == 1 and "│" not in r.stdout and "┃" not in r.stdout
+    found = [m.groupdict() for line in r.stdout.splitlines() if (m := PLAIN.match(line))]
+    t301 = next(f for f in found if f["code"] == "T301")
+    assert t301["file"] == str(dept_file(filled, mini, "d1")) and (t301["sheet"], t301["cell"]) == (L.SCORE_SHEET, "A2")
+    assert t301["level"] == "错误" and "甲镇" in t301["message"]  # the suggestion
+    assert t301["fix"] == "填写评估细则中的街镇名称或简称；提示中给出最接近的名称。"  # the catalogue's whole fix
+    v = next(f for f in found if f["code"] == "V401")
+    assert v["message"] == "乙街道 4.1 的得分“五分”不是有效数字"
+    assert v["fix"] == "只填写数字，如 8 或 8.5；不要写“分”字、汉字数字、日期或其他文字。"
 
 
 def test_validate_cli_usage_error_exit_2(filled, tmp_path):

@@ -33,9 +33,10 @@ def _root(
                                           callback=runtime.show_version)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只显示错误和所要的数据：不显示警告、进度和完成提示。")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="另外显示读取了哪些文件和用时。")] = False,
+    plain: Annotated[bool, typer.Option("--plain", help="每条问题一行、表格不画边框（输出到文件或管道时总是如此），便于复制和 grep。")] = False,
 ) -> None:
-    # the options every command shares; the app's help text is given to typer.Typer above
-    runtime.begin(ctx, quiet, verbose)
+    # the options every command shares (also accepted after the command's name: ``hoist``)
+    runtime.begin(ctx, quiet, verbose, plain)
 
 
 rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。\n\nqp-eval rubric check --year 2024",
@@ -56,6 +57,29 @@ for name, command in (
     app.command(name, cls=ZhCommand)(command)
 
 
+SHARED = ("-q", "--quiet", "-v", "--verbose", "--plain")  # the root's flags
+
+
+def hoist(argv: list[str]) -> list[str]:
+    """The root's flags moved before the command's name, where typer reads them: ``qp-eval rank -q``
+    is ``qp-eval -q rank`` (never after ``--``, and never a flag's own value)."""
+    if len(argv) < 2:
+        return argv
+    words = argv[1:]
+    start = next((k for k, w in enumerate(words) if not w.startswith("-")), None)
+    if start is None:
+        return argv
+    end = words.index("--") if "--" in words else len(words)
+    moved = [w for w in words[start + 1:end] if w in SHARED]
+    if not moved:
+        return argv
+    rest = [w for k, w in enumerate(words) if not (start < k < end and w in SHARED)]
+    return [argv[0], *moved, *rest]
+
+
 def main() -> None:
     """The console script: runs the app in its runtime (exit codes, streams, signals: ``cli.runtime``)."""
+    import sys
+
+    sys.argv = hoist(sys.argv)
     runtime.run(typer.main.get_command(app))

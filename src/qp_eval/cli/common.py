@@ -49,9 +49,10 @@ def scores_folder(workspace: Path, year: int | None, rubric: Path | None, nothin
 
 def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: Path | None,
                previous: Path | None, allow_missing: bool, loaded=None):  # noqa: ANN001, ANN201 - (Evaluation, Workspace)
-    """The year evaluated, its findings shown on stderr (all of them when they stop it; with -q only
-    then); exit 1 when they stop it. ``loaded``: the rubric when the command has it already."""
-    from ..core.advice import after_validate
+    """The year evaluated. When errors stop it, they are shown in full on stderr (exit 1); otherwise the
+    year's warnings are one line, said after the command's own output (``validate`` lists them).
+    ``loaded``: the rubric when the command has it already."""
+    from ..core.advice import BEARING, after_validate
     from ..io.archive import previous_ranks
     from ..io.intake import evaluate_folder  # defers python-calamine (and the checks)
     from ..io.workspace import Workspace
@@ -67,10 +68,27 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
         ev = evaluate_folder(r, scores_dir, prev, allow_missing=allow_missing, progress=progress, previous_problem=why,
                              each_file=runtime.settings().verbose)
     err = runtime.console(stderr=True)
-    if ev.blocked or (ev.findings and not runtime.settings().quiet):
-        print_findings(ev.validation, err, shown=ev.findings)
     if ev.blocked:
+        errors = [f for f in ev.findings if f.severity == "error"]
+        print_findings(ev.validation, err, shown=errors)
         print_blocked(ev, err)
         print_next(after_validate(r.year, ev.findings), err)
+        _warnings_line(ev.findings, r.year)
+    else:
+        from .help import get_current_context
+
+        bearing = [f for f in ev.findings if f.code in BEARING]
+        if bearing and not runtime.settings().quiet:
+            print_findings(ev.validation, err, shown=bearing, summary=False)
+        rest = [f for f in ev.findings if f.code not in BEARING]
+        ctx = get_current_context(silent=True)
+        if ctx is not None:  # after what the command was asked for
+            ctx.call_on_close(lambda: _warnings_line(rest, r.year))
     runtime.exit_with(ev.return_code)
     return ev, ws
+
+
+def _warnings_line(findings: list, year: int) -> None:  # noqa: ANN001
+    n = sum(f.count for f in findings if f.severity == "warning")
+    if n:
+        runtime.say(f"另有 {n} 条警告，运行 qp-eval validate --year {year} 查看。")

@@ -31,6 +31,7 @@ class Settings:
 
     quiet: bool = False
     verbose: bool = False
+    plain: bool = False  # one finding per line, tables without boxes (as in a pipe), on a terminal too
 
 
 def settings() -> Settings:
@@ -40,10 +41,10 @@ def settings() -> Settings:
     return obj if isinstance(obj, Settings) else Settings()
 
 
-def begin(ctx: typer.Context, quiet: bool, verbose: bool) -> None:
+def begin(ctx: typer.Context, quiet: bool, verbose: bool, plain: bool = False) -> None:
     """What the root command does before any command: keep the settings; with -v, say the time taken
     when the command is done."""
-    ctx.obj = Settings(quiet=quiet, verbose=verbose and not quiet)
+    ctx.obj = Settings(quiet=quiet, verbose=verbose and not quiet, plain=plain)
     if ctx.obj.verbose:
         started = time.perf_counter()
         ctx.call_on_close(lambda: _say_always(f"用时 {time.perf_counter() - started:.1f} 秒。"))
@@ -60,7 +61,7 @@ def say(text: str) -> None:
 def console(stderr: bool = False):  # noqa: ANN201 - a rich Console (rich is imported when a command prints)
     from .console import make_console  # defers rich
 
-    return make_console(stderr)
+    return make_console(stderr, settings().plain)
 
 
 def progress():  # noqa: ANN201 - a context manager yielding a progress callback or None

@@ -21,6 +21,9 @@ HELD = {"F104": "按修改前的细则填写，请先运行 qp-eval migrate --ye
            for code, what in (("T305", "缺少行"), ("S202", "缺少列"), ("S201", "缺少工作表"))}}
 COLLECT = "qp-eval collect"  # in the hint of an H601 whose highlights wait in the town's own form
 UNSENT = ("F109", "Z808")  # a department's sheet or a town's form not in the folder
+# warnings that change what a result means (较上年 unavailable, a register taken as empty, a file in the
+# folder not read): said in full by every command; the rest of the year's warnings are one line
+BEARING = frozenset({"F110", "F112", "F113", "F116"})
 
 
 def returnable(findings: list[Finding]) -> set[str]:

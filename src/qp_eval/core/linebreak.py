@@ -2,8 +2,8 @@
 
 The usual rules of Chinese typesetting (避头尾):
 
-- no line begins with closing punctuation (，。、；：？！）》」』”’〕】…—, and their half-width
-  forms): the unit before it moves down with it;
+- no line begins with closing punctuation (，。、；：？！）》」』”’〕】…—): the unit before it moves
+  down with it;
 - no line ends with opening punctuation (（《「『“‘〔【): it moves down with what it opens;
 - a unit is never split: a Latin word or number, an id such as ``3.1-Q2``, a cell such as
   ``评分!F12``, a date and time, a file name or path, a whole ``qp-eval`` command, and a count with
@@ -23,8 +23,10 @@ from functools import lru_cache
 
 from wcwidth import wcswidth, wcwidth
 
-NO_LINE_START = frozenset("，。、；：？！）》」』”’〕】…—,.;:?!)]}%")
-NO_LINE_END = frozenset("（《「『“‘〔【([{")
+# full-width punctuation (half-width punctuation stays with the word or number it is written against)
+NO_LINE_START = frozenset("，。、；：？！）》」』”’〕】…—")
+NO_LINE_END = frozenset("（《「『“‘〔【")
+_CJK_PUNCT = NO_LINE_START | NO_LINE_END  # each a break of its own
 _STOP = "\\s，。；、：（）「」“”《》？！"  # what ends a path or an argument of a command
 _WHOLE = re.compile(  # units never cut, even when wider than a line
     rf"qp-eval(?: +(?:\"[^\"]*\"|'[^']*'|[-./\\A-Za-z0-9<][^{_STOP}]*))*"  # a command: each argument begins narrow
@@ -73,12 +75,12 @@ def tokens(text: str) -> list[_Tok]:
             out.append(_Tok(m.group(), "unit"))
             i = m.end()
             continue
-        if _wide(ch) or ch in NO_LINE_START or ch in NO_LINE_END:
+        if _wide(ch) or ch in _CJK_PUNCT:
             out.append(_Tok(ch, "wide"))
             i += 1
             continue
-        j = i
-        while j < n and text[j] != " " and not _wide(text[j]) and text[j] not in NO_LINE_START | NO_LINE_END:
+        j = i  # a narrow run: a Latin word, a number, an id (3.1-Q2), with its own half-width punctuation
+        while j < n and text[j] != " " and not _wide(text[j]) and text[j] not in _CJK_PUNCT:
             j += 1
         if j == i:  # narrow punctuation that neither opens nor closes: a unit of its own
             j = i + 1

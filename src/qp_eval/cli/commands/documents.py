@@ -39,15 +39,16 @@ def report(
     qp-eval report --year 2024 --format html --out 评估结果.html
     """
     from ...core.names import report_name
-    from ...io.workspace import output_target
+    from ...io.workspace import Workspace, output_target
 
     kind = fmt.value
     if out is not None and out.suffix.lower() != f".{kind}":
         raise typer.BadParameter(f"文件扩展名 {out.suffix or '（无）'} 与 --format {kind} 不符；"
                                  f"请改为 .{kind}，或用 --format 指定与扩展名相同的格式", param_hint="--out")
     when = made(date)
-    ev, ws = common.evaluation(workspace, year, rubric, scores, previous, allow_missing)
-    target = output_target(out, ws.reports_dir(ev.rubric.year) / report_name(ev.rubric.year, kind), force)
+    r, _ = common.load(workspace, year, rubric)
+    target = output_target(out, Workspace(workspace).reports_dir(r.year) / report_name(r.year, kind), force)  # refused first
+    ev, ws = common.evaluation(workspace, year, rubric, scores, previous, allow_missing, loaded=r)
     if fmt is ReportFormat.xlsx:
         from ...io.writers.report_xlsx import write  # defers xlsxwriter
 
@@ -110,12 +111,15 @@ def letters(
     from ...core.decisions import undecided
     from ...core.errors import WorkspaceError
     from ...core.names import LETTERS_FOLDER, letter_name
-    from ...io.workspace import output_folder
+    from ...io.workspace import Workspace, output_folder
     from ...io.writers.letters import write_letters  # defers python-docx
     from ..console.findings import print_findings
 
     when = made(date)
-    ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
+    r, _ = common.load(workspace, year, rubric)
+    names = [letter_name(r.year, u.name, draft) for u in r.units]
+    folder = output_folder(out, Workspace(workspace).reports_dir(r.year) / LETTERS_FOLDER, names, force)  # refused first
+    ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing, loaded=r)
     if ev.decision.decided and draft:
         raise WorkspaceError(f"本年度评估结果已经审定（{ev.decision.said()}），函告按审定结果生成；"
                              "请去掉 --draft。")
@@ -127,8 +131,6 @@ def letters(
         print_findings(ev.validation, err, shown=[undecided(ev.validation, ev.rubric.year)])
         err.print("[red]未生成函告。[/red]函告应在局长办公会议审议决定后发出；会前征求意见请加 --draft。")
         runtime.exit_with(1)
-    names = [letter_name(ev.rubric.year, ev.rubric.unit[x.unit_id].name, draft) for x in ev.ranking]
-    folder = output_folder(out, ws.reports_dir(ev.rubric.year) / LETTERS_FOLDER, names, force)
     written = write_letters(ev, folder, when, number.strip(), draft)
     runtime.say(f"已生成 {len(written)} 份函告{'（征求意见稿）' if draft else ''}：{folder}")
 
@@ -158,13 +160,15 @@ def _word_document(what: str, name_of, write, out: Path | None, force: bool, dat
                    evaluating: tuple):  # noqa: ANN202 - the Evaluation
     """One .docx (``brief``, ``booklet``): --out checked, the year evaluated, the file written where the
     workspace puts it (or --out), and said."""
-    from ...io.workspace import output_target
+    from ...io.workspace import Workspace, output_target
 
     if out is not None and out.suffix.lower() != ".docx":
         raise typer.BadParameter(f"{what}是 Word 文档，文件扩展名应为 .docx（现为 {out.suffix or '无'}）", param_hint="--out")
     when = made(date)
-    ev, ws = common.evaluation(*evaluating)
-    target = output_target(out, ws.reports_dir(ev.rubric.year) / name_of(ev.rubric.year), force)
+    workspace, year, rubric, *rest = evaluating
+    r, _ = common.load(workspace, year, rubric)
+    target = output_target(out, Workspace(workspace).reports_dir(r.year) / name_of(r.year), force)  # refused first
+    ev, _ = common.evaluation(workspace, year, rubric, *rest, loaded=r)
     write(ev, target, when)
     runtime.say(f"已生成{what}：{target}")
     return ev

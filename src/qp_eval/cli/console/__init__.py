@@ -44,8 +44,11 @@ def literal(text: object) -> str:
     return escape(terminal_safe(str(text)))
 
 
-def make_console(stderr: bool = False) -> Console:
-    return ZhConsole(stderr=stderr, highlight=False, soft_wrap=False)
+def make_console(stderr: bool = False, plain: bool = False) -> Console:
+    """``plain`` (--plain): laid out as for a pipe even on a terminal (``plain_output``)."""
+    console = ZhConsole(stderr=stderr, highlight=False, soft_wrap=False)
+    console.plain = plain
+    return console
 
 
 @contextmanager
@@ -64,6 +67,11 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
 
 
 def print_next(steps: list[str], out: Console) -> None:
-    """下一步: one line each, the command at its end whole (a terminal may wrap it, never break it)."""
+    """下一步: one each, wrapped by the line-breaking rules: the command at its end is never split."""
     for step in steps:
-        out.print(f"下一步：{step}", markup=False, soft_wrap=True)
+        out.print(f"下一步：{step}", markup=False)
+
+
+def plain_output(console: Console) -> bool:
+    """One line per finding and tables without boxes: when the stream is no terminal, or with --plain."""
+    return getattr(console, "plain", False) or not console.is_terminal

@@ -41,10 +41,11 @@ def _line(cells: Sequence[str], widths: list[int], right: Sequence[bool], edge: 
 
 
 def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool], width: int,
-         title: str = "", wraps: Sequence[int] = ()) -> Iterator[str]:
+         title: str = "", wraps: Sequence[int] = (), boxed: bool = True) -> Iterator[str]:
     """The table's lines, none wider than ``width``: a boxed table when the cells fit side by side
     (the ``wraps`` columns, long text such as names, may wrap down to 16 columns), otherwise each
-    row as one wrapped block of "header value" pairs."""
+    row as one wrapped block of "header value" pairs. Not ``boxed`` (a pipe, a file, --plain): the
+    same columns aligned with two spaces between them and no lines drawn."""
     rows = [[terminal_safe(c) for c in row] for row in rows]  # cells come from the inputs
     title = terminal_safe(title)
     data = [4] * len(headers)
@@ -58,6 +59,14 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[
         data[i] = min(data[i], 16)
     if title:
         yield from wrap(title, max(width, 20))
+    if not boxed and sum(data) + 2 * (len(data) - 1) <= width:  # the same columns, with spaces for the lines
+        widths = _fit(natural, data, width + 3 * len(data) + 1 - 2 * (len(data) - 1))  # _fit counts the borders
+        for cells in [list(headers), *rows]:
+            wrapped = [wrap(c, w, hard=True) if width_of(c) > w else [c] for c, w in zip(cells, widths, strict=True)]
+            for k in range(max(len(x) for x in wrapped)):
+                yield "  ".join(_pad(x[k] if k < len(x) else "", w, r)
+                                for x, w, r in zip(wrapped, widths, right, strict=True)).rstrip()
+        return
     if sum(data) + 3 * len(data) + 1 > width:  # too narrow for columns: one block per row
         for row in rows:
             pairs = "，".join(f"{h} {c}" for h, c in zip(headers, row, strict=True) if c)
@@ -71,3 +80,4 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[
     for row in rows:
         yield from _line(row, widths, right, "│")
     yield "└" + "┴".join("─" * (w + 2) for w in widths) + "┘"
+

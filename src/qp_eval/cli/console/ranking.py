@@ -10,24 +10,32 @@ from ...core.evaluate import Evaluation
 from ...core.explain import DECIDED_PART, Line
 from ...core.numbers import fmt, publish
 from ...core.ranking import Ranked
-from ...core.results import CHANGE, columns_of, records
-from . import literal, print_next
+from ...core.results import CHANGE, COLUMNS, records
+from . import literal, plain_output, print_next
 from .grid import grid
 
 
 def print_ranking(ev: Evaluation, console: Console) -> None:
-    """The ranking as a boxed table (console/grid.py: plain strings, fast at thousands of towns)."""
+    """The ranking as a boxed table (console/grid.py: plain strings, fast at thousands of towns), 80
+    columns wide: the proposal's figures, where the meeting changed them, go below with the notes
+    (JSON and CSV hold them as columns)."""
     rows = records(ev)
     with_change = any(r["previous_rank"] is not None for r in rows) or bool(ev.previous_problem)
-    shown = [c for c in columns_of(ev) if c.key != "note" and (c is not CHANGE or with_change)]  # notes go below
+    shown = [c for c in COLUMNS if c.key != "note" and (c is not CHANGE or with_change)]  # notes go below
     headers = [c.header for c in shown]
     right = [c.numeric for c in shown]
     cells = [[str(r[c.key]) or ("—" if c is CHANGE else "") for c in shown] for r in rows]
-    lines = grid(headers, cells, right, console.width, title=f"{ev.rubric.title} 考评位次（{ev.decision.said()}）")
+    lines = grid(headers, cells, right, console.width, title=f"{ev.rubric.title} 考评位次（{ev.decision.said()}）",
+                 boxed=not plain_output(console))
     console.file.write("\n".join(lines) + "\n")
     for r in rows:
         if r["note"]:
             console.print(f"注：{r['unit']}：{r['note']}", markup=False)
+    for x in ev.ranking:  # the proposal where the meeting's decision changed it
+        p = ev.proposed[x.unit_id]
+        if (p.final, p.rank, p.grade) != (x.final, x.rank, x.grade):
+            console.print(f"注：{ev.rubric.unit[x.unit_id].name}初评为第 {p.rank} 名，最终得分 {p.final}，{p.grade}。",
+                          markup=False)
     if ev.previous_problem:
         console.print(f"注：{ev.previous_problem}。", markup=False)
 
@@ -58,7 +66,8 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
                 + ([x.self_score or "—"] if with_self else []) for x in mine]
         right = [False, True, False, False, False] + ([True] if with_self else [])
         # plain strings, wrapped, never cut: the source cell is the point of explain
-        out = grid(headers, rows, right, console.width, title=f"{part}：{fmt(subtotal)}", wraps=(0, 2, 3, 4))
+        out = grid(headers, rows, right, console.width, title=f"{part}：{fmt(subtotal)}", wraps=(0, 2, 3, 4),
+                   boxed=not plain_output(console))
         console.file.write("\n".join(out) + "\n")
     res = ranked.result
     decided_part = f" + 审议调整 {ranked.adjustment.normalize():f}" if ranked.adjustment else ""
