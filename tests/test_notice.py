@@ -99,3 +99,27 @@ def test_on_the_deadline_and_with_only_departments_owing(tmp_path):
     assert "　　一、科室评分表（2024年12月10日截止，即今天）" in lines and "　　未报送：办公室。" in lines
     assert not any("街镇自评表" in x for x in lines)
     assert any(x.startswith("　　请按时报送。") for x in lines)
+
+
+def test_status_of_the_example_year_fits_its_table_in_80_columns_on_a_terminal(ws):
+    import datetime as dt
+    import io
+
+    from qp_eval.cli.console import ZhConsole
+    from qp_eval.cli.console.intake import print_status
+    from qp_eval.core.linebreak import width_of
+    from qp_eval.core.status import status_of
+    from qp_eval.io.intake import validate_paths
+    from qp_eval.io.rubric_file import load_rubric
+    from qp_eval.io.workspace import shipped_rubric
+
+    rubric = load_rubric(shipped_rubric(2024))
+    folder = ws / "scores" / "2024"
+    out = io.StringIO()
+    console = ZhConsole(file=out, force_terminal=True, width=80, highlight=False)
+    print_status(status_of(rubric, validate_paths(rubric, [folder]), dt.date(2024, 12, 5), str(folder)), console)
+    lines = out.getvalue().splitlines()
+    assert any(x.startswith("┏") for x in lines) and all(width_of(x) <= 80 for x in lines)
+    rows = [x for x in lines if x.startswith("│") and x.split("│")[2].strip()]  # a row's first line has its state
+    assert len(rows) == 7 + 2 + 11  # 7 departments, 2 registers, 11 towns' forms (those not sent say 未收到)
+    assert "表格 " not in out.getvalue()  # no fallback prose ("表格 …，状态 …")

@@ -47,7 +47,7 @@ def test_init_then_template_then_status_then_complete(tmp_path):
     fill_all(ws / "scores" / "2025", rubric)
     done = cli("status", "--year", "2025", "--date", "2025-12-11", cwd=ws)
     assert done.returncode == 0, done.stdout
-    assert "全部收齐" in done.stdout and "已超期 1 天" in done.stdout
+    assert "全部收齐" in done.stdout and "超期 1 天" in done.stdout
 
 
 def test_status_names_a_missing_and_an_invalid_sheet(tmp_path):

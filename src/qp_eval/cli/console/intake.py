@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from ...core import layout as L
 from ...core.names import DECISION_FILE
-from . import print_next
+from ...core.status import INVALID, MIGRATE
+from . import plain_output, print_next
 from .grid import grid
 
 if TYPE_CHECKING:  # the results only as annotations: rendering a status never loads openpyxl
@@ -162,18 +164,25 @@ def print_status(report: Status, out: Console) -> None:
     """The table of who has sent what, and files that cannot be read, then what that means."""
     rows, strays = report.rows, report.strays
     title = f"{report.year} 年度收齐情况（{report.today.isoformat()}，目录 {report.folder}）"
-    headers = ["表格", "状态", "填写进度", "错误", "警告", "最后修改", "截止日期", "文件名"]
+    # 80 columns: who, state, progress, errors/warnings, when last changed, days left; the rest below
+    headers = ["表格", "状态", "进度", "错误/警告", "最后修改", "距截止"]
     cells = []
     for x in rows:
         progress = f"{x.filled}/{x.expected}" if x.expected else f"{x.filled} 条"
-        left = f"剩 {x.days_left} 天" if x.days_left >= 0 else f"已超期 {-x.days_left} 天"
-        cells.append([x.name, x.state, progress, str(x.errors), str(x.warnings),
-                      x.modified.strftime("%Y-%m-%d %H:%M") if x.modified else "—", f"{x.deadline}（{left}）",
-                      Path(x.file).name if x.file else "—"])
-    # plain strings: a file name is never eaten by markup; one block per row when the columns cannot fit
-    lines = grid(headers, cells, [False, False, True, True, True, False, False, False], out.width, title=title,
-                 wraps=(0, 6, 7))
+        left = f"剩 {x.days_left} 天" if x.days_left >= 0 else f"超期 {-x.days_left} 天"
+        cells.append([x.name, x.state, progress, f"{x.errors}/{x.warnings}",
+                      x.modified.strftime("%m-%d %H:%M") if x.modified else "—", left])
+    lines = grid(headers, cells, [False, False, True, True, False, False], out.width, title=title,
+                 wraps=(0,), boxed=not plain_output(out))
     out.file.write("\n".join(lines) + "\n")
+    deadlines: dict[str, object] = {}
+    for x in rows:
+        group = {L.KIND_SCORES: "科室评分表", L.KIND_SELF: "街镇自评表"}.get(x.kind, "登记表")
+        deadlines.setdefault(group, x.deadline)
+    out.print("截止日期：" + "；".join(f"{g} {d}" for g, d in deadlines.items()) + "。", markup=False)
+    for x in rows:  # the files to open: those with errors, and those to carry over
+        if x.file and x.state in (INVALID, MIGRATE):
+            out.print(f"{x.name}，{x.state}：{x.file}", markup=False)
     for f in strays:
         what = {"F112": "无法读取", "F113": "已忽略"}.get(f.code, "有错误" if f.severity == "error" else "注意")
         out.print(f"{what}：{f.file or '—'}（{f.code} {f.message}）", markup=False)
