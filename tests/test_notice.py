@@ -117,7 +117,7 @@ def test_status_of_the_example_year_fits_its_table_in_80_columns_on_a_terminal(w
     folder = ws / "scores" / "2024"
     out = io.StringIO()
     console = ZhConsole(file=out, force_terminal=True, width=80, highlight=False)
-    print_status(status_of(rubric, validate_paths(rubric, [folder]), dt.date(2024, 12, 5), str(folder)), console)
+    print_status(status_of(rubric, validate_paths(rubric, [folder]), dt.date(2024, 12, 5), "scores/2024"), console)
     lines = out.getvalue().splitlines()
     assert any(x.startswith("┏") for x in lines) and all(width_of(x) <= 80 for x in lines)
     rows = [x for x in lines if x.startswith("│") and x.split("│")[2].strip()]  # a row's first line has its state
