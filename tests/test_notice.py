@@ -123,4 +123,4 @@ def test_status_of_the_example_year_fits_its_table_in_80_columns_on_a_terminal(w
     assert all(width_of(x) <= 80 or "/tmp" in x for x in lines)  # only a whole path longer than a line is wider
     rows = [x for x in lines if x.startswith("│") and x.split("│")[2].strip()]  # a row's first line has its state
     assert len(rows) == 7 + 2 + 11  # 7 departments, 2 registers, 11 towns' forms (those not sent say 未收到)
-    assert "表格 " not in out.getvalue()  # no fallback prose ("表格 …，状态 …")
+    assert "，状态 " not in out.getvalue()  # no fallback prose ("表格 …，状态 …")
