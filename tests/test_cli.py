@@ -153,9 +153,9 @@ def test_readme_code_table_matches_the_catalogue():
 
 @pytest.mark.parametrize("args, says", [
     (["rank", "--bogus"], "没有这个选项：--bogus"),
-    (["rank", "--yaer", "2024"], "没有这个选项：--yaer（是否为 --save、--year？）"),
+    (["rank", "--yaer", "2024"], "没有这个选项：--yaer（是否为 --year、--save？）"),  # the closest first
     (["init"], "缺少选项 --year / -y"),
-    (["rank", "--year", "abc"], "--year / -y 的值无效：应为整数"),
+    (["rank", "--year", "abc"], "--year / -y 的值无效：“abc”不是有效的评估年度"),
     (["rank", "--year"], "选项 --year 后面需要跟一个值"),
     (["rank", "extra"], "多余的参数：extra"),
     (["ranx"], "没有这个命令：ranx（是否为 rank？）"),
@@ -254,3 +254,21 @@ def test_escape_sequences_and_brackets_from_inputs_never_act_on_the_terminal(tmp
     out = r.stdout + r.stderr
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b[2J" in out.replace("\n", "").replace("│", "").replace(" ", "") and "[bold]" in out.replace("\n", "")
+
+
+@pytest.mark.parametrize("written", ["2024", "2024年", "2024年度", "２０２４", "二〇二四", "二零二四年", " 2024 "])
+def test_a_year_is_read_as_the_office_writes_it(written):
+    from qp_eval.cli.options import parse_year
+
+    assert parse_year(written) == 2024
+
+
+def test_usage_errors_give_the_commands_own_example_and_shared_flags_go_after_the_name(tmp_path):
+    r = run("rank", "--yaer", "2024")
+    assert "例如：qp-eval rank --year 2024" in r.stderr
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    after = run("rank", "--year", "二〇二四", "-q", "--format", "csv", cwd=tmp_path)
+    before = run("-q", "rank", "--year", "2024", "--format", "csv", cwd=tmp_path)
+    assert after.returncode == before.returncode == 0 and after.stdout == before.stdout and after.stderr == ""

@@ -70,7 +70,7 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
     err = runtime.console(stderr=True)
     if ev.blocked:
         errors = [f for f in ev.findings if f.severity == "error"]
-        print_findings(ev.validation, err, shown=errors)
+        print_findings(ev.validation, err, shown=errors, summary=False)
         print_blocked(ev, err)
         print_next(after_validate(r.year, ev.findings), err)
         _warnings_line(ev.findings, r.year)

@@ -205,7 +205,10 @@ def usage_error_text(e: Exception) -> str:
     message = str(getattr(e, "message", "") or "")
     if kind == "NoSuchOption":
         option = getattr(e, "option_name", "")
-        near = sorted(getattr(e, "possibilities", None) or [])
+        from difflib import SequenceMatcher
+
+        near = sorted(getattr(e, "possibilities", None) or [],  # the closest first
+                      key=lambda p: (-SequenceMatcher(None, option, p).ratio(), p))
         return f"没有这个选项：{option}" + (f"（是否为 {'、'.join(near)}？）" if near else "")
     if kind == "MissingParameter":
         what = "参数" if getattr(getattr(e, "param", None), "param_type_name", "") == "argument" else "选项"
@@ -240,6 +243,10 @@ def show_usage_error(e: Exception, write) -> None:  # noqa: ANN001 - a function 
         return
     if ctx is not None:
         write(ctx.get_usage())
+        example = next((line.strip() for line in (getattr(ctx.command, "help", "") or "").splitlines()
+                        if line.strip().startswith("qp-eval ")), "")
+        if example:
+            write(f"例如：{example}")
         write(f"运行 “{ctx.command_path} -h” 查看帮助。")
         write("")
     for line in wrap(f"错误：{usage_error_text(e)}", terminal_width()):

@@ -30,9 +30,23 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def parse_year(text: str) -> int:
+    """A year as the office writes it: 2025, 2025年, 2025年度, ２０２５, 二〇二五 or 二零二五年."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", str(text)).strip().removesuffix("年度").removesuffix("年").strip()
+    t = t.translate(_CN_DIGITS)
+    if len(t) != 4 or not t.isdigit():
+        raise typer.BadParameter(f"“{text}”不是有效的评估年度：请写四位年份，如 2025（也可以写 2025年 或 二〇二五）")
+    return int(t)
+
+
 YearOpt = Annotated[
-    int | None, typer.Option("--year", "-y", help="评估年度；省略时取工作目录中最新的年度。", show_default=False,
-                             metavar="年度")
+    int | None, typer.Option("--year", "-y", help="评估年度，如 2025；省略时取工作目录中最新的年度。", show_default=False,
+                             metavar="年度", parser=parse_year)
 ]
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", metavar="目录", help="工作目录（含 rubric/、scores/、archive/、reports/）。")

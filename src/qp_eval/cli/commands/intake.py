@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import common, runtime
-from ..options import RubricOpt, ScoresOpt, TableFormat, TableOrJson, WorkspaceOpt, YearOpt, made
+from ..options import RubricOpt, ScoresOpt, TableFormat, TableOrJson, WorkspaceOpt, YearOpt, made, parse_year
 
 
 def template(
@@ -130,7 +130,7 @@ def collect(
 
 def init(
     folder: Annotated[Path, typer.Argument(metavar="目录", help="新工作目录；默认为当前目录。")] = Path("."),
-    year: Annotated[int, typer.Option("--year", "-y", metavar="年度", help="新的评估年度，如 2025。")] = ...,  # type: ignore[assignment]
+    year: Annotated[int, typer.Option("--year", "-y", metavar="年度", help="新的评估年度，如 2025。", parser=parse_year)] = ...,  # type: ignore[assignment]
     from_year: Annotated[int | None, typer.Option("--from", metavar="年度", help="复制哪一年度的评估细则；默认为上一年度。", show_default=False)] = None,
     previous: Annotated[Path | None, typer.Option("--previous", metavar="目录", help="上一年度的工作目录：从中复制评估细则和存档 archive/<上年>.json；默认为当前目录（是工作目录时）。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="重新建立：原细则文件先备份；空白评分表重新生成，已填写的不覆盖。")] = False,

@@ -64,5 +64,6 @@ def print_json(findings: list[Finding]) -> None:
 
 
 def print_blocked(ev, console: Console) -> None:  # noqa: ANN001 - an Evaluation that errors stopped
-    console.print("[red]存在错误，未计分。[/red]请按上表修正后重试"
-                  + ("（缺少评分表时可加 --allow-missing 先行计分）。" if ev.sheets_missing else "。"))
+    errors = count([f for f in ev.findings if f.severity == "error"], "error")
+    console.print(f"有 {errors} 个错误，未计分。请按上面所列修正后重试"
+                  + ("（缺少评分表时可加 --allow-missing 先行计分）。" if ev.sheets_missing else "。"), markup=False)
