@@ -172,3 +172,27 @@ def test_verify_refuses_an_archive_of_an_unknown_version(ws):
         assert r.returncode == 2 and "一致" not in r.stdout and "无法核对" in r.stderr.replace("\n", "")
     finally:
         saved.write_text(original, encoding="utf-8")
+
+
+def test_no_internal_id_reaches_a_screen_or_a_visible_cell(ws):
+    import openpyxl
+
+    from qp_eval.core import layout as L
+    from qp_eval.io.rubric_file import load_rubric
+    from qp_eval.io.workspace import shipped_rubric
+
+    rubric = load_rubric(shipped_rubric(2024))
+    ids = [d.id for d in rubric.departments] + [u.id for u in rubric.units]
+    shown = qp("rubric", "show", "--year", "2024", cwd=ws).stdout + qp("explain", "华新镇", "--year", "2024", cwd=ws).stdout
+    assert [i for i in ids if re.search(rf"(?<![A-Za-z_]){re.escape(i)}(?![A-Za-z_])", shown)] == []
+    info = openpyxl.load_workbook(ws / "scores" / "2024" / "2024年度评分表_社会事务科.xlsx")[L.INFO_SHEET]
+    visible = [c.value for row in info.iter_rows() if not info.row_dimensions[row[0].row].hidden for c in row]
+    assert not any(v in ids for v in visible)
+
+
+def test_explain_names_each_source_file_once_for_a_quarterly_criterion(ws):
+    out = qp("explain", "华新镇", "--year", "2024", "--format", "json", cwd=ws).stdout
+    import json
+
+    line = next(x for x in json.loads(out)["lines"] if x["label"].startswith("1.3 "))
+    assert line["source"].endswith("评分!F76、F77、F78、F79") and line["source"].count(".xlsx") == 1

@@ -32,6 +32,14 @@ class Line:
 DECIDED_PART = "审议决定"
 
 
+def sources_text(sources) -> str:  # noqa: ANN001 - Source tuples
+    """Where a figure comes from, each file named once: ``file 评分!F76、F77、F78、F79；other 指标!D5``."""
+    by_file: dict[tuple[str, str], list[str]] = {}
+    for src in sources:
+        by_file.setdefault((src.file, src.sheet), []).append(src.cell)
+    return "；".join(f"{file} {sheet}!{'、'.join(cells)}" for (file, sheet), cells in by_file.items())
+
+
 def explain_unit(ev: Evaluation, unit_id: str) -> tuple[Ranked, list[Line]]:
     """The unit's place and every line behind its final: its scores, bonus and deductions, and what the
     director's meeting decided for it (with the register's cell)."""
@@ -62,7 +70,7 @@ def explain_ranked(ev: Evaluation, ranked: Ranked, parts: tuple[str, ...] = ("�
         mine = own.scores.get(c.criterion_id) if own is not None else None
         self_score = "" if own is None or not crit.applies(ranked.unit_id) else \
             fmt(mine.value) if mine is not None else "未自评" if crit.measure is None else "见指标"
-        lines.append(Line("重点工作", label, c.score, detail, "；".join(map(str, c.sources)), c.note, self_score))
+        lines.append(Line("重点工作", label, c.score, detail, sources_text(c.sources), c.note, self_score))
     raw = sum((c.score for c in r.criteria), ZERO)
     if "重点工作" in parts and r.base != raw:
         lines.append(Line("重点工作", "按比例折算调整", r.base - raw, r.base_detail, ""))

@@ -58,7 +58,7 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
         if not mine:
             console.print(f"{part}：无", markup=False)
             continue
-        headers = ["项目", "计入", "计算", "来源", "说明"]
+        headers = [{"重点工作": "细则", "亮点加分": "亮点", "问题扣分": "问题"}.get(part, "调整"), "计入", "计算", "来源", "说明"]
         with_self = any(x.self_score for x in mine)
         if with_self:
             headers.append("自评")

@@ -44,7 +44,7 @@ def render_rubric(r: Rubric, source: str, console: Console) -> None:
         mine = [cid for cid in r.criteria if r.department_of(cid) == d.id]
         subtotal = sum((r.criteria[c].points for c in mine), Decimal(0))
         assists = [i.number for i in r.items if d.id in i.assists]
-        label = f"[bold cyan]{_e(d.name)}[/bold cyan]（{_e(d.id)}）  {fmt(subtotal)} 分"
+        label = f"[bold cyan]{_e(d.name)}[/bold cyan]  {fmt(subtotal)} 分"
         if assists:
             label += f"  [dim]协评第 {'、'.join(map(str, assists))} 项[/dim]"
         branch = tree.add(label)

@@ -67,6 +67,8 @@ def _info(wb: Workbook, rubric: Rubric, kind: str, pairs: list[tuple[str, object
     ws.append([L.KEY_YEAR, rubric.year])
     for key, value in pairs:
         ws.append([key, value])
+        if key in (L.KEY_DEPT_ID, L.KEY_UNIT_ID):  # the rubric's own id, for qp-eval: hidden, the name shows
+            ws.row_dimensions[ws.max_row].hidden = True
     spec = sheetspec.spec_of(rubric, kind, department_id)
     ws.append([L.KEY_FINGERPRINT, sheetspec.fingerprint(spec)])
     ws.append([L.KEY_LAYOUT, sheetspec.dumps(spec)])
