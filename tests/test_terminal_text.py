@@ -98,3 +98,13 @@ def test_no_number_id_or_command_is_split(outputs):
                 if end.search(a) and start.search(b):
                     bad.append((name, a, b))
     assert bad == []
+
+
+def test_rank_gives_the_ranking_first_and_the_warnings_in_a_line(tmp_path):
+    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    r = qp("rank", "--year", "2024", cwd=tmp_path, columns=80)
+    lines = (r.stdout + r.stderr).splitlines()
+    head = next(k for k, x in enumerate(lines) if x.split()[:2] == ["位次", "街镇"])
+    assert head + 11 < 20 and lines[head + 11].split()[:2] == ["11", "重固镇"]  # all 11 towns within 20 lines
+    assert len([x for x in lines if "警告" in x]) <= 3
+    assert r.stderr.strip().endswith("运行 qp-eval validate --year 2024 查看。")
