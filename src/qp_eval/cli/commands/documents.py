@@ -129,7 +129,7 @@ def letters(
     if not ev.decision.decided and not draft:
         err = runtime.console(stderr=True)
         print_findings(ev.validation, err, shown=[undecided(ev.validation, ev.rubric.year)])
-        err.print("[red]未生成函告。[/red]函告应在局长办公会议审议决定后发出；会前征求意见请加 --draft。")
+        err.print("未生成函告。函告应在局长办公会议审议决定后发出；会前征求意见请加 --draft。", markup=False)
         runtime.exit_with(1)
     written = write_letters(ev, folder, when, number.strip(), draft)
     runtime.say(f"已生成 {len(written)} 份函告{'（征求意见稿）' if draft else ''}：{folder}")

@@ -11,7 +11,7 @@ from ...core.explain import DECIDED_PART, Line
 from ...core.numbers import fmt, publish
 from ...core.ranking import Ranked
 from ...core.results import CHANGE, COLUMNS, records
-from . import literal, plain_output, print_next
+from . import plain_output, print_next
 from .grid import grid
 
 
@@ -43,8 +43,8 @@ def print_ranking(ev: Evaluation, console: Console) -> None:
 def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Console) -> None:
     r = ev.rubric
     name = r.unit[ranked.unit_id].name
-    console.print(f"[bold]{literal(name)}[/bold]：第 {ranked.rank} 名，最终得分 {ranked.final}，{literal(ranked.grade)}"
-                  f"（{literal(ev.decision.said())}）")
+    console.print(f"{name}：第 {ranked.rank} 名，最终得分 {ranked.final}，{ranked.grade}（{ev.decision.said()}）",
+                  markup=False)
     proposed = ev.proposed[ranked.unit_id]
     if (proposed.final, proposed.rank, proposed.grade) != (ranked.final, ranked.rank, ranked.grade):
         console.print(f"初评：第 {proposed.rank} 名，最终得分 {proposed.final}，{proposed.grade}", markup=False)
@@ -74,7 +74,7 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
     console.print(
         f"最终得分 = 重点工作 {res.base.normalize():f} + 亮点加分 {res.bonus.normalize():f} − 问题扣分 "
         f"{res.deductions.normalize():f}{decided_part} = {ranked.exact.normalize():f}，按 {r.precision} 位小数公布为 "
-        f"[bold]{publish(r, ranked.final)}[/bold]"
+        f"{publish(r, ranked.final)}", markup=False
     )
 
 
