@@ -64,7 +64,7 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     shutil.copytree(ROOT / "examples" / "archive", ws / "archive")
     _qp("report", "--year", "2024", "--date", "2024-12-31", cwd=ws)
     _qp("report", "--year", "2024", "--format", "html", "--date", "2024-12-31", cwd=ws)
-    _qp("letters", "--year", "2024", "--date", "2025-01-10", "--number", "青民函〔2025〕3号", cwd=ws)  # after the meeting
+    _qp("letters", "--year", "2024", "--date", "2025-01-10", "--number", "青民函〔2025〕3号", "--combined", cwd=ws)
     _qp("booklet", "--year", "2024", "--date", "2024-12-31", cwd=ws)
     _qp("brief", "--year", "2024", "--date", "2025-01-03", cwd=ws)
     chase = work / "chase"  # nobody has sent anything yet: the longest notice of the district
@@ -80,6 +80,7 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
         "report": reports / "2024年度民政工作综合评估结果.xlsx",
         "letter": next((reports / "函告").glob("*华新镇*.docx")),
         "letter_long": next((reports / "函告").glob("*夏阳街道*.docx")),
+        "combined": next((reports / "函告").glob("*合并打印*.docx")),
         "booklet": next(reports.glob("*亮点工作汇编.docx")),
         "brief": reports / "2024年度民政工作综合评估结果（审议稿）.docx",
         "template": ws / "scores" / "2024" / "2024年度评分表_社会事务科.xlsx",
@@ -128,6 +129,21 @@ def test_letters_render_on_a4_with_page_numbers_and_no_lonely_signature(rendered
     first = "".join(pages[0]["words"])
     assert "青民函〔2025〕3号" in first and "关于2024年度民政工作综合评估结果的函" in first
     assert median(h for p in pages for h in p["heights"]) >= 14  # 三号 body type
+    annex = next(n for n, p in enumerate(pages) if p["words"][:1] == ["附件"])  # 附件 heads its own page
+    assert annex <= 2, f"the body takes {annex} pages before its 附件"
+    assert "青浦区民政局" in "".join(pages[annex - 1]["words"])  # the signature closes the body
+
+
+def test_every_letter_body_is_at_most_two_pages_and_the_combined_file_restarts_its_numbers(rendered):
+    pages = _pages(rendered["combined"])
+    starts = [n for n, p in enumerate(pages) if "关于2024年度民政工作综合评估结果的函" in "".join(p["words"][:40])]
+    assert len(starts) == 11
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(pages)
+        mine = pages[start:end]
+        annex = next(n for n, p in enumerate(mine) if p["words"][:1] == ["附件"])
+        assert annex <= 2, f"letter {k + 1}: the body takes {annex} pages"
+        assert "—1—" in "".join(mine[0]["words"])  # each letter numbered from 1
 
 
 def test_booklet_renders_with_cover_contents_and_page_numbers(rendered):

@@ -152,6 +152,11 @@ def _text(path: Path) -> str:
     return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
 
 
+def _rows(path: Path) -> list[list[str]]:
+    """Every row of every table in the document (a letter's 附件)."""
+    return [[c.text for c in row.cells] for t in docx.Document(str(path)).tables for row in t.rows]
+
+
 def test_letters_name_the_town_rank_and_score(ev, tmp_path):
     written = write_letters(ev, tmp_path / "letters", MADE, draft=True)
     assert len(written) == 3
@@ -163,7 +168,9 @@ def test_letters_name_the_town_rank_and_score(ev, tmp_path):
     b = text["2024年度综合评估结果函（征求意见稿）_乙街道.docx"]
     assert "乙街道办事处：" in b and "第 2 名" in b and "17.53" in b
     c = text["2024年度综合评估结果函（征求意见稿）_丙镇.docx"]
-    assert "扣 0.5 分" in c and "+cmd" in c
+    assert "本年度因存在问题扣 2.22 分（2 起）" in c and "明细见附件" in c and "附件：扣分和跟进事项明细" in c
+    annex = _rows(tmp_path / "letters" / "2024年度综合评估结果函（征求意见稿）_丙镇.docx")
+    assert any("0.5" in row and any("+cmd" in cell for cell in row) for row in annex)  # the itemised deduction
 
 
 def test_letters_cli(ws):
@@ -232,10 +239,13 @@ def test_letters_follow_the_official_document_layout(decided, tmp_path):
     assert body.paragraph_format.line_spacing.pt == 29
     heading = next(p for p in paras if p.text == "一、评估结果")
     assert _east_asian(heading.runs[0]) == "黑体"
-    # the closing paragraphs travel with 落款 and 成文日期
-    tail = paras[-4:]
-    assert [p.text for p in tail[1:]] == ["特此函告。", "青浦区民政局", "2024年12月30日"]
+    # the closing paragraphs travel with 附件说明, 落款 and 成文日期; the 附件 follows on a page of its own
+    date = next(k for k, p in enumerate(paras) if p.text == "2024年12月30日")
+    tail = paras[date - 3:date + 1]
+    assert [p.text for p in tail] == ["请结合评估结果，总结经验，查找不足，认真抓好整改落实，推动民政工作高质量发展。特此函告。",
+                                      "附件：扣分和跟进事项明细", "青浦区民政局", "2024年12月30日"]
     assert all(p.paragraph_format.keep_with_next for p in tail[:3])
+    assert paras[date + 1].text == "附件" and _east_asian(paras[date + 1].runs[0]) == "黑体"
     # page numbers "— PAGE —" on odd (right) and even (left) pages
     s = doc.sections[0]
     for footer, side in ((s.footer, 2), (s.even_page_footer, 0)):
@@ -255,8 +265,8 @@ def test_letter_without_a_number_shows_the_placeholder_and_each_note_on_its_own_
     text = {p.name: _text(p) for p in written}
     a = text["2024年度综合评估结果函_甲镇.docx"]
     assert a.splitlines()[0] == "〔发文字号〕"
-    notes = [line for line in a.splitlines() if line[:2] in ("1.", "2.", "3.") and "：" in line]
-    assert notes and all(line.endswith("。") for line in notes)
+    notes = [row for row in _rows(tmp_path / "l" / "2024年度综合评估结果函_甲镇.docx") if len(row) == 4 and row[0] != "序号"]
+    assert notes and all(row[3] and "\n" not in row[3] for row in notes)  # each note in its own row of the 附件
     assert "扣 0.00 分" not in "".join(text.values()) and "加 0.00 分" not in "".join(text.values())
 
 
@@ -269,10 +279,10 @@ def test_a_town_without_bonus_or_deductions_reads_naturally(ev):
     ranked = SimpleNamespace(final=Decimal("88.50"), rank=1, grade="良好", adjustment=Decimal(0))
     text = _result_sentence(ev.rubric, "你镇", pub, ranked)
     assert text == ("你镇2024年度民政工作综合评估最终得分 88.50 分，在全区 3 个街镇中位列第 1 名，评定等次为“良好”。"
-                    "其中，民政重点业务工作和综合能力建设得分 88.50 分，无特色亮点工作加分，无存在问题扣分。")
+                    "其中，民政重点业务工作和综合能力建设得分 88.50 分，特色亮点工作未加分，没有因存在问题扣分。")
     ranked = SimpleNamespace(final=Decimal("88.00"), rank=2, grade="良好", adjustment=Decimal("-0.5"))
     assert _result_sentence(ev.rubric, "你镇", pub, ranked).endswith(  # the parts add up to the final
-        "得分 88.50 分，无特色亮点工作加分，无存在问题扣分，经局长办公会议审议减 0.50 分。")
+        "得分 88.50 分，特色亮点工作未加分，没有因存在问题扣分，经局长办公会议审议减 0.50 分。")
 
 
 def test_booklet_has_a_cover_contents_and_page_numbers(ev, tmp_path):

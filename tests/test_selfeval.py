@@ -255,7 +255,7 @@ def test_letter_names_the_items_where_the_two_views_differ_most(towns, mini):
     ev = evaluate(mini, towns)
     a = next(x for x in ev.ranking if x.unit_id == "a")
     text = "\n".join(p.text for p in letter_paragraphs(ev, a, dt.date(2024, 12, 31), draft=True))
-    assert "以下项目自评与考评差异较大，请对照评估细则和科室扣分说明查找原因：项目三（自评 4.50 分，考评 5.00 分）。" in text
+    assert "对照你镇的自评，项目三（自评 4.50 分、考评 5.00 分）自评与考评差异较大，请对照评估细则和科室扣分说明查找原因。" in text
     b = next(x for x in ev.ranking if x.unit_id == "b")  # 乙街道's self-scores equal the departments'
     assert "自评与考评差异" not in "\n".join(p.text for p in letter_paragraphs(ev, b, dt.date(2024, 12, 31), draft=True))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 class Para:
     text: str
     # number | title | subtitle | to | body | heading | item | sign | date | cover | cover_sub | toc | toc2
-    # | h1 | h2 | meta | break
+    # | h1 | h2 | meta | break | section (a new page numbered from 1) | annex | annex_note
     style: str = "body"
     keep: bool = False  # on the same page as the paragraph that follows
 

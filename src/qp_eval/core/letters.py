@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from . import report_data as R
 from .decisions import amount_words
-from .document import Para, cn_date, cn_number
+from .document import Block, Para, Table, cn_date, cn_number
 from .evaluate import Evaluation
 from .numbers import fmt, publish
 from .published import ItemFigure
@@ -30,8 +30,8 @@ def _result_sentence(rubric: Rubric, you: str, pub, ranked: Ranked, draft: bool 
     """The result in words; a part worth nothing is said so, not "加 0.00 分". The parts add up to the
     final: the meeting's adjustment, when it made one, is the last of them."""
     parts = [f"其中，民政重点业务工作和综合能力建设得分 {pub.base} 分"]
-    parts.append(f"特色亮点工作加 {pub.bonus} 分" if pub.bonus != ZERO else "无特色亮点工作加分")
-    parts.append(f"存在问题扣 {pub.deductions} 分" if pub.deductions != ZERO else "无存在问题扣分")
+    parts.append(f"特色亮点工作加 {pub.bonus} 分" if pub.bonus != ZERO else "特色亮点工作未加分")
+    parts.append(f"存在问题扣 {pub.deductions} 分" if pub.deductions != ZERO else "没有因存在问题扣分")
     if ranked.adjustment:
         parts.append(f"经局长办公会议审议{amount_words(rubric, ranked.adjustment)}")
     what = "初评" if draft else ""
@@ -60,7 +60,7 @@ def _decided_lines(ev: Evaluation, ranked: Ranked, you: str) -> list[Para]:
     return []
 
 
-def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str = "", draft: bool = False) -> list[Para]:
+def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str = "", draft: bool = False) -> list[Block]:
     """One town's letter: from the results the director's meeting decided, saying so; ``draft``: from
     the office's proposal, before the meeting, as a 征求意见稿."""
     rubric = ev.rubric
@@ -68,17 +68,16 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str
     res = ranked.result
     pub = ev.published[ranked.unit_id]
     you = "你镇" if unit.kind == "镇" else "你街道"
-    plan = (f"根据《{rubric.year}年度青浦区民政工作综合评估方案》，区民政局对各街镇民政部门{rubric.year}年度民政工作"
-            "进行了综合评估。")
+    plan = f"根据《{rubric.year}年度青浦区民政工作综合评估方案》，"
     if draft:
-        opening = (plan + f"经各评估科室（单位）对口评定、局办公室汇总，形成初评结果，尚待局长办公会议审议决定。"
-                   f"现将{you}初评结果告知如下，请予核对；如有意见，请及时向局办公室反馈。")
+        opening = (plan + f"经各评估科室（单位）对口评定、局办公室汇总，形成{rubric.year}年度民政工作综合评估初评结果，"
+                   f"尚待局长办公会议审议决定。现将{you}初评结果告知如下，请予核对；如有意见，请及时向局办公室反馈。")
     else:
         d = ev.decision
         assert d.date is not None, "letters are written from a decision, or as a draft"
         minutes = f"（{d.minutes}）" if d.minutes else ""
         opening = (plan + f"经各评估科室（单位）对口评定、局办公室汇总，并经{cn_date(d.date)}局长办公会议审议决定{minutes}，"
-                   f"现将{you}评估结果函告如下。")
+                   f"现将{you}{rubric.year}年度民政工作综合评估结果函告如下。")
     paras = [
         Para(number or NUMBER_PLACEHOLDER, "number"),
         Para(f"关于{rubric.year}年度民政工作综合评估结果的函", "title", keep=draft),
@@ -93,51 +92,82 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str
         ),
         *([] if draft else _decided_lines(ev, ranked, you)),
     ]
-    strong, weak = R.strongest_and_weakest(ev, ranked)
+    strong, weak = R.strongest_and_weakest(ev, ranked, n=2)  # the body stays within two pages
     names = {i.number: i.name for i in rubric.items}
     paras.append(Para("二、工作亮点与不足", "heading", keep=True))
+    said = []
     if strong:
-        paras.append(Para("完成较好的项目：" + "；".join(f"{names[f.number]}（{_out_of(f)}）" for f in strong) + "。"))
-    if weak:
-        paras.append(Para("相对薄弱的项目：" + "；".join(f"{names[f.number]}（{_out_of(f)}）" for f in weak) + "。"))
-    else:
-        paras.append(Para("各评估项目均取得满分。"))
+        said.append("完成较好的项目：" + "、".join(f"{names[f.number]}（{_out_of(f)}）" for f in strong))
+    said.append("相对薄弱的项目：" + "、".join(f"{names[f.number]}（{_out_of(f)}）" for f in weak) if weak
+                else "各评估项目均取得满分")
+    paras.append(Para("；".join(said) + "。"))
     paras.append(Para("三、扣分情况", "heading", keep=True))
-    if res.deduction_lines:
-        paras.append(Para("存在问题扣分：", keep=True))
-        for k, d in enumerate(res.deduction_lines, 1):
-            reason = d.description or d.category
-            basis = f"（依据：{d.basis}）" if d.basis else ""
-            paras.append(Para(f"{k}. {d.category}：{reason}，扣 {fmt(d.amount)} 分{basis}。", "item"))
-        if res.deductions != sum((d.amount for d in res.deduction_lines), R.ZERO):
-            paras.append(Para(f"扣分合计超过上限，按 {fmt(rubric.problems.cap)} 分扣减。"))
-    else:
-        paras.append(Para("本年度无存在问题扣分。"))
     lost = [c for c in res.criteria if c.status in ("entered", "measured") and c.score < c.points and c.note]
+    said = []
+    if res.deduction_lines:
+        capped = res.deductions != sum((d.amount for d in res.deduction_lines), R.ZERO)
+        said.append(f"本年度因存在问题扣 {fmt(res.deductions)} 分（{len(res.deduction_lines)} 起"
+                    + (f"，合计超过上限，按 {fmt(rubric.problems.cap)} 分扣减" if capped else "") + "）")
+    else:
+        said.append("本年度没有因存在问题扣分")
     if lost:
-        paras.append(Para("各评估科室（单位）评分时的扣分说明：", keep=True))
-        for k, c in enumerate(lost, 1):
-            note = _QUARTER.sub(lambda m: f"第{cn_number(int(m.group(1)))}季度：", c.note)
-            paras.append(Para(f"（{k}）{c.criterion_id} {rubric.criteria[c.criterion_id].name}：{note}。", "item"))
+        said.append(f"各评估科室（单位）评分时对 {len(lost)} 条细则作了扣分说明")
+    mine = [g for g in R.gaps(ev) if g.unit_id == ranked.unit_id]
+    annex = bool(res.deduction_lines or lost or mine)
+    paras.append(Para("；".join(said) + ("，明细见附件" if annex else "") + "。"))
     paras.append(Para("四、跟进事项", "heading", keep=True))
     mine = [g for g in R.gaps(ev) if g.unit_id == ranked.unit_id]
     if mine:
-        paras.append(Para(f"以下项目与要求存在较大差距，相关科室（单位）将与{you}沟通，进一步加强指导和督查：", keep=True))
-        for k, g in enumerate(mine, 1):
-            f = pub.item(g.item_no)
-            paras.append(Para(f"{k}. {names[g.item_no]}（{_out_of(f)}，{g.reason}），由"
-                              f"{rubric.department[g.department_id].name}跟进。", "item"))
+        shown = "、".join(names[g.item_no] for g in mine[:3]) + (f"等 {len(mine)} 个项目" if len(mine) > 3 else "")
+        paras.append(Para(f"{shown}与要求存在较大差距，相关科室（单位）将与{you}沟通，进一步加强指导和督查"
+                          "（得分和跟进科室见附件）。"))
     else:
-        paras.append(Para("无需专项跟进的项目。"))
-    differ = _self_differences(ev, ranked.unit_id)
+        paras.append(Para("没有需要专项跟进的项目。"))
+    differ = _self_differences(ev, ranked.unit_id, most=2)
     if differ:
-        paras.append(Para(f"对照{you}的自评，以下项目自评与考评差异较大，请对照评估细则和科室扣分说明查找原因：" + differ + "。"))
+        paras.append(Para(f"对照{you}的自评，{differ}自评与考评差异较大，请对照评估细则和科室扣分说明查找原因。"))
     # the closing lines travel together, so 落款 and 成文日期 never stand alone on a page
-    paras.append(Para("请结合评估结果，总结经验，查找不足，认真抓好整改落实，推动民政工作高质量发展。", keep=True))
-    paras.append(Para("特此函告。", keep=True))
+    paras.append(Para("请结合评估结果，总结经验，查找不足，认真抓好整改落实，推动民政工作高质量发展。特此函告。", keep=True))
+    if annex:  # 附件说明: below the body, before the 落款 (GB/T 9704 7.3.4)
+        paras.append(Para(f"附件：{ANNEX_TITLE}", "annex_note", keep=True))
     paras.append(Para(rubric.issuer, "sign", keep=True))
     paras.append(Para(cn_date(made), "date"))
+    if annex:
+        follow = [(names[g.item_no], _out_of(pub.item(g.item_no)), g.reason, rubric.department[g.department_id].name)
+                  for g in mine]
+        paras += _annex(rubric, res.deduction_lines, lost, follow)
     return paras
+
+
+ANNEX_TITLE = "扣分和跟进事项明细"
+
+
+def _annex(rubric: Rubric, deductions: list, lost: list, follow: list[tuple[str, str, str, str]]) -> list[Block]:
+    """附件 on a page of its own: 附件 in 黑体 at the top left, its title, then the tables of the
+    problems deducted, of the departments' notes on the criteria scored below their points, and of
+    the items followed up."""
+    out: list[Block] = [Para("", "break"), Para("附件", "annex"), Para(ANNEX_TITLE, "title")]
+    part = iter(range(1, 4))
+    if deductions:
+        out.append(Para(f"{cn_number(next(part))}、存在问题扣分", "heading", keep=True))
+        out.append(Table(("序号", "问题类别", "情况", "扣分", "依据"),
+                         tuple((str(k), d.category, d.description or d.category, fmt(d.amount), d.basis or "—")
+                               for k, d in enumerate(deductions, 1)),
+                         (11, 22, 44, 10, 19), frozenset({2, 4})))
+    if lost:
+        out.append(Para(f"{cn_number(next(part))}、各评估科室（单位）的扣分说明", "heading", keep=True))
+        out.append(Table(("序号", "细则", "得分", "扣分说明"),
+                         tuple((str(k), f"{c.criterion_id} {rubric.criteria[c.criterion_id].name}",
+                                f"{fmt(c.score)}/{fmt(c.points)}",
+                                _QUARTER.sub(lambda m: f"第{cn_number(int(m.group(1)))}季度：", c.note))
+                               for k, c in enumerate(lost, 1)),
+                         (11, 33, 14, 48), frozenset({1, 3})))
+    if follow:
+        out.append(Para(f"{cn_number(next(part))}、跟进事项", "heading", keep=True))
+        out.append(Table(("序号", "项目", "得分", "差距", "跟进科室（单位）"),
+                         tuple((str(k), *row) for k, row in enumerate(follow, 1)), (11, 38, 18, 25, 30),
+                         frozenset({1, 3, 4})))
+    return out
 
 
 def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
@@ -146,7 +176,7 @@ def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
         return ""
 
     gaps = sorted((g for g in ev.comparison.of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
-    return "；".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分，考评 "  # type: ignore[arg-type]
+    return "、".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分、考评 "  # type: ignore[arg-type]
                     f"{publish(ev.rubric, g.scored)} 分）" for g in gaps[:most])
 
 

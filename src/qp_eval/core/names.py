@@ -32,6 +32,11 @@ def letter_name(year: int, unit_name: str, draft: bool = False) -> str:
     return f"{year}年度综合评估结果函{'（征求意见稿）' if draft else ''}_{safe_file_name(unit_name)}.docx"
 
 
+def combined_letters_name(year: int, draft: bool = False) -> str:
+    """All the letters in one file, for printing (``letters --combined``)."""
+    return f"{year}年度综合评估结果函{'（征求意见稿）' if draft else ''}（合并打印）.docx"
+
+
 def report_name(year: int, fmt: str) -> str:
     return f"{year}年度民政工作综合评估结果.{fmt}"
 

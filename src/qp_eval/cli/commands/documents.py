@@ -100,6 +100,7 @@ def letters(
     number: Annotated[str, typer.Option("--number", metavar="文号", help="发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。",
                                         show_default=False)] = "",
     draft: Annotated[bool, typer.Option("--draft", help="局长办公会议审议前，按初评结果生成征求意见稿（标题下注明“（征求意见稿）”）。")] = False,
+    combined: Annotated[bool, typer.Option("--combined", help="另把所有函告合成一个文件，便于一次打印（每份另起一页，页码各自从 1 开始）。")] = False,
 ) -> None:
     """为每个街镇生成评估结果函（.docx，按党政机关公文格式排版）：位次、得分、等次、强弱项目、扣分及原因、跟进事项。
 
@@ -107,17 +108,18 @@ def letters(
 
     qp-eval letters --year 2024 --number "青民函〔2024〕12号" --date 2025-01-10
     qp-eval letters --year 2024 --draft
+    qp-eval letters --year 2024 --combined
     """
     from ...core.decisions import undecided
     from ...core.errors import WorkspaceError
-    from ...core.names import LETTERS_FOLDER, letter_name
+    from ...core.names import LETTERS_FOLDER, combined_letters_name, letter_name
     from ...io.workspace import Workspace, output_folder
     from ...io.writers.letters import write_letters  # defers python-docx
     from ..console.findings import print_findings
 
     when = made(date)
     r, _ = common.load(workspace, year, rubric)
-    names = [letter_name(r.year, u.name, draft) for u in r.units]
+    names = [letter_name(r.year, u.name, draft) for u in r.units] + ([combined_letters_name(r.year, draft)] if combined else [])
     folder = output_folder(out, Workspace(workspace).reports_dir(r.year) / LETTERS_FOLDER, names, force)  # refused first
     ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing, loaded=r)
     if ev.decision.decided and draft:
@@ -133,6 +135,12 @@ def letters(
         runtime.exit_with(1)
     written = write_letters(ev, folder, when, number.strip(), draft)
     runtime.say(f"已生成 {len(written)} 份函告{'（征求意见稿）' if draft else ''}：{folder}")
+    if combined:
+        from ...io.writers.letters import write_combined
+
+        target = folder / combined_letters_name(ev.rubric.year, draft)
+        write_combined(ev, target, when, number.strip(), draft)
+        runtime.say(f"已生成合并打印的函告：{target}")
 
 
 def booklet(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ...core.brief import brief_blocks
 from ...core.brief import title as brief_title
+from ...core.document import Para
 from ...core.errors import WorkspaceError
 from ...core.evaluate import Evaluation
 from ...core.letters import DRAFT_MARK, booklet_paragraphs, letter_paragraphs
@@ -42,6 +43,17 @@ def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "", dr
             with writing_to(target):
                 render(letter_paragraphs(ev, x, made, number, draft), title, ev.rubric.issuer, made).save(str(tmp))
     return targets
+
+
+def write_combined(ev: Evaluation, target: Path, made: dt.date, number: str = "", draft: bool = False) -> None:
+    """Every town's letter in one file, for printing: each from a new page, its page numbers from 1."""
+    blocks: list = []
+    for k, x in enumerate(ev.ranking):
+        if k:
+            blocks.append(Para("", "section"))
+        blocks += letter_paragraphs(ev, x, made, number, draft)
+    title = f"关于{ev.rubric.year}年度民政工作综合评估结果的函（合并打印）" + (DRAFT_MARK if draft else "")
+    save(render(blocks, title, ev.rubric.issuer, made), target)
 
 
 def write_booklet(ev: Evaluation, target: Path, made: dt.date) -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
@@ -167,6 +168,13 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
         if p.style == "break":
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             continue
+        if p.style == "section":  # the next document of a combined file: a new page, its numbers from 1
+            new = doc.add_section(WD_SECTION.NEW_PAGE)
+            _page_setup(new)
+            restart = OxmlElement("w:pgNumType")
+            restart.set(qn("w:start"), "1")
+            new._sectPr.append(restart)
+            continue
         para = doc.add_paragraph()
         _line(para)
         text = official(p.text)
@@ -207,10 +215,17 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
             _font(run, KAI_FONT, BODY_PT, bold=True)
         elif p.style == "to":
             _font(run, BODY_FONT, BODY_PT)
+        elif p.style == "annex":  # 附件 at the top left of its page, in 黑体
+            _font(run, HEADING_FONT, BODY_PT)
+        elif p.style == "annex_note":  # 附件说明: a line below the body, two characters in
+            pf.first_line_indent = Pt(BODY_PT * 2)
+            pf.space_before = Pt(LINE_PT)
+            _font(run, BODY_FONT, BODY_PT)
         elif p.style == "sign":
-            # 发文机关署名 centred over 成文日期, which stands four characters in from the right
+            # 发文机关署名 centred over 成文日期, which stands four characters in from the right; a line
+            # below the body, where the seal's top comes (GB/T 9704 7.3.5.1: 上距正文一行之内)
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            pf.space_before = Pt(LINE_PT * 2)
+            pf.space_before = Pt(LINE_PT)
             pf.right_indent = Pt(BODY_PT * (4 + max(date_width - width_of(p.text) / 2, 0) / 2))
             _font(run, BODY_FONT, BODY_PT)
         elif p.style == "date":
