@@ -230,3 +230,46 @@ def test_readme_images(rendered):
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(rendered[key]),
                         str(Path(folder) / name)], check=True, timeout=120)
         assert (Path(folder) / f"{name}.png").stat().st_size > 1000
+
+
+def _rows_of_column(pdf: Path, before: str, header: str, after: str, key: str) -> dict[str, str]:
+    """The text of one column of a printed sheet, row by row: the words left-aligned under ``header``
+    (between the columns ``before`` and ``after``) from the top of a row (its ``key`` column's word,
+    such as 编号) to the top of the next, keyed by that word. Text a row is too short for spills into
+    the next row's band (LibreOffice prints it clipped there), so a cut row's text is not whole."""
+    from collections import Counter
+
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    out: dict[str, str] = {}
+    for page in re.findall(r"<page .*?</page>", xml, re.S):
+        words = [(float(a), float(b), float(c), w) for a, b, c, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page)]
+        heads = {w[3]: w for w in words if w[3] in (before, header, after, key)}
+        if header not in heads:
+            continue
+        top = heads[header][1] + 1
+        keys = sorted((w for w in words if abs(w[0] - heads[key][0]) < 15 and w[1] > top
+                       and re.fullmatch(r"\d+\.\d+", w[3])), key=lambda w: w[1])
+        left = Counter(round(w[0]) for w in words if heads[before][2] < w[0] < heads[header][0] and w[1] > top)
+        x0, x1 = left.most_common(1)[0][0] - 1, heads[after][0]
+        footer = min((w[1] for w in words if "页，共" in w[3]), default=1e9)  # the footer: 第 2 页，共 7 页
+        col = sorted((w for w in words if x0 <= w[0] and w[2] <= x1 and top < w[1] < footer - 1),
+                     key=lambda w: (round(w[1]), w[0]))
+        for k, row in enumerate(keys):
+            y0, y1 = row[1] - 1, keys[k + 1][1] - 1 if k + 1 < len(keys) else 1e9
+            out[row[3]] = "".join(w[3] for w in col if y0 <= w[1] < y1)
+    return out
+
+
+def test_every_criterion_of_a_towns_form_prints_whole(rendered):
+    """Rows as tall as their text: no 评估内容 is cut at the bottom of its row on the printed page."""
+    from qp_eval.core import layout as L
+    from qp_eval.io.rubric_file import load_rubric
+    from qp_eval.io.workspace import shipped_rubric
+
+    rubric = load_rubric(shipped_rubric(2024))
+    town = next(u for u in rubric.units if u.name == "华新镇")
+    printed = _rows_of_column(rendered["town_template"], "评估项目", "评估内容", "分值", "编号")
+    cut = [c.id for c in L.self_criteria(rubric, town.id)
+           if printed.get(c.id) != re.sub(r"\s", "", f"{c.name}：{c.standard}")]
+    assert cut == []

@@ -340,10 +340,14 @@ def test_templates_print(tmp_path, mini):
 def test_spreadsheet_lines_counts_chinese_as_wider():
     from qp_eval.core.text import spreadsheet_lines
 
-    # 40 Chinese characters: 40 x 1.6 = 64 units; a 60-wide column holds 59 a line -> 2 lines
+    # a 60-wide column holds 59 units a line: 29 Chinese characters (2 each, to spare) -> 40 take 2 lines
     assert spreadsheet_lines("一" * 40, 60) == 2
     assert spreadsheet_lines("a" * 59, 60) == 1 and spreadsheet_lines("a" * 60, 60) == 2
     assert spreadsheet_lines("", 10) == 1
+    assert spreadsheet_lines("一" * 29, 60) == 1 and spreadsheet_lines("一" * 30, 60) == 2  # 58 and 60 units
+    # 58 characters fill two lines of 29, but the comma after the 29th never starts a line: it takes the
+    # 29th down with it, and the second line's 30 characters leave one for a third
+    assert spreadsheet_lines("一" * 29 + "，" + "一" * 28, 60) == 3
 
 
 def test_long_criteria_get_tall_rows_in_the_2024_templates(tmp_path, rubric2024):

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .linebreak import width_of
+from .linebreak import width_of, wrap
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
@@ -50,15 +50,29 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
+LINE_HEIGHT_PT = 16  # a wrapped line of 11 pt type in a spreadsheet row (Chinese glyphs stand taller than Latin)
+
+
 def spreadsheet_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes when wrapped in a spreadsheet column ``width`` units wide (the
-    width unit of Excel and xlsxwriter). A Chinese character counts as 1.6 units, a Latin one as 1
-    (measured on pages rendered by LibreOffice); read from the UTF-8 length, so it is fast enough for
-    a hundred thousand rows. Used to give wrapped rows their height: spreadsheets do not work it out
-    when they open a file they did not lay out."""
+    width unit of Excel and xlsxwriter): a Chinese character takes about 1.8 units, a Latin one 1
+    (measured on pages rendered by LibreOffice). A text that clearly fits is one line, read from its
+    UTF-8 length (fast for a hundred thousand cells); a longer one is broken as a spreadsheet breaks
+    it, by the rules of Chinese line breaking (``linebreak.wrap``), a line holding a column per unit
+    (a Chinese character two: a little to spare). Every sheet we write gives its wrapped rows the height this says: a spreadsheet
+    does not work it out when it opens a file it did not lay out."""
     n = len(text)
-    units = n + 0.3 * (len(text.encode("utf-8")) - n)  # 3 bytes a Chinese character: 1 + 0.3 * 2
-    return max(1, -int(-units // max(width - 1, 1)))
+    room = max(width - 1, 1)
+    units = n + 0.5 * (len(text.encode("utf-8")) - n)  # 3 bytes a Chinese character: 1 + 0.5 * 2 = 2 units
+    if units <= room and "\n" not in text:
+        return 1
+    return max(1, len(wrap(text, max(int(room), 2), hard=True)))  # a column a unit: 2 a character, a little to spare
+
+
+def row_height(texts: list[tuple[object, float]]) -> float | None:
+    """The height of a row holding each (text, column width), or None when one line does."""
+    lines = max((spreadsheet_lines(t, w) for t, w in texts if isinstance(t, str)), default=1)
+    return LINE_HEIGHT_PT * lines if lines > 1 else None
 
 
 _BAD_IN_FILE_NAMES = dict.fromkeys(map(ord, '/\\:*?"<>|\0'), "_")

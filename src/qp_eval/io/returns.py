@@ -40,7 +40,7 @@ from ..core.errors import WorkspaceError
 from ..core.findings import Finding
 from ..core.names import BACKUP_PREFIX
 from ..core.rubric import Rubric
-from ..core.text import printable, spreadsheet_lines
+from ..core.text import LINE_HEIGHT_PT, printable, row_height
 from .atomic import atomic_path, move_aside
 from .intake import validate_paths
 from .oserrors import writing_to
@@ -219,7 +219,7 @@ def _explain(wb: Workbook, who: str, findings: list[Finding], year: int, today: 
             put_value(ws, r, c, v)
             ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
         # spreadsheets do not grow a row for wrapped text in a file they did not lay out
-        ws.row_dimensions[r].height = 15 * max(spreadsheet_lines(str(v), w) for v, w in zip(values, WIDTHS, strict=True))
+        ws.row_dimensions[r].height = row_height([(str(v), w) for v, w in zip(values, WIDTHS, strict=True)]) or LINE_HEIGHT_PT
         if f.cell and f.sheet in wb.sheetnames:
             ws.cell(r, 4).hyperlink = f"#'{f.sheet}'!{f.cell}"
             ws.cell(r, 4).font = Font(color="0563C1", underline="single")

@@ -25,6 +25,7 @@ from ...core.evaluate import Evaluation
 from ...core.numbers import publish
 from ...core.results import COLUMNS, columns_of, records
 from ...core.selfcompare import ITEM_HEADERS, item_rows, sections
+from ...core.text import LINE_HEIGHT_PT as LINE_HEIGHT
 from ...core.text import printable, spreadsheet_lines
 from ..atomic import atomic_path
 
@@ -39,7 +40,6 @@ A4 = 9
 FONT = {"font_name": "宋体", "font_size": 11, "font_charset": 134, "valign": "top"}
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
            "strings_to_numbers": False, "default_format_properties": FONT}
-LINE_HEIGHT = 15  # points per line of wrapped text
 
 
 class _Sheet:

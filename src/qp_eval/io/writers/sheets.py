@@ -18,7 +18,7 @@ from ...core import layout as L
 from ...core import sheetspec
 from ...core.numbers import fmt
 from ...core.rubric import Rubric
-from ...core.text import spreadsheet_lines
+from ...core.text import row_height
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -99,10 +99,10 @@ def _info(wb: Workbook, rubric: Rubric, kind: str, pairs: list[tuple[str, object
 
 
 def _fit_height(ws: Worksheet, row: int, texts: list[tuple[object, float]]) -> None:
-    """The row's height for its wrapped texts, each with its column's width (``text.spreadsheet_lines``)."""
-    lines = max((spreadsheet_lines(t, w) for t, w in texts if isinstance(t, str)), default=1)
-    if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines
+    """The row's height for its wrapped texts, each with its column's width (``text.row_height``)."""
+    height = row_height(texts)
+    if height is not None:
+        ws.row_dimensions[row].height = height
 
 
 def _inline_list(values: list[str]) -> str | None:
