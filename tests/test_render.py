@@ -154,6 +154,18 @@ def test_booklet_renders_with_cover_contents_and_page_numbers(rendered):
     assert all(f"—{n}—" in "".join(p["words"]) for n, p in enumerate(pages[1:], 2))
 
 
+def test_the_booklets_contents_give_the_page_each_town_starts_on_and_no_title_line_is_one_character(rendered):
+    text = subprocess.run(["pdftotext", "-layout", str(rendered["booklet"]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")
+    listed = dict(re.findall(r"^([一二三四五六七八九十]+、\S+?)（\d+ 项）\.*\s*(\d+)\s*$", pages[1], re.M))
+    starts = {m.group(1): n for n, page in enumerate(pages, 1) if n > 2
+              for m in [re.search(r"^\s*([一二三四五六七八九十]+、\S+?)\s*$", page, re.M)] if m}
+    assert len(listed) == 11 and {k: int(v) for k, v in listed.items()} == starts
+    cover = [line.strip() for line in pages[0].splitlines() if line.strip()]
+    assert all(len(line) > 1 for line in cover), cover  # the title breaks between words
+
+
 def test_the_brief_is_at_most_four_a4_pages_with_the_proposal_and_what_to_look_at(rendered):
     pages = _pages(rendered["brief"])
     assert 2 <= len(pages) <= 4 and all(_a4(p["size"]) and p["size"][0] < p["size"][1] for p in pages)

@@ -188,7 +188,9 @@ def test_booklet_holds_every_highlight(ev, tmp_path):
         assert h.name in text
     for town in ("甲镇", "乙街道", "丙镇"):
         assert town in text
-    assert "评定等级：A" in text
+    assert "评定等级" not in text  # the booklet goes to every town: no internal grades
+    write_booklet(ev, target, MADE, grades=True)
+    assert "评定等级：A" in _text(target)
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "a/b\\c:d*?", "..", "\x00镇", "   "])
@@ -291,8 +293,11 @@ def test_booklet_has_a_cover_contents_and_page_numbers(ev, tmp_path):
     doc = docx.Document(str(target))
     assert _page(doc)["size_mm"] == (210, 297)
     texts = [p.text for p in doc.paragraphs if p.text]
-    assert texts[:4] == ["2024年度青浦区民政特色亮点工作汇编", "青浦区民政局", "2024年12月30日", "目　录"]
-    assert "一、甲镇（2 项）" in texts and texts.count("一、甲镇") == 1
+    assert texts[:5] == ["2024年度青浦区民政", "特色亮点工作汇编", "青浦区民政局", "2024年12月30日", "目　录"]
+    assert texts[5].startswith("本汇编收录2024年度")
+    entries = [t for t in texts if "\t" in t]
+    assert [t.split("\t")[0] for t in entries][:1] == ["一、甲镇（2 项）"] and texts.count("一、甲镇") == 1
+    assert all(t.split("\t")[1].isdigit() for t in entries)  # each with its page
     s = doc.sections[0]
     assert s.different_first_page_header_footer and "PAGE" not in s.first_page_footer._element.xml
     assert "PAGE" in s.footer._element.xml
@@ -411,3 +416,19 @@ def test_no_formula_from_rubric_text_in_any_template(tmp_path):
                     assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), (path.name, name)
     wb = openpyxl.load_workbook(next(p for p in written if "一科" in p.name))
     assert any(str(c.value).startswith("=1+1") and c.data_type == "s" for row in wb[L.SCORE_SHEET].iter_rows() for c in row)
+
+
+def test_pages_of_counts_the_fixed_lines_of_the_official_layout():
+    from qp_eval.core.document import Para
+    from qp_eval.core.letters import pages_of
+
+    one = Para("一行")  # 4 columns of indent and 4 of text: one line of 56 columns
+    three = Para("字" * 55)  # 110 + 4 = 114 columns: three lines
+    assert pages_of([one] * 22) == 1 and pages_of([one] * 23) == 2  # 22 lines a page
+    assert pages_of([one] * 21 + [three]) == 2  # one line left: no orphan, the paragraph goes down whole
+    assert pages_of([one] * 20 + [three, *[one] * 20]) == 2  # two lines here, its last two there (no widow)
+    assert pages_of([one] * 20 + [three, *[one] * 21]) == 3
+    kept = [Para("标题", "h2", keep=True), Para("类型", "meta", keep=True), Para("字" * 40)]  # 1 + 1 + 2 lines
+    # three lines left: the heads go down with their text (4 + 19 lines on page 2, one over)
+    assert pages_of([one] * 19 + kept + [one] * 19) == 3
+    assert pages_of([one] * 18 + kept + [one] * 19) == 2  # four lines left: they fit, 19 on page 2

@@ -15,6 +15,7 @@ from . import report_data as R
 from .decisions import amount_words
 from .document import Block, Para, Table, cn_date, cn_number
 from .evaluate import Evaluation
+from .linebreak import width_of
 from .numbers import fmt, publish
 from .published import ItemFigure
 from .ranking import Ranked
@@ -186,36 +187,96 @@ def _out_of(f: ItemFigure) -> str:
     return f"{text}，不适用的细则不计" if f.reduced else text
 
 
-def booklet_paragraphs(ev: Evaluation, made: dt.date) -> list[Para]:
-    """A cover, a table of contents by town, then one chapter per town: each highlight with its
-    type, rating and evidence."""
+def booklet_paragraphs(ev: Evaluation, made: dt.date, grades: bool = False) -> list[Block]:
+    """A cover, a foreword and the contents with each town's page, then a chapter per town that sent
+    highlights: each with its title, type, text and evidence (the 评定等级 only with ``grades``: the
+    booklet goes to every town). The page numbers are worked out from the layout (``paginate``)."""
     rubric = ev.rubric
     by_unit: dict[str, list] = {}
     for h in sorted(ev.validation.tables.highlights, key=lambda h: h.seq):
-        by_unit.setdefault(h.unit_id, []).append(h)
-    paras = [Para(f"{rubric.year}年度青浦区民政特色亮点工作汇编", "cover"),
-             Para(rubric.issuer, "cover_sub"), Para(cn_date(made), "cover_sub"), Para("", "break"),
-             Para("目　录", "title")]
-    for k, u in enumerate(rubric.units, 1):
-        count = len([h for h in by_unit.get(u.id, []) if h.name])
-        paras.append(Para(f"{cn_number(k)}、{u.name}（{count} 项）", "toc"))
-        for h in by_unit.get(u.id, []):
-            if h.name:
-                paras.append(Para(f"{h.seq}. {h.name}", "toc2"))
-    for k, u in enumerate(rubric.units, 1):
-        paras.append(Para("", "break"))
-        paras.append(Para(f"{cn_number(k)}、{u.name}", "h1", keep=True))
-        items = by_unit.get(u.id, [])
-        if not items:
-            paras.append(Para("（未报送亮点工作）"))
-        for h in items:
-            paras.append(Para(f"（{cn_number(h.seq)}）{h.name or '（未命名）'}", "h2", keep=True))
-            meta = f"类型：{h.type or '未注明'}"
-            if h.rating:
-                meta += f"　评定等级：{h.rating}"
-            paras.append(Para(meta, "meta", keep=bool(h.summary or h.evidence)))
+        if h.name:
+            by_unit.setdefault(h.unit_id, []).append(h)
+    towns = [u for u in rubric.units if by_unit.get(u.id)]
+    silent = [u.name for u in rubric.units if not by_unit.get(u.id)]
+    chapters: list[list[Block]] = []
+    for k, u in enumerate(towns, 1):
+        body: list[Block] = [Para(f"{cn_number(k)}、{u.name}", "h1", keep=True)]
+        for n, h in enumerate(by_unit[u.id], 1):
+            body.append(Para(f"（{cn_number(n)}）{h.name}", "h2", keep=True))
+            meta = f"{u.name}　类型：{h.type or '未注明'}" + (f"　评定等级：{h.rating}" if grades and h.rating else "")
+            body.append(Para(meta, "meta", keep=bool(h.summary or h.evidence)))
             if h.summary:
-                paras.append(Para(h.summary))
+                body.append(Para(h.summary))
             if h.evidence:
-                paras.append(Para(f"佐证材料：{h.evidence}"))
-    return paras
+                body.append(Para(f"佐证材料：{h.evidence}"))
+        chapters.append(body)
+    count = sum(len(by_unit[u.id]) for u in towns)
+    foreword = (f"本汇编收录{rubric.year}年度{len(towns)}个街镇报送的特色亮点工作{count}项，按街镇排列，"
+                "供各街镇交流互鉴。" + (f"{'、'.join(silent)}未报送亮点工作。" if silent else ""))
+    head: list[Block] = [Para(f"{rubric.year}年度青浦区民政", "cover"), Para("特色亮点工作汇编", "cover2"),
+                         Para(rubric.issuer, "cover_sub"), Para(cn_date(made), "cover_sub"), Para("", "break"),
+                         Para("目　录", "title", keep=True), Para(foreword)]
+    # the contents' page numbers: the cover is page 1, the contents follow, each chapter on a new page
+    contents = [Para(f"{cn_number(k)}、{u.name}（{len(by_unit[u.id])} 项）", "toc") for k, u in enumerate(towns, 1)]
+    first = 1 + pages_of(head[5:] + contents) + 1
+    out = head
+    for entry, chapter in zip(contents, chapters, strict=True):
+        out.append(Para(f"{entry.text}\t{first}", "toc"))
+        first += pages_of(chapter)
+    for chapter in chapters:
+        out.append(Para("", "break"))
+        out += chapter
+    return out
+
+
+# --- pagination of the official layout: 22 lines of 28 characters (three-号 type on a 29 pt line) --------
+LINES_PER_PAGE, COLUMNS_PER_LINE = 22, 56  # a Chinese character two columns, a digit or Latin letter one
+TITLE_LINES = 3  # a 二号 title on its 38 pt line, and the line below it
+
+
+def _lines(p: Para) -> int:
+    if p.style == "title":
+        return TITLE_LINES
+    indent = 0 if p.style in ("h1", "toc", "toc2") else 4  # 首行缩进两字
+    text = p.text.split("\t")[0]
+    return max(1, -(-(width_of(text) + indent) // COLUMNS_PER_LINE))
+
+
+def pages_of(blocks: list[Block]) -> int:
+    """How many pages ``blocks`` take in the official layout, from its fixed lines: a paragraph kept
+    with the next goes down with it, and no paragraph leaves one line alone at a page's foot or head
+    (widow control). Exact for paragraphs of text, which is all a booklet's chapter holds."""
+    page, used = 1, 0
+    group: list[int] = []
+    for b in blocks:
+        if not isinstance(b, Para) or b.style == "break":
+            continue
+        n = _lines(b)
+        group.append(n)
+        if b.keep:
+            continue
+        total = sum(group)
+        left = LINES_PER_PAGE - used
+        if total <= left:
+            used += total
+        elif len(group) > 1 and sum(group[:-1]) + min(2, group[-1]) > left:  # the kept paragraphs go down together
+            page, used = page + 1, 0
+            used = total
+            while used > LINES_PER_PAGE:
+                page, used = page + 1, used - LINES_PER_PAGE
+        else:
+            last = group[-1]
+            before = total - last
+            here = left - before  # lines of the last paragraph on this page
+            if here < 2:  # no orphan: it starts on the next page
+                page, used = page + 1, last
+            else:
+                rest = last - here
+                if rest == 1:  # no widow: one more line goes down
+                    rest = 2
+                page += 1
+                used = rest
+                while used > LINES_PER_PAGE:
+                    page, used = page + 1, used - LINES_PER_PAGE
+        group = []
+    return page

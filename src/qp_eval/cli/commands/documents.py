@@ -152,6 +152,7 @@ def booklet(
     out: Annotated[Path | None, typer.Option("--out", "-o", metavar="文件", help="输出文件；默认为 reports/<年度>/ 下的亮点汇编。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖 --out 指定的已有文件。")] = False,
     date: DateOpt = None,
+    with_grades: Annotated[bool, typer.Option("--with-grades", help="同时印出每个亮点的评定等级（A/B/C）；默认不印，汇编要发给各街镇。")] = False,
 ) -> None:
     """把各街镇的特色亮点工作汇编成册（.docx），每个街镇一章。
 
@@ -160,7 +161,10 @@ def booklet(
     from ...core.names import booklet_name
     from ...io.writers.letters import write_booklet  # defers python-docx
 
-    _word_document("亮点汇编", booklet_name, write_booklet, out, force, date,
+    def write(ev, target, when) -> None:  # noqa: ANN001
+        write_booklet(ev, target, when, grades=with_grades)
+
+    _word_document("亮点汇编", booklet_name, write, out, force, date,
                    (workspace, year, rubric, scores, None, allow_missing))
 
 

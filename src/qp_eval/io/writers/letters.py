@@ -56,9 +56,9 @@ def write_combined(ev: Evaluation, target: Path, made: dt.date, number: str = ""
     save(render(blocks, title, ev.rubric.issuer, made), target)
 
 
-def write_booklet(ev: Evaluation, target: Path, made: dt.date) -> None:
+def write_booklet(ev: Evaluation, target: Path, made: dt.date, grades: bool = False) -> None:
     title = f"{ev.rubric.year}年度青浦区民政特色亮点工作汇编"
-    save(render(booklet_paragraphs(ev, made), title, ev.rubric.issuer, made, cover=True), target)
+    save(render(booklet_paragraphs(ev, made, grades), title, ev.rubric.issuer, made, cover=True), target)
 
 
 def write_brief(ev: Evaluation, target: Path, made: dt.date) -> None:

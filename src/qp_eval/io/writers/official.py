@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -161,12 +161,16 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
     normal.font.name, normal.font.size = LATIN_FONT, Pt(BODY_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     date_width = next((width_of(p.text) / 2 for p in paras if isinstance(p, Para) and p.style == "date"), 0)
+    break_before = False
     for k, p in enumerate(paras):
         if isinstance(p, Table):
             _table(doc, p)
             continue
-        if p.style == "break":
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        if p.style == "break":  # the next paragraph starts a page (no empty line carried over to it)
+            if k + 1 < len(paras) and isinstance(paras[k + 1], Para):
+                break_before = True
+            else:
+                doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             continue
         if p.style == "section":  # the next document of a combined file: a new page, its numbers from 1
             new = doc.add_section(WD_SECTION.NEW_PAGE)
@@ -186,12 +190,18 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
         pf = para.paragraph_format
         pf.keep_with_next = p.keep
         pf.widow_control = True
+        if break_before:
+            pf.page_break_before, break_before = True, False
         if k and isinstance(paras[k - 1], Table):
             pf.space_before = Pt(6)  # not against the table's last rule (a note sets its own)
-        if p.style in ("title", "cover"):
+        if p.style == "cover2":  # the cover title's second line, broken between words
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _line(para, 60)
+            _font(run, TITLE_FONT, 26)
+        elif p.style in ("title", "cover"):
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _line(para, 38 if p.style == "title" else 60)
-            under = k + 1 < len(paras) and getattr(paras[k + 1], "style", "") == "subtitle"
+            under = k + 1 < len(paras) and getattr(paras[k + 1], "style", "") in ("subtitle", "cover2")
             pf.space_after = Pt(0 if under else LINE_PT)  # a subtitle keeps the title's space below itself
             if p.style == "cover":
                 pf.space_before = Pt(LINE_PT * 6)
@@ -232,9 +242,10 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             pf.right_indent = Pt(BODY_PT * 4)
             _font(run, BODY_FONT, BODY_PT)
-        elif p.style in ("toc", "toc2"):
+        elif p.style in ("toc", "toc2"):  # an entry, a leader of dots and its page at the right margin
             pf.left_indent = Pt(BODY_PT * (0 if p.style == "toc" else 2))
-            _font(run, HEADING_FONT if p.style == "toc" else BODY_FONT, BODY_PT)
+            pf.tab_stops.add_tab_stop(Mm(TYPE_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            _font(run, BODY_FONT, BODY_PT)
         elif p.style == "note":  # under a table: 四号, on a closer line
             _line(para, NOTE_LINE_PT)
             pf.first_line_indent = Pt(NOTE_PT * 2)
