@@ -219,13 +219,17 @@ def test_html_report_does_not_overflow_sideways(rendered, tmp_path, width):
     probe = tmp_path / "probe.html"
     page = rendered["html"].read_text(encoding="utf-8")
     assert "<script" not in page
+    assert page.count("<svg") == 1 and "<rect" in page  # the ranking's chart, inline
     probe.write_text(page.replace("</body>", "<script>document.title='W'+document.documentElement.scrollWidth+"
-                                              "'/'+window.innerWidth</script></body>"), encoding="utf-8")
+                                              "'/'+window.innerWidth+'/'+Math.ceil(document.querySelector("
+                                              "'table.compact').getBoundingClientRect().right)</script></body>"),
+                     encoding="utf-8")
     r = subprocess.run([*_chromium(tmp_path / "profile"), f"--window-size={width},900", "--dump-dom", probe.as_uri()],
                        capture_output=True, text=True, timeout=120)
-    m = re.search(r"<title>W(\d+)/(\d+)</title>", r.stdout)
+    m = re.search(r"<title>W(\d+)/(\d+)/(\d+)</title>", r.stdout)
     assert m, r.stderr[-500:]
     assert int(m.group(1)) <= int(m.group(2)), f"page {m.group(1)} px wide in a {m.group(2)} px window"
+    assert int(m.group(3)) <= int(m.group(2)), "rank, town, final and grade are not all in view"
     if os.environ.get("QP_RENDER_DOCS") and width == 390:
         shot = Path(os.environ["QP_RENDER_DOCS"]) / "report-phone.png"
         subprocess.run([*_chromium(tmp_path / "profile2"), "--hide-scrollbars", f"--window-size={width},1200",

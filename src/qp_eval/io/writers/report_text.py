@@ -119,6 +119,7 @@ line-height:1.5}h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}nav a{ma
 .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;margin:.5em 0;font-size:14px}
 th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top}th{background:#ddebf7;white-space:nowrap}
 td.n{text-align:right;white-space:nowrap}td.name{white-space:nowrap}td.t{min-width:14em}p.note{color:#555}
+.chart{max-width:600px;display:block}table.compact td,table.compact th{padding:4px 6px}
 @media print{.scroll{overflow:visible}}"""
 
 
@@ -138,19 +139,64 @@ def _html_table(sec: Section) -> str:
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
+def _svg_chart(ev: Evaluation) -> str:
+    """The ranking as a bar chart in inline SVG (no script, no network): a bar per town, longest first,
+    its final score at its end; the axis starts a little below the lowest score, as the workbook's does."""
+    e = html.escape
+    finals = [x.final for x in ev.ranking]
+    low = max((int(min(finals)) // 5) * 5 - 5, 0)
+    high = max(int(max(finals)) + 1, low + 1)
+    left, width, bar, gap = 130, 400, 22, 6
+    height = len(ev.ranking) * (bar + gap) + 34
+    out = [f'<svg class="chart" viewBox="0 0 600 {height}" width="100%" role="img" '
+           f'aria-label="{e(ev.rubric.title)}最终得分">']
+    for k, x in enumerate(ev.ranking):
+        y = 10 + k * (bar + gap)
+        w = max(float((x.final - low) / (high - low)) * width, 1)
+        name = ev.rubric.unit[x.unit_id].name
+        out.append(f'<text x="{left - 6}" y="{y + bar - 5}" text-anchor="end" font-size="16">{e(name)}</text>'
+                   f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="#4472c4"/>'
+                   f'<text x="{left + w + 4:.1f}" y="{y + bar - 5}" font-size="16">{x.final}</text>')
+    axis = height - 14
+    out.append(f'<line x1="{left}" y1="{axis - 6}" x2="{left + width}" y2="{axis - 6}" stroke="#888"/>'
+               f'<text x="{left}" y="{axis + 8}" font-size="13" fill="#555">{low}</text>'
+               f'<text x="{left + width}" y="{axis + 8}" font-size="13" fill="#555" text-anchor="end">{high}</text>'
+               "</svg>")
+    return "".join(out)
+
+
+def _compact_ranking(ev: Evaluation) -> str:
+    """What a phone shows first: rank, town, final score and grade (the rest in the table below)."""
+    e = html.escape
+    rows = "".join(f'<tr><td class="n">{x.rank}</td><td class="name">{e(ev.rubric.unit[x.unit_id].name)}</td>'
+                   f'<td class="n">{x.final}</td><td class="name">{e(x.grade)}</td></tr>' for x in ev.ranking)
+    return ('<table class="compact"><thead><tr><th>位次</th><th>街镇</th><th>最终得分</th><th>等级</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
 def to_html(ev: Evaluation, made: dt.date) -> str:
     e = html.escape
     secs = sections(ev, made)
     nav = "".join(f'<a href="#s{k}">{e(sec.title.split("（")[0])}</a>' for k, sec in enumerate(secs))
-    body = "".join(
-        f'<section id="s{k}"><h2>{e(sec.title)}</h2>' + (_html_table(sec) if sec.rows else "<p>无</p>")
-        + "".join(f'<p class="note">{e(n)}</p>' for n in sec.notes) + "</section>"
-        for k, sec in enumerate(secs))
+
+    def section(k: int, sec: Section) -> str:
+        lead = ""
+        if k == 0:  # the ranking: its chart and the four columns that matter first, the whole table below
+            lead = _svg_chart(ev) + _compact_ranking(ev) + '<p class="note">各项得分见下表（可左右滑动）。</p>'
+        return (f'<section id="s{k}"><h2>{e(sec.title)}</h2>' + lead + (_html_table(sec) if sec.rows else "<p>无</p>")
+                + "".join(f'<p class="note">{e(n)}</p>' for n in sec.notes) + "</section>")
+
+    files = len(ev.validation.tables.files)
+    header = (f"<p>年度：{ev.rubric.year}　细则：{e(ev.rubric.title)}细则　结果：{e(ev.decision.said())}<br>"
+              f"生成时间：{made.isoformat()}　数据来源：{files} 个输入文件（见“输入文件”）</p>"
+              f"<details><summary>技术信息</summary><p>评估细则指纹 {e(ev.rubric.fingerprint)}（细则内容的校验值，"
+              "用于核对报告与存档是否出自同一份细则）。</p></details>")
+    body = "".join(section(k, sec) for k, sec in enumerate(secs))
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{e(ev.rubric.title)} 考评结果</title><style>{CSS}</style></head><body>"
-        f"<h1>{e(ev.rubric.title)} 考评结果</h1><p>{made.isoformat()} 生成；细则指纹 {e(ev.rubric.fingerprint)}。</p>"
+        f"<h1>{e(ev.rubric.title)} 考评结果</h1>{header}"
         f"<nav>{nav}</nav>{body}</body></html>\n"
     )
 
