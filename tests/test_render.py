@@ -289,3 +289,16 @@ def test_every_criterion_of_a_towns_form_prints_whole(rendered):
     cut = [c.id for c in L.self_criteria(rubric, town.id)
            if printed.get(c.id) != re.sub(r"\s", "", f"{c.name}：{c.standard}")]
     assert cut == []
+
+
+def test_the_report_prints_what_matters_in_at_most_20_pages_each_table_under_its_own_header(rendered):
+    text = subprocess.run(["pdftotext", "-layout", str(rendered["report"]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) <= 20, f"{len(pages)} pages"
+    for n, page in enumerate(pages, 1):
+        first = next(line for line in page.splitlines() if line.strip()).split()
+        if "问题描述" in page:  # a problems table: its own header at the top of each of its pages
+            assert first[:3] == ["街镇", "问题类别", "问题描述"], (n, first)
+        if "自评说明" in page:
+            assert first[:3] == ["街镇", "项目", "评估科室"], (n, first)

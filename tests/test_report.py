@@ -61,7 +61,10 @@ def test_report_workbook_sheets_headers_numbers_chart_print(ws):
     assert r.returncode == 0, r.stderr
     path = ws / "reports" / "2024" / "2024年度民政工作综合评估结果.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源"]
+    assert wb.sheetnames == ["排名", "分项得分", "差距跟进"]  # what the meeting prints
+    annex = openpyxl.load_workbook(path.with_name("2024年度民政工作综合评估结果（附表）.xlsx"))
+    assert annex.sheetnames == ["科室评分", "加减分", "溯源"]  # the working sheets, whole, beside it
+    assert "附表" in r.stderr
     rank = wb["排名"]
     assert "2024年12月30日" in rank["A1"].value
     assert [c.value for c in rank[2]] == ["位次", "街镇", "重点工作得分", "亮点加分", "问题扣分", "最终得分", "等级",
@@ -84,7 +87,7 @@ def test_report_workbook_sheets_headers_numbers_chart_print(ws):
     assert matrix.conditional_formatting  # colour scale
     gaps = wb["差距跟进"]
     assert [c.value for c in gaps[1]] == ["评估科室", "街镇", "项目", "得分", "分值", "跟进原因"]
-    trace = wb["溯源"]
+    trace = annex["溯源"]
     texts = [c.value for row in trace.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(len(t) == 64 and all(ch in "0123456789abcdef" for ch in t) for t in texts)  # SHA-256
 
@@ -92,7 +95,7 @@ def test_report_workbook_sheets_headers_numbers_chart_print(ws):
 def test_input_text_is_never_a_formula_in_xlsx(ws):
     path = ws / "out.xlsx"
     assert cli("report", "--year", "2024", "--out", str(path), cwd=ws).returncode == 0
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(ws / "out（附表）.xlsx")
     dept = wb["科室评分"]
     hostile = [c for row in dept.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert [c.value for c in hostile] == ['=HYPERLINK("http://x","y")']
@@ -145,7 +148,7 @@ def test_interrupted_write_leaves_the_previous_report(ev, tmp_path, monkeypatch)
     with pytest.raises(RuntimeError):
         report_xlsx.write(ev, target, MADE)
     assert target.read_bytes() == before
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["report.xlsx"]  # no temporary left behind
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.xlsx", "report（附表）.xlsx"]  # no temporary left
 
 
 def _text(path: Path) -> str:
@@ -306,18 +309,19 @@ def test_booklet_has_a_cover_contents_and_page_numbers(ev, tmp_path):
 def test_report_prints_legibly(ws):
     assert cli("report", "--year", "2024", "--date", "2024-12-30", cwd=ws).returncode == 0
     wb = openpyxl.load_workbook(ws / "reports" / "2024" / "2024年度民政工作综合评估结果.xlsx")
+    annex = openpyxl.load_workbook(ws / "reports" / "2024" / "2024年度民政工作综合评估结果（附表）.xlsx")
     rank = wb["排名"]
     assert rank["A3"].value == 1 and rank["A3"].number_format == "General"  # a rank is an integer, not 1.00
     assert rank._charts[0].y_axis.scaling.min == 0  # the bars start at 0: no gap exaggerated
-    for sheet in wb.worksheets:  # an East Asian font named in every style used
+    for sheet in wb.worksheets + annex.worksheets:  # an East Asian font named in every style used
         assert {c.font.name for row in sheet.iter_rows(max_row=5) for c in row if c.value is not None} == {"宋体"}
-    for sheet in wb.worksheets:  # every sheet: A4 landscape, header row repeated, page numbers in the footer
+    for sheet in wb.worksheets + annex.worksheets:  # every sheet: A4 landscape, header row repeated, page numbers
         assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9, sheet.title
         assert sheet.print_title_rows and "&P" in sheet.oddFooter.center.text, sheet.title
     matrix = wb["分项得分"]
     # the items run across pages at full size, rank and town repeated on each
     assert not matrix.sheet_properties.pageSetUpPr.fitToPage and matrix.print_title_cols == "$A:$B"
-    dept = wb["科室评分"]
+    dept = annex["科室评分"]
     head = {c.value: c.column_letter for c in dept[1]}
     assert dept.column_dimensions[head["来源"]].width <= 30 and dept[f"{head['扣分说明']}2"].alignment.wrap_text
     # a source is the cells of the department's own sheet (溯源 names the files)

@@ -41,6 +41,12 @@ def report_name(year: int, fmt: str) -> str:
     return f"{year}年度民政工作综合评估结果.{fmt}"
 
 
+def annex_name(report: str) -> str:
+    """The report workbook's 附表 (the working sheets), beside it: ``<名称>（附表）.xlsx``."""
+    stem, dot, ext = report.rpartition(".")
+    return f"{stem}（附表）.{ext}" if dot else f"{report}（附表）"
+
+
 def booklet_name(year: int) -> str:
     return f"{year}年度民政特色亮点工作汇编.docx"
 

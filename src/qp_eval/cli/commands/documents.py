@@ -52,8 +52,7 @@ def report(
     if fmt is ReportFormat.xlsx:
         from ...io.writers.report_xlsx import write  # defers xlsxwriter
 
-        write(ev, target, when)
-        written = [target]
+        written = write(ev, target, when)
     else:
         from ...io.writers.report_text import write_text_report
 

@@ -22,12 +22,13 @@ from xlsxwriter.workbook import Workbook
 
 from ...core import report_data as R
 from ...core.evaluate import Evaluation
+from ...core.names import annex_name
 from ...core.numbers import publish
 from ...core.results import COLUMNS, columns_of, records
 from ...core.selfcompare import ITEM_HEADERS, item_rows, sections
 from ...core.text import LINE_HEIGHT_PT as LINE_HEIGHT
 from ...core.text import printable, spreadsheet_lines
-from ..atomic import atomic_path
+from ..atomic import atomic_paths
 
 SHEETS = ("排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源")
 DECISION_SHEET = "审定调整"  # after 排名, once the director's meeting has decided
@@ -137,37 +138,57 @@ class _Sheet:
         self.row(list(headers), style="header")
 
 
+def _number_format(ev: Evaluation) -> str:
+    return "0" if ev.rubric.precision == 0 else "0." + "0" * ev.rubric.precision
+
+
 def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
-    fmt = "0" if ev.rubric.precision == 0 else "0." + "0" * ev.rubric.precision
+    """The workbook for the meeting, every sheet of which is meant to be printed (附表 holds the rest)."""
+    fmt = _number_format(ev)
     _ranking(_Sheet(wb, SHEETS[0], fmt), ev, made)
     if ev.decision.decided:
         _rows(_Sheet(wb, DECISION_SHEET, fmt), R.DECISION_HEADERS, R.decision_rows(ev),
               [10, 44, 9, 9, 8, 8, 8, 8, 24, 30], {2, 3}, wrap=(1, 8, 9))
     _matrix(_Sheet(wb, SHEETS[1], fmt), ev)
+    _gaps(_Sheet(wb, SHEETS[4], fmt), ev)
+    if ev.validation.tables.self_reports:
+        _self(wb, ev, fmt)
+
+
+def _self_items(s: _Sheet, rows: list[list[object]]) -> None:
+    s.prepare(1, [10, 30, 26, 7, 9, 9, 10, 44], wrap=(0, 1, 2, 7))
+    s.header(ITEM_HEADERS)
+    write = s.writer(len(ITEM_HEADERS), numeric={3, 4, 5, 6})
+    for row in rows:
+        write(row)
+
+
+def _fill_annex(wb: Workbook, ev: Evaluation) -> None:
+    """附表: the working sheets, whole, for looking things up (a score's cell, a file's hash), printed
+    only when someone asks for them."""
+    fmt = _number_format(ev)
     _rows(_Sheet(wb, SHEETS[2], fmt), ("科室", "街镇", "编号", "细则", "分值", "得分", "得分方式", "扣分说明", "来源"),
           R.department_rows(ev), [18, 10, 8, 24, 7, 8, 10, 36, 24], {4, 5}, wrap=(0, 3, 7, 8))
     _rows(_Sheet(wb, SHEETS[3], fmt), ("街镇", "类型", "项目", "分值", "依据", "来源"),
           R.adjustment_rows(ev), [10, 10, 36, 8, 36, 40], {3}, wrap=(2, 4, 5))
-    _gaps(_Sheet(wb, SHEETS[4], fmt), ev)
-    if ev.validation.tables.self_reports:
-        _self(_Sheet(wb, SELF_SHEET, fmt), ev)
     _trace(_Sheet(wb, SHEETS[5], fmt), ev)
 
 
-def _self(s: _Sheet, ev: Evaluation) -> None:
-    """自评对照: per town and item the self-score beside the departments', then the largest differences
-    and the problems that the town and the register disagree on."""
+def _self(wb: Workbook, ev: Evaluation, fmt: str) -> None:
+    """自评对照: per town and item the self-score beside the departments'; then, each on a sheet of its
+    own so that each prints under its own header, the largest differences and the problems that the
+    town and the register disagree on."""
     cmp = ev.comparison
-    s.prepare(1, [10, 30, 26, 7, 9, 9, 10, 44], wrap=(0, 1, 2, 7))
-    s.header(ITEM_HEADERS)
-    write = s.writer(len(ITEM_HEADERS), numeric={3, 4, 5, 6})
-    for row in item_rows(ev, cmp):
-        write(row)
+    differing = [row for row, g in zip(item_rows(ev, cmp), cmp.items, strict=True)
+                 if g.self_score is None or g.difference]  # the printed sheet: where the two views part
+    _self_items(_Sheet(wb, SELF_SHEET, fmt), differing)
     for title, headers, rows, numeric in sections(ev, cmp):
-        s.row([])
-        s.row([title], style="bold")
-        s.header(headers)
-        write = s.writer(len(headers), numeric=numeric)
+        t = _Sheet(wb, title.split("（")[0][:31], fmt)  # a sheet name of the title, without its aside
+        widths = [max(8, min(40, max([len(str(h)) * 2, *(len(str(r[k])) * 2 for r in rows if k < len(r))])))
+                  for k, h in enumerate(headers)]
+        t.prepare(1, widths, wrap=tuple(k for k, w in enumerate(widths) if w >= 20))
+        t.header(headers)
+        write = t.writer(len(headers), numeric=numeric)
         for row in rows or [["无"]]:
             write(row)
 
@@ -257,16 +278,20 @@ def _trace(s: _Sheet, ev: Evaluation) -> None:
           wrap=(1, 3))
 
 
-def write(ev: Evaluation, target: Path, made: dt.date) -> None:
-    """Lay the report out into a temporary file beside ``target``, then put it in place."""
-    with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), OPTIONS)
-        try:
-            _fill(wb, ev, made)
-            wb.close()
-        except BaseException:
-            _discard(wb)
-            raise
+def write(ev: Evaluation, target: Path, made: dt.date) -> list[Path]:
+    """The report for the meeting at ``target`` and its 附表 beside it (``names.annex_name``), each laid
+    out into a temporary file, then put in place together. Returns both."""
+    annex = target.with_name(annex_name(target.name))
+    with atomic_paths([target, annex]) as (tmp, tmp_annex):
+        for path, fill in ((tmp, lambda wb: _fill(wb, ev, made)), (tmp_annex, lambda wb: _fill_annex(wb, ev))):
+            wb = xlsxwriter.Workbook(str(path), OPTIONS)
+            try:
+                fill(wb)
+                wb.close()
+            except BaseException:
+                _discard(wb)
+                raise
+    return [target, annex]
 
 
 def _discard(wb: Workbook) -> None:
