@@ -173,7 +173,7 @@ def test_letters_name_the_town_rank_and_score(ev, tmp_path):
     c = text["2024年度综合评估结果函（征求意见稿）_丙镇.docx"]
     assert "本年度因存在问题扣 2.22 分（2 起）" in c and "明细见附件" in c and "附件：扣分和跟进事项明细" in c
     annex = _rows(tmp_path / "letters" / "2024年度综合评估结果函（征求意见稿）_丙镇.docx")
-    assert any("0.5" in row and any("+cmd" in cell for cell in row) for row in annex)  # the itemised deduction
+    assert any("0.50" in row and any("+cmd" in cell for cell in row) for row in annex)  # the itemised deduction, published
 
 
 def test_letters_cli(ws):

@@ -107,7 +107,7 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str
     said = []
     if res.deduction_lines:
         capped = res.deductions != sum((d.amount for d in res.deduction_lines), R.ZERO)
-        said.append(f"本年度因存在问题扣 {fmt(res.deductions)} 分（{len(res.deduction_lines)} 起"
+        said.append(f"本年度因存在问题扣 {pub.deductions} 分（{len(res.deduction_lines)} 起"
                     + (f"，合计超过上限，按 {fmt(rubric.problems.cap)} 分扣减" if capped else "") + "）")
     else:
         said.append("本年度没有因存在问题扣分")
@@ -151,15 +151,16 @@ def _annex(rubric: Rubric, deductions: list, lost: list, follow: list[tuple[str,
     part = iter(range(1, 4))
     if deductions:
         out.append(Para(f"{cn_number(next(part))}、存在问题扣分", "heading", keep=True))
-        out.append(Table(("序号", "问题类别", "情况", "扣分", "依据"),
-                         tuple((str(k), d.category, d.description or d.category, fmt(d.amount), d.basis or "—")
+        out.append(Table(("序号", "问题类别", "情况", "扣分（分）", "依据"),
+                         tuple((str(k), d.category, d.description or d.category, str(publish(rubric, d.amount)),
+                                d.basis or "—")
                                for k, d in enumerate(deductions, 1)),
-                         (11, 22, 44, 10, 19), frozenset({2, 4})))
+                         (11, 26, 40, 13, 20), frozenset({2, 4})))
     if lost:
         out.append(Para(f"{cn_number(next(part))}、各评估科室（单位）的扣分说明", "heading", keep=True))
         out.append(Table(("序号", "细则", "得分", "扣分说明"),
                          tuple((str(k), f"{c.criterion_id} {rubric.criteria[c.criterion_id].name}",
-                                f"{fmt(c.score)}/{fmt(c.points)}",
+                                f"{publish(rubric, c.score)}/{fmt(c.points)} 分",
                                 _QUARTER.sub(lambda m: f"第{cn_number(int(m.group(1)))}季度：", c.note))
                                for k, c in enumerate(lost, 1)),
                          (11, 33, 14, 48), frozenset({1, 3})))
