@@ -243,8 +243,12 @@ def _matrix(s: _Sheet, ev: Evaluation) -> None:
     for offset, label in enumerate(("全区平均", "最高", "最低")):
         stats = [publish(rubric, R.column_stats(values)[offset]) if values else None for values in col_values]
         s.row([None, label, *stats], styles={1: "bold"}, numeric=set(range(2, 2 + len(columns))))
+    span = min(len(s.widths) - 1, 8)  # a note across the first page's columns, wrapped: never cut at a page's edge
     for note in R.matrix_notes(ev):
-        s.row([None, f"注：{note}"], numeric=set())
+        text = printable(f"注：{note}")
+        s.ws.merge_range(s.r, 1, s.r, span, text, s.formats["wrap"])
+        s.ws.set_row(s.r, LINE_HEIGHT * spreadsheet_lines(text, sum(s.widths[1:span + 1])))
+        s.r += 1
     for k, col in enumerate(columns):
         reduced = col.kind == "item" and any(ev.published[x.unit_id].item(col.items[0].number).reduced
                                              for x in ev.ranking)
