@@ -414,3 +414,13 @@ def test_two_differing_self_evaluations_of_one_town_are_named_not_blank(towns, m
     titles = {t: rows for t, _, rows, _ in sections(ev, ev.comparison)}
     refused = next(rows for t, rows in titles.items() if t.startswith("自评表已收到但未能采用"))
     assert refused == [["甲镇"]] and not any(t.startswith("尚未报送") for t in titles)
+
+
+def test_a_letter_calls_a_difference_large_only_from_a_tenth_of_the_items_points(towns, mini):
+    from qp_eval.core.letters import letter_paragraphs
+
+    # 项目三 is 5 points (3.1: 2, 3.2: 3): self 2.6 on 3.2 makes the item 4.6 against 5, a difference of 0.4 < 0.5
+    edit(town_file(towns, mini, "a"), lambda wb: wb[L.SELF_SHEET].cell(5, 5, 2.6))
+    ev = evaluate(mini, towns)
+    a = next(x for x in ev.ranking if x.unit_id == "a")
+    assert "自评与考评差异" not in "\n".join(p.text for p in letter_paragraphs(ev, a, dt.date(2024, 12, 31), draft=True))

@@ -172,12 +172,18 @@ def _annex(rubric: Rubric, deductions: list, lost: list, follow: list[tuple[str,
     return out
 
 
+SELF_GAP_SHARE = Decimal("0.1")  # a difference a letter calls 较大: a tenth of the item's points or more
+
+
 def _self_differences(ev: Evaluation, unit_id: str, most: int = 3) -> str:
-    """The town's items where its self-score and the departments' differ most ("" when it sent none)."""
+    """The town's items where its self-score and the departments' differ most, by at least a tenth of
+    the item's points ("" when it sent none, or none differs that much)."""
     if unit_id not in ev.validation.tables.self_reports:
         return ""
 
-    gaps = sorted((g for g in ev.comparison.of_unit(unit_id) if g.difference), key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
+    gaps = sorted((g for g in ev.comparison.of_unit(unit_id)
+                   if g.difference and abs(g.difference) >= SELF_GAP_SHARE * g.points),  # type: ignore[arg-type]
+                  key=lambda g: -abs(g.difference))  # type: ignore[arg-type]
     return "、".join(f"{g.item}（自评 {publish(ev.rubric, g.self_score)} 分、考评 "  # type: ignore[arg-type]
                     f"{publish(ev.rubric, g.scored)} 分）" for g in gaps[:most])
 
