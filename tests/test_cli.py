@@ -272,3 +272,33 @@ def test_usage_errors_give_the_commands_own_example_and_shared_flags_go_after_th
     after = run("rank", "--year", "二〇二四", "-q", "--format", "csv", cwd=tmp_path)
     before = run("-q", "rank", "--year", "2024", "--format", "csv", cwd=tmp_path)
     assert after.returncode == before.returncode == 0 and after.stdout == before.stdout and after.stderr == ""
+
+
+def test_every_command_the_readme_shows_exists_with_the_options_it_shows():
+    """Each ``qp-eval …`` line of the README's code blocks parses as the command line would (options
+    and arguments known), without running it."""
+    import shlex
+
+    import typer
+
+    from qp_eval.cli.app import app, hoist
+
+    group = typer.main.get_command(app)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.strip() for block in re.findall(r"```\n(.*?)```", text, re.S) for line in block.splitlines()
+             if line.strip().startswith("qp-eval ")]
+    assert len(lines) > 30
+    bad = []
+    for line in lines:
+        words = shlex.split(re.split(r"\s+#\s", line)[0].split(" > ")[0])
+        args = [w for w in hoist(words)[1:] if w not in ("-q", "--quiet", "-v", "--verbose", "--plain")]
+        try:
+            ctx = group.make_context("qp-eval", [], resilient_parsing=True)
+            cmd = group.get_command(ctx, args[0])
+            rest = args[1:]
+            if hasattr(cmd, "get_command"):  # a group: rubric check / show
+                cmd, rest = cmd.get_command(ctx, rest[0]), rest[1:]
+            cmd.make_context(args[0], rest, parent=ctx)
+        except Exception as e:  # noqa: BLE001 - any parse failure is the finding
+            bad.append((line, type(e).__name__, str(e)))
+    assert bad == []

@@ -423,8 +423,7 @@ def test_no_formula_from_rubric_text_in_any_template(tmp_path):
 
 
 def test_pages_of_counts_the_fixed_lines_of_the_official_layout():
-    from qp_eval.core.document import Para
-    from qp_eval.core.letters import pages_of
+    from qp_eval.core.document import Para, pages_of
 
     one = Para("一行")  # 4 columns of indent and 4 of text: one line of 56 columns
     three = Para("字" * 55)  # 110 + 4 = 114 columns: three lines

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .linebreak import width_of
+
 
 @dataclass(frozen=True)
 class Para:
@@ -49,3 +51,55 @@ def cn_number(k: int) -> str:
         return CN_NUMBERS[k - 1]
     tens, ones = divmod(k, 10)
     return (CN_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMBERS[ones - 1] if ones else "")
+
+
+# --- pagination of the official layout: 22 lines of 28 characters (three-号 type on a 29 pt line) --------
+LINES_PER_PAGE, COLUMNS_PER_LINE = 22, 56  # a Chinese character two columns, a digit or Latin letter one
+TITLE_LINES = 3  # a 二号 title on its 38 pt line, and the line below it
+
+
+def _lines(p: Para) -> int:
+    if p.style == "title":
+        return TITLE_LINES
+    indent = 0 if p.style in ("h1", "toc", "toc2") else 4  # 首行缩进两字
+    text = p.text.split("\t")[0]
+    return max(1, -(-(width_of(text) + indent) // COLUMNS_PER_LINE))
+
+
+def pages_of(blocks: list[Block]) -> int:
+    """How many pages ``blocks`` take in the official layout, from its fixed lines: a paragraph kept
+    with the next goes down with it, and no paragraph leaves one line alone at a page's foot or head
+    (widow control). Exact for paragraphs of text, which is all a booklet's chapter holds."""
+    page, used = 1, 0
+    group: list[int] = []
+    for b in blocks:
+        if not isinstance(b, Para) or b.style == "break":
+            continue
+        n = _lines(b)
+        group.append(n)
+        if b.keep:
+            continue
+        total = sum(group)
+        left = LINES_PER_PAGE - used
+        if total <= left:
+            used += total
+        elif len(group) > 1 and sum(group[:-1]) + min(2, group[-1]) > left:  # the kept paragraphs go down together
+            page, used = page + 1, total
+            while used > LINES_PER_PAGE:
+                page, used = page + 1, used - LINES_PER_PAGE
+        else:
+            last = group[-1]
+            before = total - last
+            here = left - before  # lines of the last paragraph on this page
+            if here < 2:  # no orphan: it starts on the next page
+                page, used = page + 1, last
+            else:
+                rest = last - here
+                if rest == 1:  # no widow: one more line goes down
+                    rest = 2
+                page += 1
+                used = rest
+                while used > LINES_PER_PAGE:
+                    page, used = page + 1, used - LINES_PER_PAGE
+        group = []
+    return page

@@ -13,9 +13,8 @@ from decimal import Decimal
 
 from . import report_data as R
 from .decisions import amount_words
-from .document import Block, Para, Table, cn_date, cn_number
+from .document import Block, Para, Table, cn_date, cn_number, pages_of
 from .evaluate import Evaluation
-from .linebreak import width_of
 from .numbers import fmt, publish
 from .published import ItemFigure
 from .ranking import Ranked
@@ -117,7 +116,6 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str
     annex = bool(res.deduction_lines or lost or mine)
     paras.append(Para("；".join(said) + ("，明细见附件" if annex else "") + "。"))
     paras.append(Para("四、跟进事项", "heading", keep=True))
-    mine = [g for g in R.gaps(ev) if g.unit_id == ranked.unit_id]
     if mine:
         shown = "、".join(names[g.item_no] for g in mine[:3]) + (f"等 {len(mine)} 个项目" if len(mine) > 3 else "")
         paras.append(Para(f"{shown}与要求存在较大差距，相关科室（单位）将与{you}沟通，进一步加强指导和督查"
@@ -197,7 +195,7 @@ def _out_of(f: ItemFigure) -> str:
 def booklet_paragraphs(ev: Evaluation, made: dt.date, grades: bool = False) -> list[Block]:
     """A cover, a foreword and the contents with each town's page, then a chapter per town that sent
     highlights: each with its title, type, text and evidence (the 评定等级 only with ``grades``: the
-    booklet goes to every town). The page numbers are worked out from the layout (``paginate``)."""
+    booklet goes to every town). The page numbers are worked out from the layout (``document.pages_of``)."""
     rubric = ev.rubric
     by_unit: dict[str, list] = {}
     for h in sorted(ev.validation.tables.highlights, key=lambda h: h.seq):
@@ -234,56 +232,3 @@ def booklet_paragraphs(ev: Evaluation, made: dt.date, grades: bool = False) -> l
         out.append(Para("", "break"))
         out += chapter
     return out
-
-
-# --- pagination of the official layout: 22 lines of 28 characters (three-号 type on a 29 pt line) --------
-LINES_PER_PAGE, COLUMNS_PER_LINE = 22, 56  # a Chinese character two columns, a digit or Latin letter one
-TITLE_LINES = 3  # a 二号 title on its 38 pt line, and the line below it
-
-
-def _lines(p: Para) -> int:
-    if p.style == "title":
-        return TITLE_LINES
-    indent = 0 if p.style in ("h1", "toc", "toc2") else 4  # 首行缩进两字
-    text = p.text.split("\t")[0]
-    return max(1, -(-(width_of(text) + indent) // COLUMNS_PER_LINE))
-
-
-def pages_of(blocks: list[Block]) -> int:
-    """How many pages ``blocks`` take in the official layout, from its fixed lines: a paragraph kept
-    with the next goes down with it, and no paragraph leaves one line alone at a page's foot or head
-    (widow control). Exact for paragraphs of text, which is all a booklet's chapter holds."""
-    page, used = 1, 0
-    group: list[int] = []
-    for b in blocks:
-        if not isinstance(b, Para) or b.style == "break":
-            continue
-        n = _lines(b)
-        group.append(n)
-        if b.keep:
-            continue
-        total = sum(group)
-        left = LINES_PER_PAGE - used
-        if total <= left:
-            used += total
-        elif len(group) > 1 and sum(group[:-1]) + min(2, group[-1]) > left:  # the kept paragraphs go down together
-            page, used = page + 1, 0
-            used = total
-            while used > LINES_PER_PAGE:
-                page, used = page + 1, used - LINES_PER_PAGE
-        else:
-            last = group[-1]
-            before = total - last
-            here = left - before  # lines of the last paragraph on this page
-            if here < 2:  # no orphan: it starts on the next page
-                page, used = page + 1, last
-            else:
-                rest = last - here
-                if rest == 1:  # no widow: one more line goes down
-                    rest = 2
-                page += 1
-                used = rest
-                while used > LINES_PER_PAGE:
-                    page, used = page + 1, used - LINES_PER_PAGE
-        group = []
-    return page
