@@ -89,6 +89,10 @@ def test_each_structural_finding_is_mended_by_the_command_its_hint_names(year, m
                {k: v for k, v in before.items() if k != ("甲镇", "1.2-Q1")}
         assert after[("甲镇", "1.2-Q1")] is None and found == {("T306", L.SCORE_SHEET, "F3")}
         assert "补上的行" in r.stderr and "qp-eval return --year 2024" in r.stdout
+        said = [line.split("qp-eval ", 1)[1].split() for line in r.stdout.splitlines() if line.startswith("下一步：")]
+        assert said == [["return", "--year", "2024"]]
+        sent = cli(*said[0], cwd=year)  # the command it names marks the restored row for the department
+        assert sent.returncode == 0 and (year / "reports" / "2024" / "退回" / D1).exists()
     else:
         assert after == before
         assert found == (S201_AFTER if case == "S201" else S202_AFTER)
@@ -141,3 +145,9 @@ def test_migrate_leaves_a_town_form_never_filled_in_as_it_is(year, mini):
     assert r.returncode == 0 and "尚未填写，保持原样" in r.stdout and "乙街道自评表" in r.stdout
     assert (blank.read_bytes(), blank.stat().st_mtime_ns) == stamp
     assert "qp-eval template --year 2024 --towns --force" in r.stdout
+    again = cli("template", "--year", "2024", "--towns", "--force", cwd=year)  # as the next step says
+    assert again.returncode == 0
+    from qp_eval.io.rubric_file import load_rubric
+
+    fresh = validate_paths(load_rubric(year / "rubric" / "2024.yaml"), [towns]).findings  # as revised
+    assert not [f for f in fresh if f.code == "F104" and "乙街道" in f.file]  # 乙街道's blank form is of the new layout
