@@ -1,4 +1,4 @@
-"""Make the example 2024 workspace in examples/: fictional but plausible data for the 11 towns.
+"""Make the example 2024 workspace shipped in the package (src/qp_eval/example/, which ``qp-eval demo`` copies): fictional but plausible data for the 11 towns.
 
 Run ``python examples/generate.py`` (``make examples``). It writes the blank templates with
 the same writer users get (``qp-eval template``), fills them with openpyxl from a fixed random
@@ -29,7 +29,7 @@ from qp_eval.io.workspace import shipped_rubric
 from qp_eval.io.writers.template import write_templates
 
 SEED = 20241210
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "src" / "qp_eval" / "example"
 
 # town id -> (resident population, registered elderly population, quality 0..1)
 TOWNS = {

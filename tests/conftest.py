@@ -19,6 +19,7 @@ from qp_eval.io.writers.template import write_templates
 DATA = Path(__file__).parent / "data"
 MINI_PATH = DATA / "mini.yaml"
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "src" / "qp_eval" / "example"  # the example year shipped in the package (qp-eval demo)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import typer
 from qp_eval.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "src" / "qp_eval" / "example"
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -197,7 +198,7 @@ def test_quiet_keeps_data_and_errors_and_drops_the_rest(tmp_path):
     import shutil
 
     ws = tmp_path / "ws"
-    shutil.copytree(ROOT / "examples" / "scores", ws / "scores")
+    shutil.copytree(EXAMPLE / "scores", ws / "scores")
     loud = run("rank", "--format", "csv", cwd=ws)
     quiet = run("-q", "rank", "--format", "csv", cwd=ws)
     assert loud.returncode == quiet.returncode == 0
@@ -268,7 +269,7 @@ def test_usage_errors_give_the_commands_own_example_and_shared_flags_go_after_th
     assert "例如：qp-eval rank --year 2024" in r.stderr
     import shutil
 
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     after = run("rank", "--year", "二〇二四", "-q", "--format", "csv", cwd=tmp_path)
     before = run("-q", "rank", "--year", "2024", "--format", "csv", cwd=tmp_path)
     assert after.returncode == before.returncode == 0 and after.stdout == before.stdout and after.stderr == ""

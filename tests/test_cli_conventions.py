@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "src" / "qp_eval" / "example"
 
 
 from support.run import qp  # noqa: E402 - in this process, 80 columns wide
@@ -20,8 +21,8 @@ from support.run import qp  # noqa: E402 - in this process, 80 columns wide
 def ws(tmp_path_factory) -> Path:
     """The example year (11 towns, their self-evaluations) with its archive saved."""
     root = tmp_path_factory.mktemp("conv") / "ws"
-    shutil.copytree(ROOT / "examples" / "scores", root / "scores")
-    shutil.copytree(ROOT / "examples" / "archive", root / "archive")
+    shutil.copytree(EXAMPLE / "scores", root / "scores")
+    shutil.copytree(EXAMPLE / "archive", root / "archive")
     assert qp("rank", "--year", "2024", "--save", cwd=root).returncode == 0
     return root
 

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, fill_all, record_meeting
+from conftest import EXAMPLE, ROOT, fill_all, record_meeting
 from hostile import ARCHIVES, HOSTILE_DEPARTMENT, HOSTILE_NAMES, RUBRICS, hostile_names_rubric
 from support.run import bounded, flat
 
@@ -100,7 +100,7 @@ def test_every_letter_is_counted_once(hostile_year):
 
 
 def test_escape_and_brackets_in_a_file_name_are_shown_not_acted_on(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     (tmp_path / "scores" / "2024" / "[red]坏\x1b[2J表.xlsx").write_bytes(b"not a workbook")
     rc, out, err = bounded("validate", "--year", "2024", cwd=tmp_path)
     said = (out + err).replace("\n", "").replace("│", "").replace(" ", "")
@@ -114,8 +114,8 @@ def test_escape_and_brackets_in_a_file_name_are_shown_not_acted_on(tmp_path):
 @pytest.fixture(scope="module")
 def ranked(tmp_path_factory) -> Path:
     ws = tmp_path_factory.mktemp("archives")
-    shutil.copytree(ROOT / "examples" / "scores", ws / "scores")
-    shutil.copytree(ROOT / "examples" / "archive", ws / "archive")
+    shutil.copytree(EXAMPLE / "scores", ws / "scores")
+    shutil.copytree(EXAMPLE / "archive", ws / "archive")
     assert bounded("rank", "--year", "2024", "--save", cwd=ws)[0] == 0
     return ws
 
@@ -253,7 +253,7 @@ def test_sigterm_during_a_report_leaves_no_temporary_file(larger, tmp_path):
 
 
 def test_status_fails_whenever_rank_would_refuse(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     assert bounded("status", "--year", "2024", cwd=tmp_path)[0] == 0
     (tmp_path / "scores" / "2024" / "另一份.xlsx").write_bytes(b"PK\x03\x04 broken")
     rank = bounded("rank", "--year", "2024", cwd=tmp_path)
@@ -318,7 +318,7 @@ def _set_figure(path: Path, value: object) -> str:
 
 
 def test_a_number_past_a_cells_range_is_a_finding_not_a_crash(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     folder = tmp_path / "scores" / "2024"
     sheet = next(p for p in folder.glob("*.xlsx") if "指标" in __import__("openpyxl").load_workbook(p).sheetnames)
     cell = _set_figure(sheet, "1e-999999")
@@ -330,7 +330,7 @@ def test_a_number_past_a_cells_range_is_a_finding_not_a_crash(tmp_path):
 
 
 def test_a_town_self_evaluation_number_past_range_does_not_stop_the_report(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     self_eval = sorted((tmp_path / "scores" / "2024" / "自评").glob("*.xlsx"))[0]
     _set_figure(self_eval, "1e-999999")
     rc, out, err = bounded("report", "--year", "2024", "--format", "xlsx", cwd=tmp_path)
@@ -338,7 +338,7 @@ def test_a_town_self_evaluation_number_past_range_does_not_stop_the_report(tmp_p
 
 
 def test_a_file_name_not_in_utf8_is_refused_by_name(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     folder = tmp_path / "scores" / "2024"
     os.rename(folder / "问题登记.xlsx", os.fsencode(folder) + b"/" + "问题登记表".encode("gbk") + b".xlsx")
     for command in (["validate"], ["status"], ["rank"], ["status", "--format", "json"]):
@@ -393,7 +393,7 @@ def test_a_folder_where_this_years_archive_goes_is_said_not_crashed(ranked):
 
 @pytest.mark.parametrize("make", [lambda p: p.symlink_to("/nonexistent/2024.yaml"), lambda p: p.mkdir()])
 def test_a_broken_rubric_in_the_workspace_is_never_replaced_by_the_shipped_one(tmp_path, make):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     (tmp_path / "rubric").mkdir()
     make(tmp_path / "rubric" / "2024.yaml")
     rc, out, err = bounded("rank", "--year", "2024", cwd=tmp_path)
@@ -434,7 +434,7 @@ def test_the_report_says_why_last_year_cannot_be_compared(ranked, tmp_path):
 
 
 def test_a_fifo_where_the_archive_goes_is_never_read(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     (tmp_path / "archive").mkdir()
     os.mkfifo(tmp_path / "archive" / "2024.json")
     rc, _, err = bounded("rank", "--year", "2024", "--save", cwd=tmp_path, seconds=30)
@@ -481,7 +481,7 @@ def test_the_csv_report_and_its_companions_are_replaced_together(ranked, tmp_pat
 
 
 def test_text_reports_show_control_characters_as_codes(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     folder = tmp_path / "scores" / "2024"
     os.rename(folder / "问题登记.xlsx", folder / "问题登记\x1b[2J\u202e.xlsx")  # listed among the inputs
     for fmt in ("md", "html"):

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import EXAMPLE
 from support.run import cli
 
 from qp_eval.io.workspace import shipped_rubric
@@ -27,8 +27,8 @@ TEXTS_2024 = ("根据2024年度养老机构服务质量日常监测", "2024年�
 def last_year(tmp_path) -> Path:
     """The example year, ranked and saved: archive/2024.json is what 2025's 较上年 reads."""
     ws = tmp_path / "2024评估"
-    shutil.copytree(ROOT / "examples" / "scores", ws / "scores")
-    shutil.copytree(ROOT / "examples" / "archive", ws / "archive")
+    shutil.copytree(EXAMPLE / "scores", ws / "scores")
+    shutil.copytree(EXAMPLE / "archive", ws / "archive")
     assert cli("rank", "--year", "2024", "--save", cwd=ws).returncode == 0
     return ws
 

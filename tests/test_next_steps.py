@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, edit
+from conftest import EXAMPLE, edit
 from support.run import cli, qp
 from test_returns import SOCIAL, spoil
 
@@ -27,8 +27,8 @@ OFFICE = "2024年度评分表_办公室.xlsx"
 
 @pytest.fixture
 def ws(tmp_path) -> Path:
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
-    shutil.copytree(ROOT / "examples" / "archive", tmp_path / "archive")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "archive", tmp_path / "archive")
     return tmp_path
 
 

@@ -12,7 +12,7 @@ import shutil
 
 import docx
 import pytest
-from conftest import ROOT
+from conftest import EXAMPLE
 from support.run import cli, qp
 from test_returns import SOCIAL, TOWN, spoil
 
@@ -25,8 +25,8 @@ NOTICE = f"2024年度综合评估催报通知_{DAY}.docx"
 
 @pytest.fixture
 def ws(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
-    shutil.copytree(ROOT / "examples" / "archive", tmp_path / "archive")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "archive", tmp_path / "archive")
     scores = tmp_path / "scores" / "2024"
     (scores / "2024年度评分表_救助管理站.xlsx").unlink()
     (scores / names.SELF_FOLDER / "2024年度自评表_白鹤镇.xlsx").unlink()
@@ -84,14 +84,14 @@ def test_status_points_at_the_notice_while_anyone_owes_a_sheet(ws):
 
 
 def test_nothing_owed_writes_no_notice(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     r = cli("status", "--year", "2024", "--notice", "--date", DAY, cwd=tmp_path)
     assert r.returncode == 0 and "无需催报" in r.stdout
     assert not (tmp_path / "reports").exists()
 
 
 def test_on_the_deadline_and_with_only_departments_owing(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     (tmp_path / "scores" / "2024" / "2024年度评分表_办公室.xlsx").unlink()
     r = qp("status", "--year", "2024", "--notice", "--date", "2024-12-10", cwd=tmp_path, columns=200)
     lines = r.stdout.splitlines()

@@ -24,6 +24,7 @@ from statistics import median
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "src" / "qp_eval" / "example"
 A4 = (595.3, 841.9)  # points
 PROGRAMS = {"soffice": "LibreOffice", "pdftotext": "poppler-utils", "pdfinfo": "poppler-utils",
             "pdftoppm": "poppler-utils"}
@@ -60,8 +61,8 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     _require()
     work = tmp_path_factory.mktemp("render")
     ws = work / "ws"
-    shutil.copytree(ROOT / "examples" / "scores", ws / "scores")
-    shutil.copytree(ROOT / "examples" / "archive", ws / "archive")
+    shutil.copytree(EXAMPLE / "scores", ws / "scores")
+    shutil.copytree(EXAMPLE / "archive", ws / "archive")
     _qp("report", "--year", "2024", "--date", "2024-12-31", cwd=ws)
     _qp("report", "--year", "2024", "--format", "html", "--date", "2024-12-31", cwd=ws)
     _qp("letters", "--year", "2024", "--date", "2025-01-10", "--number", "青民函〔2025〕3号", "--combined", cwd=ws)

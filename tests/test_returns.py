@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, header_map
+from conftest import EXAMPLE, header_map
 from support.run import cli
 
 from qp_eval.core import layout as L
@@ -30,8 +30,8 @@ TOWN = f"{names.SELF_FOLDER}/2024年度自评表_华新镇.xlsx"
 
 @pytest.fixture
 def ws(tmp_path) -> Path:
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
-    shutil.copytree(ROOT / "examples" / "archive", tmp_path / "archive")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "archive", tmp_path / "archive")
     return tmp_path
 
 

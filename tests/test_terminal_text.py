@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, header_map
+from conftest import EXAMPLE, header_map
 from support.run import qp
 
 from qp_eval.core import layout as L
@@ -51,8 +51,8 @@ def _spoil(scores: Path) -> None:
 @pytest.fixture(scope="module", params=["example", "errors"])
 def outputs(request, tmp_path_factory) -> list[tuple[str, str]]:
     ws = tmp_path_factory.mktemp(request.param)
-    shutil.copytree(ROOT / "examples" / "scores", ws / "scores")
-    shutil.copytree(ROOT / "examples" / "archive", ws / "archive")
+    shutil.copytree(EXAMPLE / "scores", ws / "scores")
+    shutil.copytree(EXAMPLE / "archive", ws / "archive")
     if request.param == "errors":
         _spoil(ws / "scores" / "2024")
     out = []
@@ -101,7 +101,7 @@ def test_no_number_id_or_command_is_split(outputs):
 
 
 def test_rank_gives_the_ranking_first_and_the_warnings_in_a_line(tmp_path):
-    shutil.copytree(ROOT / "examples" / "scores", tmp_path / "scores")
+    shutil.copytree(EXAMPLE / "scores", tmp_path / "scores")
     r = qp("rank", "--year", "2024", cwd=tmp_path, columns=80)
     lines = (r.stdout + r.stderr).splitlines()
     head = next(k for k, x in enumerate(lines) if x.split()[:2] == ["位次", "街镇"])

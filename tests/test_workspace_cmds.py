@@ -16,7 +16,8 @@ from qp_eval.core import names
 from qp_eval.io.newyear import roll_rubric_text
 from qp_eval.io.rubric_file import load_rubric
 
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "src" / "qp_eval" / "example"  # the example year shipped in the package
+GENERATOR = ROOT / "examples" / "generate.py"
 
 
 from support.run import cli  # noqa: E402 - in this process, 250 columns wide
@@ -106,7 +107,7 @@ def _cells(folder: Path) -> dict:
 
 @pytest.mark.parametrize("target", ["committed"])
 def test_example_generator_is_repeatable_and_matches_the_committed_files(tmp_path, target):
-    gen = [sys.executable, str(EXAMPLES / "generate.py")]
+    gen = [sys.executable, str(GENERATOR)]
     for name in ("one", "two"):
         assert subprocess.run([*gen, str(tmp_path / name)], capture_output=True, timeout=300).returncode == 0
     one, two = _cells(tmp_path / "one"), _cells(tmp_path / "two")
