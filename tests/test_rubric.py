@@ -378,6 +378,40 @@ def test_a_name_too_long_for_a_file_name(tmp_path):
     assert "超过文件系统允许的 255 字节" in f.message
 
 
+@pytest.mark.parametrize(("name", "why"), [("CON", "“CON”是 Windows 保留的设备名"), ("aux", "“AUX”是 Windows 保留的设备名"),
+                                         ("Lpt1.甲", "“LPT1”是 Windows 保留的设备名"), ('"a."', "以点或空格结尾"),
+                                         ('"a "', "以点或空格结尾")])
+def test_a_name_windows_cannot_hold_as_a_file_name(tmp_path, name, why):
+    p, text = broken(tmp_path, "{id: c, name: 丙镇", "{id: c, name: " + name)
+    f = only(refusal(p), "R025")
+    assert why in f.message and f.line == line_of(text, "{id: c, name: " + name)
+
+
+def test_a_name_whose_letter_path_is_over_what_windows_opens(tmp_path):
+    """The deepest such path is a town's form set aside among the marked copies:
+    reports/2024/退回/ (16) + 备份-20241231-235959-99/ (22) + 自评/ (3) + 2024年度自评表_ (10) + name + .xlsx (5),
+    56 + n characters. With the workspace's own 80, a temporary suffix of 24 and the final NUL that leaves
+    260 - 1 - 80 - 24 = 155, so an ASCII name of 99 characters (155 - 56) passes and 100 does not. Its
+    longest file name (the draft letter: 16 characters of 3 bytes, 10 of 1 and the name's 100 make 158
+    bytes, 182 with the suffix) is still under the 255 bytes of R021."""
+    p, _ = broken(tmp_path, "{id: c, name: 丙镇", "{id: c, name: " + "c" * 99)
+    assert load_rubric(p).unit["c"].name == "c" * 99
+    p, _ = broken(tmp_path, "{id: c, name: 丙镇", "{id: c, name: " + "c" * 100)
+    f = only(refusal(p), "R026")
+    assert "有 156 个字符" in f.message and "260 个字符" in f.message
+
+
+def test_every_name_qp_eval_writes_is_one_windows_can_hold():
+    from qp_eval.core import names as N
+
+    assert N.letter_name(2024, "CON") == "2024年度综合评估结果函_CON_.docx"
+    assert N.score_file_name(2024, "a/b:c.") == "2024年度评分表_a_b_c.xlsx"
+    assert N.self_file_name(2024, "com1.x") == "2024年度自评表_com1_.x.xlsx"
+    for bad in ("NUL.txt", "a.", "a ", "a?b", ""):
+        with pytest.raises(ValueError):
+            N.file_name(bad)
+
+
 def test_a_nested_alias_bomb_is_refused_quickly(tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]  # 10^12 values

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from .layout import row_id
-from .names import MAX_FILE_NAME_BYTES, NAMED_FILES, TEMP_NAME_BYTES
+from .names import MAX_FILE_NAME_BYTES, MAX_PATH, TEMP_NAME_BYTES, WORKSPACE_ROOM, made_from, name_part, windows_trouble
 from .numbers import places
 from .rubric import Rubric
-from .text import normalize_name, safe_file_name
+from .text import normalize_name
 from .yamlsource import Path_
 
 Problem = tuple[str, Path_, str]  # code, path in the YAML, Chinese message
@@ -34,8 +34,9 @@ def cross_checks(r: Rubric) -> Iterator[Problem]:
 
 
 def _file_names(r: Rubric) -> Iterator[Problem]:
-    """Names that become file names (letters, templates): never blank or with control characters, never
-    two that become the same file name (on a system that ignores case, too), never too long."""
+    """Names that become file names (letters, templates, their copies): never blank or with control
+    characters, never two that become the same file name (on a system that ignores case, too), never one
+    Windows cannot hold, never too long for a file name or for a Windows path in the default layout."""
     for key, what in (("units", "街镇"), ("departments", "科室")):
         seen: dict[str, str] = {}
         for i, x in enumerate(getattr(r, key)):
@@ -43,16 +44,27 @@ def _file_names(r: Rubric) -> Iterator[Problem]:
             if not name.strip() or any(not ch.isprintable() for ch in name):
                 yield ("R019", (key, i, "name"), f"{what}名称 “{name!r}” 为空、只有空格或含有控制字符")
                 continue
-            file = safe_file_name(name).casefold()
+            trouble = windows_trouble(name, characters=False)  # those become _ (R020 tells two such names apart)
+            if trouble:
+                yield ("R025", (key, i, "name"), f"{what}名称 “{name}” {trouble}")
+            file = name_part(name).casefold()
             if file in seen:
                 yield ("R020", (key, i, "name"),
-                       f"{what} “{name}” 和 “{seen[file]}” 生成的文件名相同（{safe_file_name(name)}），函告或评分表会互相覆盖")
+                       f"{what} “{name}” 和 “{seen[file]}” 生成的文件名相同（{name_part(name)}），函告或评分表会互相覆盖")
             seen.setdefault(file, name)
-            longest = max(len(made(r.year, safe_file_name(name)).encode("utf-8")) for made in NAMED_FILES[key])
+            paths = made_from(key, r.year, name)
+            longest = max(len(p.rsplit("/", 1)[1].encode("utf-8")) for p in paths)
             if longest + TEMP_NAME_BYTES > MAX_FILE_NAME_BYTES:
                 yield ("R021", (key, i, "name"), f"{what}名称 “{name[:20]}…” 过长：生成的文件名有 {longest} 字节，"
                                                  f"加上写入时的临时后缀（{TEMP_NAME_BYTES} 字节）超过文件系统允许的 "
                                                  f"{MAX_FILE_NAME_BYTES} 字节")
+                continue
+            deepest = max(paths, key=len)
+            room = MAX_PATH - 1 - WORKSPACE_ROOM - TEMP_NAME_BYTES  # the final NUL; the workspace's own folder
+            if len(deepest) > room:
+                yield ("R026", (key, i, "name"), f"{what}名称 “{name[:20]}…” 过长：工作目录中的 {deepest} 有 {len(deepest)} 个字符，"
+                                                 f"在 Windows 上加上工作目录本身（按 {WORKSPACE_ROOM} 个字符计）和写入时的临时后缀，"
+                                                 f"超过 {MAX_PATH} 个字符的路径限制")
 
 
 def _dups(values: list[object], path: Path_, field: str, what: str) -> Iterator[Problem]:

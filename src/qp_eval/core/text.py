@@ -75,18 +75,6 @@ def row_height(texts: list[tuple[object, float]]) -> float | None:
     return LINE_HEIGHT_PT * lines if lines > 1 else None
 
 
-_BAD_IN_FILE_NAMES = dict.fromkeys(map(ord, '/\\:*?"<>|\0'), "_")
-
-
-def safe_file_name(name: str) -> str:
-    """A name that stays inside its folder on every system (the rubric check makes sure two names
-    never become the same file name)."""
-    cleaned = "".join(ch for ch in name.translate(_BAD_IN_FILE_NAMES) if ch.isprintable()).strip(" .")
-    return cleaned or "未命名"
-
-
-
-
 def shown_path(path: object) -> str:
     """A path as text that can be printed and saved: a name whose bytes are not UTF-8 (a Windows zip
     unpacked here holds GBK names, which Python keeps as lone surrogates) shows those bytes as codes."""

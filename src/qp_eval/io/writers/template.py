@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...core import layout as L
 from ...core import names
 from ...core.rubric import Rubric
-from ...core.text import printable, safe_file_name
+from ...core.text import printable
 from ...core.validate import read_limits
 from ..atomic import atomic_path, copy_aside
 from ..intake import claims_in
@@ -87,7 +87,7 @@ class TemplateRun:
 def town_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str | None]]]:
     """Where each town's 自评 workbook goes (``out``/自评/), and the (kind, town) it claims."""
     folder = out / names.SELF_FOLDER
-    return [(folder / names.self_file_name(rubric.year, safe_file_name(u.name)), (L.KIND_SELF, u.id))
+    return [(folder / names.self_file_name(rubric.year, u.name), (L.KIND_SELF, u.id))
             for u in rubric.units]
 
 
@@ -95,7 +95,7 @@ def template_plans(rubric: Rubric, out: Path) -> list[tuple[Path, tuple[str, str
     """Where each template goes, and the (kind, department) its 说明 sheet will claim."""
     plans: list[tuple[Path, tuple[str, str | None]]] = []
     for dept_id in L.scoring_departments(rubric):
-        name = names.score_file_name(rubric.year, safe_file_name(rubric.department[dept_id].name))
+        name = names.score_file_name(rubric.year, rubric.department[dept_id].name)
         plans.append((out / name, (L.KIND_SCORES, dept_id)))
     plans.append((out / names.PROBLEM_FILE, (L.KIND_PROBLEMS, None)))
     plans.append((out / names.HIGHLIGHT_FILE, (L.KIND_HIGHLIGHTS, None)))
