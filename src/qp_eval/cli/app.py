@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from . import runtime
-from .commands import check, documents, intake, results
+from .commands import check, documents, intake, results, year
 from .commands import rubric as rubric_commands
 from .help import ZhCommand, ZhGroup
 
@@ -17,7 +17,7 @@ app = typer.Typer(
     name="qp-eval",
     help="青浦区民政工作综合评估工具：评估细则、评分表、校验、计分排名与报告。\n\n"
          "一年的顺序：init → template（各科室）和 template --towns（各街镇自评）→ status → collect → validate "
-         "→ rank → report、brief（提请局长办公会议审议）→ 审议决定.xlsx 登记会议决定 → rank --save → letters、booklet。\n\nqp-eval rank --year 2024",
+         "→ rank → report、brief（提请局长办公会议审议）→ 审议决定.xlsx 登记会议决定 → rank --save → letters、booklet；run 按这个顺序一次做完，demo 在示例年度上演示。\n\nqp-eval rank --year 2024",
     add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -53,6 +53,7 @@ for name, command in (
     ("report", documents.report), ("brief", documents.brief), ("letters", documents.letters),
     ("booklet", documents.booklet),
     ("init", intake.init), ("status", intake.status),
+    ("run", year.run), ("demo", year.demo),
 ):
     app.command(name, cls=ZhCommand)(command)
 

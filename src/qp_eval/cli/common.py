@@ -77,15 +77,22 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
     else:
         from .help import get_current_context
 
+        ctx = get_current_context(silent=True)
+        if ctx is not None and ctx.meta.get(_SAID):  # ``run``: each step evaluates the year; said once
+            runtime.exit_with(ev.return_code)
+            return ev, ws
         bearing = [f for f in ev.findings if f.code in BEARING]
         if bearing and not runtime.settings().quiet:
             print_findings(ev.validation, err, shown=bearing, summary=False)
         rest = [f for f in ev.findings if f.code not in BEARING]
-        ctx = get_current_context(silent=True)
         if ctx is not None:  # after what the command was asked for
+            ctx.meta[_SAID] = True
             ctx.call_on_close(lambda: _warnings_line(rest, r.year))
     runtime.exit_with(ev.return_code)
     return ev, ws
+
+
+_SAID = "qp_eval.warnings_said"  # the year's bearing warnings and its warnings line, once a command
 
 
 def _warnings_line(findings: list, year: int) -> None:  # noqa: ANN001

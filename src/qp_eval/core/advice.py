@@ -47,3 +47,14 @@ def after_validate(year: int, findings: list[Finding]) -> list[str]:
     if any(f.code in UNSENT for f in findings):
         out.append(f"有表格尚未收到，生成催报通知：qp-eval status --year {year} --notice")
     return out
+
+
+def after_run(year: int, decided: bool, numbered: bool) -> list[str]:
+    """What is left for the office after ``run`` has written the year's documents."""
+    if not decided:
+        return [f"把审议稿提请局长办公会议审议（reports/{year}/ 下的“审议稿”）",
+                f"会后在 scores/{year}/审议决定.xlsx 登记会议的决定，再运行一次：qp-eval run --year {year}（生成函告）"]
+    out = [f"把函告（reports/{year}/函告/）和亮点汇编发给各街镇"]
+    if not numbered:
+        out.insert(0, f"函告的发文字号留有“〔发文字号〕”待填；有文号后重新生成：qp-eval run --year {year} --number \"青民函〔{year + 1}〕1号\"")
+    return out

@@ -86,3 +86,14 @@ def archive(ev: Evaluation, root: Path) -> dict[str, object]:
 
 def archive_text(ev: Evaluation, root: Path) -> str:
     return json.dumps(archive(ev, root), ensure_ascii=False, indent=2) + "\n"
+
+
+def saved_status(target: Path, year: int) -> str | None:
+    """What an archive was saved as (``core.decisions``: 初评 before the meeting, 审定 after it), or None
+    when there is none or it cannot be relied on."""
+    try:
+        data = read_archive(target, year)
+    except (FileNotFoundError, ArchiveProblem):
+        return None
+    decision = data.get("decision")
+    return decision.get("status") if isinstance(decision, dict) else None
