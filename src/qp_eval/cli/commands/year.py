@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from .. import common, runtime
@@ -128,7 +127,7 @@ def _step(title: str, command: str, function: Callable[..., None], **arguments: 
         runtime.console().print(f"—— {title}：{command}", markup=False)
     try:
         function(**arguments)
-    except (typer.Exit, click.exceptions.Exit) as e:
+    except typer.Exit as e:  # the command's own ending (exit_with)
         return e.exit_code
     return 0
 
