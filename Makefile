@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 QP     := $(abspath $(VENV))/bin/qp-eval
 
-.PHONY: install demo test lint bench bench-large docs examples fuzz render-check clean
+.PHONY: install demo test lint bench bench-large docs examples fuzz render-check bundle bundle-check clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,16 @@ render-check: install
 	  else echo "缺少 LibreOffice、poppler-utils 或 Chromium，且无法自动安装（需要 root 和 apt-get）。"; fi; \
 	fi
 	QP_RENDER_REQUIRED=1 QP_RENDER_DOCS=$(abspath docs) $(PY) -m pytest -q tests/test_render.py
+
+# the offline install bundle for the bureau's PCs (Windows x64, Linux x86_64 and aarch64; CPython 3.11-3.13):
+# dist/qp-eval-<version>-offline.zip, checked complete for every platform and Python (downloads from PyPI)
+bundle: install
+	$(PY) scripts/bundle.py --out dist
+
+# the bundle as an office PC meets it: each set resolved offline, then install.sh in a fresh folder with no
+# index (and no network, where the system lets us cut it) and qp-eval demo run from what it installed
+bundle-check: bundle
+	QP_BUNDLE=$(abspath dist) $(PY) -m pytest -q tests/test_bundle.py
 
 fuzz: install
 	QP_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/test_fuzz.py
