@@ -173,3 +173,17 @@ def test_install_without_ensurepip_brings_pip_from_the_bundle(unpacked, tmp_path
     r = offline([sys.executable, "-c", no_ensurepip], cwd=copy)
     assert r.returncode == 0, r.stdout + r.stderr
     assert subprocess.run([str(copy / "qp-eval"), "--version"], capture_output=True, text=True).stdout.startswith("qp-eval")
+
+
+@needs_bundle
+def test_a_damaged_copy_or_another_python_is_said_and_nothing_installed(unpacked, tmp_path):
+    copy = tmp_path / unpacked.name
+    shutil.copytree(unpacked, copy, ignore=shutil.ignore_patterns(".venv", "qp-eval"))
+    wheel = next((copy / "wheels").glob("typer-*.whl"))
+    wheel.write_bytes(wheel.read_bytes()[:-10])  # a copy cut short on the USB stick
+    r = offline([sys.executable, "install.py"], cwd=copy)
+    assert r.returncode == 1 and f"wheels/{wheel.name}：内容与打包时不同" in r.stdout and not (copy / ".venv").exists()
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    (copy / "manifest.json").write_text(json.dumps({**manifest, "python": ["3.99"]}), encoding="utf-8")
+    r = offline([sys.executable, "install.py"], cwd=copy)
+    assert r.returncode == 1 and "本安装包支持 Python 3.99" in r.stdout and not (copy / ".venv").exists()

@@ -19,6 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 WHEELS = HERE / "wheels"
 ENV = HERE / ".venv"
+LABELS = {"windows-x64": "Windows 64 位", "linux-x86_64": "Linux x86_64", "linux-aarch64": "Linux ARM64（aarch64）"}
 
 
 def say(text: str = "") -> None:
@@ -72,8 +73,9 @@ def main() -> int:
         return 1
     key = platform_key()
     if key not in manifest["platforms"]:
-        say(f"本安装包支持的平台：{'、'.join(manifest['platforms'])}；本机（{platform.system()} {platform.machine()}）不在其中。"
-            "请在能上网的电脑上用 pip install qp-eval 安装，或联系维护人员。")
+        say(f"本安装包支持的平台：{'、'.join(LABELS.get(k, k) for k in manifest['platforms'])}；本机（{platform.system()} {platform.machine()}）不在其中。"
+            f"请在能上网的电脑上运行 python -m pip install wheels/qp_eval-{version}-py3-none-any.whl"
+            "（pip 会从软件源取得本机平台所需的其他组件），或联系维护人员。")
         return 1
     bad = checked(manifest)
     if bad:
