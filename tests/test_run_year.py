@@ -40,9 +40,14 @@ def status(root: Path) -> str:
     return json.loads((root / "archive" / "2024.json").read_text(encoding="utf-8"))["decision"]["status"]
 
 
-def test_run_writes_every_output_of_a_decided_year_and_says_what(tmp_path):
-    ws = example(tmp_path / "ws")
-    r = qp("run", "--year", "2024", cwd=ws)
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory):  # noqa: ANN201 - (the workspace after one run, what it said)
+    ws = example(tmp_path_factory.mktemp("decided") / "ws")
+    return ws, qp("run", "--year", "2024", cwd=ws)
+
+
+def test_run_writes_every_output_of_a_decided_year_and_says_what(decided):
+    ws, r = decided
     assert r.returncode == 0, r.stderr
     for path in OUTPUTS:
         assert (ws / path).is_file(), path
@@ -56,10 +61,9 @@ def test_run_writes_every_output_of_a_decided_year_and_says_what(tmp_path):
     assert "下一步：把函告（reports/2024/函告/）和亮点汇编发给各街镇" in r.stdout
 
 
-def test_each_step_is_its_command(tmp_path):
+def test_each_step_is_its_command(decided, tmp_path):
     """The archive ``run`` saves is byte for byte the one the commands save when run one by one."""
-    one, other = example(tmp_path / "one"), example(tmp_path / "other")
-    assert qp("run", "--year", "2024", cwd=one).returncode == 0
+    one, other = decided[0], example(tmp_path / "other")
     for args in (["collect"], ["validate"], ["rank", "--save"]):
         assert qp(*args, "--year", "2024", cwd=other).returncode == 0
     assert (one / "archive" / "2024.json").read_bytes() == (other / "archive" / "2024.json").read_bytes()
@@ -79,9 +83,9 @@ def test_before_the_meeting_no_letters_and_after_it_the_archive_is_replaced_and_
     assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8"))["decision"]["status"] == "初评"
 
 
-def test_a_decided_archive_that_no_longer_holds_stops_the_run(tmp_path):
-    ws = example(tmp_path / "ws")
-    assert qp("run", "--year", "2024", cwd=ws).returncode == 0
+def test_a_decided_archive_that_no_longer_holds_stops_the_run(decided, tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(decided[0], ws)
     saved = (ws / "archive" / "2024.json").read_bytes()
     sheet = ws / "scores" / "2024" / "2024年度评分表_社会事务科.xlsx"
     wb = openpyxl.load_workbook(sheet)
