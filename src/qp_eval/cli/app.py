@@ -34,9 +34,11 @@ def _root(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只显示错误和所要的数据：不显示警告、进度和完成提示。")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="另外显示读取了哪些文件和用时。")] = False,
     plain: Annotated[bool, typer.Option("--plain", help="每条问题一行、表格不画边框（输出到文件或管道时总是如此），便于复制和 grep。")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="个数", min=1, show_default=False,
+                                             help="同时读取表格的进程数；默认每个处理器核心一个，1 表示只用一个进程。")] = None,
 ) -> None:
     # the options every command shares (also accepted after the command's name: ``hoist``)
-    runtime.begin(ctx, quiet, verbose, plain)
+    runtime.begin(ctx, quiet, verbose, plain, jobs)
 
 
 rubric_app = typer.Typer(help="查看和检查评估细则（rubric/<年度>.yaml）。\n\nqp-eval rubric check --year 2024",
@@ -59,11 +61,13 @@ for name, command in (
 
 
 SHARED = ("-q", "--quiet", "-v", "--verbose", "--plain")  # the root's flags
+VALUED = ("-j", "--jobs")  # the root's options that take a value (the next word, or after =)
 
 
 def hoist(argv: list[str]) -> list[str]:
-    """The root's flags moved before the command's name, where typer reads them: ``qp-eval rank -q``
-    is ``qp-eval -q rank`` (never after ``--``, and never a flag's own value)."""
+    """The root's options moved before the command's name, where typer reads them: ``qp-eval rank -q``
+    is ``qp-eval -q rank``, ``qp-eval rank --jobs 2`` is ``qp-eval --jobs 2 rank`` (never after ``--``,
+    and never a flag's own value)."""
     if len(argv) < 2:
         return argv
     words = argv[1:]
@@ -71,11 +75,22 @@ def hoist(argv: list[str]) -> list[str]:
     if start is None:
         return argv
     end = words.index("--") if "--" in words else len(words)
-    moved = [w for w in words[start + 1:end] if w in SHARED]
+    moved: list[str] = []
+    taken: set[int] = set()
+    k = start + 1
+    while k < end:
+        w = words[k]
+        if w in SHARED or w.split("=", 1)[0] in VALUED and "=" in w:
+            moved.append(w)
+            taken.add(k)
+        elif w in VALUED and k + 1 < end:
+            moved += [w, words[k + 1]]
+            taken |= {k, k + 1}
+            k += 1
+        k += 1
     if not moved:
         return argv
-    rest = [w for k, w in enumerate(words) if not (start < k < end and w in SHARED)]
-    return [argv[0], *moved, *rest]
+    return [argv[0], *moved, *(w for k, w in enumerate(words) if k not in taken)]
 
 
 def main() -> None:

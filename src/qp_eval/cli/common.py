@@ -66,6 +66,7 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
     prev, why = previous_ranks(previous if previous is not None else ws.archive_path(r.year - 1), r.year - 1)
     with runtime.progress() as progress:
         ev = evaluate_folder(r, scores_dir, prev, allow_missing=allow_missing, progress=progress, previous_problem=why,
+                             jobs=runtime.settings().jobs,
                              each_file=runtime.settings().verbose)
     err = runtime.console(stderr=True)
     if ev.blocked:

@@ -32,6 +32,7 @@ class Settings:
     quiet: bool = False
     verbose: bool = False
     plain: bool = False  # one finding per line, tables without boxes (as in a pipe), on a terminal too
+    jobs: int | None = None  # worker processes that read the files (None: one per core; ``io.parallel``)
 
 
 def settings() -> Settings:
@@ -41,10 +42,10 @@ def settings() -> Settings:
     return obj if isinstance(obj, Settings) else Settings()
 
 
-def begin(ctx: typer.Context, quiet: bool, verbose: bool, plain: bool = False) -> None:
+def begin(ctx: typer.Context, quiet: bool, verbose: bool, plain: bool = False, jobs: int | None = None) -> None:
     """What the root command does before any command: keep the settings; with -v, say the time taken
     when the command is done."""
-    ctx.obj = Settings(quiet=quiet, verbose=verbose and not quiet, plain=plain)
+    ctx.obj = Settings(quiet=quiet, verbose=verbose and not quiet, plain=plain, jobs=jobs)
     if ctx.obj.verbose:
         started = time.perf_counter()
         ctx.call_on_close(lambda: _say_always(f"用时 {time.perf_counter() - started:.1f} 秒。"))

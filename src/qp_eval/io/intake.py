@@ -13,29 +13,32 @@ from ..core.names import BACKUP_PREFIX
 from ..core.rubric import Rubric
 from ..core.validate import Inputs, Progress, Result, read_limits, validate
 from .oserrors import os_reason
+from .parallel import checker
 from .read import open_book
 
 
-def find_inputs(paths: list[Path], limits: Limits) -> Inputs:
-    """What ``validate`` reads under ``paths``: the files found (``find_files``) and how to open each."""
+def find_inputs(paths: list[Path], limits: Limits, jobs: int | None = None) -> Inputs:
+    """What ``validate`` reads under ``paths``: the files found (``find_files``), how to open each, and
+    how many worker processes check them (``io.parallel``; None: one per core, 1: this process only)."""
     files, others, problems = find_files(paths)
     tops = {q.resolve() for q in paths if q.is_dir()}
     return Inputs(files, lambda path: open_book(Path(path), limits),  # type: ignore[arg-type, return-value]
-                  [(p, p.parent.resolve() in tops or p in paths) for p in others], problems)  # type: ignore[misc]
+                  [(p, p.parent.resolve() in tops or p in paths) for p in others], problems,  # type: ignore[misc]
+                  checker(limits, jobs))
 
 
 def evaluate_folder(rubric: Rubric, scores_dir: Path, previous: dict[str, int] | None = None,
                     allow_missing: bool = False, progress: Progress | None = None, previous_problem: str = "",
-                    each_file: bool = False) -> Evaluation:
+                    each_file: bool = False, jobs: int | None = None) -> Evaluation:
     """Validate every input of ``scores_dir``, then score and rank when nothing blocks (``core.evaluate``)."""
-    validation = validate_paths(rubric, [scores_dir], progress=progress, each_file=each_file)
+    validation = validate_paths(rubric, [scores_dir], progress=progress, each_file=each_file, jobs=jobs)
     return evaluate(rubric, validation, previous, allow_missing, previous_problem)
 
 
 def validate_paths(rubric: Rubric, paths: list[Path], strict: bool = False, progress: Progress | None = None,
-                   each_file: bool = False) -> Result:
+                   each_file: bool = False, jobs: int | None = None) -> Result:
     """Every input under ``paths`` checked (``core.validate.validate``)."""
-    return validate(rubric, find_inputs(paths, read_limits(rubric)), strict, progress, each_file)
+    return validate(rubric, find_inputs(paths, read_limits(rubric), jobs), strict, progress, each_file)
 
 
 

@@ -35,7 +35,8 @@ def validate(
         common.scores_dir_or_stop(year_dir, r.year)
     targets = list(paths) if paths else [year_dir]
     with runtime.progress() as progress:
-        result = validate_paths(r, targets, strict=strict, progress=progress, each_file=runtime.settings().verbose)
+        result = validate_paths(r, targets, strict=strict, progress=progress, each_file=runtime.settings().verbose,
+                                jobs=runtime.settings().jobs)
     whole_year = len(targets) == 1 and targets[0].resolve() == year_dir.resolve()
     verdict = check(r, result, whole_year, strict)
     if fmt is TableFormat.json:

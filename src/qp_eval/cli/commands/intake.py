@@ -177,7 +177,8 @@ def status(
     r, _ = common.load(workspace, year, rubric)
     ws = Workspace(workspace)
     folder = scores if scores is not None else ws.scores_dir(r.year)
-    result = validate_paths(r, [folder], each_file=runtime.settings().verbose) if folder.exists() else Result()
+    result = validate_paths(r, [folder], each_file=runtime.settings().verbose,
+                            jobs=runtime.settings().jobs) if folder.exists() else Result()
     back = returned(folder, ws.reports_dir(r.year) / RETURNS_FOLDER, [s.path for s in result.seen])
     report = status_of(r, result, today, str(folder), frozenset(back))
     if notice:

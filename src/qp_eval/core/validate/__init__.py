@@ -51,6 +51,9 @@ class Inputs:
     open: Callable[[PurePath], RawBook]
     others: list[tuple[PurePath, bool]] = field(default_factory=list)
     problems: list[tuple[PurePath, str]] = field(default_factory=list)
+    # how the spreadsheets are checked, each by ``check_file`` and in their order (the io layer may do
+    # it in worker processes); None: here, one after another
+    check_all: Callable[[Rubric, list[PurePath], Progress | None], list[Checked]] | None = None
 
 
 @dataclass
@@ -78,7 +81,7 @@ class Result:
 
 
 @dataclass
-class _Checked:
+class Checked:
     """One file after its checks, before the files that claim the same sheet are weighed."""
 
     path: PurePath
@@ -87,6 +90,16 @@ class _Checked:
     accepted: tuple[str, str | None] | None  # the same, when it fits the rubric (year, layout)
     modified: float | None = None
     entered: int | None = None  # cells filled in, when it claims a kind but does not fit (``Seen.entered``)
+
+    def parcel(self) -> tuple:
+        """What crosses from a worker process: everything but the rubric (which each side has)."""
+        return (self.path, self.ctx.file, self.ctx.findings, self.ctx.tables, self.claim, self.accepted,
+                self.modified, self.entered)
+
+    @classmethod
+    def unparcel(cls, rubric: Rubric, parcel: tuple) -> Checked:
+        path, file, findings, tables, claim_, accepted, modified, entered = parcel
+        return cls(path, FileContext.received(rubric, file, findings, tables), claim_, accepted, modified, entered)
 
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file being read)
@@ -117,15 +130,18 @@ def validate(rubric: Rubric, inputs: Inputs, strict: bool = False, progress: Pro
         result.findings.append(Finding.of("F113", f"目录中有 {len(group):,} 个不是电子表格的文件（{listed}），已忽略"
                                                   "（加 -v 逐个列出）", file=shown_path(folder)))
     files = inputs.spreadsheets
-    checked = []
-    for n, path in enumerate(files):
-        if progress is not None:
-            progress(n, len(files), str(path))
-        result.files += 1
-        checked.append(_check_file(FileContext(rubric, shown_path(path)), path, inputs.open))
+    result.files += len(files)
+    if inputs.check_all is not None:
+        checked = inputs.check_all(rubric, files, progress)
+    else:
+        checked = []
+        for n, path in enumerate(files):
+            if progress is not None:
+                progress(n, len(files), str(path))
+            checked.append(check_file(rubric, path, inputs.open))
     if progress is not None:
         progress(len(files), len(files), "")
-    claimants: dict[tuple[str, str | None], list[_Checked]] = {}
+    claimants: dict[tuple[str, str | None], list[Checked]] = {}
     for c in checked:
         if c.accepted is not None:
             claimants.setdefault(c.accepted, []).append(c)
@@ -168,7 +184,7 @@ def _waiting_highlights(rubric: Rubric, result: Result) -> None:
             hint=f"运行 qp-eval collect --year {rubric.year}，把各街镇自评表中的亮点填入亮点登记表（已录入的内容不变）。")
 
 
-def _adopt(rubric: Rubric, group: list[_Checked], open_book: Callable[[PurePath], RawBook]) -> list[_Checked]:
+def _adopt(rubric: Rubric, group: list[Checked], open_book: Callable[[PurePath], RawBook]) -> list[Checked]:
     """Which of the files claiming one sheet are scored: decided by their content, never by their names.
 
     A filled file beats a blank template; identical filled copies count once; two filled files
@@ -278,17 +294,22 @@ def read_limits(rubric: Rubric) -> Limits:
     return Limits(unzipped=unzipped, rows=max(2 * rows, rows + 1000) + HEAD_ROWS)
 
 
-def _check_file(ctx: FileContext, path: PurePath, open_book: Callable[[PurePath], RawBook]) -> _Checked:
+def check_file(rubric: Rubric, path: PurePath, open_book: Callable[[PurePath], RawBook]) -> Checked:
+    """One spreadsheet read and checked on its own: what it claims, its findings and its tables."""
+    return _check_file(FileContext(rubric, shown_path(path)), path, open_book)
+
+
+def _check_file(ctx: FileContext, path: PurePath, open_book: Callable[[PurePath], RawBook]) -> Checked:
     if ctx.file != str(path):  # the name is not UTF-8 (``shown_path``)
         ctx.add("F101", "文件名不是 UTF-8 编码（多半是解压 Windows 压缩包时产生的乱码文件名），无法可靠地记录和核对；"
                         "请在文件管理器中把它重命名为正常的中文名后重试",
                 hint="在文件管理器中把文件重命名（如“2024年度评分表_某科.xlsx”），再运行一次。")
-        return _Checked(path, ctx, None, None)
+        return Checked(path, ctx, None, None)
     try:
         book = open_book(path)
     except ReadFailure as e:
         ctx.add("F101", e.message)
-        return _Checked(path, ctx, None, None)
+        return Checked(path, ctx, None, None)
     if path.name != path.name.rstrip(" ."):
         ctx.add("F119", f"文件名“{path.name}”以空格或句点结尾；已按 {suffix_of(path)} 文件读取")
     if book.actual_format:
@@ -298,7 +319,7 @@ def _check_file(ctx: FileContext, path: PurePath, open_book: Callable[[PurePath]
         who = claim(book)
         ident = identify(ctx, book)
         if ident is None:  # what it holds is still counted: a filled sheet of an old layout is never "blank"
-            return _Checked(path, ctx, who, None, book.modified, filled_rows(entries(book, who[0])) if who else None)
+            return Checked(path, ctx, who, None, book.modified, filled_rows(entries(book, who[0])) if who else None)
         kind, dept_id = ident
         if kind == L.KIND_SCORES:
             assert dept_id is not None
@@ -318,7 +339,7 @@ def _check_file(ctx: FileContext, path: PurePath, open_book: Callable[[PurePath]
         ident = None
     finally:
         book.close()
-    return _Checked(path, ctx, who, ident, book.modified)
+    return Checked(path, ctx, who, ident, book.modified)
 
 
 def _layout_message(kind: str, dept_id: str | None, rubric: Rubric, stored: object, spec: sheetspec.Spec) -> str:

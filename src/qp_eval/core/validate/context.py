@@ -23,6 +23,13 @@ class FileContext:
     def __post_init__(self) -> None:
         self._exact: dict[str, str] = {u.name: u.id for u in self.rubric.units}
 
+    @classmethod
+    def received(cls, rubric: Rubric, file: str, findings: list[Finding], tables: Tables) -> FileContext:
+        """A file's context as a worker process checked it: its findings and tables, nothing more to read."""
+        ctx = object.__new__(cls)
+        ctx.rubric, ctx.file, ctx.findings, ctx.tables = rubric, file, findings, tables
+        return ctx
+
     def add(self, code: str, message: str, sheet: str = "", r: int | None = None, c: int | None = None,
             hint: str = "") -> None:
         cell = a1(r, c) if r is not None and c is not None else ""

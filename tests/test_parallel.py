@@ -1,0 +1,85 @@
+"""Reading on every core (``io.parallel``): the same bytes out with one process and with workers, the
+findings in the same order, and ``--jobs`` accepted where the other shared options are."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+from conftest import EXAMPLE, ROOT
+from support.run import qp
+
+from qp_eval.cli.app import hoist
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synth  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):  # noqa: ANN201 - a 215-unit year with a few errors and warnings in it
+    import openpyxl
+
+    root = tmp_path_factory.mktemp("synthetic")
+    synth.make_workspace(root, 215)
+    sheet = root / "scores" / "2024" / "2024年度评分表_社会事务科.xlsx"
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["评分"]
+    head = {c.value: c.column for c in ws[1]}
+    ws.cell(5, head["得分"]).value = "九十"  # an error
+    ws.cell(9, head["得分"]).value = 0  # a warning: no 扣分说明
+    wb.save(sheet)
+    return root
+
+
+def workers_used(monkeypatch) -> list[int]:
+    """Workers for any size; how many each parallel read had, one entry a read."""
+    import qp_eval.io.parallel as P
+
+    monkeypatch.setattr(P, "PARALLEL_BYTES", 0)
+    used: list[int] = []
+    real = P._in_workers
+
+    def counted(rubric, files, limits, jobs, progress):  # noqa: ANN001, ANN202
+        used.append(jobs)
+        return real(rubric, files, limits, jobs, progress)
+
+    monkeypatch.setattr(P, "_in_workers", counted)
+    return used
+
+
+def outputs(root, monkeypatch, jobs: str) -> list[str]:
+    used = workers_used(monkeypatch)
+    said = []
+    for args in (["validate", "--format", "json"], ["rank", "--format", "json", "--allow-missing"],
+                 ["validate"]):
+        r = qp("--jobs", jobs, *args, "--year", "2024", cwd=root, columns=200)
+        said.append((r.returncode, r.stdout, r.stderr))
+    assert used == ([] if jobs == "1" else [int(jobs)] * 3)
+    return said
+
+
+def test_workers_give_the_bytes_one_process_gives_at_215_units(synthetic, monkeypatch):
+    one = outputs(synthetic, monkeypatch, "1")
+    assert one[0][0] == 1 and '"code": "V' in one[0][1]  # the spoiled cell is found
+    assert outputs(synthetic, monkeypatch, "2") == one
+
+
+def test_workers_give_the_example_years_ranking_byte_for_byte(tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, ws)
+    used = workers_used(monkeypatch)
+    runs = [qp("--jobs", j, "rank", "--year", "2024", "--format", "json", cwd=ws) for j in ("1", "2")]
+    assert used == [2]
+    assert runs[0].returncode == 0 and runs[0].stdout == runs[1].stdout and runs[0].stderr == runs[1].stderr
+
+
+def test_jobs_is_taken_after_the_command_name_too():
+    assert hoist(["qp-eval", "rank", "--jobs", "2", "--year", "2024"]) == ["qp-eval", "--jobs", "2", "rank", "--year", "2024"]
+    assert hoist(["qp-eval", "rank", "-q", "--jobs=1"]) == ["qp-eval", "-q", "--jobs=1", "rank"]
+    assert hoist(["qp-eval", "explain", "--", "--jobs", "2"]) == ["qp-eval", "explain", "--", "--jobs", "2"]
+
+
+def test_a_jobs_count_below_one_is_refused(tmp_path):
+    r = qp("--jobs", "0", "rank", cwd=tmp_path)
+    assert r.returncode == 2 and "--jobs" in r.stderr
