@@ -78,3 +78,10 @@ def test_no_line_begins_with_closing_or_ends_with_opening_punctuation_whatever_t
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert not any(line[:1] in NO_LINE_START for line in lines[1:]), lines
     assert not any(line[-1:] in NO_LINE_END for line in lines[:-1]), lines
+
+
+def test_a_document_number_is_never_split():
+    """At 80 columns the line has room for 青民纪 but not for the rest: the number moves down whole."""
+    lines = wrap("2024年度青浦区民政工作综合评估 考评位次（审定：2025-01-06 局长办公会议，青民纪〔2025〕1号）", 80)
+    assert lines[-1] == "青民纪〔2025〕1号）"
+    assert "“〔发文字号〕”待填。" in wrap("函告的发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。", 50)[-1]

@@ -111,7 +111,10 @@ def test_a_year_with_errors_gets_its_marked_copies_and_stops(tmp_path):
     assert r.returncode == 1
     assert (ws / "reports" / "2024" / names.RETURNS_FOLDER / sheet.name).is_file()
     assert not (ws / "archive" / "2024.json").exists() and letters(ws) == []
-    assert "未计分" in r.stderr and "再运行：qp-eval run --year 2024" in r.stderr
+    assert "未计分" in r.stderr and "再运行一次：qp-eval run --year 2024" in r.stdout
+    nexts = [line for line in r.stdout.splitlines() if line.startswith("下一步：")]
+    assert nexts == ["下一步：把 reports/2024/退回/ 中标出问题的复制件发回填表的科室或街镇",
+                     "下一步：改正的表格放回 scores/2024/ 中原文件的位置后，再运行一次：qp-eval run --year 2024"]
     assert f"reports/2024/{names.RETURNS_FOLDER}/{sheet.name}" in r.stdout
 
 
@@ -156,3 +159,19 @@ def test_validate_in_a_gbk_or_ascii_locale_exits_as_in_utf8(tmp_path, env):
     assert b"Traceback" not in other.stderr
     encoding = "gbk" if env.get("PYTHONIOENCODING") == "gbk" else "utf-8"
     assert other.stdout.decode(encoding).splitlines() == utf8.stdout.decode("utf-8").splitlines()
+
+
+def test_the_archive_says_the_same_from_whatever_folder_it_is_saved(tmp_path):
+    """The demo saves its archive from the folder above; a run inside it, or with -w from elsewhere, saves
+    the same bytes (the meeting's decision names its cell relative to the workspace), so it goes on."""
+    assert qp("demo", cwd=tmp_path).returncode == 0
+    demo = tmp_path / names.DEMO_FOLDER
+    saved = (demo / "archive" / "2024.json").read_bytes()
+    assert b'"source": "scores/2024/' in saved
+    r = qp("run", "--year", "2024", cwd=demo)
+    assert r.returncode == 0, r.stderr
+    assert (demo / "archive" / "2024.json").read_bytes() == saved
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert qp("rank", "--year", "2024", "--save", "-w", str(demo), cwd=elsewhere).returncode == 0
+    assert (demo / "archive" / "2024.json").read_bytes() == saved

@@ -13,9 +13,17 @@ if (-not $exe) {
     } catch {}
 }
 if (-not $exe) {
-    Write-Host '未找到 Python 3.11、3.12 或 3.13。请先安装 Python（安装时勾选“Add python.exe to PATH”），再运行本文件。'
-    Write-Host '在命令窗口中输入 py --version 或 python --version 可查看已安装的版本。'
+    Write-Host '未找到 Python 3.11、3.12 或 3.13（更早的版本和 3.14 及以后的版本本安装包不支持）。'
+    Write-Host '请先安装 Python 3.13（64 位），安装时选择加入 PATH，再运行本文件。输入 py --version 或 python --version 可查看已安装的版本。'
+    Read-Host '按回车键关闭' | Out-Null
+    exit 1
+}
+if (-not (Test-Path (Join-Path $here 'install.py'))) {
+    Write-Host '请先把整个压缩包解压到一个文件夹，再运行解压出的 install.ps1。'
+    Read-Host '按回车键关闭' | Out-Null
     exit 1
 }
 & $exe @first (Join-Path $here 'install.py')
-exit $LASTEXITCODE
+$rc = $LASTEXITCODE
+Read-Host '按回车键关闭' | Out-Null
+exit $rc

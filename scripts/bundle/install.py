@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import platform
+import struct
 import subprocess
 import sys
 import venv
@@ -70,6 +71,9 @@ def main() -> int:
     if python not in manifest["python"]:
         say(f"本安装包支持 Python {'、'.join(manifest['python'])}，本机是 Python {python}。"
             "请安装其中一个版本后再运行安装程序（python --version 可查看版本）。")
+        return 1
+    if struct.calcsize("P") != 8:  # a 32-bit Python reports the machine (AMD64), not itself
+        say("本机的 Python 是 32 位的，本安装包只含 64 位的组件：请安装 64 位的 Python 3.11、3.12 或 3.13 后再运行。")
         return 1
     key = platform_key()
     if key not in manifest["platforms"]:
@@ -132,7 +136,7 @@ def write_launcher() -> Path:
         path.write_bytes(b'@"%~dp0.venv\\Scripts\\qp-eval.exe" %*\r\n')
     else:
         path = HERE / "qp-eval"
-        path.write_text('#!/bin/sh\nexec "$(dirname "$0")/.venv/bin/qp-eval" "$@"\n', encoding="utf-8")
+        path.write_text('#!/bin/sh\nexec "$(dirname "$(readlink -f "$0")")/.venv/bin/qp-eval" "$@"\n', encoding="utf-8")
         path.chmod(0o755)
     return path
 

@@ -6,6 +6,6 @@ for py in python3.13 python3.12 python3.11 python3 python; do
     exec "$py" install.py "$@"
   fi
 done
-echo "未找到 Python 3.11、3.12 或 3.13（运行 python3 --version 可查看已安装的版本）。" >&2
-echo "请先从系统的软件商店或安装源安装 Python 3.11 以上版本，再运行 sh install.sh。" >&2
+echo "未找到 Python 3.11、3.12 或 3.13（运行 python3 --version 可查看已安装的版本；更早的版本和 3.14 及以后的版本本安装包不支持）。" >&2
+echo "请先从系统的软件商店或安装源安装 Python 3.11、3.12 或 3.13，再运行 sh install.sh。" >&2
 exit 1

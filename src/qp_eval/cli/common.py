@@ -74,7 +74,7 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
         print_findings(ev.validation, err, shown=errors, summary=False)
         print_blocked(ev, err)
         print_next(after_validate(r.year, ev.findings), err)
-        _warnings_line(ev.findings, r.year)
+        _warnings_line(ev.findings, r.year, workspace)
     else:
         from .help import get_current_context
 
@@ -88,7 +88,7 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
         rest = [f for f in ev.findings if f.code not in BEARING]
         if ctx is not None:  # after what the command was asked for
             ctx.meta[_SAID] = True
-            ctx.call_on_close(lambda: _warnings_line(rest, r.year))
+            ctx.call_on_close(lambda: _warnings_line(rest, r.year, workspace))
     runtime.exit_with(ev.return_code)
     return ev, ws
 
@@ -96,7 +96,15 @@ def evaluation(workspace: Path, year: int | None, rubric: Path | None, scores: P
 _SAID = "qp_eval.warnings_said"  # the year's bearing warnings and its warnings line, once a command
 
 
-def _warnings_line(findings: list, year: int) -> None:  # noqa: ANN001
+def _warnings_line(findings: list, year: int, workspace: Path) -> None:  # noqa: ANN001
     n = sum(f.count for f in findings if f.severity == "warning")
     if n:
-        runtime.say(f"另有 {n} 条警告，运行 qp-eval validate --year {year} 查看。")
+        runtime.say(f"另有 {n} 条警告，运行 qp-eval validate --year {year}{in_workspace(workspace)} 查看。")
+
+
+def in_workspace(workspace: Path) -> str:
+    """`` -w <目录>`` for a command said to be run next, when the workspace is not the current folder."""
+    if Path(workspace) == Path("."):
+        return ""
+    shown = str(workspace)
+    return f' -w "{shown}"' if " " in shown else f" -w {shown}"

@@ -19,6 +19,7 @@ HELD = {"F104": "按修改前的细则填写，请先运行 qp-eval migrate --ye
         "F103": "不是本年度的表格",
         **{code: f"表格{what}，请局办公室先运行 qp-eval migrate --year {{year}} 重建（已填内容逐格转入），再退回"
            for code, what in (("T305", "缺少行"), ("S202", "缺少列"), ("S201", "缺少工作表"))}}
+RETURN_STEP = "qp-eval return"  # the step that ``run`` takes itself when validation fails
 COLLECT = "qp-eval collect"  # in the hint of an H601 whose highlights wait in the town's own form
 UNSENT = ("F109", "Z808")  # a department's sheet or a town's form not in the folder
 # warnings that change what a result means (较上年 unavailable, a register taken as empty, a file in the
@@ -41,7 +42,7 @@ def after_validate(year: int, findings: list[Finding]) -> list[str]:
         out.append(f"{len(rebuilt)} 个表格需要按现行细则重建（已填内容逐格转入，原文件备份）：qp-eval migrate --year {year}")
     back = returnable(findings)
     if back:
-        out.append(f"{len(back)} 个表格有错误，把标出问题单元格的复制件退回填表的科室或街镇：qp-eval return --year {year}")
+        out.append(f"{len(back)} 个表格有错误，把标出问题单元格的复制件退回填表的科室或街镇：{RETURN_STEP} --year {year}")
     if any(f.code == "H601" and COLLECT in f.hint for f in findings):
         out.append(f"街镇自评表中的亮点尚未填入亮点登记表：qp-eval collect --year {year}")
     if any(f.code in UNSENT for f in findings):

@@ -6,7 +6,8 @@ The usual rules of Chinese typesetting (避头尾):
   down with it;
 - no line ends with opening punctuation (（《「『“‘〔【): it moves down with what it opens;
 - a unit is never split: a Latin word or number, an id such as ``3.1-Q2``, a cell such as
-  ``评分!F12``, a date and time, a file name or path, a whole ``qp-eval`` command, and a count with
+  ``评分!F12``, a date and time, a document number such as ``青民纪〔2025〕1号`` (or its placeholder
+  ``〔发文字号〕``), a file name or path, a whole ``qp-eval`` command, and a count with
   what it counts (``41 条``, ``第 3 名``, ``1 处``). A command, file name or path wider than the
   line stands on a line of its own, whole (pasted, it still works); any other unit wider than the
   line is cut at the width.
@@ -36,6 +37,7 @@ _WHOLE = re.compile(  # units never cut, even when wider than a line
 _UNIT = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"  # a date (and time)
     rf"|[^{_STOP}]+![A-Z]{{1,3}}\d+"  # a cell of a sheet
+    r"|[\u4e00-\u9fff]{0,8}〔[^〔〕\s]{1,8}〕(?:\d+号)?"  # a document number (青民纪〔2025〕1号) or its 〔发文字号〕
 )
 _COUNTED = re.compile(r"\d[\d.,]*%?$")  # a number that may count what follows it
 

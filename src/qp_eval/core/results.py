@@ -60,9 +60,13 @@ def change_text(previous: int | None, change: int | None, unavailable: bool = Fa
     return "持平"
 
 
-def adjustment_data(d: DecisionEntry) -> dict[str, object]:
+def adjustment_data(d: DecisionEntry, paths: dict[str, str] | None = None) -> dict[str, object]:
+    """A decision of the meeting as data; ``paths``: its file under the path the archive gives it (relative
+    to the workspace, so that the archive says the same from whatever folder it is saved)."""
+    src = d.source
+    where = f"{(paths or {}).get(src.file, src.file)} {src.sheet}!{src.cell}"
     return {"what": d.what, "amount": str(d.amount) if d.amount is not None else None, "grade": d.band,
-            "reason": d.reason, "note": d.note, "source": str(d.source)}
+            "reason": d.reason, "note": d.note, "source": where}
 
 
 def records(ev: Evaluation, proposed: bool = False) -> list[dict[str, object]]:
@@ -146,7 +150,7 @@ def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
             "missing": list(x.result.missing),
             "proposed": {"rank": ev.proposed[x.unit_id].rank, "final": str(ev.proposed[x.unit_id].final),
                          "final_exact": str(ev.proposed[x.unit_id].exact), "grade": ev.proposed[x.unit_id].grade},
-            "adjustments": [adjustment_data(d) for d in ev.adjustments.get(x.unit_id, ())],
+            "adjustments": [adjustment_data(d, paths) for d in ev.adjustments.get(x.unit_id, ())],
         }
         for x in ev.ranking
     ]

@@ -8,7 +8,10 @@ from typing import Annotated
 import typer
 
 from .. import common, runtime
+from ..help import get_current_context
 from ..options import RubricOpt, TableFormat, TableOrJson, WorkspaceOpt, YearOpt
+
+FINDINGS = "qp_eval.validate_findings"
 
 
 def validate(
@@ -39,6 +42,9 @@ def validate(
                                 jobs=runtime.settings().jobs)
     whole_year = len(targets) == 1 and targets[0].resolve() == year_dir.resolve()
     verdict = check(r, result, whole_year, strict)
+    ctx = get_current_context(silent=True)
+    if ctx is not None:  # for ``run``, which says the next steps once, after the marked copies
+        ctx.meta[FINDINGS] = verdict.findings
     if fmt is TableFormat.json:
         print_json(verdict.findings)
     else:

@@ -65,7 +65,7 @@ def demo(
     runtime.say(f"已{'重新' if replaced else ''}复制示例年度到 {target.resolve()}")
     run_year(target, 2024, Dates(dt.date(2025, 1, 3), dt.date(2025, 1, 10)), "", demo=True)
     out = runtime.console()
-    for line in (*DEMO_NOTES, f"进入示例目录（cd {target}）后可以接着试其他命令，如：qp-eval explain --year 2024 朱家角"):
+    for line in (*DEMO_NOTES, f"可以在示例目录上接着试其他命令，如：qp-eval explain 朱家角 --year 2024{common.in_workspace(target)}"):
         out.print(line, markup=False)
 
 
@@ -80,10 +80,15 @@ def run_year(workspace: Path, year: int, dates: Dates, number: str, demo: bool =
     the marked copies first)."""
     from ...core.advice import after_run
     from ...core.decisions import DECIDED
+    from ...core.names import RETURNS_FOLDER
     from ...io.archive import saved_status
     from ...io.workspace import Workspace
-    from ..console import print_next
+    from ..console import STEPS_OWN_NEXT, print_next
+    from ..help import get_current_context
 
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[STEPS_OWN_NEXT] = True
     ws = Workspace(workspace)
     before = _files(ws, year)
     common_args = {"year": year, "workspace": workspace}
@@ -91,10 +96,16 @@ def run_year(workspace: Path, year: int, dates: Dates, number: str, demo: bool =
     if _step("校验", f"qp-eval validate --year {year}", check.validate, **common_args, paths=None):
         _step("退回有错误的表格", f"qp-eval return --year {year}", intake.return_, **common_args,
               date=dates.before.isoformat())
-        runtime.console(stderr=True).print(
-            f"校验发现错误，未计分。标出问题的复制件在 {ws.reports_dir(year) / '退回'}，请发回填表的科室或街镇；"
-            f"改正的表格放回 scores/{year}/ 后，再运行：qp-eval run --year {year}", markup=False)
+        from ...core.advice import RETURN_STEP, after_validate
+
+        runtime.console(stderr=True).print("校验发现错误，未计分；后面的步骤未运行。", markup=False)
         _written(ws, year, before)
+        found = ctx.meta.get(check.FINDINGS, []) if ctx is not None else []
+        steps = [s for s in after_validate(year, found) if RETURN_STEP not in s]
+        if (ws.reports_dir(year) / RETURNS_FOLDER).is_dir():
+            steps.insert(0, f"把 reports/{year}/{RETURNS_FOLDER}/ 中标出问题的复制件发回填表的科室或街镇")
+        steps.append(f"改正的表格放回 scores/{year}/ 中原文件的位置后，再运行一次：qp-eval run --year {year}")
+        print_next(steps, runtime.console(), final=True)
         raise typer.Exit(1)
     archive = ws.archive_path(year)
     provisional = saved_status(archive, year) not in (None, DECIDED)  # saved before the meeting: replaced, kept aside
@@ -117,7 +128,7 @@ def run_year(workspace: Path, year: int, dates: Dates, number: str, demo: bool =
     _step("亮点汇编", f"qp-eval booklet --year {year}", documents.booklet, **common_args, date=later)
     _written(ws, year, before)
     if not demo:
-        print_next(after_run(year, decided, bool(number)), runtime.console())
+        print_next(after_run(year, decided, bool(number)), runtime.console(), final=True)
 
 
 def _step(title: str, command: str, function: Callable[..., None], **arguments: object) -> int:

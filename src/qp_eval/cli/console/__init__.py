@@ -66,8 +66,17 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
         yield update
 
 
-def print_next(steps: list[str], out: Console) -> None:
-    """下一步: one each, wrapped by the line-breaking rules: the command at its end is never split."""
+STEPS_OWN_NEXT = "qp_eval.run_says_next"  # set by ``run``: its steps say no 下一步 of their own, run says it once
+
+
+def print_next(steps: list[str], out: Console, final: bool = False) -> None:
+    """下一步: one each, wrapped by the line-breaking rules: the command at its end is never split.
+    Inside ``run`` only what run itself says at its end (``final``)."""
+    from ..help import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(STEPS_OWN_NEXT) and not final:
+        return
     for step in steps:
         out.print(f"下一步：{step}", markup=False)
 

@@ -34,7 +34,7 @@ def print_ranking(ev: Evaluation, console: Console) -> None:
     for x in ev.ranking:  # the proposal where the meeting's decision changed it
         p = ev.proposed[x.unit_id]
         if (p.final, p.rank, p.grade) != (x.final, x.rank, x.grade):
-            console.print(f"注：{ev.rubric.unit[x.unit_id].name}初评为第 {p.rank} 名，最终得分 {p.final}，{p.grade}。",
+            console.print(f"注：{ev.rubric.unit[x.unit_id].name}初评为第 {p.rank} 名，初评得分 {p.final}，{p.grade}。",
                           markup=False)
     if ev.previous_problem:
         console.print(f"注：{ev.previous_problem}。", markup=False)
