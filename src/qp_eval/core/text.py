@@ -53,6 +53,7 @@ def join_lines(lines: list[str]) -> str:
 LINE_HEIGHT_PT = 16  # a wrapped line of 11 pt type in a spreadsheet row (Chinese glyphs stand taller than Latin)
 
 
+@lru_cache(maxsize=65536)  # the same criterion names and notes return on every town's rows
 def spreadsheet_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes when wrapped in a spreadsheet column ``width`` units wide (the
     width unit of Excel and xlsxwriter): a Chinese character takes about 1.8 units, a Latin one 1
