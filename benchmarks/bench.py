@@ -116,7 +116,31 @@ def bench_size(n: int, runs: int, work: Path, typer_floor: Measure) -> tuple[lis
     rows.append(Row(n, "report --format xlsx", rep, f"xlsxwriter constant-memory, {cells:,} cells", write,
                     "≤ 1.5 × floor" if n >= 2000 else ""))
     counts["report_cells"] = cells
+    rows += the_rest(n, ws, qp, read, runs, report_runs)
     return rows, counts
+
+
+def the_rest(n: int, ws: Path, qp: list[str], read: Measure, runs: int, heavy_runs: int) -> list[Row]:
+    """Every other command, timed with its peak memory (issue 29: linear and bounded): validate in one
+    process (what the workers save), the report's other formats, explain, verify, status, the booklet
+    and (to 215 units: a .docx a town) the letters. No floor of their own: the trend across sizes says
+    whether each is linear."""
+    out: list[Row] = [Row(n, "validate --jobs 1", run([*qp, "--jobs", "1", "validate"], ws, runs), "calamine read", read, "")]
+    for fmt in ("csv", "json", "md", "html"):
+        target = ws / f"report.{fmt}"
+        out.append(Row(n, f"report --format {fmt}", run([*qp, "report", "--format", fmt, "--out", str(target), "--force"],
+                                                       ws, heavy_runs), "", None, ""))
+    out.append(Row(n, "explain (one town)", run([*qp, "explain", "u00001"], ws, runs), "", None, ""))
+    subprocess.run([*qp, "-q", "rank", "--save", "--force"], cwd=ws, check=True, capture_output=True)
+    out.append(Row(n, "verify", run([*qp, "verify"], ws, runs), "", None, ""))
+    out.append(Row(n, "status", run([*qp, "status"], ws, runs), "", None, ""))
+    if n <= 2000:
+        out.append(Row(n, "booklet", run([*qp, "booklet", "--out", str(ws / "booklet.docx"), "--force"], ws, heavy_runs),
+                       "", None, ""))
+    if n <= 215:
+        out.append(Row(n, "letters --draft", run([*qp, "letters", "--draft", "--out", str(ws / "letters"), "--force"],
+                                                 ws, heavy_runs), "", None, ""))
+    return out
 
 
 def machine() -> str:

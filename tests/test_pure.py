@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import PurePath
 
+import pytest
+
 from qp_eval.core import layout as L
 from qp_eval.core import sheetspec
 from qp_eval.core.book import RawBook
@@ -51,3 +53,14 @@ def test_books_made_in_memory_are_scored(mini):
     assert not ev.blocked and ev.return_code == 0
     base = {x.unit_id: x.result.base for x in ev.ranking}
     assert base == {"a": Decimal(10), "b": Decimal("9.5"), "c": Decimal(10)}
+
+
+@pytest.mark.parametrize(("k", "said"), [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"), (99, "九十九"),
+                                         (100, "一百"), (101, "一百零一"), (110, "一百一十"), (215, "二百一十五"),
+                                         (1001, "一千零一"), (1010, "一千零一十"), (2000, "二千"), (10000, "一万"),
+                                         (10001, "一万零一"), (12345, "一万二千三百四十五"), (40000, "四万")])
+def test_chinese_numerals_for_headings_past_a_hundred(k, said):
+    """The booklet numbers one chapter a town: a synthetic year of 215 towns crashed at 100."""
+    from qp_eval.core.document import cn_number
+
+    assert cn_number(k) == said

@@ -42,15 +42,29 @@ def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-CN_NUMBERS = "一二三四五六七八九十"
+CN_DIGITS = "零一二三四五六七八九"
 
 
 def cn_number(k: int) -> str:
-    """1 -> 一, 11 -> 十一, 21 -> 二十一 (up to 99)."""
-    if k <= 10:
-        return CN_NUMBERS[k - 1]
-    tens, ones = divmod(k, 10)
-    return (CN_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMBERS[ones - 1] if ones else "")
+    """A positive whole number in Chinese numerals, as headings count: 1 一, 11 十一, 21 二十一, 101 一百零一,
+    215 二百一十五, 10001 一万零一 (a booklet of 2,000 towns numbers its chapters too)."""
+    if k >= 10000:
+        high, rest = divmod(k, 10000)
+        return cn_number(high) + "万" + (("零" if rest < 1000 else "") + _below_10000(rest) if rest else "")
+    text = _below_10000(k)
+    return text[1:] if 10 <= k < 20 else text  # 十一, not 一十一 (but 一百一十)
+
+
+def _below_10000(k: int) -> str:
+    out, zero = "", False
+    for place, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, k = divmod(k, place)
+        if digit:
+            out += ("零" if zero else "") + CN_DIGITS[digit] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
 
 
 # --- pagination of the official layout: 22 lines of 28 characters (three-号 type on a 29 pt line) --------
