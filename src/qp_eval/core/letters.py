@@ -60,9 +60,19 @@ def _decided_lines(ev: Evaluation, ranked: Ranked, you: str) -> list[Para]:
     return []
 
 
-def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str = "", draft: bool = False) -> list[Block]:
+def follow_ups(ev: Evaluation) -> dict[str, list[R.Gap]]:
+    """The year's large gaps (``report_data.gaps``), by town, in their order."""
+    out: dict[str, list[R.Gap]] = {}
+    for g in R.gaps(ev):
+        out.setdefault(g.unit_id, []).append(g)
+    return out
+
+
+def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str = "", draft: bool = False,
+                      follow_up: dict[str, list[R.Gap]] | None = None) -> list[Block]:
     """One town's letter: from the results the director's meeting decided, saying so; ``draft``: from
-    the office's proposal, before the meeting, as a 征求意见稿."""
+    the office's proposal, before the meeting, as a 征求意见稿. ``follow_up``: the year's large gaps by
+    town (``follow_ups``), worked out once for all the letters (each town's alone is a pass over all)."""
     rubric = ev.rubric
     unit = rubric.unit[ranked.unit_id]
     res = ranked.result
@@ -112,7 +122,7 @@ def letter_paragraphs(ev: Evaluation, ranked: Ranked, made: dt.date, number: str
         said.append("本年度没有因存在问题扣分")
     if lost:
         said.append(f"各评估科室（单位）评分时对 {len(lost)} 条细则作了扣分说明")
-    mine = [g for g in R.gaps(ev) if g.unit_id == ranked.unit_id]
+    mine = (follow_up if follow_up is not None else follow_ups(ev)).get(ranked.unit_id, [])
     annex = bool(res.deduction_lines or lost or mine)
     paras.append(Para("；".join(said) + ("，明细见附件" if annex else "") + "。"))
     paras.append(Para("四、跟进事项", "heading", keep=True))
