@@ -38,6 +38,7 @@ _UNIT = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"  # a date (and time)
     rf"|[^{_STOP}]+![A-Z]{{1,3}}\d+"  # a cell of a sheet
     r"|[\u4e00-\u9fff]{0,8}〔[^〔〕\s]{1,8}〕(?:\d+号)?"  # a document number (青民纪〔2025〕1号) or its 〔发文字号〕
+    r"|\[默认：[^\]]{0,20}\]"  # an option's default in the help: [默认：.]
 )
 _COUNTED = re.compile(r"\d[\d.,]*%?$")  # a number that may count what follows it
 

@@ -52,10 +52,10 @@ def demo(
 ) -> None:
     """复制随工具提供的 2024 年度示例（11 个街镇、7 个科室，数据均为虚构）到一个新目录，并在其中做完一年的工作。
 
-    不需要 make，也不联网；最后列出每个输出文件的位置。再次运行时整个替换上次的示例目录。
+    不联网，在任何装有 Python 的电脑上都可以运行；最后列出每个输出文件的位置。再次运行时整个替换上次的示例目录。
 
     qp-eval demo
-    qp-eval demo D:\\评估示例
+    qp-eval demo 评估示例
     """
     from ...core.names import DEMO_FOLDER
     from ...io.demo import copy_example
