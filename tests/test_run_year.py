@@ -119,13 +119,25 @@ def test_a_year_with_errors_gets_its_marked_copies_and_stops(tmp_path):
 
 
 def test_demo_copies_the_shipped_year_runs_it_and_starts_afresh(tmp_path):
+    """The demo runs the year from the folder above it; a run inside it, or with -w from elsewhere, saves
+    the same archive bytes (the meeting's decision names its cell relative to the workspace), so it goes
+    on; a second demo replaces the first whole."""
     r = qp("demo", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     demo = tmp_path / names.DEMO_FOLDER
     for path in OUTPUTS:
         assert (demo / path).is_file(), path
     assert len(letters(demo)) == 11 and (demo / names.DEMO_MARK).is_file()
-    assert "朱家角镇调整 +0.5 分" in r.stdout
+    assert "朱家角镇调整 +0.5 分" in r.stdout and f"qp-eval explain 朱家角 --year 2024 -w {names.DEMO_FOLDER}" in r.stdout
+    saved = (demo / "archive" / "2024.json").read_bytes()
+    assert b'"source": "scores/2024/' in saved
+    r = qp("run", "--year", "2024", cwd=demo)
+    assert r.returncode == 0, r.stderr
+    assert (demo / "archive" / "2024.json").read_bytes() == saved
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert qp("rank", "--year", "2024", "--save", "-w", str(demo), cwd=elsewhere).returncode == 0
+    assert (demo / "archive" / "2024.json").read_bytes() == saved
     (demo / "试过的.txt").write_text("x", encoding="utf-8")
     r = qp("demo", cwd=tmp_path)  # an earlier demo's folder is replaced whole
     assert r.returncode == 0 and "已重新复制示例年度" in r.stderr and not (demo / "试过的.txt").exists()
@@ -159,19 +171,3 @@ def test_validate_in_a_gbk_or_ascii_locale_exits_as_in_utf8(tmp_path, env):
     assert b"Traceback" not in other.stderr
     encoding = "gbk" if env.get("PYTHONIOENCODING") == "gbk" else "utf-8"
     assert other.stdout.decode(encoding).splitlines() == utf8.stdout.decode("utf-8").splitlines()
-
-
-def test_the_archive_says_the_same_from_whatever_folder_it_is_saved(tmp_path):
-    """The demo saves its archive from the folder above; a run inside it, or with -w from elsewhere, saves
-    the same bytes (the meeting's decision names its cell relative to the workspace), so it goes on."""
-    assert qp("demo", cwd=tmp_path).returncode == 0
-    demo = tmp_path / names.DEMO_FOLDER
-    saved = (demo / "archive" / "2024.json").read_bytes()
-    assert b'"source": "scores/2024/' in saved
-    r = qp("run", "--year", "2024", cwd=demo)
-    assert r.returncode == 0, r.stderr
-    assert (demo / "archive" / "2024.json").read_bytes() == saved
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    assert qp("rank", "--year", "2024", "--save", "-w", str(demo), cwd=elsewhere).returncode == 0
-    assert (demo / "archive" / "2024.json").read_bytes() == saved
