@@ -83,3 +83,22 @@ def test_jobs_is_taken_after_the_command_name_too():
 def test_a_jobs_count_below_one_is_refused(tmp_path):
     r = qp("--jobs", "0", "rank", cwd=tmp_path)
     assert r.returncode == 2 and "--jobs" in r.stderr
+
+
+def test_spawned_workers_as_on_windows_check_as_one_process_does(monkeypatch):
+    """Windows and macOS start each worker as a new interpreter (spawn): the same checks come back."""
+    from pathlib import Path
+
+    import qp_eval.io.parallel as P
+    from qp_eval.core.validate import read_limits
+    from qp_eval.io.rubric_file import load_rubric
+    from qp_eval.io.workspace import shipped_rubric
+
+    monkeypatch.setattr(P, "_start_method", lambda: "spawn")
+    rubric = load_rubric(shipped_rubric(2024))
+    limits = read_limits(rubric)
+    files = sorted(Path(EXAMPLE / "scores" / "2024").rglob("*.xlsx"))
+    apart = P._in_workers(rubric, files, limits, 2, None)
+    here = [P._here(rubric, f, limits, None, 0, 0) for f in files]
+    assert [(c.claim, c.accepted, c.ctx.findings, c.ctx.tables.files) for c in apart] == [
+        (c.claim, c.accepted, c.ctx.findings, c.ctx.tables.files) for c in here]
