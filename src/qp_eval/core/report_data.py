@@ -7,6 +7,7 @@ item views out of the applicable points, and parts that add up to the base they 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -150,24 +151,23 @@ def strongest_and_weakest(ev: Evaluation, ranked: Ranked, n: int = 3) -> tuple[l
     return strong, weak
 
 
-def department_rows(ev: Evaluation) -> list[list[object]]:
+def department_rows(ev: Evaluation) -> Iterator[list[object]]:
     """科室评分: department, town, criterion, points, score, status, note, source (the cells in the
-    department's own sheet; 溯源 names the files)."""
+    department's own sheet; 溯源 names the files). Made as they are written: a row at a time."""
     rubric = ev.rubric
-    rows: list[list[object]] = []
     position = {u.id: i for i, u in enumerate(rubric.units)}
     in_unit_order = sorted(ev.ranking, key=lambda r: position[r.unit_id])
+    owner = {cid: rubric.department_of(cid) for cid in rubric.criteria}
     for d in rubric.departments:
         for x in in_unit_order:
+            town = rubric.unit[x.unit_id].name
             for c in x.result.criteria:
-                if rubric.department_of(c.criterion_id) != d.id:
+                if owner[c.criterion_id] != d.id:
                     continue
                 crit = rubric.criteria[c.criterion_id]
                 score: object = publish(rubric, c.score) if c.status != "not_applicable" else NOT_APPLICABLE
-                rows.append([d.name, rubric.unit[x.unit_id].name, c.criterion_id, crit.name, c.points, score,
-                             STATUS_NAMES[c.status], c.note,
-                             "；".join(f"{s.sheet}!{s.cell}" for s in c.sources) or c.explanation])
-    return rows
+                yield [d.name, town, c.criterion_id, crit.name, c.points, score, STATUS_NAMES[c.status], c.note,
+                       "；".join(f"{s.sheet}!{s.cell}" for s in c.sources) or c.explanation]
 
 
 def adjustment_rows(ev: Evaluation) -> list[list[object]]:
@@ -181,22 +181,20 @@ def adjustment_rows(ev: Evaluation) -> list[list[object]]:
     return rows
 
 
-def trace_rows(ev: Evaluation) -> list[list[object]]:
-    """溯源: each number of each town with the file, sheet and cell it came from."""
+def trace_rows(ev: Evaluation) -> Iterator[list[object]]:
+    """溯源: each number of each town with the file, sheet and cell it came from, a row at a time."""
     rubric = ev.rubric
-    rows: list[list[object]] = []
     for x in ev.ranking:
         name = rubric.unit[x.unit_id].name
         for c in x.result.criteria:
             for s in c.sources:
-                rows.append([name, c.criterion_id, publish(rubric, c.score), s.file, s.sheet, s.cell])
+                yield [name, c.criterion_id, publish(rubric, c.score), s.file, s.sheet, s.cell]
             if not c.sources:
-                rows.append([name, c.criterion_id, publish(rubric, c.score), "", "", c.explanation])
+                yield [name, c.criterion_id, publish(rubric, c.score), "", "", c.explanation]
         for b in x.result.bonus_lines:
-            rows.append([name, f"亮点 {b.seq}", b.bonus, b.source.file, b.source.sheet, b.source.cell])
+            yield [name, f"亮点 {b.seq}", b.bonus, b.source.file, b.source.sheet, b.source.cell]
         for d in x.result.deduction_lines:
-            rows.append([name, d.category, -d.amount, d.source.file, d.source.sheet, d.source.cell])
-    return rows
+            yield [name, d.category, -d.amount, d.source.file, d.source.sheet, d.source.cell]
 
 
 GAP_HEADERS = ("评估科室", "街镇", "项目", "得分", "分值", "跟进原因")

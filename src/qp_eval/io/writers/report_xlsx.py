@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -258,16 +259,18 @@ def _matrix(s: _Sheet, ev: Evaluation) -> None:
                 "mid_color": "#FFEB84", "max_color": "#63BE7B"})
 
 
-def _rows(s: _Sheet, headers: tuple[str, ...], rows: list[list[object]], widths: list[int], numeric: set[int],
+def _rows(s: _Sheet, headers: tuple[str, ...], rows: Iterable[list[object]], widths: list[int], numeric: set[int],
           wrap: tuple[int, ...] = ()) -> None:
     """A long detail sheet: plain values, a number format on the numeric columns (0-based), long text
-    wrapped in the ``wrap`` columns."""
+    wrapped in the ``wrap`` columns; the rows written as they are made, never held all at once."""
     s.prepare(1, widths, wrap=wrap)
     s.header(headers)
     write = s.writer(len(headers), numeric=numeric)
+    n = 0
     for row in rows:
         write(row)
-    s.ws.autofilter(0, 0, max(1, len(rows)), len(headers) - 1)
+        n += 1
+    s.ws.autofilter(0, 0, max(1, n), len(headers) - 1)
 
 
 def _gaps(s: _Sheet, ev: Evaluation) -> None:
@@ -275,11 +278,10 @@ def _gaps(s: _Sheet, ev: Evaluation) -> None:
 
 
 def _trace(s: _Sheet, ev: Evaluation) -> None:
-    rows = R.trace_rows(ev)
     tail: list[list[object]] = [[], ["输入文件"], list(R.FILE_HEADERS), *R.input_file_rows(ev)]
     tail += [[], [f"评估细则指纹：{ev.rubric.fingerprint}"]]
-    _rows(s, ("街镇", "项目", "数值", "文件", "工作表", "单元格"), rows + tail, [12, 20, 8, 60, 8, 14], {2},
-          wrap=(1, 3))
+    _rows(s, ("街镇", "项目", "数值", "文件", "工作表", "单元格"), itertools.chain(R.trace_rows(ev), tail),
+          [12, 20, 8, 60, 8, 14], {2}, wrap=(1, 3))
 
 
 def write(ev: Evaluation, target: Path, made: dt.date) -> list[Path]:
