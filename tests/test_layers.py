@@ -84,7 +84,7 @@ def _is_text_replace(node: ast.Call) -> bool:
     return not isinstance(node.func, ast.Attribute) or len(node.args) != 1 or bool(node.keywords)
 
 
-HEAVY = {"openpyxl", "xlsxwriter", "docx", "python_calamine", "defusedxml", "lxml", "numpy", "pandas"}
+HEAVY = {"openpyxl", "xlsxwriter", "docx", "python_calamine", "defusedxml", "lxml", "numpy", "pandas", "wcwidth"}
 
 
 def test_an_import_inside_a_function_only_defers_a_heavy_library():

@@ -85,3 +85,19 @@ def test_a_document_number_is_never_split():
     lines = wrap("2024年度青浦区民政工作综合评估 考评位次（审定：2025-01-06 局长办公会议，青民纪〔2025〕1号）", 80)
     assert lines[-1] == "青民纪〔2025〕1号）"
     assert "“〔发文字号〕”待填。" in wrap("函告的发文字号，如 青民函〔2024〕12号；省略时函中留“〔发文字号〕”待填。", 50)[-1]
+
+
+def test_the_common_ranges_are_measured_as_wcwidth_measures_them():
+    """width_of measures ASCII, Latin-1, punctuation, arrows, maths, box drawing, CJK and full-width forms
+    itself (so that --help does not import wcwidth): every one of those characters as wcwidth has it."""
+    from wcwidth import wcwidth
+
+    from qp_eval.core import linebreak as LB
+
+    checked = 0
+    for n in range(0x20, 0x10000):
+        ch = chr(n)
+        if LB._SIMPLE.fullmatch(ch):
+            assert LB.width_of(ch) == wcwidth(ch), f"U+{n:04X}"
+            checked += 1
+    assert checked > 20000  # 22,244 characters: the ranges are really walked
