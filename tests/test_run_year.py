@@ -71,10 +71,10 @@ def test_each_step_is_its_command(decided, tmp_path):
 
 def test_before_the_meeting_no_letters_and_after_it_the_archive_is_replaced_and_kept(tmp_path):
     ws = example(tmp_path / "ws", decided=False)
-    r = qp("run", "--year", "2024", cwd=ws)
+    r = qp("run", "--year", "2024", "-w", "ws", cwd=tmp_path)  # from the folder above: what it says next names it
     assert r.returncode == 0, r.stderr
     assert letters(ws) == [] and status(ws) == "初评"
-    assert "会后再生成" in r.stdout and "qp-eval run --year 2024（生成函告）" in r.stdout
+    assert "会后再生成" in r.stdout and "qp-eval run --year 2024 -w ws（生成函告）" in r.stdout
     shutil.copy(EXAMPLE / DECISION, ws / DECISION)  # the meeting's decision recorded
     r = qp("run", "--year", "2024", cwd=ws)
     assert r.returncode == 0, r.stderr

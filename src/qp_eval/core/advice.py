@@ -50,12 +50,13 @@ def after_validate(year: int, findings: list[Finding]) -> list[str]:
     return out
 
 
-def after_run(year: int, decided: bool, numbered: bool) -> list[str]:
-    """What is left for the office after ``run`` has written the year's documents."""
+def after_run(year: int, decided: bool, numbered: bool, where: str = "") -> list[str]:
+    """What is left for the office after ``run`` has written the year's documents (``where``: `` -w 目录``
+    when the workspace is not the current folder)."""
     if not decided:
         return [f"把审议稿提请局长办公会议审议（reports/{year}/ 下的“审议稿”）",
-                f"会后在 scores/{year}/审议决定.xlsx 登记会议的决定，再运行一次：qp-eval run --year {year}（生成函告）"]
+                f"会后在 scores/{year}/审议决定.xlsx 登记会议的决定，再运行一次：qp-eval run --year {year}{where}（生成函告）"]
     out = [f"把函告（reports/{year}/函告/）和亮点汇编发给各街镇"]
     if not numbered:
-        out.insert(0, f"函告的发文字号留有“〔发文字号〕”待填；有文号后重新生成：qp-eval run --year {year} --number \"青民函〔{year + 1}〕1号\"")
+        out.insert(0, f"函告的发文字号留有“〔发文字号〕”待填；有文号后重新生成：qp-eval run --year {year}{where} --number \"青民函〔{year + 1}〕1号\"")
     return out

@@ -90,6 +90,7 @@ def run_year(workspace: Path, year: int, dates: Dates, number: str, demo: bool =
     if ctx is not None:
         ctx.meta[STEPS_OWN_NEXT] = True
     ws = Workspace(workspace)
+    where = common.in_workspace(workspace)  # the commands said next name the workspace when it is elsewhere
     before = _files(ws, year)
     common_args = {"year": year, "workspace": workspace}
     _step("收集自评表中的亮点", f"qp-eval collect --year {year}", intake.collect, **common_args)
@@ -104,31 +105,34 @@ def run_year(workspace: Path, year: int, dates: Dates, number: str, demo: bool =
         steps = [s for s in after_validate(year, found) if RETURN_STEP not in s]
         if (ws.reports_dir(year) / RETURNS_FOLDER).is_dir():
             steps.insert(0, f"把 reports/{year}/{RETURNS_FOLDER}/ 中标出问题的复制件发回填表的科室或街镇")
-        steps.append(f"改正的表格放回 scores/{year}/ 中原文件的位置后，再运行一次：qp-eval run --year {year}")
+        steps.append(f"改正的表格放回 scores/{year}/ 中原文件的位置后，再运行一次：qp-eval run --year {year}{where}")
         print_next(steps, runtime.console(), final=True)
         raise typer.Exit(1)
     archive = ws.archive_path(year)
     provisional = saved_status(archive, year) not in (None, DECIDED)  # saved before the meeting: replaced, kept aside
     if _step("计分排名并存档", f"qp-eval rank --year {year} --save", results.rank, **common_args, save=True,
              force=provisional):
+        why = "是审定后保存的，与现在的结果不同，未覆盖" if saved_status(archive, year) == DECIDED else "未能更新"
         runtime.console(stderr=True).print(
-            f"存档 {archive} 是审定后保存的，与现在的结果不同，未覆盖；后面的步骤未运行。"
-            f"查看哪些输入和结果变了：qp-eval verify --year {year}", markup=False)
+            f"存档 {archive} {why}；后面的步骤未运行。查看哪些输入和结果变了：qp-eval verify --year {year}{where}",
+            markup=False)
         raise typer.Exit(1)
     day = dates.before.isoformat()
-    _step("评估结果工作簿", f"qp-eval report --year {year}", documents.report, **common_args, date=day)
-    _step("审议稿", f"qp-eval brief --year {year}", documents.brief, **common_args, date=day)
+    failed = _step("评估结果工作簿", f"qp-eval report --year {year}", documents.report, **common_args, date=day)
+    failed |= _step("审议稿", f"qp-eval brief --year {year}", documents.brief, **common_args, date=day)
     decided = saved_status(archive, year) == DECIDED
     later = dates.after.isoformat()
     if decided:
-        _step("函告", f"qp-eval letters --year {year}", documents.letters, **common_args, date=later, number=number)
+        failed |= _step("函告", f"qp-eval letters --year {year}", documents.letters, **common_args, date=later,
+                        number=number)
     else:
         runtime.console().print(f"—— 函告：尚未登记局长办公会议的审议决定（scores/{year}/审议决定.xlsx），会后再生成。",
                                 markup=False)
-    _step("亮点汇编", f"qp-eval booklet --year {year}", documents.booklet, **common_args, date=later)
+    failed |= _step("亮点汇编", f"qp-eval booklet --year {year}", documents.booklet, **common_args, date=later)
     _written(ws, year, before)
     if not demo:
-        print_next(after_run(year, decided, bool(number)), runtime.console(), final=True)
+        print_next(after_run(year, decided, bool(number), where), runtime.console(), final=True)
+    runtime.exit_with(1 if failed else 0)  # a document that was not written is no success
 
 
 def _step(title: str, command: str, function: Callable[..., None], **arguments: object) -> int:

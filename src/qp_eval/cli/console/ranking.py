@@ -47,7 +47,7 @@ def print_explain(ev: Evaluation, ranked: Ranked, lines: list[Line], console: Co
                   markup=False)
     proposed = ev.proposed[ranked.unit_id]
     if (proposed.final, proposed.rank, proposed.grade) != (ranked.final, ranked.rank, ranked.grade):
-        console.print(f"初评：第 {proposed.rank} 名，最终得分 {proposed.final}，{proposed.grade}", markup=False)
+        console.print(f"初评：第 {proposed.rank} 名，初评得分 {proposed.final}，{proposed.grade}", markup=False)
     for note in (ranked.tie_note, ranked.grade_note):
         if note:
             console.print(f"注：{note}", markup=False)
