@@ -68,17 +68,23 @@ class Published:
     final: Decimal
 
     def item(self, number: int) -> ItemFigure:
-        return next(i for i in self.items if i.number == number)
+        items = self.items
+        at = number - items[0].number  # items are usually numbered 1, 2, 3 …: then the number gives the place
+        if 0 <= at < len(items) and items[at].number == number:
+            return items[at]
+        return next(i for i in items if i.number == number)
 
 
 def publish_unit(rubric: Rubric, result: UnitResult) -> Published:
+    """Read from the scores alone (``UnitResult.scores``): no criterion result is made for this."""
     full = rubric.not_applicable == "full"
+    criteria, item_of = rubric.criteria, rubric.item_of
     score: dict[int, Decimal] = {}
     applicable: dict[int, Decimal] = {}
-    for c in result.criteria:
-        score[c.item_no] = score.get(c.item_no, ZERO) + c.score
-        counts = c.counted or full
-        applicable[c.item_no] = applicable.get(c.item_no, ZERO) + (c.points if counts else ZERO)
+    for cid, value, counted in result.scores():
+        n = item_of[cid].number
+        score[n] = score.get(n, ZERO) + value
+        applicable[n] = applicable.get(n, ZERO) + (criteria[cid].points if counted or full else ZERO)
     items = tuple(
         ItemFigure(i.number, i.points, applicable.get(i.number, ZERO), score.get(i.number, ZERO),
                    publish(rubric, score.get(i.number, ZERO)))

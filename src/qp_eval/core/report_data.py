@@ -157,14 +157,15 @@ def department_rows(ev: Evaluation) -> Iterator[list[object]]:
     rubric = ev.rubric
     position = {u.id: i for i, u in enumerate(rubric.units)}
     in_unit_order = sorted(ev.ranking, key=lambda r: position[r.unit_id])
-    owner = {cid: rubric.department_of(cid) for cid in rubric.criteria}
     for d in rubric.departments:
+        mine = [c.id for c in rubric.criteria_of(d.id)]
+        if not mine:
+            continue
         for x in in_unit_order:
             town = rubric.unit[x.unit_id].name
-            for c in x.result.criteria:
-                if owner[c.criterion_id] != d.id:
-                    continue
-                crit = rubric.criteria[c.criterion_id]
+            for cid in mine:
+                c = x.result.one(cid)
+                crit = rubric.criteria[cid]
                 score: object = publish(rubric, c.score) if c.status != "not_applicable" else NOT_APPLICABLE
                 yield [d.name, town, c.criterion_id, crit.name, c.points, score, STATUS_NAMES[c.status], c.note,
                        "；".join(f"{s.sheet}!{s.cell}" for s in c.sources) or c.explanation]

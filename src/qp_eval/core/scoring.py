@@ -75,34 +75,42 @@ class DeductionLine:
 
 
 class Criteria(Sequence[CriterionResult]):
-    """A town's criterion results, as objects when first read (explain, the report).
+    """A town's criterion results, made from the ``Grid`` each time they are read and never kept.
 
-    Ranking needs only each town's totals: holding one result object per town and criterion
-    for every town (two million at 40,000 towns) is what made ``rank`` large. Every score and
-    status is taken from the ``Grid`` that the totals were summed from; reading them here only
-    adds the text and the cells, so the two cannot differ."""
+    Ranking needs only each town's totals, and the report, letters and booklet read a town's
+    results once a sheet: holding one result object per town and criterion (two million at
+    40,000 towns) is what made ``rank`` and then ``report`` large. Every score and status is
+    taken from the grid that the totals were summed from, so the two cannot differ; reading a
+    result only adds its text and cells. ``scores`` and ``one`` read without making the rest."""
 
-    __slots__ = ("_rubric", "_unit_id", "_at", "_grid", "_done", "missing")
+    __slots__ = ("_rubric", "_unit_id", "_at", "_grid", "missing")
 
     def __init__(self, rubric: Rubric, unit_id: str, at: int, grid: Grid, missing: tuple[str, ...]):
         self._rubric, self._unit_id, self._at, self._grid = rubric, unit_id, at, grid
-        self._done: tuple[CriterionResult, ...] | None = None
         self.missing = missing
 
-    def _all(self) -> tuple[CriterionResult, ...]:
-        if self._done is None:
-            self._done = tuple(_result(self._rubric, c, self._unit_id, self._at, self._grid)
-                               for c in self._rubric.criteria.values())
-        return self._done
+    def one(self, criterion_id: str) -> CriterionResult:
+        """The result of one criterion, with its text and cells."""
+        return _result(self._rubric, self._rubric.criteria[criterion_id], self._unit_id, self._at, self._grid)
+
+    def scores(self) -> Iterator[tuple[str, Decimal, bool]]:
+        """(criterion id, score, counted) in the rubric's order, straight from the grid (no text, no cells)."""
+        j, grid = self._at, self._grid
+        for cid in self._rubric.criteria:
+            yield cid, grid.score[cid][j], grid.status[cid][j] != NOT_APPLICABLE
 
     def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence's overloads
-        return self._all()[i]
+        ids = list(self._rubric.criteria)
+        if isinstance(i, slice):
+            return tuple(self.one(cid) for cid in ids[i])
+        return self.one(ids[i])
 
     def __len__(self) -> int:
         return len(self._rubric.criteria)
 
     def __iter__(self) -> Iterator[CriterionResult]:
-        return iter(self._all())
+        rubric, unit_id, j, grid = self._rubric, self._unit_id, self._at, self._grid
+        return (_result(rubric, c, unit_id, j, grid) for c in rubric.criteria.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +135,19 @@ class UnitResult:
             return self.criteria.missing
         return tuple(c.criterion_id for c in self.criteria if c.status == "missing")
 
-    def item_scores(self) -> dict[int, Decimal]:
-        out: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for c in self.criteria:
-            out[c.item_no] += c.score
-        return dict(out)
+    def scores(self) -> Iterator[tuple[str, Decimal, bool]]:
+        """(criterion id, score, counted) of every criterion, without making result objects when the
+        results are read from the grid."""
+        if isinstance(self.criteria, Criteria):
+            return self.criteria.scores()
+        return ((c.criterion_id, c.score, c.counted) for c in self.criteria)
+
+    def one(self, criterion_id: str) -> CriterionResult:
+        """One criterion's result."""
+        if isinstance(self.criteria, Criteria):
+            return self.criteria.one(criterion_id)
+        return next(c for c in self.criteria if c.criterion_id == criterion_id)
+
 
 
 # status codes of the grid, one byte per town and criterion

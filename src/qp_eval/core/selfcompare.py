@@ -96,7 +96,7 @@ def compare(ev: Evaluation) -> Comparison:
         result = results.get(unit.id)
         if report is None or result is None:
             continue
-        scored = {c.criterion_id: c.score for c in result.criteria}
+        scored = {cid: score for cid, score, _ in result.scores()}
         for item in rubric.items:
             crits = [c for c in item.criteria if c.applies(unit.id)]
             if not crits:
