@@ -435,3 +435,28 @@ def test_pages_of_counts_the_fixed_lines_of_the_official_layout():
     # three lines left: the heads go down with their text (4 + 19 lines on page 2, one over)
     assert pages_of([one] * 19 + kept + [one] * 19) == 3
     assert pages_of([one] * 18 + kept + [one] * 19) == 2  # four lines left: they fit, 19 on page 2
+
+
+def test_long_sheets_keep_every_height_in_the_file_but_not_in_memory(tmp_path):
+    """xlsxwriter holds each height it is given for the whole sheet; a long sheet lets go of those of
+    rows already written (report_xlsx._Sheet._let_go), and the file still has every one of them."""
+    import xlsxwriter
+
+    long_text = "社会救助" * 30  # 120 wide characters: several lines in a column 20 units wide
+    path = tmp_path / "long.xlsx"
+    wb = xlsxwriter.Workbook(str(path), report_xlsx.OPTIONS)
+    s = report_xlsx._Sheet(wb, "长表", "0.00")
+    held = []
+
+    def rows():
+        for k in range(300):
+            yield [f"第{k}行", long_text if k % 3 else "短"]
+            held.append(len(s.ws.row_info))
+
+    report_xlsx._rows(s, ("甲", "乙"), rows(), [10, 20], set(), wrap=(1,))
+    wb.close()
+    assert max(held) <= 3  # without letting go: one per tall row, 200
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    tall = {r for r, d in sheet.row_dimensions.items() if d.height}
+    assert tall == {k + 2 for k in range(300) if k % 3}  # 1-based, under the header row
+    assert {sheet.row_dimensions[r].height for r in tall} == {sheet.row_dimensions[3].height} != {None}

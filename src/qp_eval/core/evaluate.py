@@ -67,7 +67,8 @@ class Evaluation:
     @cached_property
     def published(self) -> dict[str, Published]:
         """Unit id -> what is published of its result (every output shows these figures)."""
-        return {x.unit_id: publish_unit(self.rubric, x.result) for x in self.ranking}
+        shared: dict = {}
+        return {x.unit_id: publish_unit(self.rubric, x.result, shared) for x in self.ranking}
 
 
 @dataclass

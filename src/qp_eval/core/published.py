@@ -75,8 +75,12 @@ class Published:
         return next(i for i in items if i.number == number)
 
 
-def publish_unit(rubric: Rubric, result: UnitResult) -> Published:
-    """Read from the scores alone (``UnitResult.scores``): no criterion result is made for this."""
+def publish_unit(rubric: Rubric, result: UnitResult, shared: dict[str, Decimal] | None = None) -> Published:
+    """Read from the scores alone (``UnitResult.scores``): no criterion result is made for this.
+
+    ``shared``: one value object for equal figures written alike (keyed by their text, so 5 and 5.0
+    stay apart), kept across the towns of a year: the same few hundred item scores recur in every
+    town, and 27 items of 40,000 towns would otherwise hold three million Decimals."""
     full = rubric.not_applicable == "full"
     criteria, item_of = rubric.criteria, rubric.item_of
     score: dict[int, Decimal] = {}
@@ -85,14 +89,15 @@ def publish_unit(rubric: Rubric, result: UnitResult) -> Published:
         n = item_of[cid].number
         score[n] = score.get(n, ZERO) + value
         applicable[n] = applicable.get(n, ZERO) + (criteria[cid].points if counted or full else ZERO)
-    items = tuple(
-        ItemFigure(i.number, i.points, applicable.get(i.number, ZERO), score.get(i.number, ZERO),
-                   publish(rubric, score.get(i.number, ZERO)))
-        for i in rubric.items
-    )
+    one = (lambda v: v) if shared is None else (lambda v: shared.setdefault(str(v), v))
+    items = []
+    for i in rubric.items:
+        got = score.get(i.number, ZERO)
+        items.append(ItemFigure(i.number, i.points, one(applicable.get(i.number, ZERO)), one(got),
+                                one(publish(rubric, got))))
     raw = sum(score.values(), ZERO)
     base = publish(rubric, result.base)
     prorate = publish(rubric, result.base - raw)
     rounding = base - sum((i.shown for i in items), ZERO) - prorate
-    return Published(items, prorate, rounding, base, publish(rubric, result.bonus),
+    return Published(tuple(items), prorate, rounding, base, publish(rubric, result.bonus),
                      publish(rubric, result.deductions), publish(rubric, result.final))
