@@ -54,9 +54,14 @@ wb.close()
 COUNT_CELLS = """
 import sys
 from python_calamine import CalamineWorkbook
-wb = CalamineWorkbook.from_path(sys.argv[1])
-print(sum(1 for n in wb.sheet_names for row in wb.get_sheet_by_name(n).to_python() for v in row if v != ""))
+total = 0
+for path in sys.argv[1:]:
+    wb = CalamineWorkbook.from_path(path)
+    total += sum(1 for n in wb.sheet_names for row in wb.get_sheet_by_name(n).to_python() for v in row if v != "")
+print(total)
 """
+LARGE = 40000
+MEMORY_MIB = 1024  # every command at 40,000 units
 
 
 @dataclass
@@ -100,21 +105,23 @@ def bench_size(n: int, runs: int, work: Path, typer_floor: Measure) -> tuple[lis
     scores = ws / "scores" / "2024"
     rows: list[Row] = []
     read = run([PY, "-c", READ_FLOOR, str(scores)], ws, runs)
-    rows.append(Row(n, "validate", run([*qp, "validate"], ws, runs), "calamine read", read,
-                    "≤ 1.5 × floor" if n >= 2000 else ""))
+    read_target = "≤ 1.0 × floor" if n >= LARGE else "≤ 1.5 × floor" if n >= 2000 else ""
+    rows.append(Row(n, "validate", run([*qp, "validate"], ws, runs), "calamine read", read, read_target))
     ranked = run([*qp, "rank", "--format", "json"], ws, runs)
     if n == 11:  # a district: against the start-up of the CLI library itself
         rows.append(Row(n, "rank", ranked, "import typer", typer_floor, "≤ 5 × floor"))
     else:
-        rows.append(Row(n, "rank", ranked, "calamine read", read, "≤ 1.5 × floor" if n >= 2000 else ""))
+        rows.append(Row(n, "rank", ranked, "calamine read", read, read_target))
     report_runs = runs if n <= 2000 else 1
     out = ws / "report.xlsx"
     rep = run([*qp, "report", "--format", "xlsx", "--out", str(out), "--force"], ws, report_runs)
-    cells = int(subprocess.run([PY, "-c", COUNT_CELLS, str(out)], capture_output=True, text=True, check=True).stdout)
+    annex = out.with_name(f"{out.stem}（附表）{out.suffix}")  # the report is two workbooks: both are written
+    cells = int(subprocess.run([PY, "-c", COUNT_CELLS, str(out), str(annex)], capture_output=True, text=True,
+                               check=True).stdout)
     floor_out = ws / "floor.xlsx"
     write = run([PY, "-c", WRITE_FLOOR, str(cells), str(floor_out)], ws, report_runs)
     rows.append(Row(n, "report --format xlsx", rep, f"xlsxwriter constant-memory, {cells:,} cells", write,
-                    "≤ 1.5 × floor" if n >= 2000 else ""))
+                    "≤ 2.0 × floor" if n >= LARGE else "≤ 1.5 × floor" if n >= 2000 else ""))
     counts["report_cells"] = cells
     rows += the_rest(n, ws, qp, read, runs, report_runs)
     return rows, counts
@@ -168,7 +175,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-write", action="store_true", help="print only; do not write RESULTS.md")
     args = ap.parse_args()
-    sizes = [int(x) for x in args.sizes.split(",")] + ([40000] if args.large else [])
+    sizes = [int(x) for x in args.sizes.split(",")] + ([LARGE] if args.large else [])
     rows: list[Row] = []
     counts: dict[int, dict[str, int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,7 +184,7 @@ def main() -> None:
         rows.append(Row(0, "qp-eval --help", run([PY, "-m", "qp_eval", "--help"], work, max(args.runs, 5)),
                         "import typer", help_floor, "≤ 1.5 × floor"))
         for n in sizes:
-            r, c = bench_size(n, args.runs if n < 40000 else 1, work, help_floor)
+            r, c = bench_size(n, args.runs if n < LARGE else 1, work, help_floor)
             rows += r
             counts[n] = c
     text = render(rows, counts, args.runs)
@@ -223,23 +230,30 @@ def render(rows: list[Row], counts: dict[int, dict[str, int]], runs: int) -> str
         spread = abs(per[2000] - per[215]) / per[215]
         lines.append("")
         lines.append(f"Net time per cell from 215 to 2,000 units differs by {spread:.0%} (target: within 25%).")
-        if 40000 in per:
-            lines.append(f"From 2,000 to 40,000 units: {abs(per[40000] - per[2000]) / per[2000]:.0%} (target: within 15%).")
-    large = [r for r in rows if r.size == 40000 and r.command == "rank"]
+        if LARGE in per:
+            lines.append(f"From 2,000 to 40,000 units: {abs(per[LARGE] - per[2000]) / per[2000]:.0%} (target: within 15%).")
+    large = [r for r in rows if r.size == LARGE]
     if large:
-        peak = max(r.m.peak_mib for r in large)
-        lines.append(f"Peak memory of rank at 40,000 units: {peak:.0f} MiB (target: under 1,024 MiB).")
+        worst = max(large, key=lambda r: r.m.peak_mib)
+        lines.append(f"Largest peak memory at 40,000 units: {worst.m.peak_mib:,.0f} MiB ({worst.command}; target: "
+                     f"every command under {MEMORY_MIB:,} MiB).")
     return "\n".join(lines) + "\n"
 
 
 def _met(r: Row) -> str:
-    if r.target.startswith("≤ 1.0 s"):
-        return "yes" if r.m.wall <= 1.0 else "no"
-    if r.target.startswith("≤ 1.5"):
-        return "yes" if r.ratio is not None and r.ratio <= 1.5 else "no"
-    if r.target.startswith("≤ 5"):
-        return "yes" if r.ratio is not None and r.ratio <= 5 else "no"
-    return ""
+    """Against the ratio its target names (``≤ k × floor``) and, at 40,000 units, peak memory under 1 GiB."""
+    verdicts = []
+    if r.target.startswith("≤ "):
+        limit = float(r.target.split()[1])
+        verdicts.append(r.ratio is not None and r.ratio <= limit)
+    if r.size >= LARGE:
+        verdicts.append(r.m.peak_mib < MEMORY_MIB)
+    if not verdicts:
+        return ""
+    if all(verdicts):
+        return "yes"
+    heavy = r.size >= LARGE and r.m.peak_mib >= MEMORY_MIB
+    return f"no ({r.m.peak_mib:,.0f} MiB)" if heavy else "no"
 
 
 if __name__ == "__main__":
