@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from . import runtime
-from .commands import check, documents, intake, results, year
+from .commands import analysis, check, documents, intake, results, year
 from .commands import rubric as rubric_commands
 from .help import ZhCommand, ZhGroup
 
@@ -54,6 +54,7 @@ for name, command in (
     ("rank", results.rank), ("explain", results.explain), ("verify", results.verify),
     ("report", documents.report), ("brief", documents.brief), ("letters", documents.letters),
     ("booklet", documents.booklet),
+    ("sensitivity", analysis.sensitivity),
     ("init", intake.init), ("status", intake.status),
     ("run", year.run), ("demo", year.demo),
 ):

@@ -89,7 +89,7 @@ def rank_units(rubric: Rubric, results: list[UnitResult], previous: dict[str, in
     for pos, r in enumerate(keyed, 1):
         same = pos > 1 and keys[keyed[pos - 2].unit_id] == keys[r.unit_id]
         ranks[r.unit_id] = ranks[keyed[pos - 2].unit_id] if same else pos
-    grades = _grades(rubric, keyed, finals, ranks)
+    grades = place_grades(rubric, keyed, finals, ranks)
     grades.update(fixed or {})  # after the others are graded: a band set for one town moves nobody else
     ties = _tie_notes(rubric, keyed, finals, ranks)
     previous = previous or {}
@@ -144,7 +144,7 @@ def _groups(keyed: list[UnitResult], ranks: dict[str, int]) -> list[list[UnitRes
     return groups
 
 
-def _grades(
+def place_grades(
     rubric: Rubric, keyed: list[UnitResult], finals: dict[str, Decimal], ranks: dict[str, int]
 ) -> dict[str, tuple[str, str]]:
     """Each unit's grade and the note on why it is lower than its score gives (rules: module docstring)."""

@@ -1,0 +1,53 @@
+"""How firm the ranking is and how the towns move over the years: ``sensitivity`` and ``trend``.
+
+numpy (and pandas for ``trend``) are imported inside these commands only: ``--help`` and ``rank`` never
+pay for them (tests/test_sensitivity_cli.py checks it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import common, runtime
+from ..options import AllowMissingOpt, RankFormat, RubricOpt, ScoresOpt, WorkspaceOpt, YearOpt
+
+
+def sensitivity(
+    year: YearOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    rubric: RubricOpt = None,
+    scores: ScoresOpt = None,
+    allow_missing: AllowMissingOpt = False,
+    spread: Annotated[float, typer.Option("--spread", metavar="百分比", min=0.1, max=90.0,
+                                          help="各项目分值上下变动的幅度（%），默认 ±20%。")] = 20.0,
+    samples: Annotated[int, typer.Option("--samples", metavar="次数", min=10, max=1_000_000,
+                                         help="随机抽样次数，默认 10000。")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", metavar="种子", min=0, help="随机种子：同样的种子得出同样的结果。")] = 1,
+    fmt: Annotated[RankFormat, typer.Option("--format", "-f", metavar="格式",
+                                            help="输出格式：table（表格）、json 或 csv。")] = RankFormat.table,
+) -> None:
+    """位次有多稳：各项目分值稍作变动时，排名会不会变（方法见 docs/sensitivity.md）。
+
+    列出相邻位次（和等次分界两侧）的两个街镇之间，从一个项目移多少分到另一个项目即互换位次；
+    各项目分值在 ±--spread 内随机变动时每个街镇的位次范围、保持原位次的比例和各等次的概率；
+    以及每个项目单独变动时有多少个街镇位次改变。
+
+    qp-eval sensitivity --year 2024
+    qp-eval sensitivity --year 2024 --spread 10 --format csv > 稳定性.csv
+    """
+    from ...core.sensitivity import sensitivity as analyse  # defers numpy
+    from ...core.sensitivity_view import to_csv, to_data
+    from .. import streams
+
+    ev, _ = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
+    found = analyse(ev, spread / 100, samples, seed)
+    if fmt is RankFormat.json:
+        runtime.print_json(to_data(found))
+    elif fmt is RankFormat.csv:
+        streams.data("\ufeff" + to_csv(found))
+    else:
+        from ..console.analysis import print_sensitivity  # defers rich
+
+        print_sensitivity(found, runtime.console())
