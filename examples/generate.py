@@ -3,7 +3,8 @@
 Run ``python examples/generate.py`` (``make examples``). It writes the blank templates with
 the same writer users get (``qp-eval template``), fills them with openpyxl from a fixed random
 seed (the director's meeting records one adjustment in 审议决定.xlsx), and writes archive/2023.json
-so that 较上年 shows movement; then each town's 自评表
+and archive/2022.json so that 较上年 shows movement and the trend three years (one item renamed and two
+renumbered in 2022); then each town's 自评表
 (scores/2024/自评/), from the departments' figures with a town's usual optimism. Running it again gives the
 same cell contents. All figures and cases are invented for demonstration.
 """
@@ -263,14 +264,52 @@ def fill_towns(scores: Path, rubric: Rubric, rng: random.Random) -> None:
         wb.save(path)
 
 
+RENAMED_2022 = {18: "行政区划维护管理工作"}  # the item's name in 2022: the trend says it did not match
+RENUMBERED_2022 = {26: 27, 27: 26}  # 2024's item number -> its number in 2022: the trend matches them by name
+
+
 def archive_2023(rubric: Rubric, rng: random.Random) -> dict:
     order = [u.id for u in sorted(rubric.units, key=lambda u: -TOWNS[u.id][2] + rng.uniform(-0.08, 0.08))]
-    return {
-        "format": "qp-eval-archive/1",
-        "year": 2023,
-        "note": "示例数据：虚构的2023年度结果，仅用于演示“较上年”",
-        "results": [{"unit_id": uid, "unit": rubric.unit[uid].name, "rank": i} for i, uid in enumerate(order, 1)],
-    }
+    return past_year(rubric, 2023, order, random.Random(SEED + 2), "示例数据：虚构的2023年度结果，用于演示“较上年”和历年趋势")
+
+
+def archive_2022(rubric: Rubric) -> dict:
+    rng = random.Random(SEED + 3)
+    order = [u.id for u in sorted(rubric.units, key=lambda u: -TOWNS[u.id][2] + rng.uniform(-0.12, 0.12))]
+    return past_year(rubric, 2022, order, rng, "示例数据：虚构的2022年度结果，用于演示历年趋势",
+                     RENAMED_2022, RENUMBERED_2022)
+
+
+def past_year(rubric: Rubric, year: int, order: list[str], rng: random.Random, note: str,
+              renamed: dict[int, str] | None = None, renumbered: dict[int, int] | None = None) -> dict:
+    """An earlier year's archive in ``order`` (best first): item scores drawn around each town's quality,
+    a small bonus; the finals are sorted so that the ranks follow ``order``."""
+    renamed, renumbered = renamed or {}, renumbered or {}
+    cent = Decimal("0.01")
+    drawn = []
+    for uid in order:
+        q = TOWNS[uid][2]
+        items = [min(i.points, (i.points * Decimal(str(round(0.77 + 0.14 * q + rng.uniform(-0.06, 0.05), 3))))
+                     .quantize(cent, ROUND_HALF_UP)) for i in rubric.items]
+        bonus = Decimal(rng.choice(["0", "0.5", "1", "1.5", "2"]))
+        drawn.append((sum(items, Decimal(0)) + bonus, items, bonus))
+    drawn.sort(key=lambda d: -d[0])
+    assert len({d[0] for d in drawn}) == len(drawn), "two towns drawn with the same final"
+    listed = sorted(((renumbered.get(i.number, i.number), renamed.get(i.number, i.name), i.points, k)
+                     for k, i in enumerate(rubric.items)))
+    results = []
+    for rank, (uid, (final, items, bonus)) in enumerate(zip(order, drawn, strict=True), 1):
+        grade = next(g.name for g in rubric.grades if g.min is None or final >= g.min)
+        results.append({"unit_id": uid, "unit": rubric.unit[uid].name, "rank": rank, "final": str(final),
+                        "base": str(final - bonus), "bonus": str(bonus), "deductions": "0", "grade": grade,
+                        "item_scores": [str(items[k]) for _, _, _, k in listed]})
+    return {"format": "qp-eval-archive/1", "year": year, "note": note,
+            "items": [{"number": n, "name": name, "points": str(p)} for n, name, p, _ in listed], "results": results}
+
+
+def write_archive(root: Path, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    atomic_write_bytes(root / "archive" / f"{data['year']}.json", text.encode("utf-8"))
 
 
 def generate(root: Path) -> None:
@@ -287,8 +326,8 @@ def generate(root: Path) -> None:
     fill_highlights(scores / N.HIGHLIGHT_FILE, rubric, rng)
     fill_problems(scores / N.PROBLEM_FILE)
     fill_decisions(scores / N.DECISION_FILE)
-    text = json.dumps(archive_2023(rubric, rng), ensure_ascii=False, indent=2) + "\n"
-    atomic_write_bytes(root / "archive" / "2023.json", text.encode("utf-8"))
+    write_archive(root, archive_2023(rubric, rng))
+    write_archive(root, archive_2022(rubric))
     fill_towns(scores, rubric, random.Random(SEED + 1))  # its own draws: the departments' data stay as they were
 
 

@@ -54,7 +54,7 @@ for name, command in (
     ("rank", results.rank), ("explain", results.explain), ("verify", results.verify),
     ("report", documents.report), ("brief", documents.brief), ("letters", documents.letters),
     ("booklet", documents.booklet),
-    ("sensitivity", analysis.sensitivity),
+    ("sensitivity", analysis.sensitivity), ("trend", analysis.trend),
     ("init", intake.init), ("status", intake.status),
     ("run", year.run), ("demo", year.demo),
 ):

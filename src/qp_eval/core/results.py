@@ -151,6 +151,7 @@ def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
             "proposed": {"rank": ev.proposed[x.unit_id].rank, "final": str(ev.proposed[x.unit_id].final),
                          "final_exact": str(ev.proposed[x.unit_id].exact), "grade": ev.proposed[x.unit_id].grade},
             "adjustments": [adjustment_data(d, paths) for d in ev.adjustments.get(x.unit_id, ())],
+            "item_scores": [str(i.shown) for i in ev.published[x.unit_id].items],  # in the order of "items"
         }
         for x in ev.ranking
     ]
@@ -160,5 +161,6 @@ def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
         "rubric_fingerprint": ev.rubric.fingerprint,
         "decision": ev.decision.to_data(),
         "inputs": inputs,
+        "items": [{"number": i.number, "name": i.name, "points": str(i.points)} for i in ev.rubric.items],
         "results": results,
     }

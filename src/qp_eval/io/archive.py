@@ -97,3 +97,28 @@ def saved_status(target: Path, year: int) -> str | None:
         return None
     decision = data.get("decision")
     return decision.get("status") if isinstance(decision, dict) else None
+
+
+def archives_in(folders: list[Path]) -> tuple[list[dict], list[str]]:
+    """Every year's archive (``<年度>.json``) in ``folders``, read strictly, and what could not be used (in
+    Chinese). A year found twice is taken from the first folder that holds it (the workspace's first)."""
+    found: dict[int, dict] = {}
+    problems: list[str] = []
+    for folder in folders:
+        if not folder.is_dir():
+            problems.append(f"找不到存档目录 {folder}")
+            continue
+        for path in sorted(folder.glob("*.json")):
+            if not (len(path.stem) == 4 and path.stem.isdigit()):
+                continue  # only <年度>.json: backups live in their own folders
+            year = int(path.stem)
+            if year in found:
+                problems.append(f"{path} 与已读取的 {year} 年度存档重复，未使用")
+                continue
+            try:
+                found[year] = read_archive(path, year)
+            except FileNotFoundError:
+                continue
+            except ArchiveProblem as e:
+                problems.append(f"存档 {path} {e}，未使用")
+    return [found[y] for y in sorted(found)], problems

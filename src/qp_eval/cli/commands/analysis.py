@@ -51,3 +51,43 @@ def sensitivity(
         from ..console.analysis import print_sensitivity  # defers rich
 
         print_sensitivity(found, runtime.console())
+
+
+def trend(
+    workspace: WorkspaceOpt = Path("."),
+    archive: Annotated[list[Path] | None, typer.Option("--archive", metavar="目录",
+                                                       help="另外读取该目录中的 <年度>.json 存档（可以写多次）；工作目录的 archive/ 总会读取。",
+                                                       show_default=False)] = None,
+    fmt: Annotated[RankFormat, typer.Option("--format", "-f", metavar="格式",
+                                            help="输出格式：table（表格）、json 或 csv。")] = RankFormat.table,
+) -> None:
+    """历年趋势：按各年度存档 archive/<年度>.json 列出每个街镇历年的最终得分、位次和等次，各项目的全区平均得分率，
+    相邻年度的位次相关系数，以及连续三年上升或下降的街镇。
+
+    存档由 qp-eval rank --save 写入；本年度未存档时不在其中。
+
+    qp-eval trend
+    qp-eval trend --archive 旧存档 --format csv > 历年趋势.csv
+    """
+    from ...core.errors import WorkspaceError
+    from ...core.trend import trend as over_years  # defers pandas
+    from ...core.trend_view import to_csv, to_data
+    from ...io.archive import archives_in
+    from .. import streams
+
+    folders = [Path(workspace) / "archive", *(archive or [])]
+    found, problems = archives_in(folders)
+    err = runtime.console(stderr=True)
+    for p in problems:
+        err.print(f"警告：{p}。", markup=False)
+    if not found:
+        raise WorkspaceError(f"在 {'、'.join(str(f) for f in folders)} 中没有可用的年度存档，请先运行 qp-eval rank --save。")
+    t = over_years(found)
+    if fmt is RankFormat.json:
+        runtime.print_json(to_data(t))
+    elif fmt is RankFormat.csv:
+        streams.data("\ufeff" + to_csv(t))
+    else:
+        from ..console.analysis import print_trend  # defers rich
+
+        print_trend(t, runtime.console())

@@ -16,6 +16,16 @@ from ...core.sensitivity_view import (
     method_text,
     stability_rows,
 )
+from ...core.trend import Trend
+from ...core.trend_view import (
+    correlation_lines,
+    item_headers,
+    item_notes,
+    item_rows,
+    run_lines,
+    town_headers,
+    town_rows,
+)
 from . import plain_output
 from .grid import grid
 
@@ -42,3 +52,19 @@ def print_sensitivity(s: Sensitivity, console: Console) -> None:
     console.print("", markup=False)
     _table(console, f"各项目单独上调、下调 {s.spread * 100:g}%（其余项目按比例调整，总分不变）时位次改变的街镇数", INFLUENCE_HEADERS, influence_rows(s),
            [True, False, True, True, True, True])
+
+
+def print_trend(t: Trend, console: Console) -> None:
+    span = f"{t.years[0]}–{t.years[-1]}" if len(t.years) > 1 else str(t.years[0])
+    _table(console, f"历年趋势（{span} 年度，位次 最终得分 等次）", town_headers(t), town_rows(t),
+           [False, *([True] * len(t.years)), True])
+    for line in correlation_lines(t) + run_lines(t):
+        console.print(line, markup=False)
+    if t.items:
+        console.print("", markup=False)
+        _table(console, "各项目全区平均得分率（得分 ÷ 项目分值）", item_headers(t), item_rows(t),
+               [True, False, *([True] * (len(item_headers(t)) - 2))])
+    for note in item_notes(t):
+        console.print(f"注：{note}。", markup=False)
+    if len(t.years) < 2:
+        console.print("注：只有一个年度的存档，无法比较。", markup=False)
