@@ -246,3 +246,32 @@ def test_the_documents_worked_example(ex):
         assert m["points"] == want["points"]
         if want["points"] is not None:
             assert (m["from_item"], m["to_item"]) == (want["from"], want["to"])
+
+
+def test_the_two_passes_of_a_large_year_give_the_figures_of_the_ranks_kept_whole(rubric2024):
+    """With no room to keep every draw's ranks, the percentiles are counted in two passes: the same ranks,
+    the same figures (the example year, 11 towns, ±40% to move them about)."""
+    from conftest import EXAMPLE
+
+    from qp_eval.io.intake import evaluate_folder
+
+    b = basis(evaluate_folder(rubric2024, EXAMPLE / "scores" / "2024", None))
+    whole = stability(b, 0.4, 997, 11)
+    counted = stability(b, 0.4, 997, 11, budget=0)
+    assert whole == counted
+    assert len({(x.low, x.high) for x in whole}) > 3  # ranges that differ: the passes had something to find
+
+
+def test_keys_too_wide_to_pack_are_sorted_one_by_one_to_the_same_ranks(monkeypatch, rubric2024):
+    """The ranks of one integer per key (the fast path) and of a sort key by key agree, ties included."""
+    from conftest import EXAMPLE
+
+    from qp_eval.core import sensitivity as S
+    from qp_eval.io.intake import evaluate_folder
+
+    b = basis(evaluate_folder(rubric2024, EXAMPLE / "scores" / "2024", None))
+    w = S.draws(b, 0.5, 300, 2)
+    packed = ranks_at(b, w)[0]
+    monkeypatch.setattr(S, "_pack", lambda keys, towns: None)
+    assert (ranks_at(b, w)[0] == packed).all()
+    assert any(len(set(row)) < len(row) for row in packed.tolist())  # some draws with tied towns

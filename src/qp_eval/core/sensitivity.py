@@ -30,6 +30,7 @@ numpy is imported by this module only; nothing on the way to ``rank`` or ``--hel
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,7 +41,8 @@ from .ranking import place_grades  # the rules of quotas and tied groups, as the
 from .rubric import Rubric
 
 BATCH_CELLS = 2_000_000  # samples × towns worked out at once: about 16 MB for each array of a batch
-PAIR_CELLS = 2_000_000  # pairs × items² of swap margins at once
+PAIR_CELLS = 500_000  # pairs × items² of swap margins at once (a dozen arrays of it: about 50 MB)
+RANKS_BYTES = 64_000_000  # the ranks of every draw are kept up to this, then counted in two passes
 EPS = 1e-9
 
 
@@ -147,17 +149,37 @@ def ranks_at(b: Basis, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             keys.append(-_cents(b, model + (b.base - at_points)))
         else:
             keys.append(np.broadcast_to(-_cents(b, b.bonus), shape))
-    order = np.lexsort([np.broadcast_to(b.order, shape), *reversed(keys)], axis=-1)
-    ordered = [np.take_along_axis(k, order, axis=-1) for k in keys]
-    same = np.ones((shape[0], shape[1] - 1), dtype=bool)
-    for k in ordered:
-        same &= k[:, 1:] == k[:, :-1]
+    packed = _pack(keys, shape[1])
+    if packed is not None:  # one integer per town and draw: one sort, and equal keys are equal integers
+        key = packed * shape[1] + b.order[None, :]
+        order = np.argsort(key, axis=-1)
+        ordered_key = np.take_along_axis(packed, order, axis=-1)
+        same = ordered_key[:, 1:] == ordered_key[:, :-1]
+    else:
+        order = np.lexsort([np.broadcast_to(b.order, shape), *reversed(keys)], axis=-1)
+        same = np.ones((shape[0], shape[1] - 1), dtype=bool)
+        for k in keys:
+            ordered = np.take_along_axis(k, order, axis=-1)
+            same &= ordered[:, 1:] == ordered[:, :-1]
     place = np.arange(1, shape[1] + 1)
     starts = np.concatenate([np.ones((shape[0], 1), dtype=bool), ~same], axis=1)
     sorted_ranks = np.maximum.accumulate(np.where(starts, place, 0), axis=1)
     ranks = np.empty(shape, dtype=np.int64)
     np.put_along_axis(ranks, order, sorted_ranks, axis=-1)
     return ranks, finals
+
+
+def _pack(keys: list[np.ndarray], towns: int) -> np.ndarray | None:
+    """The sort keys as one non-negative integer each, the first the most significant, when they fit in 62
+    bits with room for the towns' order (else None)."""
+    lows = [int(k.min()) for k in keys]
+    spans = [int(k.max()) - lo + 1 for k, lo in zip(keys, lows, strict=True)]
+    if math.prod(spans) * towns >= 2 ** 62:
+        return None
+    packed = np.zeros(keys[0].shape, dtype=np.int64)
+    for k, lo, span in zip(keys, lows, spans, strict=True):
+        packed = packed * span + (k - lo)
+    return packed
 
 
 def grades_at(b: Basis, ranks: np.ndarray, finals: np.ndarray) -> np.ndarray:
@@ -325,25 +347,79 @@ def draws(b: Basis, spread: float, samples: int, seed: int) -> np.ndarray:
     return w * (b.total / w.sum(axis=1, keepdims=True))
 
 
-def stability(b: Basis, spread: float, samples: int, seed: int) -> list[Stability]:
+def stability(b: Basis, spread: float, samples: int, seed: int, budget: int | None = None) -> list[Stability]:
+    """Each town over the draws. The percentiles are the k-th smallest rank, k = ⌈q·samples⌉ (the inverse
+    of the empirical distribution, no interpolation). The ranks of every draw are kept while they fit in
+    ``budget`` bytes (RANKS_BYTES); beyond it (40,000 towns) they are counted in two passes over the
+    same draws, first in bins of ranks and then within the two bins that hold each town's percentiles:
+    the same figures in bounded memory."""
     n = len(b.ids)
     weights = draws(b, spread, samples, seed)
-    dtype = np.uint16 if n < 65535 else np.uint32
-    every = np.empty((samples, n), dtype=dtype)  # the ranks of every draw: the percentiles need them all
     keep = np.zeros(n, dtype=np.int64)
     grade_counts = np.zeros((n, len(b.rubric.grades)), dtype=np.int64)
-    step = max(1, BATCH_CELLS // max(1, n))
-    for start in range(0, samples, step):
-        ranks, finals = ranks_at(b, weights[start:start + step])
-        every[start:start + len(ranks)] = ranks
+    wanted = (_kth(5, samples), _kth(95, samples))
+    dtype = np.uint16 if n < 65535 else np.uint32
+    held = samples * n * np.dtype(dtype).itemsize <= (RANKS_BYTES if budget is None else budget)
+    every = np.empty((samples, n), dtype=dtype) if held else None
+    width = max(1, math.isqrt(n))  # the bins of ranks of the two passes
+    bins = None if held else np.zeros(n * (-(-n // width)), dtype=np.int32)
+    for start, ranks, finals in _batches(b, weights):
         keep += (ranks == b.rank[None, :]).sum(axis=0)
         grades = grades_at(b, ranks, finals)
         for g in range(len(b.rubric.grades)):
             grade_counts[:, g] += (grades == g).sum(axis=0)
-    low = np.percentile(every, 5, axis=0, method="inverted_cdf")
-    high = np.percentile(every, 95, axis=0, method="inverted_cdf")
+        if every is not None:
+            every[start:start + len(ranks)] = ranks
+        else:
+            _count(bins, (ranks - 1) // width, -(-n // width))
+    if every is not None:
+        ordered = np.sort(every, axis=0)
+        low, high = (ordered[k - 1].astype(np.int64) for k in wanted)
+    else:
+        low, high = _two_pass(b, weights, bins.reshape(n, -1), width, wanted)
     return [Stability(p, int(low[p]), int(high[p]), keep[p] / samples, tuple(grade_counts[p] / samples))
             for p in range(n)]
+
+
+def _kth(q: int, samples: int) -> int:
+    """⌈q·samples/100⌉, at least 1: which smallest rank is the q-th percentile."""
+    return max(1, -(-q * samples // 100))
+
+
+def _batches(b: Basis, weights: np.ndarray):  # noqa: ANN202 - yields (first draw, ranks, rounded finals)
+    step = max(1, BATCH_CELLS // max(1, len(b.ids)))
+    for start in range(0, len(weights), step):
+        ranks, finals = ranks_at(b, weights[start:start + step])
+        yield start, ranks, finals
+
+
+def _count(counts: np.ndarray, cells: np.ndarray, per_town: int) -> None:
+    """counts[town · per_town + cell] += 1 for every draw's (town, cell)."""
+    flat = cells + np.arange(cells.shape[1])[None, :] * per_town
+    counts += np.bincount(flat.ravel(), minlength=counts.size)
+
+
+def _two_pass(b: Basis, weights: np.ndarray, bins: np.ndarray, width: int,
+              wanted: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """The k-th smallest rank of each town, for each k in ``wanted``, from the counts per bin of ranks and a
+    second pass that counts ranks within the bin holding it."""
+    n = len(b.ids)
+    cum = bins.cumsum(axis=1)
+    which = [np.argmax(cum >= k, axis=1) for k in wanted]  # the bin of the k-th rank
+    before = [np.where(w > 0, np.take_along_axis(cum, np.maximum(w - 1, 0)[:, None], axis=1)[:, 0], 0)
+              for w in which]
+    within = [np.zeros(n * width, dtype=np.int32) for _ in wanted]
+    for _, ranks, _ in _batches(b, weights):
+        zero = ranks - 1
+        for w, counts in zip(which, within, strict=True):
+            inside = zero // width == w[None, :]
+            towns = np.broadcast_to(np.arange(n)[None, :], zero.shape)[inside]
+            counts += np.bincount(towns * width + (zero % width)[inside], minlength=counts.size)
+    out = []
+    for k, w, start, counts in zip(wanted, which, before, within, strict=True):
+        at = np.argmax(counts.reshape(n, width).cumsum(axis=1) >= (k - start)[:, None], axis=1)
+        out.append(w * width + at + 1)
+    return tuple(out)
 
 
 def influence(b: Basis, spread: float) -> list[Influence]:
@@ -377,6 +453,7 @@ class Sensitivity:
     influence: list[Influence]
 
 
-def sensitivity(ev: Evaluation, spread: float = 0.2, samples: int = 10_000, seed: int = 1) -> Sensitivity:
-    b = basis(ev)
+def sensitivity(ev: Evaluation | Basis, spread: float = 0.2, samples: int = 10_000, seed: int = 1) -> Sensitivity:
+    """The three analyses of an evaluated year (or of its ``basis``, so that the evaluation can be let go)."""
+    b = ev if isinstance(ev, Basis) else basis(ev)
     return Sensitivity(b, spread, samples, seed, margins(b), stability(b, spread, samples, seed), influence(b, spread))

@@ -37,12 +37,18 @@ def sensitivity(
     qp-eval sensitivity --year 2024
     qp-eval sensitivity --year 2024 --spread 10 --format csv > 稳定性.csv
     """
+    import gc
+
+    from ...core.sensitivity import basis
     from ...core.sensitivity import sensitivity as analyse  # defers numpy
     from ...core.sensitivity_view import to_csv, to_data
     from .. import streams
 
     ev, _ = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
-    found = analyse(ev, spread / 100, samples, seed)
+    arrays = basis(ev)
+    del ev  # the sheets' tables are not needed any more: at 40,000 towns they are most of the memory
+    gc.collect()
+    found = analyse(arrays, spread / 100, samples, seed)
     if fmt is RankFormat.json:
         runtime.print_json(to_data(found))
     elif fmt is RankFormat.csv:
