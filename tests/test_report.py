@@ -61,7 +61,7 @@ def test_report_workbook_sheets_headers_numbers_chart_print(ws):
     assert r.returncode == 0, r.stderr
     path = ws / "reports" / "2024" / "2024年度民政工作综合评估结果.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["排名", "分项得分", "差距跟进"]  # what the meeting prints
+    assert wb.sheetnames == ["排名", "分项得分", "差距跟进", "稳定性"]  # what the meeting prints (no archive: no 历年趋势)
     annex = openpyxl.load_workbook(path.with_name("2024年度民政工作综合评估结果（附表）.xlsx"))
     assert annex.sheetnames == ["科室评分", "加减分", "溯源"]  # the working sheets, whole, beside it
     assert "附表" in r.stderr

@@ -108,3 +108,18 @@ def in_workspace(workspace: Path) -> str:
         return ""
     shown = str(workspace)
     return f' -w "{shown}"' if " " in shown else f" -w {shown}"
+
+
+def analysis(ev, workspace: Path):  # noqa: ANN001, ANN201 - (Evaluation) -> core.analysis_view.Analysis | None
+    """The year's sensitivity and trend for the report and the brief (numpy and pandas, imported here):
+    None when nothing was ranked. Earlier years come from the workspace's archive/ (one that cannot be
+    relied on is left out, and said)."""
+    if len(ev.ranking) < 2:
+        return None
+    from ..core.analysis import analyse
+    from ..io.archive import archives_in
+
+    earlier, problems = archives_in([Path(workspace) / "archive"]) if (Path(workspace) / "archive").is_dir() else ([], [])
+    for p in problems:
+        runtime.say(f"注意：{p}，历年趋势中不含该年度。")
+    return analyse(ev, earlier)

@@ -8,7 +8,7 @@ Two to four A4 pages for the district's eleven towns, in the layout of the lette
 三、提请关注的事项 — what the meeting should look at before it decides: towns within the rubric's
     ``boundary_margin`` of a grade's line, ties and how they were broken, grades set by a quota or
     a veto, the towns whose 自评 differs most from the departments' scores, problems registered
-    but left out of a town's own report;
+    but left out of a town's own report, and how firm the ranking is under other item points;
 四、各科室评分中差距较大的项目 — per department, the items followed up and the largest gaps;
 五、提请审议事项 — what is asked of the meeting.
 
@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from . import layout as L
 from . import report_data as R
+from .analysis_view import Analysis
 from .document import Block, Para, Table, cn_date, cn_number
 from .evaluate import Evaluation
 from .findings import count
@@ -52,7 +53,8 @@ def _names(units: list[str], most: int = MOST) -> str:
     return "、".join(units[:most]) + f"等 {len(units)} 个街镇"
 
 
-def brief_blocks(ev: Evaluation, made: dt.date) -> list[Block]:
+def brief_blocks(ev: Evaluation, made: dt.date, analysis: Analysis | None = None) -> list[Block]:
+    """``analysis``: how firm the ranking is, said as the last matter to look at (``core.analysis``)."""
     rubric = ev.rubric
     out: list[Block] = [
         Para(title(rubric.year), "title", keep=True),
@@ -63,7 +65,7 @@ def brief_blocks(ev: Evaluation, made: dt.date) -> list[Block]:
     ]
     out += _how_it_was_done(ev)
     out += _proposal(ev)
-    out += _to_look_at(ev)
+    out += _to_look_at(ev, analysis)
     out += _gaps(ev)
     out += [
         Para("五、提请审议事项", "heading", keep=True),
@@ -211,7 +213,7 @@ def _unreported(ev: Evaluation) -> list[str]:
     return [f"{unit}：{'、'.join(items)}" for unit, items in by_unit.items()]
 
 
-def _to_look_at(ev: Evaluation) -> list[Block]:
+def _to_look_at(ev: Evaluation, analysis: Analysis | None = None) -> list[Block]:
     rubric = ev.rubric
     margin = fmt(rubric.boundary_margin)
     sent = bool(ev.comparison.sent)
@@ -228,6 +230,8 @@ def _to_look_at(ev: Evaluation) -> list[Block]:
     for k, (head, lines, none) in enumerate(parts, 1):
         text = "；".join(lines) + "。" if lines else none
         out.append(Para(f"（{cn_number(k)}）{head}。{text}", "lead"))
+    if analysis is not None:
+        out.append(Para(f"（{cn_number(len(parts) + 1)}）位次的稳定性。{analysis.paragraph}", "lead"))
     return out
 
 

@@ -10,17 +10,18 @@ from .trend import Trend
 TREND_FORMAT = "qp-eval/trend/1"
 
 
-def _value(v: object) -> object:
+def value(v: object) -> object:
+    """A cell of the trend's table as a plain value: None where the town was not ranked or the archive lacks it."""
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
 
 
 def year_cell(t: Trend, unit_id: str, year: int) -> str:
     """3 91.25 优秀 (rank, final, grade), or — when the town was not ranked that year."""
-    rank = _value(t.towns.at[unit_id, ("rank", year)])
+    rank = value(t.towns.at[unit_id, ("rank", year)])
     if rank is None:
         return "—"
-    final = _value(t.towns.at[unit_id, ("final", year)])
-    grade = _value(t.towns.at[unit_id, ("grade", year)])
+    final = value(t.towns.at[unit_id, ("final", year)])
+    grade = value(t.towns.at[unit_id, ("grade", year)])
     return " ".join(str(x) for x in (int(rank), final, grade) if x is not None)
 
 
@@ -98,10 +99,10 @@ def to_data(t: Trend) -> dict[str, object]:
     for u in t.towns.index:
         by_year = {}
         for y in t.years:
-            rank = _value(t.towns.at[u, ("rank", y)])
+            rank = value(t.towns.at[u, ("rank", y)])
             if rank is not None:
-                by_year[str(y)] = {"rank": int(rank), "final": _value(t.towns.at[u, ("final", y)]),
-                                   "grade": _value(t.towns.at[u, ("grade", y)])}
+                by_year[str(y)] = {"rank": int(rank), "final": value(t.towns.at[u, ("final", y)]),
+                                   "grade": value(t.towns.at[u, ("grade", y)])}
         towns.append({"unit_id": u, "unit": t.name(u), "years": by_year, "change": t.change(u)})
     items = [{"name": m.name, "numbers": {str(y): n for y, n in m.numbers.items()},
               "points": {str(y): p for y, p in m.points.items()},
@@ -110,7 +111,7 @@ def to_data(t: Trend) -> dict[str, object]:
     if not t.item_scores.empty:
         for (unit_id, item), row in t.item_scores.iterrows():
             scores.append({"unit_id": unit_id, "item": item,
-                           "scores": {str(y): _value(v) for y, v in row.items() if _value(v) is not None}})
+                           "scores": {str(y): value(v) for y, v in row.items() if value(v) is not None}})
     return {
         "format": TREND_FORMAT,
         "years": t.years,
@@ -134,9 +135,9 @@ def to_csv(t: Trend) -> str:
     for u in t.towns.index:
         row: list[object] = [t.name(u)]
         for y in t.years:
-            rank = _value(t.towns.at[u, ("rank", y)])
-            row += [None if rank is None else int(rank), _value(t.towns.at[u, ("final", y)]),
-                    _value(t.towns.at[u, ("grade", y)])]
+            rank = value(t.towns.at[u, ("rank", y)])
+            row += [None if rank is None else int(rank), value(t.towns.at[u, ("final", y)]),
+                    value(t.towns.at[u, ("grade", y)])]
         row.append(change_text(t, u))
         rows.append(row)
     return csv_text(headers, rows)

@@ -49,14 +49,15 @@ def report(
     r, _ = common.load(workspace, year, rubric)
     target = output_target(out, Workspace(workspace).reports_dir(r.year) / report_name(r.year, kind), force)  # refused first
     ev, ws = common.evaluation(workspace, year, rubric, scores, previous, allow_missing, loaded=r)
+    extra = common.analysis(ev, workspace) if fmt in (ReportFormat.xlsx, ReportFormat.md, ReportFormat.html) else None
     if fmt is ReportFormat.xlsx:
         from ...io.writers.report_xlsx import write  # defers xlsxwriter
 
-        written = write(ev, target, when)
+        written = write(ev, target, when, extra)
     else:
         from ...io.writers.report_text import write_text_report
 
-        written = write_text_report(ev, kind, target, when)
+        written = write_text_report(ev, kind, target, when, extra)
     for path in written:
         runtime.say(f"已生成报告：{path}")
 
@@ -82,7 +83,7 @@ def brief(
     from ...io.writers.letters import write_brief  # defers python-docx
 
     ev = _word_document("审议稿", brief_name, write_brief, out, force, date,
-                        (workspace, year, rubric, scores, previous, allow_missing))
+                        (workspace, year, rubric, scores, previous, allow_missing), write_analysis=True)
     if ev.decision.decided:
         runtime.say(f"注意：本年度已经审定（{ev.decision.said()}）；审议稿列的是会前的初评结果。")
 
@@ -168,7 +169,7 @@ def booklet(
 
 
 def _word_document(what: str, name_of, write, out: Path | None, force: bool, date,  # noqa: ANN001
-                   evaluating: tuple):  # noqa: ANN202 - the Evaluation
+                   evaluating: tuple, write_analysis: bool = False):  # noqa: ANN202 - the Evaluation
     """One .docx (``brief``, ``booklet``): --out checked, the year evaluated, the file written where the
     workspace puts it (or --out), and said."""
     from ...io.workspace import Workspace, output_target
@@ -180,6 +181,9 @@ def _word_document(what: str, name_of, write, out: Path | None, force: bool, dat
     r, _ = common.load(workspace, year, rubric)
     target = output_target(out, Workspace(workspace).reports_dir(r.year) / name_of(r.year), force)  # refused first
     ev, _ = common.evaluation(workspace, year, rubric, *rest, loaded=r)
-    write(ev, target, when)
+    if write_analysis:
+        write(ev, target, when, common.analysis(ev, workspace))
+    else:
+        write(ev, target, when)
     runtime.say(f"已生成{what}：{target}")
     return ev

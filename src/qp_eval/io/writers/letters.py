@@ -8,6 +8,7 @@ import datetime as dt
 import gc
 from pathlib import Path
 
+from ...core.analysis_view import Analysis
 from ...core.brief import brief_blocks
 from ...core.brief import title as brief_title
 from ...core.document import Para
@@ -67,9 +68,9 @@ def write_booklet(ev: Evaluation, target: Path, made: dt.date, grades: bool = Fa
     save(render(booklet_paragraphs(ev, made, grades), title, ev.rubric.issuer, made, cover=True), target)
 
 
-def write_brief(ev: Evaluation, target: Path, made: dt.date) -> None:
+def write_brief(ev: Evaluation, target: Path, made: dt.date, analysis: Analysis | None = None) -> None:
     """The 审议稿 for the director's meeting (``core.brief``)."""
-    save(render(brief_blocks(ev, made), brief_title(ev.rubric.year), ev.rubric.issuer, made), target)
+    save(render(brief_blocks(ev, made, analysis), brief_title(ev.rubric.year), ev.rubric.issuer, made), target)
 
 
 def write_notice(rubric: Rubric, blocks: list, target: Path, made: dt.date) -> None:

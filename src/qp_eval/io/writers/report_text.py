@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ...core import report_data as R
+from ...core.analysis_view import Analysis, TrendView
 from ...core.evaluate import Evaluation
 from ...core.names import companion
 from ...core.numbers import fmt
@@ -50,8 +51,8 @@ def _section(title: str, headers, rows, numeric=frozenset(), names=frozenset({0}
     return Section(title, list(headers), [[_text(v) for v in r] for r in rows], set(numeric), set(names), list(notes))
 
 
-def sections(ev: Evaluation, made: dt.date) -> list[Section]:
-    """The report's sections, in the workbook's order."""
+def sections(ev: Evaluation, made: dt.date, analysis: Analysis | None = None) -> list[Section]:
+    """The report's sections, in the workbook's order (the analysis after the meeting's sheets)."""
     del made
     rubric = ev.rubric
     ranked = columns_of(ev)
@@ -81,9 +82,34 @@ def sections(ev: Evaluation, made: dt.date) -> list[Section]:
             keep = [k for k, h in enumerate(headers) if h]  # the workbook's spacer columns are not needed here
             out.append(_section(title, [headers[k] for k in keep], [[r[k] if k < len(r) else "" for k in keep] for r in rows],
                                 numeric={keep.index(k) for k in numeric if k in keep}))
+    if analysis is not None:
+        out += analysis_sections(analysis)
     out.append(_section("溯源", ["街镇", "项目", "数值", "文件", "工作表", "单元格"], R.trace_rows(ev), numeric={2}))
     out.append(_section("输入文件", R.FILE_HEADERS, R.input_file_rows(ev), names=set(),
                         notes=[f"评估细则指纹：{rubric.fingerprint}"]))
+    return out
+
+
+STABILITY_TITLE = "位次稳定性"
+TREND_TITLE = "历年趋势"
+
+
+def analysis_sections(a: Analysis) -> list[Section]:
+    """稳定性 (its three tables) and 历年趋势 (towns, then items), as the workbook's sheets of those names."""
+    first, *rest = a.tables
+    lead = [a.method, *(["最接近互换位次的街镇：" + "；".join(a.closest) + "。"] if a.closest else []), *a.notes]
+    out = [_section(STABILITY_TITLE, first.headers, first.rows, numeric=first.numeric, names={1},
+                    notes=[f"注：{n}" for n in lead])]
+    out += [_section(t.title, t.headers, t.rows, numeric=t.numeric, names={1, 2}) for t in rest]
+    t = a.trend
+    if t is not None:
+        out.append(_section(f"{TREND_TITLE}（{t.years[0]}–{t.years[-1]} 年度）", t.towns.headers, t.towns.rows,
+                            numeric=t.towns.numeric, notes=list(t.lines)))
+        if t.items is not None:
+            out.append(_section(t.items.title, t.items.headers, t.items.rows, numeric=t.items.numeric, names={1},
+                                notes=[f"注：{n}。" for n in t.notes]))
+        elif t.notes:
+            out[-1].notes.extend(f"注：{n}。" for n in t.notes)
     return out
 
 
@@ -103,9 +129,9 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def to_markdown(ev: Evaluation, made: dt.date) -> str:
+def to_markdown(ev: Evaluation, made: dt.date, analysis: Analysis | None = None) -> str:
     parts = [f"# {md_escape(ev.rubric.title)} 考评结果", f"{made.isoformat()} 生成；细则指纹 {ev.rubric.fingerprint}。"]
-    for sec in sections(ev, made):
+    for sec in sections(ev, made, analysis):
         parts.append(f"## {md_escape(sec.title)}")
         parts.append(_md_table(sec.headers, sec.rows) if sec.rows else "无")
         parts += [md_escape(n) for n in sec.notes]
@@ -165,6 +191,48 @@ def _svg_chart(ev: Evaluation) -> str:
     return "".join(out)
 
 
+PALETTE = ("#4472c4", "#ed7d31", "#a5a5a5", "#ffc000", "#5b9bd5", "#70ad47", "#264478", "#9e480e", "#636363",
+           "#997300", "#255e91", "#43682b", "#698ed0", "#f1975a", "#b7b7b7", "#ffcd33", "#7cafdd", "#8cc168",
+           "#335aa1", "#d26012")
+
+
+def _svg_trend(t: TrendView) -> str:
+    """Each town's rank by year as a line in inline SVG, rank 1 at the top, the town's name at its line's end."""
+    e = html.escape
+    n = max(1, len(t.by_town))
+    years = len(t.years)
+    left, top, plot_w, row = 40, 16, 380, 22
+    plot_h = max(1, n - 1) * row
+    height = top + plot_h + 40
+
+    def x(k: int) -> float:
+        return left + (plot_w * k / (years - 1) if years > 1 else plot_w / 2)
+
+    def y(rank: int) -> float:
+        return top + (rank - 1) * plot_h / max(1, n - 1)
+
+    out = [f'<svg class="chart" viewBox="0 0 600 {height}" width="100%" role="img" aria-label="各街镇历年位次">']
+    for k, year in enumerate(t.years):
+        out.append(f'<line x1="{x(k):.1f}" y1="{top}" x2="{x(k):.1f}" y2="{top + plot_h}" stroke="#ddd"/>'
+                   f'<text x="{x(k):.1f}" y="{top + plot_h + 24}" font-size="13" fill="#555" text-anchor="middle">'
+                   f'{year}</text>')
+    for rank in range(1, n + 1):
+        out.append(f'<text x="{left - 8}" y="{y(rank) + 4:.1f}" font-size="12" fill="#555" text-anchor="end">{rank}</text>')
+    for c, town in enumerate(t.by_town):
+        colour = PALETTE[c % len(PALETTE)]
+        points = [(x(k), y(r)) for k, r in enumerate(town.ranks) if r is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for px, py in points:
+            out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>')
+        if points:
+            px, py = points[-1]
+            out.append(f'<text x="{px + 8:.1f}" y="{py + 4:.1f}" font-size="13" fill="{colour}">{e(town.town)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
 def _compact_ranking(ev: Evaluation) -> str:
     """What a phone shows first: rank, town, final score and grade (the rest in the table below)."""
     e = html.escape
@@ -174,15 +242,18 @@ def _compact_ranking(ev: Evaluation) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
-def to_html(ev: Evaluation, made: dt.date) -> str:
+def to_html(ev: Evaluation, made: dt.date, analysis: Analysis | None = None) -> str:
     e = html.escape
-    secs = sections(ev, made)
+    secs = sections(ev, made, analysis)
+    trend = analysis.trend if analysis is not None else None
     nav = "".join(f'<a href="#s{k}">{e(sec.title.split("（")[0])}</a>' for k, sec in enumerate(secs))
 
     def section(k: int, sec: Section) -> str:
         lead = ""
         if k == 0:  # the ranking: its chart and the four columns that matter first, the whole table below
             lead = _svg_chart(ev) + _compact_ranking(ev) + '<p class="note">各项得分见下表（可左右滑动）。</p>'
+        elif trend is not None and trend.charted and len(trend.years) > 1 and sec.title.startswith(TREND_TITLE):
+            lead = _svg_trend(trend)
         return (f'<section id="s{k}"><h2>{e(sec.title)}</h2>' + lead + (_html_table(sec) if sec.rows else "<p>无</p>")
                 + "".join(f'<p class="note">{e(n)}</p>' for n in sec.notes) + "</section>")
 
@@ -201,15 +272,17 @@ def to_html(ev: Evaluation, made: dt.date) -> str:
     )
 
 
-def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date) -> list[Path]:
+def write_text_report(ev: Evaluation, fmt: str, target: Path, made: dt.date,
+                      analysis: Analysis | None = None) -> list[Path]:
     """``report --format csv|json|md|html``: the file at ``target`` (written atomically), and with csv,
     once self-evaluations arrived, the comparison beside it: ``<name>_自评对照.csv`` (per town and item)
-    and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on)."""
+    and ``<name>_自评问题对照.csv`` (the problems the register and the towns disagree on). ``analysis``:
+    the 位次稳定性 and 历年趋势 sections of the Markdown and HTML reports."""
     files = [(target, {
         "csv": lambda: "\ufeff" + to_csv(ev),  # BOM: Excel opens UTF-8 CSV correctly
         "json": lambda: to_json(ev),
-        "md": lambda: to_markdown(ev, made),
-        "html": lambda: to_html(ev, made),
+        "md": lambda: to_markdown(ev, made, analysis),
+        "html": lambda: to_html(ev, made, analysis),
     }[fmt]())]
     if fmt == "csv" and ev.validation.tables.self_reports:
         for suffix, text in (("自评对照", items_csv(ev, ev.comparison)), ("自评问题对照", problems_csv(ev.comparison))):

@@ -23,6 +23,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from ...core import report_data as R
+from ...core.analysis_view import CHARTED_TOWNS, Analysis, Table, TrendView
 from ...core.evaluate import Evaluation
 from ...core.names import annex_name
 from ...core.numbers import publish
@@ -35,6 +36,8 @@ from ..atomic import atomic_paths
 SHEETS = ("排名", "分项得分", "科室评分", "加减分", "差距跟进", "溯源")
 DECISION_SHEET = "审定调整"  # after 排名, once the director's meeting has decided
 SELF_SHEET = "自评对照"  # between 差距跟进 and 溯源, when self-evaluations arrived
+STABILITY_SHEET = "稳定性"  # last of the meeting's workbook: how firm the ranking is (core.analysis)
+TREND_SHEET = "历年趋势"  # after it, when an earlier year's archive is in the workspace
 RANK_HEADERS = tuple(c.header for c in COLUMNS)
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
 FOOTER = "&C第 &P 页，共 &N 页"
@@ -165,7 +168,7 @@ def _number_format(ev: Evaluation) -> str:
     return "0" if ev.rubric.precision == 0 else "0." + "0" * ev.rubric.precision
 
 
-def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
+def _fill(wb: Workbook, ev: Evaluation, made: dt.date, analysis: Analysis | None = None) -> None:
     """The workbook for the meeting, every sheet of which is meant to be printed (附表 holds the rest)."""
     fmt = _number_format(ev)
     _ranking(_Sheet(wb, SHEETS[0], fmt), ev, made)
@@ -176,6 +179,82 @@ def _fill(wb: Workbook, ev: Evaluation, made: dt.date) -> None:
     _gaps(_Sheet(wb, SHEETS[4], fmt), ev)
     if ev.validation.tables.self_reports:
         _self(wb, ev, fmt)
+    if analysis is not None:
+        _stability(_Sheet(wb, STABILITY_SHEET, fmt), analysis)
+        if analysis.trend is not None:
+            _trend(_Sheet(wb, TREND_SHEET, fmt), analysis.trend)
+
+
+def _note(s: _Sheet, text: str, span: int, style: str = "wrap") -> None:
+    """A line of text across the first ``span`` + 1 columns, as high as its wrapped lines need."""
+    text = printable(text)
+    s.ws.merge_range(s.r, 0, s.r, span, text, s.formats[style])
+    s.ws.set_row(s.r, LINE_HEIGHT * spreadsheet_lines(text, sum(s.widths[:span + 1])))
+    s.r += 1
+
+
+def _table(s: _Sheet, t: Table, span: int) -> None:
+    _note(s, t.title, span, "title")
+    s.header(t.headers)
+    write = s.writer(len(t.headers), numeric=set())
+    for row in t.rows:
+        write([int(v) if k in t.numeric and v.isdigit() else v for k, v in enumerate(row)])
+    s.r += 1
+
+
+def _stability(s: _Sheet, a: Analysis) -> None:
+    """稳定性: the method, the closest swaps, then the three tables of ``qp-eval sensitivity``."""
+    s.prepare(1, [8, 14, 14, 12, 12, 14, 36], wrap=(1, 2, 6))
+    s.ws.freeze_panes(0, 0)
+    span = 6
+    _note(s, "位次稳定性", span, "title")
+    _note(s, a.method, span)
+    if a.closest:
+        _note(s, "最接近互换位次的街镇：" + "；".join(a.closest) + "。", span)
+    for note in a.notes:
+        _note(s, f"注：{note}", span)
+    s.r += 1
+    for t in a.tables:
+        _table(s, t, span)
+
+
+def _trend(s: _Sheet, t: TrendView) -> None:
+    """历年趋势: each town's rank and final by year (numbers, for the chart), 较上年, and a line chart of the
+    ranks (rank 1 at the top); then the correlations, the items and their notes."""
+    years = len(t.years)
+    headers = ["街镇", *(f"{y}年位次" for y in t.years), *(f"{y}年得分" for y in t.years), "较上年"]
+    s.prepare(1, [14, *([10] * (2 * years)), 8], wrap=(0,))
+    s.header(headers)
+    first = s.r
+    write = s.writer(len(headers), numeric=set(range(1 + years, 1 + 2 * years)))
+    for town in t.by_town:
+        write([town.town, *town.ranks, *(None if f is None else Decimal(str(f)) for f in town.finals), town.change])
+    last = s.r - 1
+    s.r += 1
+    span = min(len(headers) - 1, 6)
+    for line in t.lines:
+        _note(s, line, span)
+    if t.charted and years > 1:
+        chart = s.wb.add_chart({"type": "line"})
+        font = {"name": FONT["font_name"]}
+        for row in range(first, last + 1):
+            chart.add_series({"name": [TREND_SHEET, row, 0], "categories": [TREND_SHEET, 0, 1, 0, years],
+                              "values": [TREND_SHEET, row, 1, row, years], "marker": {"type": "circle"}})
+        chart.set_title({"name": "各街镇历年位次", "name_font": {**font, "size": 14}})
+        chart.set_y_axis({"name": "位次", "reverse": True, "min": 1, "max": max(1, len(t.by_town)), "major_unit": 1,
+                          "name_font": font, "num_font": font})
+        chart.set_x_axis({"num_font": font})
+        chart.set_legend({"position": "right", "font": font})
+        chart.set_size({"width": 830, "height": 420})
+        s.ws.insert_chart(s.r + 1, 0, chart)
+        s.r += 23  # the chart's rows
+    elif not t.charted:
+        _note(s, f"注：街镇超过 {CHARTED_TOWNS} 个，不绘制历年位次图。", span)
+    s.r += 1
+    if t.items is not None:
+        _table(s, t.items, span)
+    for note in t.notes:
+        _note(s, f"注：{note}。", span)
 
 
 def _self_items(s: _Sheet, rows: list[list[object]]) -> None:
@@ -307,12 +386,13 @@ def _trace(s: _Sheet, ev: Evaluation) -> None:
           [12, 20, 8, 60, 8, 14], {2}, wrap=(1, 3))
 
 
-def write(ev: Evaluation, target: Path, made: dt.date) -> list[Path]:
+def write(ev: Evaluation, target: Path, made: dt.date, analysis: Analysis | None = None) -> list[Path]:
     """The report for the meeting at ``target`` and its 附表 beside it (``names.annex_name``), each laid
-    out into a temporary file, then put in place together. Returns both."""
+    out into a temporary file, then put in place together. Returns both. ``analysis``: the 稳定性 and
+    历年趋势 sheets (``core.analysis``), none without it."""
     annex = target.with_name(annex_name(target.name))
     with atomic_paths([target, annex]) as (tmp, tmp_annex):
-        for path, fill in ((tmp, lambda wb: _fill(wb, ev, made)), (tmp_annex, lambda wb: _fill_annex(wb, ev))):
+        for path, fill in ((tmp, lambda wb: _fill(wb, ev, made, analysis)), (tmp_annex, lambda wb: _fill_annex(wb, ev))):
             wb = xlsxwriter.Workbook(str(path), OPTIONS)
             try:
                 fill(wb)
