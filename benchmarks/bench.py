@@ -129,8 +129,8 @@ def bench_size(n: int, runs: int, work: Path, typer_floor: Measure) -> tuple[lis
 
 def the_rest(n: int, ws: Path, qp: list[str], read: Measure, runs: int, heavy_runs: int) -> list[Row]:
     """Every other command, timed with its peak memory (issue 29: linear and bounded): validate in one
-    process (what the workers save), the report's other formats, explain, verify, status, the booklet
-    and (to 215 units: a .docx a town) the letters. No floor of their own: the trend across sizes says
+    process (what the workers save), the report's other formats, explain, sensitivity, verify, status,
+    trend, the booklet and (to 215 units: a .docx a town) the letters. No floor of their own: the trend across sizes says
     whether each is linear."""
     out: list[Row] = [Row(n, "validate --jobs 1", run([*qp, "--jobs", "1", "validate"], ws, runs), "calamine read", read, "")]
     for fmt in ("csv", "json", "md", "html"):
@@ -138,12 +138,16 @@ def the_rest(n: int, ws: Path, qp: list[str], read: Measure, runs: int, heavy_ru
         out.append(Row(n, f"report --format {fmt}", run([*qp, "report", "--format", fmt, "--out", str(target), "--force"],
                                                        ws, heavy_runs), "", None, ""))
     out.append(Row(n, "explain (one town)", run([*qp, "explain", "u00001"], ws, runs), "", None, ""))
+    samples = 10_000 if n <= 2000 else 2_000  # at 40,000 towns 2,000 draws take the two-pass percentiles
+    out.append(Row(n, f"sensitivity ({samples:,} draws)", run([*qp, "sensitivity", "--format", "json", "--samples",
+                                                              str(samples)], ws, heavy_runs), "", None, ""))
     subprocess.run([*qp, "-q", "rank", "--save", "--force"], cwd=ws, check=True, capture_output=True)
     out.append(Row(n, "verify", run([*qp, "verify"], ws, runs), "", None, ""))
     out.append(Row(n, "status", run([*qp, "status"], ws, runs), "", None, ""))
-    if n <= 2000:
-        out.append(Row(n, "booklet", run([*qp, "booklet", "--out", str(ws / "booklet.docx"), "--force"], ws, heavy_runs),
-                       "", None, ""))
+    out.append(Row(n, "trend (the year's archive)", run([*qp, "trend", "--format", "json"], ws, runs), "", None, ""))
+    if n <= 2000:  # python-docx makes every paragraph as objects: one run at 2,000 towns (10,000 highlights)
+        out.append(Row(n, "booklet", run([*qp, "booklet", "--out", str(ws / "booklet.docx"), "--force"], ws,
+                                         heavy_runs if n < 2000 else 1), "", None, ""))
     if n <= 215:
         out.append(Row(n, "letters --draft", run([*qp, "letters", "--draft", "--out", str(ws / "letters"), "--force"],
                                                  ws, heavy_runs), "", None, ""))

@@ -97,16 +97,16 @@ def basis(ev: Evaluation) -> Basis:
     r = ev.rubric
     items = r.items
     rows = ev.ranking
-    share = np.ones((len(rows), len(items)))
-    reach = np.ones((len(rows), len(items)))
+    published = [ev.published[x.unit_id] for x in rows]
+    shown = np.array([[float(f.shown) for f in pub.items] for pub in published]).reshape(len(rows), len(items))
+    applicable = np.array([[float(f.applicable) for f in pub.items] for pub in published]).reshape(len(rows), len(items))
+    points = np.array([float(i.points) for i in items])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(applicable > 0, shown / np.where(applicable > 0, applicable, 1.0), 1.0)
+    reach = applicable / points[None, :] if r.not_applicable == "prorate" else np.ones_like(share)
     fixed: dict[int, str] = {}
     unit_order = {u.id: i for i, u in enumerate(r.units)}
     for pos, x in enumerate(rows):
-        pub = ev.published[x.unit_id]
-        for k, fig in enumerate(pub.items):
-            if fig.applicable > 0:
-                share[pos, k] = float(fig.shown / fig.applicable)
-            reach[pos, k] = float(fig.applicable / fig.points) if r.not_applicable == "prorate" else 1.0
         for d in ev.adjustments.get(x.unit_id, ()):
             if d.band:
                 fixed[pos] = d.band
@@ -116,7 +116,7 @@ def basis(ev: Evaluation) -> Basis:
 
     return Basis(
         r, tuple(x.unit_id for x in rows), tuple(r.unit[x.unit_id].name for x in rows),
-        tuple(i.number for i in items), tuple(i.name for i in items), np.array([float(i.points) for i in items]),
+        tuple(i.number for i in items), tuple(i.name for i in items), points,
         share, reach, col(lambda x: x.final), col(lambda x: ev.published[x.unit_id].base),
         col(lambda x: ev.published[x.unit_id].bonus), col(lambda x: ev.published[x.unit_id].deductions),
         np.array([x.rank for x in rows], dtype=np.int64), tuple(x.grade for x in rows),
