@@ -42,21 +42,13 @@ def sensitivity(
     from ...core.sensitivity import basis
     from ...core.sensitivity import sensitivity as analyse  # defers numpy
     from ...core.sensitivity_view import to_csv, to_data
-    from .. import streams
 
     ev, _ = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
     arrays = basis(ev)
     del ev  # the sheets' tables are not needed any more: at 40,000 towns they are most of the memory
     gc.collect()
     found = analyse(arrays, spread / 100, samples, seed)
-    if fmt is RankFormat.json:
-        runtime.print_json(to_data(found))
-    elif fmt is RankFormat.csv:
-        streams.data("\ufeff" + to_csv(found))
-    else:
-        from ..console.analysis import print_sensitivity  # defers rich
-
-        print_sensitivity(found, runtime.console())
+    _emit(fmt, lambda: to_data(found), lambda: to_csv(found), "print_sensitivity", found)
 
 
 def trend(
@@ -79,7 +71,6 @@ def trend(
     from ...core.trend import trend as over_years  # defers pandas
     from ...core.trend_view import to_csv, to_data
     from ...io.archive import archives_in
-    from .. import streams
 
     folders = [Path(workspace) / "archive", *(archive or [])]
     found, problems = archives_in(folders)
@@ -89,11 +80,18 @@ def trend(
     if not found:
         raise WorkspaceError(f"在 {'、'.join(str(f) for f in folders)} 中没有可用的年度存档，请先运行 qp-eval rank --save。")
     t = over_years(found)
-    if fmt is RankFormat.json:
-        runtime.print_json(to_data(t))
-    elif fmt is RankFormat.csv:
-        streams.data("\ufeff" + to_csv(t))
-    else:
-        from ..console.analysis import print_trend  # defers rich
+    _emit(fmt, lambda: to_data(t), lambda: to_csv(t), "print_trend", t)
 
-        print_trend(t, runtime.console())
+
+def _emit(fmt: RankFormat, data, csv, printer: str, value) -> None:  # noqa: ANN001
+    """JSON or CSV (UTF-8 with a BOM) on stdout, or the table ``console.analysis.<printer>`` draws."""
+    from .. import streams
+
+    if fmt is RankFormat.json:
+        runtime.print_json(data())
+    elif fmt is RankFormat.csv:
+        streams.data("\ufeff" + csv())
+    else:
+        from ..console import analysis as tables  # defers rich
+
+        getattr(tables, printer)(value, runtime.console())
