@@ -58,6 +58,8 @@ def test_rule_example(ex):
     figures = {k: exact(v) for k, v in ex["figures"].items()}
     outcome = rule.evaluate(exact(ex["points"]), figures, {k: k for k in figures})
     assert outcome.score == exact(ex["score"]), outcome.detail
+    if "says" in ex:  # what explain and the report say of it
+        assert ex["says"] in outcome.detail, outcome.detail
 
 
 def _score_rubric(ex: dict) -> Rubric:
