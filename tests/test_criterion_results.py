@@ -1,0 +1,107 @@
+"""What explain and the report read of each criterion's result, for every way a criterion is scored
+(tests written for the mutants mutmut found alive in ``scoring`` and ``ranking``; benchmarks/MUTATION.md).
+
+The mini rubric (tests/data/mini.yaml): item 1 = 1.1 (2 points) + 1.2 (4, the mean of four quarters);
+item 2 = 2.1 (4, beds ÷ elderly × 100 ≥ 3.5, linear); item 3 = 3.1 (2, 甲镇 only) + 3.2 (3); item 4 = 4.1 (5).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from test_grades import rubric_with
+
+from qp_eval.core.ranking import fmt_share, rank_units
+from qp_eval.core.rubric import Rubric
+from qp_eval.core.scoring import CriterionResult, UnitResult, score_all
+from qp_eval.core.tables import FigureEntry, ScoreEntry, Source, Tables
+
+D = Decimal
+
+
+def at(cell: str) -> Source:
+    return Source("评分表.xlsx", "评分", cell)
+
+
+def year(mini: Rubric) -> list[UnitResult]:
+    """甲镇: 1.1 = 2 (note 好), 1.2 = 4, 3.5, 3, 4, 2.1 from 70 beds and 2,000 elderly, 3.1 = 1.5, 3.2 = 3,
+    4.1 not entered. 乙街道: 1.1 = 1.8, 1.2 Q1 = 4 only, 2.1 with its beds only, 3.2 = 2.5, 4.1 = 5."""
+    t = Tables()
+    t.scores.append(ScoreEntry("a", "1.1", None, D(2), "好", at("F2")))
+    for k, v in enumerate(("4", "3.5", "3", "4")):
+        t.scores.append(ScoreEntry("a", "1.2", f"Q{k + 1}", D(v), "", at(f"F{3 + k}")))
+    t.figures += [FigureEntry("a", "2.1", "beds", D(70), at("C2")), FigureEntry("a", "2.1", "elderly_pop", D(2000), at("C3"))]
+    t.scores += [ScoreEntry("a", "3.1", None, D("1.5"), "", at("F8")), ScoreEntry("a", "3.2", None, D(3), "", at("F9"))]
+    t.scores += [ScoreEntry("b", "1.1", None, D("1.8"), "", at("F12")), ScoreEntry("b", "1.2", "Q1", D(4), "", at("F13"))]
+    t.figures.append(FigureEntry("b", "2.1", "beds", D(60), at("C5")))
+    t.scores += [ScoreEntry("b", "3.2", None, D("2.5"), "", at("F19")), ScoreEntry("b", "4.1", None, D(5), "", at("F20"))]
+    return score_all(mini, t)
+
+
+def fields(r: CriterionResult) -> tuple:
+    return (r.criterion_id, r.item_no, r.points, r.score, r.status, r.detail, r.note, r.sources)
+
+
+def test_entered_quarterly_and_measured_results_say_how_and_where(mini):
+    """甲镇 1.1: entered 2, its note, one cell. 1.2: (4 + 3.5 + 3 + 4) ÷ 4 = 3.625 from four cells.
+    2.1: 70 ÷ 2000 × 100 = 3.5, the target: full 4 points, from the two figures' cells."""
+    a = year(mini)[0]
+    assert fields(a.one("1.1")) == ("1.1", 1, D(2), D(2), "entered", "", "好", (at("F2"),))
+    assert fields(a.one("1.2")) == ("1.2", 1, D(4), D("3.625"), "entered", "分季度评分 Q1 4、Q2 3.5、Q3 3、Q4 4，取平均 3.625",
+                                    "", (at("F3"), at("F4"), at("F5"), at("F6")))
+    assert fields(a.one("2.1")) == ("2.1", 2, D(4), D(4), "measured",
+                                    "养老床位数 70 ÷ 户籍老年人口数 2000 × 100 = 3.5，目标 ≥ 3.5，达到目标，得满分 4", "",
+                                    (at("C2"), at("C3")))
+
+
+def test_missing_results_count_zero_and_say_what_is_missing(mini):
+    """甲镇 4.1 was not entered: 0, "缺少评分". 乙街道 1.2 has Q1 only: 0, the three quarters named, its one
+    cell kept. 乙街道 2.1 lacks the elderly figure: 0, the figure named, the beds cell kept."""
+    a, b = year(mini)[:2]
+    assert fields(a.one("4.1")) == ("4.1", 4, D(5), D(0), "missing", "缺少评分，按 0 分计", "", ())
+    assert fields(b.one("1.2")) == ("1.2", 1, D(4), D(0), "missing", "缺少 Q2、Q3、Q4 的评分，按 0 分计", "", (at("F13"),))
+    assert fields(b.one("2.1")) == ("2.1", 2, D(4), D(0), "missing", "缺少指标：户籍老年人口数，按 0 分计", "", (at("C5"),))
+    assert a.missing == ("4.1",) and set(b.missing) == {"1.2", "2.1"}
+
+
+def test_a_criterion_that_does_not_apply_says_how_it_counts(mini):
+    """3.1 applies to 甲镇 only. Under full 乙街道 gets its 2 points, said as 按满分计; under prorate 0 points
+    that do not count, said as 不计入，基础分按比例折算."""
+    b = year(mini)[1]
+    assert fields(b.one("3.1")) == ("3.1", 3, D(2), D(2), "not_applicable", "不适用于该街镇，按满分计", "", ())
+    prorate = Rubric.model_validate({**mini.model_dump(), "not_applicable": "prorate"})
+    b = year(prorate)[1]
+    assert fields(b.one("3.1")) == ("3.1", 3, D(2), D(0), "not_applicable", "不适用于该街镇，不计入，基础分按比例折算",
+                                    "", ())
+
+
+def test_results_read_by_position_and_by_slice_are_the_criteria_in_rubric_order(mini):
+    a = year(mini)[0]
+    assert a.criteria[0].criterion_id == "1.1" and a.criteria[5].criterion_id == "4.1"
+    assert [r.criterion_id for r in a.criteria[1:3]] == ["1.2", "2.1"]
+    assert len(a.criteria) == 6
+
+
+def test_a_result_made_of_results_finds_each_by_its_criterion():
+    made = (CriterionResult("1.1", 1, D(2), D(1), "entered", "", "", ()),
+            CriterionResult("1.2", 1, D(4), D(3), "entered", "", "", ()))
+    r = UnitResult("a", made, D(4), "", (), D(0), (), D(0), ())
+    assert r.one("1.2").score == D(3) and r.one("1.1").score == D(1)
+
+
+def test_a_band_with_no_places_is_said_to_be_full():
+    """优秀 with a quota of 10% of 7 towns: floor(0.7) = 0 places. A town on 95 is 良好: the band was full
+    from the start, not a tied group that did not fit the places left."""
+    bands = [{"name": "优秀", "min": 90, "quota": D("0.1")}, {"name": "良好", "min": 80}, {"name": "合格"}]
+    r = rubric_with(7, bands)
+    towns = [UnitResult(u, (), D(f), "", (), D(0), (), D(0), ())
+             for u, f in zip("abcdefg", ("95", "85", "84", "83", "82", "81", "70"), strict=True)]
+    first = rank_units(r, towns)[0]
+    assert (first.unit_id, first.grade) == ("a", "良好")
+    assert first.grade_note == "优秀名额为 10%，即 0 个，已满，评为下一等次"
+
+
+@pytest.mark.parametrize(("quota", "said"), [(None, ""), (D("0.3"), "30%"), (D("0.125"), "12.5%")])
+def test_a_quota_is_said_as_a_percentage(quota, said):
+    assert fmt_share(quota) == said
