@@ -63,7 +63,7 @@ def test_report_workbook_sheets_headers_numbers_chart_print(ws):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["排名", "分项得分", "差距跟进", "稳定性"]  # what the meeting prints (no archive: no 历年趋势)
     annex = openpyxl.load_workbook(path.with_name("2024年度民政工作综合评估结果（附表）.xlsx"))
-    assert annex.sheetnames == ["科室评分", "加减分", "溯源"]  # the working sheets, whole, beside it
+    assert annex.sheetnames == ["科室评分", "加减分", "溯源", "互换所需分值", "项目影响"]  # the working sheets, whole, beside it
     assert "附表" in r.stderr
     rank = wb["排名"]
     assert "2024年12月30日" in rank["A1"].value

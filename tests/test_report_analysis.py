@@ -41,6 +41,11 @@ def test_the_workbook_ends_with_stability_and_the_years(ws):
     assert stability[0][0] == "位次稳定性"
     assert any(r[0] == "位次" and r[1] == "街镇" for r in stability)
     wb.close()
+    annex = openpyxl.load_workbook(workbook(ws).with_name(names.annex_name(workbook(ws).name)), read_only=True)
+    assert annex.sheetnames[-3:] == ["互换所需分值", "项目影响", "历年项目得分率"]
+    items = list(annex["项目影响"].iter_rows(values_only=True))
+    assert items[0][:3] == ("项目", "名称", "分值") and len([r for r in items[1:] if isinstance(r[0], int)]) == 27
+    annex.close()
 
 
 def test_the_years_chart_is_a_line_a_town_with_rank_one_at_the_top(ws):

@@ -47,7 +47,7 @@ def analyse(ev: Evaluation, earlier: list[dict]) -> Analysis:
     replaced by the evaluation itself: the report shows what it computes)."""
     s = sensitivity(ev, SPREAD, report_samples(len(ev.ranking)), SEED)
     tables = (
-        Table("位次稳定性", STABILITY_HEADERS, _rows(stability_rows(s)), frozenset({0, 2, 4, 5})),
+        Table("各街镇的位次范围、保持原位次的比例和等次概率", STABILITY_HEADERS, _rows(stability_rows(s)), frozenset({0, 2, 4, 5})),
         Table("互换位次所需分值（相邻位次及等次分界两侧）", MARGIN_HEADERS, _rows(margin_rows(s)), frozenset({3, 4, 5})),
         Table(f"各项目单独上调、下调 {SPREAD * 100:g}%（其余项目按比例调整，总分不变）时位次改变的街镇数", INFLUENCE_HEADERS,
               _rows(influence_rows(s)), frozenset({0, 2, 3, 4, 5})),

@@ -59,26 +59,31 @@ def method_text(s: Sensitivity) -> str:
 
 
 def paragraph(s: Sensitivity) -> str:
-    """One paragraph for the meeting brief: how firm the ranking is, and the closest swaps."""
+    """One paragraph for the meeting brief: how firm the ranking is, the item that moves it most, and the
+    two closest swaps (the report and ``qp-eval sensitivity`` hold the rest)."""
     b = s.basis
     n = len(b.ids)
     firm = sum(1 for x in s.stability if x.keep >= 0.95)
     top = s.stability[0] if s.stability else None
-    moving = sorted((i for i in s.influence if i.either), key=lambda i: (-i.either, i.number))[:3]
-    parts = [f"各项目分值在 ±{s.spread * 100:g}% 内变动（总分不变，{s.samples:,} 次抽样）时，"
-             f"{n} 个街镇中有 {firm} 个在 95% 以上的抽样中保持原位次"]
+    text = (f"各项目分值在 ±{s.spread * 100:g}% 内变动（总分不变，抽样 {s.samples:,} 次）时，{n} 个街镇中有 {firm} 个"
+            f"在 95% 以上的抽样中保持原位次")
     if top is not None:
-        parts.append(f"第 1 名{b.names[0]}保持第 1 名的比例为 {share_text(top.keep)}")
+        text += f"，{b.names[0]}保持第 1 名的比例为 {share_text(top.keep)}"
+    moving = sorted((i for i in s.influence if i.either), key=lambda i: (-i.either, i.number))
     if moving:
-        said = "、".join(f"第 {i.number} 项{i.name}（{i.either} 个街镇）" for i in moving)
-        parts.append(f"单独变动时对位次影响最大的是{said}")
-    else:
-        parts.append("任一项目单独变动都不改变位次")
-    text = "；".join(parts) + "。"
-    near = closest(s, 3)
+        text += f"；单独变动时对位次影响最大的是第 {moving[0].number} 项（{moving[0].either} 个街镇位次改变）"
+    text += "。"
+    near = closest(s, 2)
     if near:
-        text += "最接近互换的是：" + "；".join(margin_text(s, m) for m in near) + "。"
+        text += "最接近互换的是" + "；".join(_near_text(s, m) for m in near) + "。"
     return text
+
+
+def _near_text(s: Sensitivity, m: Margin) -> str:
+    """盈浦街道与徐泾镇（从第 21 项移 0.11 分到第 16 项即同分）."""
+    b = s.basis
+    return (f"{b.names[m.upper]}与{b.names[m.lower]}（从第 {m.source} 项移 {points_text(s, m.points or 0)} 分"
+            f"到第 {m.target} 项即同分）")
 
 
 def margin_rows(s: Sensitivity) -> list[list[str]]:

@@ -38,6 +38,9 @@ DECISION_SHEET = "审定调整"  # after 排名, once the director's meeting has
 SELF_SHEET = "自评对照"  # between 差距跟进 and 溯源, when self-evaluations arrived
 STABILITY_SHEET = "稳定性"  # last of the meeting's workbook: how firm the ranking is (core.analysis)
 TREND_SHEET = "历年趋势"  # after it, when an earlier year's archive is in the workspace
+MARGIN_SHEET = "互换所需分值"  # in 附表: every pair's swap margin
+INFLUENCE_SHEET = "项目影响"  # in 附表: how many towns each item moves
+TREND_ITEMS = "历年项目得分率"  # in 附表: the items' mean score rates by year
 RANK_HEADERS = tuple(c.header for c in COLUMNS)
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
 FOOTER = "&C第 &P 页，共 &N 页"
@@ -194,28 +197,42 @@ def _note(s: _Sheet, text: str, span: int, style: str = "wrap") -> None:
 
 
 def _table(s: _Sheet, t: Table, span: int) -> None:
+    """A table of the analysis under its title: whole numbers as numbers, the rest (2–3, 97.7%) as text."""
     _note(s, t.title, span, "title")
     s.header(t.headers)
     write = s.writer(len(t.headers), numeric=set())
+    whole = {k for k in t.numeric if all(row[k].isdigit() for row in t.rows)}  # a column of ranges stays text
     for row in t.rows:
-        write([int(v) if k in t.numeric and v.isdigit() else v for k, v in enumerate(row)])
+        write([int(v) if k in whole else v for k, v in enumerate(row)])
     s.r += 1
 
 
 def _stability(s: _Sheet, a: Analysis) -> None:
     """稳定性: the method, the closest swaps, then the three tables of ``qp-eval sensitivity``."""
-    s.prepare(1, [8, 14, 14, 12, 12, 14, 36], wrap=(1, 2, 6))
+    s.prepare(1, [8, 14, 12, 10, 18, 12, 40], wrap=(1, 6))
     s.ws.freeze_panes(0, 0)
     span = 6
     _note(s, "位次稳定性", span, "title")
     _note(s, a.method, span)
     if a.closest:
         _note(s, "最接近互换位次的街镇：" + "；".join(a.closest) + "。", span)
-    for note in a.notes:
+    for note in (*a.notes, f"每两个相邻街镇的互换所需分值见附表“{MARGIN_SHEET}”，各项目的影响见附表“{INFLUENCE_SHEET}”。"):
         _note(s, f"注：{note}", span)
     s.r += 1
-    for t in a.tables:
-        _table(s, t, span)
+    _table(s, a.tables[0], span)
+
+
+def _listed(s: _Sheet, t: Table, widths: list[int], wrap: tuple[int, ...], notes: tuple[str, ...] = ()) -> None:
+    """A table of the analysis on a sheet of its own, its header at the top of every printed page."""
+    s.prepare(1, widths, wrap=wrap)
+    s.header(t.headers)
+    write = s.writer(len(t.headers), numeric=set())
+    whole = {k for k in t.numeric if all(row[k].isdigit() for row in t.rows)}
+    for row in t.rows:
+        write([int(v) if k in whole else v for k, v in enumerate(row)])
+    span = min(len(widths) - 1, 6)
+    for note in notes:
+        _note(s, f"注：{note}。", span)
 
 
 def _trend(s: _Sheet, t: TrendView) -> None:
@@ -223,7 +240,7 @@ def _trend(s: _Sheet, t: TrendView) -> None:
     ranks (rank 1 at the top); then the correlations, the items and their notes."""
     years = len(t.years)
     headers = ["街镇", *(f"{y}年位次" for y in t.years), *(f"{y}年得分" for y in t.years), "较上年"]
-    s.prepare(1, [14, *([10] * (2 * years)), 8], wrap=(0,))
+    s.prepare(1, [14, *([11] * (2 * years)), 10], wrap=(0,))
     s.header(headers)
     first = s.r
     write = s.writer(len(headers), numeric=set(range(1 + years, 1 + 2 * years)))
@@ -245,16 +262,16 @@ def _trend(s: _Sheet, t: TrendView) -> None:
                           "name_font": font, "num_font": font})
         chart.set_x_axis({"num_font": font})
         chart.set_legend({"position": "right", "font": font})
-        chart.set_size({"width": 830, "height": 420})
-        s.ws.insert_chart(s.r + 1, 0, chart)
-        s.r += 23  # the chart's rows
+        chart.set_size({"width": 830, "height": 300})
+        s.ws.insert_chart(s.r, 0, chart)
+        s.r += 16  # the chart's rows
     elif not t.charted:
         _note(s, f"注：街镇超过 {CHARTED_TOWNS} 个，不绘制历年位次图。", span)
-    s.r += 1
     if t.items is not None:
-        _table(s, t.items, span)
-    for note in t.notes:
-        _note(s, f"注：{note}。", span)
+        _note(s, f"注：各项目历年全区平均得分率见附表“{TREND_ITEMS}”。", span)
+    elif t.notes:
+        for note in t.notes:
+            _note(s, f"注：{note}。", span)
 
 
 def _self_items(s: _Sheet, rows: list[list[object]]) -> None:
@@ -265,7 +282,7 @@ def _self_items(s: _Sheet, rows: list[list[object]]) -> None:
         write(row)
 
 
-def _fill_annex(wb: Workbook, ev: Evaluation) -> None:
+def _fill_annex(wb: Workbook, ev: Evaluation, analysis: Analysis | None = None) -> None:
     """附表: the working sheets, whole, for looking things up (a score's cell, a file's hash), printed
     only when someone asks for them."""
     fmt = _number_format(ev)
@@ -274,6 +291,13 @@ def _fill_annex(wb: Workbook, ev: Evaluation) -> None:
     _rows(_Sheet(wb, SHEETS[3], fmt), ("街镇", "类型", "项目", "分值", "依据", "来源"),
           R.adjustment_rows(ev), [10, 10, 36, 8, 36, 40], {3}, wrap=(2, 4, 5))
     _trace(_Sheet(wb, SHEETS[5], fmt), ev)
+    if analysis is not None:
+        margins, influence = analysis.tables[1:]
+        _listed(_Sheet(wb, MARGIN_SHEET, fmt), margins, [10, 14, 14, 10, 10, 14, 14], (1, 2))
+        _listed(_Sheet(wb, INFLUENCE_SHEET, fmt), influence, [8, 44, 8, 10, 10, 10], (1,), (influence.title,))
+        t = analysis.trend
+        if t is not None and t.items is not None:
+            _listed(_Sheet(wb, TREND_ITEMS, fmt), t.items, [8, 44, *([10] * (len(t.items.headers) - 2))], (1,), t.notes)
 
 
 def _self(wb: Workbook, ev: Evaluation, fmt: str) -> None:
@@ -392,7 +416,7 @@ def write(ev: Evaluation, target: Path, made: dt.date, analysis: Analysis | None
     历年趋势 sheets (``core.analysis``), none without it."""
     annex = target.with_name(annex_name(target.name))
     with atomic_paths([target, annex]) as (tmp, tmp_annex):
-        for path, fill in ((tmp, lambda wb: _fill(wb, ev, made, analysis)), (tmp_annex, lambda wb: _fill_annex(wb, ev))):
+        for path, fill in ((tmp, lambda wb: _fill(wb, ev, made, analysis)), (tmp_annex, lambda wb: _fill_annex(wb, ev, analysis))):
             wb = xlsxwriter.Workbook(str(path), OPTIONS)
             try:
                 fill(wb)
