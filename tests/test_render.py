@@ -220,7 +220,7 @@ def test_html_report_does_not_overflow_sideways(rendered, tmp_path, width):
     probe = tmp_path / "probe.html"
     page = rendered["html"].read_text(encoding="utf-8")
     assert "<script" not in page
-    assert page.count("<svg") == 1 and "<rect" in page  # the ranking's chart, inline
+    assert page.count("<svg") == 2 and "<rect" in page and "<polyline" in page  # the ranking's and the years' charts
     probe.write_text(page.replace("</body>", "<script>document.title='W'+document.documentElement.scrollWidth+"
                                               "'/'+window.innerWidth+'/'+Math.ceil(document.querySelector("
                                               "'table.compact').getBoundingClientRect().right)</script></body>"),

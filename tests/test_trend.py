@@ -42,7 +42,7 @@ def test_each_town_by_year_in_the_latest_order_with_its_change():
     assert t.years == [2021, 2022, 2023]
     rows = town_rows(t)
     assert [r[0] for r in rows] == ["乙镇", "丁镇", "甲镇", "丙镇"]
-    assert rows[0] == ["乙镇", "2 85.00 良好", "1 88.00 良好", "1 92.00 优秀", "持平"]
+    assert rows[0] == ["乙镇", "第2名 85.00 良好", "第1名 88.00 良好", "第1名 92.00 优秀", "持平"]
     assert rows[1][-1] == "↑1" and rows[2][-1] == "↓1" and rows[3][-1] == "持平"
 
 

@@ -16,13 +16,13 @@ def value(v: object) -> object:
 
 
 def year_cell(t: Trend, unit_id: str, year: int) -> str:
-    """3 91.25 优秀 (rank, final, grade), or — when the town was not ranked that year."""
+    """第3名 91.25 优秀 (rank, final, grade), or — when the town was not ranked that year."""
     rank = value(t.towns.at[unit_id, ("rank", year)])
     if rank is None:
         return "—"
     final = value(t.towns.at[unit_id, ("final", year)])
     grade = value(t.towns.at[unit_id, ("grade", year)])
-    return " ".join(str(x) for x in (int(rank), final, grade) if x is not None)
+    return " ".join(str(x) for x in (f"第{int(rank)}名", final, grade) if x is not None)
 
 
 def change_text(t: Trend, unit_id: str) -> str:
