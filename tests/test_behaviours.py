@@ -78,3 +78,18 @@ def test_under_prorate_a_missing_criterion_counts_zero_and_keeps_its_points():
     result = score_all(rubric, _score_tables(ex, rubric))[0]
     assert result.missing == ("2.2",)
     assert result.base == D("7.03125")
+
+
+def test_a_quarterly_criterion_combined_by_its_lowest_quarter():
+    """combine: min (found alive by make mutate: no test held it). Quarters 4, 3.5, 3, 4: the lowest, 3,
+    counts (the mean would be 3.625), and the explanation says 取最低 3."""
+    ex = {"total_points": 6, "not_applicable": "full",
+          "items": [{"number": 1, "points": 6, "criteria": [{"id": "1.1", "points": 2, "score": 2},
+                                                            {"id": "1.2", "points": 4, "quarters": [4, 3.5, 3, 4],
+                                                             "combine": "min"}]}],
+          "highlights": {"bonus": [], "cap": 1}, "problems": {"deductions": [], "cap": 1}}
+    rubric = _score_rubric(ex)
+    result = score_all(rubric, _score_tables(ex, rubric))[0]
+    assert result.one("1.2").score == D(3)
+    assert result.one("1.2").detail == "分季度评分 Q1 4、Q2 3.5、Q3 3、Q4 4，取最低 3"
+    assert result.base == D(5)
