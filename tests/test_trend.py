@@ -119,3 +119,18 @@ def test_no_archive_is_said_with_what_to_run(tmp_path):
     r = qp("trend", cwd=tmp_path)
     assert r.returncode == 2
     assert "qp-eval rank --save" in r.stderr
+
+
+def test_an_archive_with_broken_items_is_said_and_left_out(tmp_path):
+    """An archive whose item scores do not match its items cannot be relied on: a warning names it, and
+    the years that can be read are still shown (no traceback)."""
+    (tmp_path / "archive").mkdir()
+    good, broken = three_years()[1], three_years()[2]
+    broken["results"][0]["item_scores"] = ["54"]  # one score for two items
+    for a in (good, broken):
+        (tmp_path / "archive" / f"{a['year']}.json").write_text(json.dumps(a, ensure_ascii=False), encoding="utf-8")
+    r = qp("trend", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "2022.json" in r.stderr and "item_scores（各项目得分）与 items 不符" in r.stderr
+    assert "2021年" in r.stdout and "2022年" not in r.stdout
+    assert "Traceback" not in r.stderr

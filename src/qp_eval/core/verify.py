@@ -56,6 +56,16 @@ def parse_archive(raw: bytes, year: int | None = None) -> dict:
         if x["unit_id"] in seen:
             raise ArchiveProblem(f"街镇 {x['unit_id']} 出现了两次")
         seen.add(x["unit_id"])
+    items = saved.get("items")
+    if items is not None and not (isinstance(items, list) and all(
+            isinstance(i, dict) and type(i.get("number")) is int and isinstance(i.get("name"), str)
+            and isinstance(i.get("points"), str) for i in items)):
+        raise ArchiveProblem("items（评估项目清单）的格式不对")
+    for x in results:
+        scores = x.get("item_scores")
+        if scores is not None and not (isinstance(scores, list) and all(isinstance(v, str) for v in scores)
+                                       and len(scores) == len(items or ())):
+            raise ArchiveProblem(f"{x.get('unit') or x['unit_id']} 的 item_scores（各项目得分）与 items 不符")
     inputs = saved.get("inputs", [])
     if not isinstance(inputs, list) or not all(
             isinstance(i, dict) and isinstance(i.get("path"), str) and isinstance(i.get("sha256", ""), str)

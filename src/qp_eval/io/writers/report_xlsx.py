@@ -197,14 +197,19 @@ def _note(s: _Sheet, text: str, span: int, style: str = "wrap") -> None:
 
 
 def _table(s: _Sheet, t: Table, span: int) -> None:
-    """A table of the analysis under its title: whole numbers as numbers, the rest (2–3, 97.7%) as text."""
+    """A table of the analysis under its title."""
     _note(s, t.title, span, "title")
+    _body(s, t)
+    s.r += 1
+
+
+def _body(s: _Sheet, t: Table) -> None:
+    """The table's header and rows: a column of whole numbers as numbers, the rest (2–3, 97.7%) as text."""
     s.header(t.headers)
     write = s.writer(len(t.headers), numeric=set())
     whole = {k for k in t.numeric if all(row[k].isdigit() for row in t.rows)}  # a column of ranges stays text
     for row in t.rows:
         write([int(v) if k in whole else v for k, v in enumerate(row)])
-    s.r += 1
 
 
 def _stability(s: _Sheet, a: Analysis) -> None:
@@ -225,11 +230,7 @@ def _stability(s: _Sheet, a: Analysis) -> None:
 def _listed(s: _Sheet, t: Table, widths: list[int], wrap: tuple[int, ...], notes: tuple[str, ...] = ()) -> None:
     """A table of the analysis on a sheet of its own, its header at the top of every printed page."""
     s.prepare(1, widths, wrap=wrap)
-    s.header(t.headers)
-    write = s.writer(len(t.headers), numeric=set())
-    whole = {k for k in t.numeric if all(row[k].isdigit() for row in t.rows)}
-    for row in t.rows:
-        write([int(v) if k in whole else v for k, v in enumerate(row)])
+    _body(s, t)
     span = min(len(widths) - 1, 6)
     for note in notes:
         _note(s, f"注：{note}。", span)
