@@ -80,3 +80,10 @@ def test_each_margin_on_the_example_year_is_where_the_pair_changes_places(ws, ru
         finals = b.base_at(np.array(rows)) + b.carried
         assert finals[0][m.upper] > finals[0][m.lower], (b.names[m.upper], b.names[m.lower])
         assert finals[1][m.upper] < finals[1][m.lower], (b.names[m.upper], b.names[m.lower])
+
+
+@pytest.mark.parametrize(("option", "value"), [("--spread", "0"), ("--spread", "95"), ("--samples", "5"), ("--seed", "-1")])
+def test_an_option_out_of_range_is_said_in_chinese_before_anything_is_read(ws, option, value):
+    r = qp("sensitivity", "--year", "2024", option, value, cwd=ws)
+    assert r.returncode == 2
+    assert option in r.stderr and "应在" in r.stderr and "Input should" not in r.stderr

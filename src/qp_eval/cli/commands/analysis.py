@@ -20,11 +20,11 @@ def sensitivity(
     rubric: RubricOpt = None,
     scores: ScoresOpt = None,
     allow_missing: AllowMissingOpt = False,
-    spread: Annotated[float, typer.Option("--spread", metavar="百分比", min=0.1, max=90.0,
-                                          help="各项目分值上下变动的幅度（%），默认 ±20%。")] = 20.0,
-    samples: Annotated[int, typer.Option("--samples", metavar="次数", min=10, max=1_000_000,
-                                         help="随机抽样次数，默认 10000。")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", metavar="种子", min=0, help="随机种子：同样的种子得出同样的结果。")] = 1,
+    spread: Annotated[float, typer.Option("--spread", metavar="百分比",
+                                          help="各项目分值上下变动的幅度（%），0.1–90，默认 ±20%。")] = 20.0,
+    samples: Annotated[int, typer.Option("--samples", metavar="次数",
+                                         help="随机抽样次数，10–1000000，默认 10000。")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", metavar="种子", help="随机种子（不小于 0 的整数）：同样的种子得出同样的结果。")] = 1,
     fmt: Annotated[RankFormat, typer.Option("--format", "-f", metavar="格式",
                                             help="输出格式：table（表格）、json 或 csv。")] = RankFormat.table,
 ) -> None:
@@ -38,6 +38,12 @@ def sensitivity(
     qp-eval sensitivity --year 2024 --spread 10 --format csv > 稳定性.csv
     """
     import gc
+
+    for name, value, low, high in (("--spread", spread, 0.1, 90), ("--samples", samples, 10, 1_000_000),
+                                   ("--seed", seed, 0, 2**63 - 1)):
+        if not low <= value <= high:  # said before any file is read
+            said = [f"{v:,}" if isinstance(v, int) else f"{v:g}" for v in (low, high, value)]
+            raise typer.BadParameter(f"应在 {said[0]} 到 {said[1]} 之间，现为 {said[2]}", param_hint=name)
 
     from ...core.sensitivity import basis
     from ...core.sensitivity import sensitivity as analyse  # defers numpy
