@@ -14,8 +14,8 @@ from test_grades import rubric_with
 
 from qp_eval.core.ranking import fmt_share, rank_units
 from qp_eval.core.rubric import Rubric
-from qp_eval.core.scoring import CriterionResult, UnitResult, score_all
-from qp_eval.core.tables import FigureEntry, ScoreEntry, Source, Tables
+from qp_eval.core.scoring import BonusLine, CriterionResult, DeductionLine, UnitResult, score_all
+from qp_eval.core.tables import FigureEntry, HighlightEntry, ProblemEntry, ScoreEntry, Source, Tables
 
 D = Decimal
 
@@ -63,6 +63,70 @@ def test_missing_results_count_zero_and_say_what_is_missing(mini):
     assert fields(b.one("1.2")) == ("1.2", 1, D(4), D(0), "missing", "缺少 Q2、Q3、Q4 的评分，按 0 分计", "", (at("F13"),))
     assert fields(b.one("2.1")) == ("2.1", 2, D(4), D(0), "missing", "缺少指标：户籍老年人口数，按 0 分计", "", (at("C5"),))
     assert a.missing == ("4.1",) and set(b.missing) == {"1.2", "2.1"}
+
+
+def test_a_town_with_nothing_entered_is_missing_every_criterion_with_nothing_to_point_at(mini):
+    """丙镇 has no entry at all: 1.2 has no quarter (0, "缺少评分", no note, no cell), 2.1 neither figure
+    (both named, in the rule's order), 1.1, 3.2 and 4.1 no score; 3.1 does not apply (full: 2 points).
+    Base = 2, said as the sum of the criteria."""
+    c = year(mini)[2]
+    assert fields(c.one("1.2")) == ("1.2", 1, D(4), D(0), "missing", "缺少评分，按 0 分计", "", ())
+    assert fields(c.one("2.1")) == ("2.1", 2, D(4), D(0), "missing", "缺少指标：养老床位数、户籍老年人口数，按 0 分计",
+                                    "", ())
+    assert fields(c.one("3.2")) == ("3.2", 3, D(3), D(0), "missing", "缺少评分，按 0 分计", "", ())
+    assert c.missing == ("1.1", "1.2", "2.1", "3.2", "4.1")
+    assert (c.base, c.base_detail) == (D(2), "各细则得分合计 2")
+
+
+def test_quarter_notes_are_kept_with_their_quarter_in_order(mini):
+    """1.2's four quarters 4, 4, 3, 3 with notes on Q1 and Q3 (entered Q3 first): the note reads
+    "Q1：材料齐全；Q3：整改中", in the quarters' order; (4 + 4 + 3 + 3) ÷ 4 = 3.5."""
+    t = Tables()
+    for k, v, note in ((3, "3", "整改中"), (1, "4", "材料齐全"), (2, "4", ""), (4, "3", "")):
+        t.scores.append(ScoreEntry("a", "1.2", f"Q{k}", D(v), note, at(f"F{k}")))
+    r = score_all(mini, t)[0].one("1.2")
+    assert (r.score, r.note) == (D("3.5"), "Q1：材料齐全；Q3：整改中")
+    assert r.sources == (at("F1"), at("F2"), at("F3"), at("F4"))
+
+
+def test_the_base_says_how_it_was_made(mini):
+    """Full (甲镇 of ``year``): 2 + 3.625 + 4 + 1.5 + 3 + 0 = 14.125, said as the criteria's sum.
+    Prorate, with 3.1 (2 points) and 3.2 (3 points) both for 甲镇 only: 乙街道 enters 1.1 = 2, every
+    quarter of 1.2 = 4, 70 beds for 2,000 elderly (2.1 = 4) and 4.1 = 5: 15 of the 20 − 2 − 3 = 15
+    points that apply, prorated 15 × 20 ÷ 15 = 20 (counting only the last criterion left out, 3 points,
+    would give 15 × 20 ÷ 17)."""
+    a = year(mini)[0]
+    assert (a.base, a.base_detail) == (D("14.125"), "各细则得分合计 14.125")
+    data = mini.model_dump()
+    data["not_applicable"] = "prorate"
+    data["items"][2]["criteria"][1]["applies_to"] = ["a"]
+    prorate = Rubric.model_validate(data)
+    t = Tables()
+    t.scores += [ScoreEntry("b", "1.1", None, D(2), "", at("F2")), ScoreEntry("b", "4.1", None, D(5), "", at("F9"))]
+    t.scores += [ScoreEntry("b", "1.2", f"Q{k}", D(4), "", at(f"F{2 + k}")) for k in range(1, 5)]
+    t.figures += [FigureEntry("b", "2.1", "beds", D(70), at("C2")), FigureEntry("b", "2.1", "elderly_pop", D(2000), at("C3"))]
+    b = score_all(prorate, t)[1]
+    assert b.base == D(20)
+    assert b.base_detail == "适用细则得分 15（适用分值 15），按比例折算 15 × 20 ÷ 15 = 20"
+
+
+def test_bonus_and_deduction_lines_say_what_each_is_and_where_it_came_from(mini):
+    """甲镇's highlights entered as 2 (B, 0.6), 1 (A, 1) and 3 (not yet rated): lines 1 and 2 in that
+    order, 1 + 0.6 = 1.6 capped at 1.5. Problems: a 进京上访 at the category's 2 points (defaulted) and a
+    重大安全生产责任事故 entered at 1 (not defaulted, a veto): 2 + 1 = 3, under the cap of 4."""
+    t = Tables()
+    t.highlights += [HighlightEntry("a", 2, "智慧养老", "", "", "", "B", at("B3")),
+                     HighlightEntry("a", 1, "社区食堂", "", "", "", "A", at("B2")),
+                     HighlightEntry("a", 3, "未评亮点", "", "", "", "", at("B4"))]
+    t.problems += [ProblemEntry("a", "petition", "赴京上访一次", None, "信访办", None, "信访通报", at("C2")),
+                   ProblemEntry("a", "safety_accident", "火灾一起", None, "应急局", D(1), "事故认定书", at("C3"))]
+    a = score_all(mini, t)[0]
+    assert a.bonus_lines == (BonusLine(1, "社区食堂", "A", D(1), at("B2")), BonusLine(2, "智慧养老", "B", D("0.6"), at("B3")))
+    assert a.bonus == D("1.5")
+    assert a.deduction_lines == (
+        DeductionLine("petition", "服务对象进京上访", "赴京上访一次", D(2), True, False, "信访通报", at("C2")),
+        DeductionLine("safety_accident", "重大安全生产责任事故", "火灾一起", D(1), False, True, "事故认定书", at("C3")))
+    assert (a.deductions, a.vetoes) == (D(3), ("重大安全生产责任事故",))
 
 
 def test_a_criterion_that_does_not_apply_says_how_it_counts(mini):

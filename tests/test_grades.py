@@ -185,3 +185,58 @@ def test_grade_never_improves_as_rank_worsens_and_quotas_hold(case):
             assert held <= places
         else:
             assert held <= places + biggest_tie - 1
+
+
+def test_tie_notes_name_every_town_of_a_group_and_a_town_between_two_groups_has_both():
+    """Four towns on 85.00, separated by lower_deductions: A 0, B 1, C and D 2 (tied, rank 3). B is behind
+    A and ahead of C and D: its two notes are joined by "；", and the group below it is named as one."""
+    rubric = rubric_with(4, [{"name": "良好", "min": 80}, {"name": "合格"}], tie_breakers=["lower_deductions"])
+    rows = rank_units(rubric, [result("a", "85"), result("b", "85", deductions="1"), result("c", "85", deductions="2"),
+                               result("d", "85", deductions="2")])
+    said = {r.unit_id: (r.rank, r.tie_note) for r in rows}
+    rule = "按同分排序规则“问题扣分较少者在前”"
+    assert said["a"] == (1, f"与B镇最终得分同为 85.00 分，{rule}（问题扣分 A镇 0.00、B镇 1.00）排在其前")
+    assert said["b"] == (2, f"与A镇最终得分同为 85.00 分，{rule}（问题扣分 A镇 0.00、B镇 1.00）排在其后；"
+                            f"与C镇、D镇最终得分同为 85.00 分，{rule}（问题扣分 B镇 1.00、C镇、D镇 2.00）排在其前")
+    assert said["c"] == said["d"] == (3, f"与B镇最终得分同为 85.00 分，{rule}（问题扣分 B镇 1.00、C镇、D镇 2.00）排在其后")
+
+
+def test_a_final_below_the_lowest_bands_minimum_still_gets_the_lowest_band():
+    """The lowest band 合格 starts at 0; a town with a base of 2 and 3 points deducted ends on −1.00, below
+    every band's minimum: it is 合格 (the lowest band takes everyone left), not 良好 and not an error."""
+    rubric = rubric_with(2, [{"name": "良好", "min": 80}, {"name": "合格", "min": 0}])
+    rows = rank_units(rubric, [result("a", "85"), result("b", "-1", deductions="3")])
+    assert [(r.unit_id, r.final, r.grade) for r in rows] == [("a", D("85.00"), "良好"), ("b", D("-1.00"), "合格")]
+
+
+def test_with_one_band_everyone_has_it_vetoed_or_not_and_its_quota_holds_nobody_out():
+    """One band, 合格, written with a quota of 50%: the lowest band takes everyone left, so all three towns
+    are 合格, and the vetoed one too (there is no lower band to move it to), with no note."""
+    rubric = rubric_with(3, [{"name": "合格", "quota": D("0.5")}])
+    rows = rank_units(rubric, [result("a", "95", vetoed=True), result("b", "90"), result("c", "80")])
+    assert [(r.unit_id, r.grade, r.grade_note) for r in rows] == [("a", "合格", ""), ("b", "合格", ""), ("c", "合格", "")]
+
+
+def test_a_veto_with_two_bands_moves_the_town_to_the_second_and_names_every_vetoing_category():
+    """Two bands: 优秀 from 90 and 合格. 甲 on 95 with two veto problems is 合格, the note naming both
+    categories and the band it was kept from; 乙 on 92 is 优秀."""
+    rubric = rubric_with(2, [{"name": "优秀", "min": 90}, {"name": "合格"}])
+    vetoed = UnitResult("a", (), D(95), "", (), D(0), (), D(0), ("重大安全生产责任事故", "党风廉政问题"))
+    rows = rank_units(rubric, [vetoed, result("b", "92")])
+    assert [(r.unit_id, r.grade, r.grade_note) for r in rows] == [
+        ("a", "合格", "因“重大安全生产责任事故、党风廉政问题”一票否决，不评为优秀"), ("b", "优秀", "")]
+
+
+def test_a_vetoed_town_in_a_full_band_has_both_reasons_joined():
+    """优秀 from 90, quota 20% of 5 = 1 place; 良好 from 80, quota 20% = 1 place; 合格. 甲 95 takes 优秀,
+    乙 93 (vetoed) is kept from 优秀 and finds 良好 taken by nobody: 良好. 丙 91 finds 优秀 full and 良好 full: 合格,
+    said twice over in one note."""
+    bands = [{"name": "优秀", "min": 90, "quota": D("0.2")}, {"name": "良好", "min": 80, "quota": D("0.2")},
+             {"name": "合格"}]
+    rubric = rubric_with(5, bands)
+    rows = rank_units(rubric, [result("a", "95"), result("b", "93", vetoed=True), result("c", "91"),
+                               result("d", "70"), result("e", "60")])
+    got = {r.unit_id: (r.grade, r.grade_note) for r in rows}
+    assert got["a"] == ("优秀", "")
+    assert got["b"] == ("良好", "因“重大安全生产责任事故”一票否决，不评为优秀")
+    assert got["c"] == ("合格", "优秀名额为 20%，即 1 个，已满，评为下一等次；良好名额为 20%，即 1 个，已满，评为下一等次")

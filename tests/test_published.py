@@ -37,6 +37,7 @@ from support.year import build_year
 
 from qp_eval.core.published import publish_unit
 from qp_eval.core.report_data import gaps, matrix_columns, matrix_value
+from qp_eval.core.rubric import Rubric
 from qp_eval.core.scoring import CriterionResult, UnitResult
 from qp_eval.io.intake import evaluate_folder as evaluate
 from qp_eval.io.rubric_file import load_rubric
@@ -137,6 +138,24 @@ def test_shown_items_that_round_apart_get_a_rounding_line(mini):
     pub = publish_unit(mini, UnitResult("a", results, base, "", (), D(0), (), D(0), ()))
     assert [i.shown for i in pub.items] == [D("5.63"), D("3.43"), D("4.00"), D("4.50")]
     assert (pub.base, pub.prorate, pub.rounding) == (D("17.55"), 0, D("-0.01"))
+    # each item keeps its exact score beside the shown one, and the points that count for the town
+    assert [(i.score, i.applicable) for i in pub.items] == [(D("5.625"), D(6)), (D(24) / D(7), D(4)), (D(4), D(5)),
+                                                           (D("4.5"), D(5))]
+
+
+def test_an_item_is_found_by_its_number_when_the_items_are_not_numbered_from_one(mini):
+    """Items numbered 1, 2, 5, 7 (a rubric whose items were renumbered): item 5 is the third, item 7 the
+    fourth, looked up by number rather than by place; its exact score 4.5 is kept."""
+    data = mini.model_dump()
+    data["items"][2]["number"], data["items"][3]["number"] = 5, 7
+    renumbered = Rubric.model_validate(data)
+    crit = [("1.1", 1, 2, D(2)), ("1.2", 1, 4, D(3)), ("2.1", 2, 4, D(4)), ("3.1", 5, 2, D(2)), ("3.2", 5, 3, D("2.5")),
+            ("4.1", 7, 5, D("4.5"))]
+    results = tuple(CriterionResult(cid, no, D(p), s, "entered", "", "", ()) for cid, no, p, s in crit)
+    pub = publish_unit(renumbered, UnitResult("a", results, D(18), "", (), D(0), (), D(0), ()))
+    assert (pub.item(5).number, pub.item(5).score, pub.item(5).shown) == (5, D("4.5"), D("4.50"))
+    assert (pub.item(7).number, pub.item(7).score) == (7, D("4.5"))
+    assert (pub.item(2).number, pub.item(2).score) == (2, D(4))
 
 
 # --- every output of one workspace shows the same published finals ----------------------------

@@ -360,8 +360,11 @@ def test_typed_decimal_is_exact(filled, mini):
 
 
 def test_negative_score(filled, mini):
+    """V403, and the row stops there: no score of −1 goes on to be ranked, whatever the later checks find."""
     cell = set_score(filled, mini, "d2", "乙街道", "4.1", -1, note="x")
-    assert codes_at(run_on(mini, filled)) == {("V403", L.SCORE_SHEET, cell)}
+    result = run_on(mini, filled)
+    assert codes_at(result) == {("V403", L.SCORE_SHEET, cell)}
+    assert not [s for s in result.tables.scores if s.source.cell == cell and s.source.file.endswith("二科.xlsx")]
 
 
 def test_score_above_points_is_an_error(filled, mini):
@@ -507,7 +510,19 @@ def test_missing_figure(filled, mini):
 
 def test_non_numeric_figure(filled, mini):
     _fig(filled, mini, lambda ws: ws.cell(2, 4, "约100张"))
-    assert codes_at(run_on(mini, filled)) == {("I702", L.FIGURE_SHEET, "D2")}
+    result = run_on(mini, filled)
+    assert codes_at(result) == {("I702", L.FIGURE_SHEET, "D2")}
+    assert "“约100张”不是数字" in result.findings[0].message
+
+
+def test_full_width_figure_is_read_with_a_warning_that_shows_what_was_typed(filled, mini):
+    """１００ typed in full-width digits: V402 (a warning, not an error), saying what was typed and what
+    was read, and the figure counts as 100."""
+    _fig(filled, mini, lambda ws: ws.cell(2, 4, "１００"))
+    result = run_on(mini, filled)
+    assert codes_at(result) == {("V402", L.FIGURE_SHEET, "D2")}
+    assert "“１００”含全角字符，已按 100 读取" in result.findings[0].message
+    assert [f.value for f in result.tables.figures if f.source.cell == "D2"] == [Decimal(100)]
 
 
 def test_negative_figure(filled, mini):
