@@ -49,7 +49,7 @@ fuzz: install
 
 # mutation testing of the core's scoring, ranking, published figures, rule kinds and score and figure checks
 # (mutmut, configured in pyproject.toml): every surviving mutant listed; the recorded run and what each
-# survivor means are in benchmarks/MUTATION.md. About half an hour on two cores; not in make test or CI.
+# survivor means are in benchmarks/MUTATION.md. About a quarter of an hour on two cores; not in make test or CI.
 mutate: install
 	$(PY) -m pip install --quiet "mutmut==3.8.1"
 	rm -rf mutants
