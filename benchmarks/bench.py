@@ -182,6 +182,10 @@ def main() -> None:
     sizes = [int(x) for x in args.sizes.split(",")] + ([LARGE] if args.large else [])
     rows: list[Row] = []
     counts: dict[int, dict[str, int]] = {}
+    # as installed from a wheel or the offline bundle (pip compiles the bytecode at install): an editable
+    # install on a machine that sets PYTHONDONTWRITEBYTECODE would otherwise compile every module of qp-eval
+    # on every run (about 40 ms of --help's 120), a cost no user's install pays and the floors do not
+    subprocess.run([PY, "-m", "compileall", "-q", str(Path(__import__("qp_eval").__file__).parent)], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         help_floor = run([PY, "-c", "import typer"], work, max(args.runs, 5))

@@ -2,8 +2,6 @@
 ``cli.commands`` (one module per group). Heavy libraries are imported inside the commands that use
 them, so ``qp-eval --help`` pays only for typer."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

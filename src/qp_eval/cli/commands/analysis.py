@@ -3,8 +3,6 @@
 numpy (and pandas for ``trend``) are imported inside these commands only: ``--help`` and ``rank`` never
 pay for them (tests/test_sensitivity_cli.py checks it)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``qp-eval validate``: every input checked down to the cell."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """What goes out: ``report``, ``brief``, ``letters`` and ``booklet``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

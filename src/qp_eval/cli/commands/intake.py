@@ -1,7 +1,5 @@
 """The year's paperwork: ``template``, ``migrate``, ``collect``, ``return``, ``init`` and ``status``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """The year's results: ``rank``, ``explain`` and ``verify``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``qp-eval rubric check`` and ``qp-eval rubric show``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

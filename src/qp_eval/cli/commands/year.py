@@ -1,8 +1,6 @@
 """The year in one command: ``run`` takes the office's standard path, each step by the code of its own
 command; ``demo`` copies the example year shipped in the package into a folder and runs it there."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
