@@ -15,6 +15,7 @@ from . import layout as L
 from .decisions import PROPOSED, adjustment_text
 from .evaluate import Evaluation
 from .numbers import publish
+from .ranking import Ranked
 from .selfcompare import to_data
 from .tables import DecisionEntry
 from .text import csv_text
@@ -125,26 +126,38 @@ def to_csv(ev: Evaluation) -> str:
     return csv_text([c.header for c in columns], [[rec[c.key] for c in columns] for rec in records(ev)])
 
 
-def archive_data(ev: Evaluation, paths: dict[str, str]) -> dict[str, object]:
+def _compared(ev: Evaluation, x: Ranked) -> dict[str, object]:
+    """What ``verify`` compares of a town's result (``core.verify.RESULT_FIELDS``), as the archive keeps it."""
+    return {
+        "unit_id": x.unit_id,
+        "unit": ev.rubric.unit[x.unit_id].name,
+        "rank": x.rank,
+        "final": str(x.final),
+        "final_exact": str(x.exact),
+        "base": str(x.result.base),
+        "bonus": str(x.result.bonus),
+        "deductions": str(x.result.deductions),
+        "grade": x.grade,
+    }
+
+
+def archive_data(ev: Evaluation, paths: dict[str, str], compared_only: bool = False) -> dict[str, object]:
     """The year's archive: results (exact), the rubric fingerprint and every input's SHA-256, each input
-    under the path ``paths`` gives it (relative to the workspace: the reader works that out)."""
+    under the path ``paths`` gives it (relative to the workspace: the reader works that out).
+    ``compared_only``: what ``verify`` compares and no more (at 40,000 towns the whole archive's objects
+    are 250 MB beside the evaluation)."""
     inputs = sorted(
         ({"path": paths.get(f.path, f.path), "sha256": f.sha256, "kind": f.kind,
          **({"unit": f.department_id} if f.kind == L.KIND_SELF else {"department": f.department_id})}
          for f in ev.validation.tables.files),
         key=lambda d: str(d["path"]),
     )
+    if compared_only:
+        return {"year": ev.rubric.year, "rubric_fingerprint": ev.rubric.fingerprint, "inputs": inputs,
+                "results": [_compared(ev, x) for x in ev.ranking]}
     results = [
         {
-            "unit_id": x.unit_id,
-            "unit": ev.rubric.unit[x.unit_id].name,
-            "rank": x.rank,
-            "final": str(x.final),
-            "final_exact": str(x.exact),
-            "base": str(x.result.base),
-            "bonus": str(x.result.bonus),
-            "deductions": str(x.result.deductions),
-            "grade": x.grade,
+            **_compared(ev, x),
             "grade_note": x.grade_note,
             "tie_note": x.tie_note,
             "missing": list(x.result.missing),

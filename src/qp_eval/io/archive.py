@@ -84,6 +84,12 @@ def archive(ev: Evaluation, root: Path) -> dict[str, object]:
     return archive_data(ev, {f.path: _relative(f.path, root) for f in ev.validation.tables.files})
 
 
+def compared(ev: Evaluation, root: Path) -> dict[str, object]:
+    """What ``verify`` compares with the saved archive: the inputs (paths as ``archive`` gives them) and each
+    town's result, nothing more."""
+    return archive_data(ev, {f.path: _relative(f.path, root) for f in ev.validation.tables.files}, compared_only=True)
+
+
 def archive_text(ev: Evaluation, root: Path) -> str:
     return json.dumps(archive(ev, root), ensure_ascii=False, indent=2) + "\n"
 
