@@ -79,15 +79,10 @@ def _relative(path: str, root: Path) -> str:
         return Path(path).resolve().as_posix()
 
 
-def archive(ev: Evaluation, root: Path) -> dict[str, object]:
-    """The year's archive (``core.results.archive_data``), each input's path relative to the workspace."""
-    return archive_data(ev, {f.path: _relative(f.path, root) for f in ev.validation.tables.files})
-
-
-def compared(ev: Evaluation, root: Path) -> dict[str, object]:
-    """What ``verify`` compares with the saved archive: the inputs (paths as ``archive`` gives them) and each
-    town's result, nothing more."""
-    return archive_data(ev, {f.path: _relative(f.path, root) for f in ev.validation.tables.files}, compared_only=True)
+def archive(ev: Evaluation, root: Path, compared_only: bool = False) -> dict[str, object]:
+    """The year's archive (``core.results.archive_data``), each input's path relative to the workspace.
+    ``compared_only``: what ``verify`` compares with the saved one (the inputs and each town's result)."""
+    return archive_data(ev, {f.path: _relative(f.path, root) for f in ev.validation.tables.files}, compared_only)
 
 
 def archive_text(ev: Evaluation, root: Path) -> str:

@@ -104,12 +104,13 @@ def verify(
     qp-eval verify --year 2024
     """
     from ...core.verify import Verification, input_differences, result_differences
-    from ...io.archive import compared, load_archive
+    from ...io.archive import archive as archive_of
+    from ...io.archive import load_archive
 
     ev, ws = common.evaluation(workspace, year, rubric, scores, None, allow_missing)
     target = archive if archive is not None else ws.archive_path(ev.rubric.year)
     saved = load_archive(target, ev.rubric.year)
-    now = compared(ev, workspace)
+    now = archive_of(ev, workspace, compared_only=True)
     found = Verification(str(target), list(input_differences(saved, now)), list(result_differences(saved, now)))
     if fmt is TableFormat.json:
         runtime.print_json(found.to_data())
