@@ -94,3 +94,20 @@ def test_a_workspace_with_no_earlier_archive_has_stability_but_no_years(tmp_path
     wb = openpyxl.load_workbook(workbook(root), read_only=True)
     assert wb.sheetnames[-1] == "稳定性"
     wb.close()
+
+
+def test_the_trend_reads_only_earlier_years_and_says_which_it_left_out(tmp_path):
+    """The report's own year is the evaluation: an archive of it (or of a later year) is not read, so a
+    broken one is not said either; a broken earlier year is said and left out of the years."""
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, root)
+    (root / "archive" / "2023.json").write_text("{", encoding="utf-8")
+    for later in ("2024", "2025"):
+        (root / "archive" / f"{later}.json").write_text("not json", encoding="utf-8")
+    r = qp("report", "--year", "2024", "--format", "md", cwd=root)
+    assert r.returncode == 0, r.stderr
+    said = r.stdout + r.stderr
+    assert "2023.json" in said and "历年趋势中不含该年度" in said
+    assert "2024.json" not in said and "2025.json" not in said
+    page = (root / "reports" / "2024" / names.report_name(2024, "md")).read_text(encoding="utf-8")
+    assert "历年趋势（2022–2024 年度）" in page

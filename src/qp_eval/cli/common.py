@@ -119,7 +119,7 @@ def analysis(ev, workspace: Path):  # noqa: ANN001, ANN201 - (Evaluation) -> cor
     from ..core.analysis import analyse
     from ..io.archive import archives_in
 
-    earlier, problems = archives_in([Path(workspace) / "archive"]) if (Path(workspace) / "archive").is_dir() else ([], [])
+    earlier, problems = archives_in([Path(workspace) / "archive"], before=ev.rubric.year) if (Path(workspace) / "archive").is_dir() else ([], [])
     for p in problems:
         runtime.say(f"注意：{p}，历年趋势中不含该年度。")
     return analyse(ev, earlier)

@@ -52,9 +52,9 @@ def analyse(ev: Evaluation, earlier: list[dict]) -> Analysis:
         Table(f"各项目单独上调、下调 {SPREAD * 100:g}%（其余项目按比例调整，总分不变）时位次改变的街镇数", INFLUENCE_HEADERS,
               _rows(influence_rows(s)), frozenset({0, 2, 3, 4, 5})),
     )
-    years = [a for a in earlier if int(a["year"]) < ev.rubric.year] + [archive_data(ev, {})]
+    before = [a for a in earlier if int(a["year"]) < ev.rubric.year]
     return Analysis(method_text(s), paragraph(s), tuple(margin_text(s, m) for m in closest(s)), tables,
-                    _trend(years) if len(years) >= 2 else None,
+                    _trend([*before, archive_data(ev, {})]) if before else None,
                     ("详见 docs/sensitivity.md；qp-eval sensitivity 可改变变动幅度、抽样次数和随机种子。",))
 
 

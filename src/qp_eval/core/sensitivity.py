@@ -40,7 +40,7 @@ from .evaluate import Evaluation
 from .ranking import place_grades  # the rules of quotas and tied groups, as the ranking applies them
 from .rubric import Rubric
 
-BATCH_CELLS = 2_000_000  # samples × towns worked out at once: about 16 MB for each array of a batch
+BATCH_CELLS = 500_000  # samples × towns worked out at once: 4 MB for each array of a batch (a dozen live at once)
 PAIR_CELLS = 500_000  # pairs × items² of swap margins at once (a dozen arrays of it: about 50 MB)
 RANKS_BYTES = 64_000_000  # the ranks of every draw are kept up to this, then counted in two passes
 EPS = 1e-9

@@ -100,9 +100,11 @@ def saved_status(target: Path, year: int) -> str | None:
     return decision.get("status") if isinstance(decision, dict) else None
 
 
-def archives_in(folders: list[Path]) -> tuple[list[dict], list[str]]:
+def archives_in(folders: list[Path], before: int | None = None) -> tuple[list[dict], list[str]]:
     """Every year's archive (``<年度>.json``) in ``folders``, read strictly, and what could not be used (in
-    Chinese). A year found twice is taken from the first folder that holds it (the workspace's first)."""
+    Chinese). A year found twice is taken from the first folder that holds it (the workspace's first).
+    ``before``: only the years before it are read (the report's trend: its own year is the evaluation, and
+    a 40,000-town archive read only to be left out would cost a few hundred MiB)."""
     found: dict[int, dict] = {}
     problems: list[str] = []
     for folder in folders:
@@ -113,6 +115,8 @@ def archives_in(folders: list[Path]) -> tuple[list[dict], list[str]]:
             if not (len(path.stem) == 4 and path.stem.isdigit()):
                 continue  # only <年度>.json: backups live in their own folders
             year = int(path.stem)
+            if before is not None and year >= before:
+                continue
             if year in found:
                 problems.append(f"{path} 与已读取的 {year} 年度存档重复，未使用")
                 continue

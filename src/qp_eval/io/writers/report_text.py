@@ -89,8 +89,8 @@ def sections(ev: Evaluation, made: dt.date, analysis: Analysis | None = None) ->
                  notes=[f"注：{n}" for n in R.matrix_notes(ev)] + [f"项目：{legend}"]),
         _section("科室评分", ["科室", "街镇", "编号", "细则", "分值", "得分", "得分方式", "扣分说明", "来源"],
                  lambda: R.department_rows(ev), numeric={4, 5}, names={1}),
-        _section("加减分", ["街镇", "类型", "项目", "分值", "依据", "来源"], R.adjustment_rows(ev), numeric={3}),
-        _section("差距跟进", R.GAP_HEADERS, R.gap_rows(ev), numeric={3, 4}, names={1}),
+        _section("加减分", ["街镇", "类型", "项目", "分值", "依据", "来源"], lambda: R.adjustment_rows(ev), numeric={3}),
+        _section("差距跟进", R.GAP_HEADERS, lambda: R.gap_rows(ev), numeric={3, 4}, names={1}),
     ]
     if ev.validation.tables.self_reports:
         out.append(_section("自评对照", ITEM_HEADERS, lambda: self_rows(ev, ev.comparison), numeric={3, 4, 5, 6}))
