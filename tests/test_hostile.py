@@ -490,3 +490,50 @@ def test_text_reports_show_control_characters_as_codes(tmp_path):
         text = (tmp_path / f"r.{fmt}").read_text(encoding="utf-8")
         assert rc == 0 and "\x1b" not in text and "\u202e" not in text, err
         assert re.search(r"问题登记\\+x1b", text) and re.search(r"\\+u202e\.xlsx", text)  # shown, as codes
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_archive_that_fails_halfway_leaves_the_saved_one_and_no_temporary_file(ranked, monkeypatch, capsys, force):
+    """The archive is written piece by piece to a file beside it: a disk that fills after the first pieces
+    leaves the saved archive (one that says something else, so --force would replace it) as it was."""
+    from qp_eval.cli import app as cli
+    from qp_eval.io import archive as io_archive
+
+    saved = ranked / "archive" / "2024.json"
+    original = saved.read_bytes()
+    saved.write_bytes(original.replace(b'"year": 2024', b'"year":  2024', 1))  # says something else
+    before, backups = saved.read_bytes(), set((ranked / "archive").glob("备份-*"))
+    real = io_archive.json_pieces
+
+    def full_after_two(data):  # noqa: ANN001, ANN202
+        for n, piece in enumerate(real(data, batch=64)):
+            if n == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            yield piece
+
+    monkeypatch.setattr(io_archive, "json_pieces", full_after_two)
+    monkeypatch.chdir(ranked)
+    monkeypatch.setattr(sys, "argv", ["qp-eval", "-q", "rank", "--year", "2024", "--save", *(["--force"] if force else [])])
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+        said = flat(capsys.readouterr().err)
+        assert done.value.code == 2 and "磁盘空间不足" in said and "archive/2024.json" in said
+        assert saved.read_bytes() == before and _temp_files(ranked / "archive") == []
+        assert set((ranked / "archive").glob("备份-*")) == backups  # nothing replaced, so nothing copied aside
+    finally:
+        saved.write_bytes(original)
+
+
+def test_an_archive_that_says_something_else_is_kept_with_no_temporary_file(ranked):
+    saved = ranked / "archive" / "2024.json"
+    original = saved.read_bytes()
+    saved.write_bytes(original + b" ")
+    try:
+        rc, _, err = bounded("rank", "--year", "2024", "--save", cwd=ranked)
+        assert rc == 1 and "未覆盖" in flat(err) and saved.read_bytes() == original + b" "
+        assert _temp_files(ranked / "archive") == []
+    finally:
+        saved.write_bytes(original)
+    rc, _, err = bounded("rank", "--year", "2024", "--save", cwd=ranked)
+    assert rc == 0 and saved.read_bytes() == original and "备份" not in err

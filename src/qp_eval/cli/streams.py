@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 
 class StreamClosed(Exception):
@@ -122,8 +122,8 @@ def _fd_closed(stream: object) -> bool:
 
 def data(text: str | Iterable[str]) -> None:
     """Write data (JSON, CSV) to stdout: UTF-8 bytes to a file or pipe whatever the locale, the
-    terminal's own encoding on a terminal. ``text``: the whole text, or its pieces in order (written as they
-    come, a few thousand at a time: a large year's JSON is never held whole). ``StreamClosed`` when stdout is
+    terminal's own encoding on a terminal. ``text``: the whole text, or its pieces in order, each written
+    as it comes (``core.text.json_pieces``: a large year's JSON is never held whole). ``StreamClosed`` when stdout is
     closed."""
     out = sys.stdout
     if isinstance(out, _Closed):
@@ -132,24 +132,13 @@ def data(text: str | Iterable[str]) -> None:
     as_text = buffer is None or out.isatty() or (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8"
     if not as_text:
         out.flush()
-    for chunk in ([text] if isinstance(text, str) else _batches(text)):
+    for chunk in ([text] if isinstance(text, str) else text):
         if as_text:
             out.write(chunk)
         else:
             buffer.write(chunk.encode("utf-8"))
     if not as_text:
         buffer.flush()
-
-
-def _batches(parts: Iterable[str], size: int = 4096) -> Iterator[str]:
-    batch: list[str] = []
-    for p in parts:
-        batch.append(p)
-        if len(batch) >= size:
-            yield "".join(batch)
-            batch.clear()
-    if batch:
-        yield "".join(batch)
 
 
 def kept_diagnostics() -> str:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 from .linebreak import width_of, wrap
@@ -117,3 +119,17 @@ def csv_text(headers: list[str] | tuple[str, ...], rows: list[list[object]]) -> 
     for row in rows:
         w.writerow(["" if v is None else safe_text(v) for v in row])
     return buf.getvalue()
+
+
+def json_pieces(data: object, batch: int = 4096) -> Iterator[str]:
+    """``json.dumps(data, ensure_ascii=False, indent=2) + "\\n"`` in pieces of ``batch`` of the encoder's
+    tokens, made as they are written: with an indent json.dumps gathers every token first (a 40,000-town
+    archive or trend: tens of millions of small strings, more than a GiB)."""
+    tokens: list[str] = []
+    for token in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        tokens.append(token)
+        if len(tokens) >= batch:
+            yield "".join(tokens)
+            tokens.clear()
+    tokens.append("\n")
+    yield "".join(tokens)

@@ -4,16 +4,18 @@ atomically, and an existing one kept unless asked to replace it."""
 from __future__ import annotations
 
 import errno
-import json
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..core.errors import WorkspaceError
 from ..core.evaluate import Evaluation
 from ..core.results import archive_data
+from ..core.text import json_pieces
 from ..core.verify import MAX_ARCHIVE_BYTES, ArchiveProblem, parse_archive
-from .atomic import atomic_write_bytes, copy_aside
-from .files import NotRegularFile, TooLarge, holds, read_regular
+from .atomic import copy_aside, temp_beside
+from .files import NotRegularFile, TooLarge, holds_file, read_regular
+from .oserrors import writing_to
 from .workspace import backup_dir
 
 
@@ -58,17 +60,22 @@ def previous_ranks(archive: Path, year: int | None = None) -> tuple[dict[str, in
     return {str(r["unit_id"]): int(r["rank"]) for r in data["results"]}, ""
 
 
-def save_archive(target: Path, text: bytes, force: bool) -> tuple[bool, Path | None]:
-    """Write the year's archive; an existing one that says something else is kept unless ``force``, and
-    then copied into archive/备份-<日期时间>/ before it is replaced. Returns (written, where the old one
-    was copied)."""
+def save_archive(target: Path, pieces: Iterable[str], force: bool) -> tuple[bool, Path | None]:
+    """Write the year's archive from its text's ``pieces`` (``archive_pieces``: a 40,000-town archive is
+    never held whole) to a temporary file beside it; an existing one that says something else is kept
+    unless ``force``, and then copied into archive/备份-<日期时间>/ before the new one takes its name.
+    Returns (written, where the old one was copied)."""
     if target.is_dir():  # said as what it is (exit 2), not as an archive that says something else
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
-    differs = os.path.lexists(target) and not holds(target, text)  # never read whole, never a FIFO
-    if differs and not force:
-        return False, None
-    kept = copy_aside(target, backup_dir(target.parent)) if differs and target.is_file() else None
-    atomic_write_bytes(target, text)
+    with temp_beside(target) as tmp:
+        with writing_to(target), tmp.open("w", encoding="utf-8", newline="") as out:
+            out.writelines(pieces)
+        differs = os.path.lexists(target) and not holds_file(target, tmp)  # never a FIFO
+        if differs and not force:
+            return False, None
+        kept = copy_aside(target, backup_dir(target.parent)) if differs and target.is_file() else None
+        with writing_to(target):
+            os.replace(tmp, target)
     return True, kept
 
 
@@ -85,8 +92,9 @@ def archive(ev: Evaluation, root: Path, compared_only: bool = False) -> dict[str
     return archive_data(ev, {f.path: _relative(f.path, root) for f in ev.validation.tables.files}, compared_only)
 
 
-def archive_text(ev: Evaluation, root: Path) -> str:
-    return json.dumps(archive(ev, root), ensure_ascii=False, indent=2) + "\n"
+def archive_pieces(ev: Evaluation, root: Path) -> Iterator[str]:
+    """The archive's text as it is written (``json.dumps`` with an indent of 2, and a line end)."""
+    return json_pieces(archive(ev, root))
 
 
 def saved_status(target: Path, year: int) -> str | None:

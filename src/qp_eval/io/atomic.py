@@ -162,22 +162,31 @@ def _temp_beside(target: Path) -> Path:
 
 
 @contextlib.contextmanager
+def temp_beside(target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target``, removed when the block ends unless it was renamed into place:
+    for a write that decides only once the file is whole whether it replaces ``target`` (the archive).
+    A system error making it becomes a ``WriteFailure`` naming ``target``."""
+    tmp_path: Path | None = None
+    try:
+        with writing_to(target):
+            tmp_path = _temp_beside(target)
+        yield tmp_path
+    finally:
+        if tmp_path is not None:
+            with contextlib.suppress(OSError):
+                tmp_path.unlink()
+
+
+@contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success rename it into place.
 
     An exception inside the block removes the temporary file and leaves ``target`` as it was; a
     system error (no permission, disk full, name too long) becomes a ``WriteFailure`` naming ``target``.
     """
-    tmp_path: Path | None = None
-    try:
-        with writing_to(target):
-            tmp_path = _temp_beside(target)
-            yield tmp_path
-            os.replace(tmp_path, target)
-    finally:
-        if tmp_path is not None:
-            with contextlib.suppress(OSError):
-                tmp_path.unlink()
+    with temp_beside(target) as tmp_path, writing_to(target):
+        yield tmp_path
+        os.replace(tmp_path, target)
 
 
 @contextlib.contextmanager

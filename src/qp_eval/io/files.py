@@ -48,6 +48,29 @@ def read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
+def holds_file(path: Path, written: Path) -> bool:
+    """``holds`` for bytes in a file (one just written): whether ``path`` is a regular file of the same
+    size and bytes, compared a megabyte at a time."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return False
+    with open(fd, "rb") as old:
+        try:
+            st = os.fstat(old.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size != os.stat(written).st_size:
+                return False
+            with open(written, "rb") as new:
+                while True:
+                    a, b = old.read(1 << 20), new.read(1 << 20)
+                    if a != b:
+                        return False
+                    if not a:
+                        return True
+        except OSError:
+            return False
+
+
 def holds(path: Path, data: bytes) -> bool:
     """Whether ``path`` is a regular file with exactly ``data`` in it (read no further than that:
     a FIFO, a device or a larger file simply does not hold it)."""

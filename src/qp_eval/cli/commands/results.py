@@ -51,10 +51,10 @@ def rank(
 
         print_ranking(ev, runtime.console())
     if save:
-        from ...io.archive import archive_text, save_archive
+        from ...io.archive import archive_pieces, save_archive
 
         target = archive if archive is not None else ws.archive_path(ev.rubric.year)
-        written, kept = save_archive(target, archive_text(ev, workspace).encode("utf-8"), force)
+        written, kept = save_archive(target, archive_pieces(ev, workspace), force)
         if not written:
             runtime.console(stderr=True).print(f"存档 {target} 已存在且内容不同，未覆盖（如需覆盖请加 --force）。", markup=False)
             raise typer.Exit(1)
