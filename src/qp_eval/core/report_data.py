@@ -114,15 +114,10 @@ def _share_text(rubric: Rubric) -> str:
     return f"{(rubric.follow_up_share * 100).normalize():f}%"
 
 
-def gaps(ev: Evaluation) -> list[Gap]:
+def gaps(ev: Evaluation) -> Iterator[Gap]:
     """(department, town, item) with a large gap: below the rubric's share of the applicable points, or the
-    district's lowest share. Items that do not apply to a town are never followed up."""
-    return list(iter_gaps(ev))
-
-
-def iter_gaps(ev: Evaluation) -> Iterator[Gap]:
-    """``gaps`` one at a time, in their order (department, item, rank): a 40,000-town year has hundreds of
-    thousands, which the report writes as they are found."""
+    district's lowest share. Items that do not apply to a town are never followed up. One at a time, in
+    their order (department, item, rank): a 40,000-town year has hundreds of thousands."""
     rubric = ev.rubric
     order = {d.id: i for i, d in enumerate(rubric.departments)}
     for item in sorted(rubric.items, key=lambda i: (order[i.department], i.number)):
@@ -207,7 +202,7 @@ def gap_rows(ev: Evaluation) -> Iterator[list[object]]:
     rubric = ev.rubric
     names = {i.number: i.name for i in rubric.items}
     return ([rubric.department[g.department_id].name, rubric.unit[g.unit_id].name, f"{g.item_no}. {names[g.item_no]}",
-             g.score, g.points, g.reason] for g in iter_gaps(ev))
+             g.score, g.points, g.reason] for g in gaps(ev))
 
 
 FILE_HEADERS = ("文件", "类型", "科室或街镇", "SHA-256")
