@@ -515,3 +515,48 @@ def test_long_sheets_keep_every_height_in_the_file_but_not_in_memory(tmp_path):
     tall = {r for r, d in sheet.row_dimensions.items() if d.height}
     assert tall == {k + 2 for k in range(300) if k % 3}  # 1-based, under the header row
     assert {sheet.row_dimensions[r].height for r in tall} == {sheet.row_dimensions[3].height} != {None}
+
+
+def _sheet_rows(path: Path) -> dict[str, list[list[object]]]:
+    wb = openpyxl.load_workbook(path)
+    return {name: [[c.value for c in row] for row in wb[name].iter_rows()] for name in wb.sheetnames}
+
+
+def test_a_sheet_longer_than_excel_allows_goes_on_in_sheets_after_it_with_every_row(ev, tmp_path, monkeypatch):
+    """溯源 and 科室评分 of 40,000 towns are 2.5 and 1.9 million rows, and an Excel sheet holds 1,048,576:
+    xlsxwriter drops the cells of any row past it without a word. The rows go on in 溯源（续1）… under the
+    same header, every row once and in order (here with sheets of 6 rows, to see it on a small year)."""
+    import xlsxwriter
+
+    assert xlsxwriter.Workbook(str(tmp_path / "x.xlsx")).add_worksheet().xls_rowmax == report_xlsx.ROWS
+    whole = report_xlsx.write(ev, tmp_path / "whole.xlsx", MADE)[1]
+    monkeypatch.setattr(report_xlsx, "ROWS", 6)
+    split = report_xlsx.write(ev, tmp_path / "split.xlsx", MADE)[1]
+    before, after = _sheet_rows(whole), _sheet_rows(split)
+    for name in ("科室评分", "溯源"):
+        parts = [n for n in after if n == name or n.startswith(f"{name}（续")]
+        assert len(parts) == -(-(len(before[name]) - 1) // 5) > 2  # 5 rows under each header
+        assert parts == [name, *(f"{name}（续{k}）" for k in range(1, len(parts)))]
+        assert all(after[p][0] == before[name][0] and len(after[p]) <= 6 for p in parts)
+        assert [r for p in parts for r in after[p][1:]] == before[name][1:]
+    order = list(after)
+    assert order.index("科室评分（续1）") == 1 and order[order.index("溯源") - 1].startswith("加减分")
+    wb = openpyxl.load_workbook(split)
+    assert wb["溯源（续1）"].auto_filter.ref == "A1:F6" and wb["溯源（续1）"].print_title_rows == "$1:$1"
+
+
+def test_text_longer_than_an_excel_cell_is_cut_and_says_so(tmp_path):
+    """A cell holds 32,767 UTF-16 units; xlsxwriter cuts longer text without a word. The report cuts it
+    itself, never inside a character outside the BMP, and says where the whole text is."""
+    import xlsxwriter
+
+    path = tmp_path / "long.xlsx"
+    wb = xlsxwriter.Workbook(str(path), report_xlsx.OPTIONS)
+    s = report_xlsx._Sheet(wb, "长表", "0.00")
+    text = "𠀋" * 20_000  # 40,000 UTF-16 units
+    report_xlsx._rows(s, ("甲", "乙"), iter([["短", text], ["短", "正常"]]), [10, 20], set())
+    wb.close()
+    cell = openpyxl.load_workbook(path).worksheets[0]["B2"].value
+    assert cell.endswith(report_xlsx.CUT) and set(cell[: -len(report_xlsx.CUT)]) == {"𠀋"}
+    assert len(cell.encode("utf-16-le")) // 2 <= report_xlsx.CELL_CHARS
+    assert openpyxl.load_workbook(path).worksheets[0]["B3"].value == "正常"

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
@@ -47,6 +48,10 @@ FOOTER = "&C第 &P 页，共 &N 页"
 A4 = 9
 # an East Asian font (GB2312) in every style; text at the top of its cell, level with wrapped neighbours
 FONT = {"font_name": "宋体", "font_size": 11, "font_charset": 134, "valign": "top"}
+ROWS = 1_048_576  # a worksheet's rows in Excel and WPS (xlsxwriter's ``xls_rowmax``): a longer sheet goes on in another
+CELL_CHARS = 32_767  # a cell's text in Excel (``xls_strmax``, UTF-16 units): longer text is cut, and says so
+HALF_CELL = CELL_CHARS // 2  # text no longer than this fits however it is counted
+CUT = "……（全文超过 Excel 单元格 32767 个字符的上限，此处截断；全文见 md 或 json 格式的报告）"
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
            "strings_to_numbers": False, "default_format_properties": FONT}
 
@@ -56,6 +61,10 @@ class _Sheet:
 
     def __init__(self, wb: Workbook, name: str, number_format: str):
         self.wb, self.ws, self.r = wb, wb.add_worksheet(name), 0
+        self.name, self.rows, self.parts = name, ROWS, 1  # rows a sheet holds; sheets the rows have taken
+        self._layout: tuple[int, list[int], tuple[int, int] | None, tuple[int, ...], int] | None = None
+        self._headers: list[str] | None = None  # the header at the top, repeated on a continuation sheet
+        self.filtered = 0  # columns of the header that get an autofilter over the sheet's rows (0: none)
         self.widths: list[int] = []
         self.wrap: tuple[int, ...] = ()  # columns whose text wraps; rows get the height it needs
         self.long = False  # a detail sheet of a row per town and criterion: heights of written rows let go
@@ -77,6 +86,7 @@ class _Sheet:
         columns need, at full size. ``wrap``: columns whose long text wraps within the width."""
         ws = self.ws
         self.widths, self.wrap = widths, wrap
+        self._layout = (header_row, widths, freeze, wrap, across)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.set_landscape()
@@ -135,12 +145,15 @@ class _Sheet:
                  for c in range(width)]
         fmts = [self.formats.get(n) if n else None for n in names]
         blank = [n in ("header", "subtotal") for n in names]
-        ws = self.ws
-        write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
+        write_number, write_string, write_blank = _cell_writers(self.ws)
 
         height = self.height if self.wrap else None
 
         def write(values: list[object]) -> None:
+            nonlocal write_number, write_string, write_blank
+            if self.r >= self.rows:
+                self._continue()
+                write_number, write_string, write_blank = _cell_writers(self.ws)
             if height is not None:
                 height(values)
             r = self.r
@@ -149,7 +162,10 @@ class _Sheet:
                 t = type(v)
                 if t is str:
                     if v:
-                        write_string(r, c, printable(v), fmt)  # type: ignore[arg-type]
+                        v = printable(v)  # type: ignore[arg-type]
+                        if len(v) > HALF_CELL:  # type: ignore[arg-type]
+                            v = _cut(v)  # type: ignore[arg-type]
+                        write_string(r, c, v, fmt)  # type: ignore[arg-type]
                     elif c < width and blank[c]:
                         write_blank(r, c, None, fmt)
                 elif t is Decimal or t is int or t is float:
@@ -158,13 +174,55 @@ class _Sheet:
                     if c < width and blank[c]:
                         write_blank(r, c, None, fmt)
                 else:
-                    write_string(r, c, printable(str(v)), fmt)
+                    write_string(r, c, _cut(printable(str(v))), fmt)
             self.r = r + 1
 
         return write
 
     def header(self, headers: list[str] | tuple[str, ...]) -> None:
+        at_top = self.r == 0
         self.row(list(headers), style="header")
+        if at_top:
+            self._headers = list(headers)
+
+    def filter(self) -> None:
+        """The autofilter over the header and the rows written (``filtered``: its columns)."""
+        if self.filtered:
+            self.ws.autofilter(0, 0, max(1, self.r - 1), self.filtered - 1)
+
+    def _continue(self) -> None:
+        """The sheet holds all the rows Excel allows: the rows go on in a sheet after it, 溯源（续1）,
+        溯源（续2）…, of the same layout under the same header. Only a sheet with its header on the first
+        row goes on (the detail sheets); any other has no row to lose before Excel's last."""
+        if self._layout is None or self._layout[0] != 1 or self._headers is None:
+            raise AssertionError(f"sheet {self.name} has more rows than Excel's {self.rows:,}")
+        self.filter()
+        self.ws = self.wb.add_worksheet(f"{self.name}（续{self.parts}）")
+        self.parts += 1
+        self.r = 0
+        self._sized.clear()
+        self.prepare(*self._layout)
+        self.header(self._headers)
+
+
+def _cell_writers(ws: Any) -> tuple[Callable[..., int], Callable[..., int], Callable[..., int]]:
+    """A worksheet's number, string and blank writers for (row, column) cells: xlsxwriter's own, without
+    the wrapper that first tries whether the cell is given in A1 notation (a tenth of the report's time
+    at two million cells); the documented methods where a later xlsxwriter has renamed these."""
+    names = ("_write_number", "_write_string", "_write_blank")
+    found = [getattr(ws, n, None) for n in names]
+    if all(callable(f) for f in found):
+        return found[0], found[1], found[2]  # type: ignore[return-value]
+    return ws.write_number, ws.write_string, ws.write_blank
+
+
+def _cut(text: str) -> str:
+    """Text that fits an Excel cell: cut, with a note that it is, when longer than ``CELL_CHARS``."""
+    if len(text) <= HALF_CELL or len(text.encode("utf-16-le")) // 2 <= CELL_CHARS:
+        return text
+    keep = CELL_CHARS - len(CUT) - 1  # UTF-16 units, with room for a split pair
+    cut = text.encode("utf-16-le")[:keep * 2].decode("utf-16-le", "ignore")
+    return cut + CUT
 
 
 def _number_format(ev: Evaluation) -> str:
@@ -392,12 +450,11 @@ def _rows(s: _Sheet, headers: tuple[str, ...], rows: Iterable[list[object]], wid
     s.prepare(1, widths, wrap=wrap)
     s.long = True
     s.header(headers)
+    s.filtered = len(headers)
     write = s.writer(len(headers), numeric=numeric)
-    n = 0
     for row in rows:
         write(row)
-        n += 1
-    s.ws.autofilter(0, 0, max(1, n), len(headers) - 1)
+    s.filter()
 
 
 def _gaps(s: _Sheet, ev: Evaluation) -> None:
