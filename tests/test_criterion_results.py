@@ -147,6 +147,21 @@ def test_results_read_by_position_and_by_slice_are_the_criteria_in_rubric_order(
     assert len(a.criteria) == 6
 
 
+def test_an_entered_score_is_read_from_the_grid_as_its_result_would_say_it(mini):
+    """``entered``: score, 扣分说明 and cell of a criterion entered as one score, without a result object
+    (the report's 科室评分 and 溯源 rows); nothing for a quarterly, measured, missing or not-applicable one.
+    甲镇 1.1 = 2 (好, F2), 3.1 = 1.5 (F8), 3.2 = 3 (F9); 乙街道 1.1 = 1.8 (F12), 3.2 = 2.5 (F19), 4.1 = 5 (F20)."""
+    a, b = year(mini)[:2]
+    assert {cid: a.entered(cid) for cid in mini.criteria} == {
+        "1.1": (D(2), "好", at("F2")), "1.2": None, "2.1": None, "3.1": (D("1.5"), "", at("F8")),
+        "3.2": (D(3), "", at("F9")), "4.1": None}
+    assert {cid: b.entered(cid) for cid in mini.criteria} == {
+        "1.1": (D("1.8"), "", at("F12")), "1.2": None, "2.1": None, "3.1": None, "3.2": (D("2.5"), "", at("F19")),
+        "4.1": (D(5), "", at("F20"))}
+    made = UnitResult("a", (CriterionResult("1.1", 1, D(2), D(1), "entered", "", "", ()),), D(1), "", (), D(0), (), D(0), ())
+    assert made.entered("1.1") is None  # results already made: read them
+
+
 def test_a_result_made_of_results_finds_each_by_its_criterion():
     made = (CriterionResult("1.1", 1, D(2), D(1), "entered", "", "", ()),
             CriterionResult("1.2", 1, D(4), D(3), "entered", "", "", ()))

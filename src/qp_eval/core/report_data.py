@@ -154,17 +154,23 @@ def department_rows(ev: Evaluation) -> Iterator[list[object]]:
     rubric = ev.rubric
     position = {u.id: i for i, u in enumerate(rubric.units)}
     in_unit_order = sorted(ev.ranking, key=lambda r: position[r.unit_id])
+    entered = STATUS_NAMES["entered"]
     for d in rubric.departments:
-        mine = [c.id for c in rubric.criteria_of(d.id)]
+        mine = [(c.id, c.name, c.points) for c in rubric.criteria_of(d.id)]
         if not mine:
             continue
         for x in in_unit_order:
             town = rubric.unit[x.unit_id].name
-            for cid in mine:
-                c = x.result.one(cid)
-                crit = rubric.criteria[cid]
-                score: object = publish(rubric, c.score) if c.status != "not_applicable" else NOT_APPLICABLE
-                yield [d.name, town, c.criterion_id, crit.name, c.points, score, STATUS_NAMES[c.status], c.note,
+            result = x.result
+            for cid, name, points in mine:
+                cell = result.entered(cid)  # most rows: straight from the grid, no result object
+                if cell is not None:
+                    score, note, s = cell
+                    yield [d.name, town, cid, name, points, publish(rubric, score), entered, note, f"{s.sheet}!{s.cell}"]
+                    continue
+                c = result.one(cid)
+                shown: object = publish(rubric, c.score) if c.status != "not_applicable" else NOT_APPLICABLE
+                yield [d.name, town, cid, name, points, shown, STATUS_NAMES[c.status], c.note,
                        "；".join(f"{s.sheet}!{s.cell}" for s in c.sources) or c.explanation]
 
 
@@ -183,7 +189,14 @@ def trace_rows(ev: Evaluation) -> Iterator[list[object]]:
     rubric = ev.rubric
     for x in ev.ranking:
         name = rubric.unit[x.unit_id].name
-        for c in x.result.criteria:
+        result = x.result
+        for cid in rubric.criteria:
+            cell = result.entered(cid)  # most rows: straight from the grid, no result object
+            if cell is not None:
+                score, _, s = cell
+                yield [name, cid, publish(rubric, score), s.file, s.sheet, s.cell]
+                continue
+            c = result.one(cid)
             for s in c.sources:
                 yield [name, c.criterion_id, publish(rubric, c.score), s.file, s.sheet, s.cell]
             if not c.sources:

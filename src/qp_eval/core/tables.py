@@ -99,6 +99,11 @@ class ScoreTable:
         ref = self.ref[i]
         return ref.file if ref is not None and i not in self._hand else self._hand[i].file
 
+    def source(self, i: int) -> Source:
+        """The cell of the ``i``-th entry, without making the entry."""
+        hand = self._hand.get(i)
+        return hand if hand is not None else _source(self.row[i], self.ref[i])
+
     def __getitem__(self, i: int) -> ScoreEntry:
         at: Source | int = self._hand.get(i, self.row[i])
         return ScoreEntry(self.unit[i], self.criterion[i], self.period[i], self.value[i], self.note[i], at,
