@@ -102,3 +102,55 @@ def test_spawned_workers_as_on_windows_check_as_one_process_does(monkeypatch):
     here = [P._here(rubric, f, limits, None, 0, 0) for f in files]
     assert [(c.claim, c.accepted, c.ctx.findings, c.ctx.tables.files) for c in apart] == [
         (c.claim, c.accepted, c.ctx.findings, c.ctx.tables.files) for c in here]
+
+
+def _forks() -> bool:
+    import qp_eval.io.parallel as P
+
+    return P._start_method() == "fork"
+
+
+@pytest.mark.skipif(not _forks(), reason="this platform or process does not fork: the work is done in it")
+def test_work_set_aside_runs_in_another_process_and_its_error_comes_back():
+    import multiprocessing
+    import os
+
+    import qp_eval.io.parallel as P
+
+    with P.aside(os.getpid, 2, P.ASIDE_UNITS) as got:
+        assert got() != os.getpid()
+    with P.aside(lambda: 1 / 0, 2, P.ASIDE_UNITS) as got, pytest.raises(ZeroDivisionError):
+        got()
+    with pytest.raises(KeyboardInterrupt), P.aside(lambda: __import__("time").sleep(60), 2, P.ASIDE_UNITS):
+        raise KeyboardInterrupt  # Ctrl-C while it works: the process is ended, not waited for
+    assert multiprocessing.active_children() == []
+
+
+def test_work_is_done_here_with_one_job_or_a_small_year():
+    import os
+
+    import qp_eval.io.parallel as P
+
+    for jobs, units in ((1, P.ASIDE_UNITS), (2, P.ASIDE_UNITS - 1)):
+        with P.aside(os.getpid, jobs, units) as got:
+            assert got() == os.getpid()
+
+
+def test_the_report_is_the_same_with_its_analysis_made_aside(tmp_path, monkeypatch):
+    """The example year's workbook and 附表 with the analysis made in a second process (any size here) and
+    in one: every part the same but the time of writing."""
+    import zipfile
+
+    import qp_eval.io.parallel as P
+
+    monkeypatch.setattr(P, "ASIDE_UNITS", 0)
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, ws)
+    parts = []
+    for j in ("1", "2"):
+        out = ws / f"j{j}.xlsx"
+        r = qp("--jobs", j, "report", "--year", "2024", "--date", "2025-01-03", "--out", str(out), cwd=ws)
+        assert r.returncode == 0, r.stderr
+        parts.append([{n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+                      for z in (zipfile.ZipFile(out), zipfile.ZipFile(ws / f"j{j}（附表）.xlsx"))])
+    assert parts[0] == parts[1] and "xl/worksheets/sheet4.xml" in parts[0][0]

@@ -499,7 +499,7 @@ def test_long_sheets_keep_every_height_in_the_file_but_not_in_memory(tmp_path):
 
     long_text = "社会救助" * 30  # 120 wide characters: several lines in a column 20 units wide
     path = tmp_path / "long.xlsx"
-    wb = xlsxwriter.Workbook(str(path), report_xlsx.OPTIONS)
+    wb = xlsxwriter.Workbook(str(path), report_xlsx.options())
     s = report_xlsx._Sheet(wb, "长表", "0.00")
     held = []
 
@@ -551,7 +551,7 @@ def test_text_longer_than_an_excel_cell_is_cut_and_says_so(tmp_path):
     import xlsxwriter
 
     path = tmp_path / "long.xlsx"
-    wb = xlsxwriter.Workbook(str(path), report_xlsx.OPTIONS)
+    wb = xlsxwriter.Workbook(str(path), report_xlsx.options())
     s = report_xlsx._Sheet(wb, "长表", "0.00")
     text = "𠀋" * 20_000  # 40,000 UTF-16 units
     report_xlsx._rows(s, ("甲", "乙"), iter([["短", text], ["短", "正常"]]), [10, 20], set())
@@ -560,3 +560,17 @@ def test_text_longer_than_an_excel_cell_is_cut_and_says_so(tmp_path):
     assert cell.endswith(report_xlsx.CUT) and set(cell[: -len(report_xlsx.CUT)]) == {"𠀋"}
     assert len(cell.encode("utf-16-le")) // 2 <= report_xlsx.CELL_CHARS
     assert openpyxl.load_workbook(path).worksheets[0]["B3"].value == "正常"
+
+
+def test_the_report_and_its_annex_declare_the_same_default_font_whichever_is_written_first(ev, tmp_path):
+    """xlsxwriter adds a theme font to the default format's properties it is given: a second workbook
+    given the same dict said its default font was the theme's (``<scheme val="minor"/>``)."""
+    import re
+    import zipfile
+
+    def default_font(path: Path) -> str:
+        styles = zipfile.ZipFile(path).read("xl/styles.xml").decode()
+        return re.search(r"<font>.*?</font>", styles).group(0)
+
+    fonts = [default_font(p) for k in range(2) for p in report_xlsx.write(ev, tmp_path / f"r{k}.xlsx", MADE)]
+    assert len(set(fonts)) == 1 and "宋体" in fonts[0] and "scheme" not in fonts[0]

@@ -114,12 +114,18 @@ def analysis(ev, workspace: Path):  # noqa: ANN001, ANN201 - (Evaluation) -> cor
     """The year's sensitivity and trend for the report and the brief (numpy and pandas, imported here):
     None when nothing was ranked. Earlier years come from the workspace's archive/ (one that cannot be
     relied on is left out, and said)."""
+    return analysis_to_make(ev, workspace)()
+
+
+def analysis_to_make(ev, workspace: Path):  # noqa: ANN001, ANN201 - (Evaluation) -> () -> Analysis | None
+    """``analysis``, the earlier archives read and what is wrong with them said now, the computation
+    itself (pure: it reads and says nothing) left to the function given back (``io.parallel.aside``)."""
     if len(ev.ranking) < 2:
-        return None
+        return lambda: None
     from ..core.analysis import analyse
     from ..io.archive import archives_in
 
     earlier, problems = archives_in([Path(workspace) / "archive"], before=ev.rubric.year) if (Path(workspace) / "archive").is_dir() else ([], [])
     for p in problems:
         runtime.say(f"注意：{p}，历年趋势中不含该年度。")
-    return analyse(ev, earlier)
+    return lambda: analyse(ev, earlier)

@@ -14,13 +14,18 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePath
+from typing import TypeVar
 
 from ..core.book import Limits
 from ..core.rubric import Rubric
 from ..core.validate import Checked, Progress, check_file
 from .read import open_book
 
+T = TypeVar("T")
+ASIDE_UNITS = 200  # towns from which the report's analysis is made in a second process (benchmarks/NOTES.md)
 PARALLEL_BYTES = 1_000_000  # input bytes from which workers pay: not at 11 units (1.02 × one process), 0.93 × at 215, 0.72 × at 2,000 (benchmarks/NOTES.md)
 _state: dict[str, object] = {}
 
@@ -96,3 +101,33 @@ def _check(job: tuple[int, PurePath]) -> tuple[int, tuple]:
     limits = _state["limits"]
     checked = check_file(_state["rubric"], path, lambda p: open_book(Path(p), limits))  # type: ignore[arg-type]
     return i, checked.parcel()
+
+
+@contextmanager
+def aside(make: Callable[[], T], jobs: int | None, units: int) -> Iterator[Callable[[], T]]:
+    """``make`` (a pure computation: it writes nothing and says nothing) begun in a second process while
+    this one goes on; the function given back waits for its result. The report's workbook has two
+    million cells to lay out before the first that needs the year's analysis: the two run on two cores.
+    Here, in this process, when asked, with one job, below ``ASIDE_UNITS`` towns, or where a process
+    cannot be forked as it is (Windows; a thread running): the result is the same either way. Leaving
+    the block ends the process, however it is left (Ctrl-C is this process's to hear)."""
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs <= 1 or units < ASIDE_UNITS or _start_method() != "fork":
+        yield make
+        return
+    _state["aside"] = make  # the forked process finds it there: nothing is pickled but the result
+    try:
+        with multiprocessing.get_context("fork").Pool(1, initializer=_start_aside) as pool:  # terminated on the way out
+            pending = pool.apply_async(_run_aside)
+            yield pending.get
+    finally:
+        _state.pop("aside", None)
+
+
+def _start_aside() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _run_aside():  # noqa: ANN202 - what the computation gives
+    return _state["aside"]()  # type: ignore[operator]

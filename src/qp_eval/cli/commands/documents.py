@@ -47,15 +47,18 @@ def report(
     r, _ = common.load(workspace, year, rubric)
     target = output_target(out, Workspace(workspace).reports_dir(r.year) / report_name(r.year, kind), force)  # refused first
     ev, ws = common.evaluation(workspace, year, rubric, scores, previous, allow_missing, loaded=r)
-    extra = common.analysis(ev, workspace) if fmt in (ReportFormat.xlsx, ReportFormat.md, ReportFormat.html) else None
     if fmt is ReportFormat.xlsx:
+        from ...io.parallel import aside
         from ...io.writers.report_xlsx import write  # defers xlsxwriter
 
-        written = write(ev, target, when, extra)
+        # the analysis made on the other core while the 附表's detail sheets are laid out
+        with aside(common.analysis_to_make(ev, workspace), runtime.settings().jobs, len(ev.ranking)) as extra:
+            written = write(ev, target, when, extra)
     else:
         from ...io.writers.report_text import write_text_report
 
-        written = write_text_report(ev, kind, target, when, extra)
+        analysed = common.analysis(ev, workspace) if fmt in (ReportFormat.md, ReportFormat.html) else None
+        written = write_text_report(ev, kind, target, when, analysed)
     for path in written:
         runtime.say(f"已生成报告：{path}")
 

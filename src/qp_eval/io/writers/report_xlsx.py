@@ -53,7 +53,15 @@ CELL_CHARS = 32_767  # a cell's text in Excel (``xls_strmax``, UTF-16 units): lo
 HALF_CELL = CELL_CHARS // 2  # text no longer than this fits however it is counted
 CUT = "……（全文超过 Excel 单元格 32767 个字符的上限，此处截断；全文见 md 或 json 格式的报告）"
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-           "strings_to_numbers": False, "default_format_properties": FONT}
+           "strings_to_numbers": False}  # with FONT as the default format: ``options()``
+
+
+
+def options() -> dict:
+    """``OPTIONS`` for one workbook. xlsxwriter adds to the default format's properties it is given (a
+    theme font): given the same dict twice, a process's second workbook said its default font was the
+    theme's (``<scheme val="minor"/>``) and its first did not, so the 附表 differed from the report."""
+    return {**OPTIONS, "default_format_properties": {**FONT}}
 
 
 class _Sheet:
@@ -341,15 +349,16 @@ def _self_items(s: _Sheet, rows: list[list[object]]) -> None:
         write(row)
 
 
-def _fill_annex(wb: Workbook, ev: Evaluation, analysis: Analysis | None = None) -> None:
+def _fill_annex(wb: Workbook, ev: Evaluation, later: Callable[[], Analysis | None]) -> Analysis | None:
     """附表: the working sheets, whole, for looking things up (a score's cell, a file's hash), printed
-    only when someone asks for them."""
+    only when someone asks for them; the analysis (``later``) is first needed after them. Returns it."""
     fmt = _number_format(ev)
     _rows(_Sheet(wb, SHEETS[2], fmt), ("科室", "街镇", "编号", "细则", "分值", "得分", "得分方式", "扣分说明", "来源"),
           R.department_rows(ev), [18, 10, 8, 24, 7, 8, 10, 36, 24], {4, 5}, wrap=(0, 3, 7, 8))
     _rows(_Sheet(wb, SHEETS[3], fmt), ("街镇", "类型", "项目", "分值", "依据", "来源"),
           R.adjustment_rows(ev), [10, 10, 36, 8, 36, 40], {3}, wrap=(2, 4, 5))
     _trace(_Sheet(wb, SHEETS[5], fmt), ev)
+    analysis = later()
     if analysis is not None:
         margins, influence = analysis.tables[1:]
         _listed(_Sheet(wb, MARGIN_SHEET, fmt), margins, [10, 14, 14, 10, 10, 14, 14], (1, 2))
@@ -357,6 +366,7 @@ def _fill_annex(wb: Workbook, ev: Evaluation, analysis: Analysis | None = None) 
         t = analysis.trend
         if t is not None and t.items is not None:
             _listed(_Sheet(wb, TREND_ITEMS, fmt), t.items, [8, 44, *([10] * (len(t.items.headers) - 2))], (1,), t.notes)
+    return analysis
 
 
 def _self(wb: Workbook, ev: Evaluation, fmt: str) -> None:
@@ -468,21 +478,30 @@ def _trace(s: _Sheet, ev: Evaluation) -> None:
           [12, 20, 8, 60, 8, 14], {2}, wrap=(1, 3))
 
 
-def write(ev: Evaluation, target: Path, made: dt.date, analysis: Analysis | None = None) -> list[Path]:
+def write(ev: Evaluation, target: Path, made: dt.date,
+          analysis: Analysis | Callable[[], Analysis | None] | None = None) -> list[Path]:
     """The report for the meeting at ``target`` and its 附表 beside it (``names.annex_name``), each laid
     out into a temporary file, then put in place together. Returns both. ``analysis``: the 稳定性 and
-    历年趋势 sheets (``core.analysis``), none without it."""
+    历年趋势 sheets (``core.analysis``), none without it; or a function that gives it (``io.parallel.aside``),
+    called once the 附表's detail sheets are written, before the sheets that show it."""
     annex = target.with_name(annex_name(target.name))
+    later = analysis if callable(analysis) else lambda: analysis
     with atomic_paths([target, annex]) as (tmp, tmp_annex):
-        for path, fill in ((tmp, lambda wb: _fill(wb, ev, made, analysis)), (tmp_annex, lambda wb: _fill_annex(wb, ev, analysis))):
-            wb = xlsxwriter.Workbook(str(path), OPTIONS)
-            try:
-                fill(wb)
-                wb.close()
-            except BaseException:
-                _discard(wb)
-                raise
+        analysed = _laid_out(tmp_annex, lambda wb: _fill_annex(wb, ev, later))
+        _laid_out(tmp, lambda wb: _fill(wb, ev, made, analysed))
     return [target, annex]
+
+
+def _laid_out(path: Path, fill: Callable[[Workbook], Analysis | None]) -> Analysis | None:
+    """One workbook at ``path``, laid out by ``fill`` (what it returns is returned)."""
+    wb = xlsxwriter.Workbook(str(path), options())
+    try:
+        out = fill(wb)
+        wb.close()
+    except BaseException:
+        _discard(wb)
+        raise
+    return out
 
 
 def _discard(wb: Workbook) -> None:
