@@ -425,3 +425,21 @@ def test_nesting_deeper_than_any_rubric_needs(tmp_path):
     p = tmp_path / "deep.yaml"
     p.write_text("year: 2024\nx: " + "[" * 60 + "]" * 60 + "\n", encoding="utf-8")
     assert "嵌套超过" in only(refusal(p), "R022").message
+
+
+def test_a_department_sheet_longer_than_excel_holds_is_refused(mini):
+    """Excel and WPS hold 1,048,576 rows a sheet, the header's among them. The mini rubric's 一科 scores 1.1
+    and 1.2 (four quarters): five rows a town, so 209,715 towns make 1,048,575 rows and a header (held),
+    one more town 1,048,580 (refused, R027, at the department)."""
+    from qp_eval.core.rubric_checks import _sheet_rows
+
+    def with_towns(n: int):
+        units = [{"id": f"u{k}", "name": f"第{k}镇"} for k in range(n)]
+        criteria = {cid: c.model_copy(update={"applies_to": None}) for cid, c in mini.criteria.items()}
+        return mini.model_copy(update={"units": tuple(mini.units[0].model_copy(update=u) for u in units),
+                                       "criteria": criteria})
+
+    dept = next(i for i, d in enumerate(mini.departments) if d.name == "一科")
+    assert list(_sheet_rows(with_towns(209_715))) == []
+    [(code, path, message)] = list(_sheet_rows(with_towns(209_716)))
+    assert code == "R027" and path == ("departments", dept) and "1,048,580 行" in message and "一科" in message

@@ -97,6 +97,9 @@ class ScoreRow:
         return row_id(self.criterion.id, self.period)
 
 
+SHEET_ROWS = 1_048_576  # a worksheet's rows in Excel and WPS, the header's among them (rubric check R027; the report)
+
+
 @dataclass(frozen=True, slots=True)
 class FigureRow:
     unit_id: str

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .layout import row_id
+from .layout import SHEET_ROWS, measured_criteria, row_id, scored_criteria
 from .names import MAX_FILE_NAME_BYTES, MAX_PATH, TEMP_NAME_BYTES, WORKSPACE_ROOM, made_from, name_part, windows_trouble
 from .numbers import places
 from .rubric import Rubric
@@ -29,6 +29,7 @@ def cross_checks(r: Rubric) -> Iterator[Problem]:
     yield from _rules(r)
     yield from _grades(r)
     yield from _file_names(r)
+    yield from _sheet_rows(r)
 
 
 
@@ -232,3 +233,18 @@ def stray_years(text: str, allowed: set[int]) -> list[tuple[int, str, list[int]]
         if years:
             out.append((n, line.strip(), years))
     return out
+
+
+
+def _sheet_rows(r: Rubric) -> Iterator[Problem]:
+    """A department's 评分 sheet (a row per town, criterion and quarter) or 指标 sheet (a row per town and
+    figure) that Excel could not hold: Excel and WPS open such a file without its last rows, or not at all."""
+    towns = len(r.units)
+    for i, d in enumerate(r.departments):
+        scores = towns * sum(len(c.periods.labels) if c.periods else 1 for c in scored_criteria(r, d.id))
+        figures = sum((towns if c.applies_to is None else len(c.applies_to)) * len(c.measure.inputs)
+                      for c in measured_criteria(r, d.id) if c.measure is not None)
+        for sheet, rows in (("评分", scores), ("指标", figures)):
+            if rows + 1 > SHEET_ROWS:
+                yield ("R027", ("departments", i), f"科室 “{d.name}” 的“{sheet}”表将有 {rows:,} 行（另有表头一行），"
+                                                   f"超过 Excel 和 WPS 一张工作表最多 {SHEET_ROWS:,} 行的上限")

@@ -26,6 +26,7 @@ from xlsxwriter.workbook import Workbook
 from ...core import report_data as R
 from ...core.analysis_view import CHARTED_TOWNS, Analysis, Table, TrendView
 from ...core.evaluate import Evaluation
+from ...core.layout import SHEET_ROWS
 from ...core.names import annex_name
 from ...core.numbers import publish
 from ...core.results import COLUMNS, columns_of, records
@@ -48,7 +49,7 @@ FOOTER = "&C第 &P 页，共 &N 页"
 A4 = 9
 # an East Asian font (GB2312) in every style; text at the top of its cell, level with wrapped neighbours
 FONT = {"font_name": "宋体", "font_size": 11, "font_charset": 134, "valign": "top"}
-ROWS = 1_048_576  # a worksheet's rows in Excel and WPS (xlsxwriter's ``xls_rowmax``): a longer sheet goes on in another
+ROWS = SHEET_ROWS  # a worksheet's rows (xlsxwriter's ``xls_rowmax``): a longer sheet goes on in another
 CELL_CHARS = 32_767  # a cell's text in Excel (``xls_strmax``, UTF-16 units): longer text is cut, and says so
 HALF_CELL = CELL_CHARS // 2  # text no longer than this fits however it is counted
 CUT = "……（全文超过 Excel 单元格 32767 个字符的上限，此处截断；全文见 md 或 json 格式的报告）"
