@@ -126,12 +126,12 @@ def test_work_set_aside_runs_in_another_process_and_its_error_comes_back():
     assert multiprocessing.active_children() == []
 
 
-def test_work_is_done_here_with_one_job_or_a_small_year():
+def test_work_is_done_here_with_one_job_or_a_small_year_or_a_very_large_one():
     import os
 
     import qp_eval.io.parallel as P
 
-    for jobs, units in ((1, P.ASIDE_UNITS), (2, P.ASIDE_UNITS - 1)):
+    for jobs, units in ((1, P.ASIDE_UNITS), (2, P.ASIDE_UNITS - 1), (2, P.ASIDE_MAX_UNITS + 1)):
         with P.aside(os.getpid, jobs, units) as got:
             assert got() == os.getpid()
 

@@ -26,6 +26,8 @@ from .read import open_book
 
 T = TypeVar("T")
 ASIDE_UNITS = 200  # towns from which the report's analysis is made in a second process (benchmarks/NOTES.md)
+ASIDE_MAX_UNITS = 10_000  # and up to which: the second process copies each page of the year it reads (CPython
+#                           counts references in the objects), 1,375 MiB the two at 40,000 towns against 924 in one
 PARALLEL_BYTES = 1_000_000  # input bytes from which workers pay: not at 11 units (1.02 × one process), 0.93 × at 215, 0.72 × at 2,000 (benchmarks/NOTES.md)
 _state: dict[str, object] = {}
 
@@ -108,11 +110,12 @@ def aside(make: Callable[[], T], jobs: int | None, units: int) -> Iterator[Calla
     """``make`` (a pure computation: it writes nothing and says nothing) begun in a second process while
     this one goes on; the function given back waits for its result. The report's workbook has two
     million cells to lay out before the first that needs the year's analysis: the two run on two cores.
-    Here, in this process, when asked, with one job, below ``ASIDE_UNITS`` towns, or where a process
+    Here, in this process, when asked, with one job, below ``ASIDE_UNITS`` towns or above ``ASIDE_MAX_UNITS``
+    (the two processes would hold more than one does), or where a process
     cannot be forked as it is (Windows; a thread running): the result is the same either way. Leaving
     the block ends the process, however it is left (Ctrl-C is this process's to hear)."""
     jobs = default_jobs() if jobs is None else jobs
-    if jobs <= 1 or units < ASIDE_UNITS or _start_method() != "fork":
+    if jobs <= 1 or not ASIDE_UNITS <= units <= ASIDE_MAX_UNITS or _start_method() != "fork":
         yield make
         return
     _state["aside"] = make  # the forked process finds it there: nothing is pickled but the result
