@@ -67,7 +67,7 @@ def _document_xml(doc) -> bytes:
     return zipfile.ZipFile(buffer).read("word/document.xml")
 
 
-def _plain_table(body, t: Table) -> None:
+def _plain_table(body, t: Table, layouts) -> None:
     """The table laid out cell by cell through python-docx, every line a paragraph made by it."""
     doc = body.doc
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.headers))
@@ -117,7 +117,7 @@ def test_the_document_is_what_python_docx_makes_laying_out_every_paragraph_row_a
     fast = _document_xml(doc)
     monkeypatch.setattr(official, "_Body", _PlainBody)
     monkeypatch.setattr(official, "_table", _plain_table)
-    monkeypatch.setattr(official._Layouts, "paragraph", lambda self, look: official._laid_out(look, self.parent))
+    monkeypatch.setattr(official.Layouts, "paragraph", lambda self, look, parent: official._laid_out(look, parent))
     plain = _document_xml(official.render(BLOCKS, "标题", "青浦区民政局", MADE, cover=True))
     assert fast == plain
     text = fast.decode()
@@ -137,3 +137,14 @@ def test_paragraphs_of_one_look_share_their_properties_and_keep_their_own_text()
     pprs = [p._p.pPr.xml for p in paras]
     assert pprs[0] == pprs[1] == pprs[2] != pprs[3]
     assert paras[0]._p.pPr is not paras[1]._p.pPr  # copies, not one element moved about
+
+
+def test_documents_sharing_their_layouts_are_those_laid_out_alone():
+    second = [Para("另一份", "title"), *BLOCKS[8:20], Table(("序号", "细则", "得分", "扣分说明"), (("9", "九", "1", "无"),),
+                                                         (36, 200, 40, 160), frozenset({1, 3}))]
+    alone = [_document_xml(official.render(b, "标题", "青浦区民政局", MADE)) for b in (BLOCKS, second, BLOCKS)]
+    layouts = official.Layouts()
+    shared = [_document_xml(official.render(b, "标题", "青浦区民政局", MADE, layouts=layouts)) for b in (BLOCKS, second, BLOCKS)]
+    assert shared == alone
+    assert alone[0] == alone[2] != alone[1]
+    assert len(layouts.tables) == 4  # the first table of the second document was laid out for the first

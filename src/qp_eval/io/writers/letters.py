@@ -21,7 +21,7 @@ from ...core.ranking import Ranked
 from ...core.rubric import Rubric
 from ..atomic import atomic_paths
 from ..oserrors import writing_to
-from .official import render, save
+from .official import Layouts, render, save
 
 
 def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "", draft: bool = False) -> list[Path]:
@@ -39,12 +39,14 @@ def write_letters(ev: Evaluation, out: Path, made: dt.date, number: str = "", dr
         letters[target.name.casefold()] = (target, x)
     targets = [t for t, _ in letters.values()]
     gaps = follow_ups(ev)
+    layouts = Layouts()  # the letters' paragraphs and tables look alike: each look laid out once for all
     with atomic_paths(targets) as temps:
         for tmp, (target, x) in zip(temps, letters.values(), strict=True):
             name = ev.rubric.unit[x.unit_id].name
             title = f"关于{ev.rubric.year}年度民政工作综合评估结果的函（{name}）" + (DRAFT_MARK if draft else "")
             with writing_to(target):
-                render(letter_paragraphs(ev, x, made, number, draft, gaps), title, ev.rubric.issuer, made).save(str(tmp))
+                render(letter_paragraphs(ev, x, made, number, draft, gaps), title, ev.rubric.issuer, made,
+                       layouts=layouts).save(str(tmp))
             # a document's XML objects hold one another in cycles; under the run's rare full collections
             # (``cli.runtime``) 215 letters kept 750 MB alive. The young generations hold them: freed here
             gc.collect(1)

@@ -142,10 +142,6 @@ class _Body:
     def paragraph(self) -> Paragraph:
         return Paragraph(self.append(OxmlElement("w:p")), self.parent)
 
-    def table(self, rows: int, cols: int) -> DocxTable:
-        """What ``doc.add_table(rows, cols)`` makes (across the type area, no style of its own)."""
-        return DocxTable(self.append(CT_Tbl.new_tbl(rows, cols, self.doc._block_width)), self.parent)
-
     def section(self):  # noqa: ANN201
         """What ``doc.add_section(WD_SECTION.NEW_PAGE)`` does (``CT_Body.add_section_break``): the
         sentinel ``w:sectPr``, copied into a paragraph of its own, ends the section before; the
@@ -167,16 +163,14 @@ def _cell(cell: _Cell, width, header: bool, left: bool) -> None:  # noqa: ANN001
     _font(para.add_run(), HEADING_FONT if header else BODY_FONT, TABLE_PT)
 
 
-def _table(body: _Body, t: Table) -> None:
-    """A ruled table across the type area in 小四, its header row in 黑体 and repeated on every page it
-    runs onto, no row split across pages; columns as wide as ``t.widths`` say, in proportion.
-
-    The header row and the first body row are laid out through python-docx; every further row is a
-    copy of that body row, and each line of a cell past its first a copy of the cell's first paragraph,
-    so that a table of 2,000 towns costs what 2,000 copies do."""
-    table = body.table(1 + min(len(t.rows), 1), len(t.headers))
+def _shape(t: Table, width, parent):  # noqa: ANN001, ANN202
+    """A detached ``w:tbl`` as ``doc.add_table`` makes it, laid out through python-docx: a ruled table across
+    the type area in 小四, its header row in 黑体 and repeated on every page it runs onto, no row split
+    across pages, columns as wide as ``t.widths`` say, in proportion; the header row and (where ``t``
+    has rows) one body row, every cell holding one run of no text."""
+    table = DocxTable(CT_Tbl.new_tbl(1 + min(len(t.rows), 1), len(t.headers), width), parent)
     table.style = None  # as doc.add_table leaves it, before the style is set
-    table.style = body.doc.styles["Table Grid"]
+    table.style = parent.part.document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     total = sum(t.widths)
@@ -188,7 +182,16 @@ def _table(body: _Body, t: Table) -> None:
             props.append(OxmlElement("w:tblHeader"))
         for c, cell in enumerate(row.cells):
             _cell(cell, widths[c], r == 0, r > 0 and c in t.left)
-    tbl = table._tbl
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
+    return table._tbl
+
+
+def _table(body: _Body, t: Table, layouts: Layouts) -> None:
+    """``t`` as a copy of its shape (``_shape``): each row past the first body row a copy of that row,
+    each line of a cell past its first a copy of the cell's first paragraph, so that a table of 2,000
+    towns costs what 2,000 copies do."""
+    tbl = body.append(layouts.table(t, body))
     if t.rows:
         proto = deepcopy(tbl.tr_lst[1])
         for _ in t.rows[1:]:
@@ -204,8 +207,6 @@ def _table(body: _Body, t: Table) -> None:
                     p.r_lst[0].text = text
             for p in more:
                 tc.append(p)
-    for c, w in enumerate(widths):
-        table.columns[c].width = w
 
 
 class _Look(NamedTuple):
@@ -304,22 +305,35 @@ def _laid_out(look: _Look, parent):  # noqa: ANN001, ANN202
     return para._p
 
 
-class _Layouts:
-    """Each look laid out once through python-docx (``_laid_out``); its paragraphs are copies of that."""
+class Layouts:
+    """Each paragraph look (``_laid_out``) and each table shape (``_shape``) laid out once through
+    python-docx; what is written is copies. One ``Layouts`` may serve the documents of one run (a letter
+    a town): what it holds belongs to no document, and every document starts from python-docx's one
+    default template, whose table style and type area it was laid out for."""
 
-    def __init__(self, parent) -> None:  # noqa: ANN001
-        self.parent = parent
-        self.laid: dict[_Look, object] = {}  # look -> its paragraph, with no text
+    def __init__(self) -> None:
+        self.paragraphs: dict[_Look, object] = {}  # look -> its paragraph, with no text
+        self.tables: dict[tuple, object] = {}  # shape -> its table, with no text
 
-    def paragraph(self, look: _Look):  # noqa: ANN201
-        proto = self.laid.get(look)
+    def paragraph(self, look: _Look, parent):  # noqa: ANN001, ANN201
+        proto = self.paragraphs.get(look)
         if proto is None:
-            proto = self.laid[look] = _laid_out(look, self.parent)
+            proto = self.paragraphs[look] = _laid_out(look, parent)
+        return deepcopy(proto)
+
+    def table(self, t: Table, body: _Body):  # noqa: ANN201
+        width = body.doc._block_width
+        key = (len(t.headers), t.widths, t.left, bool(t.rows), width)
+        proto = self.tables.get(key)
+        if proto is None:
+            proto = self.tables[key] = _shape(t, width, body.parent)
         return deepcopy(proto)
 
 
-def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bool = False):  # noqa: ANN202
-    """``cover``: the first page is a cover and carries no page number."""
+def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bool = False,  # noqa: ANN202
+           layouts: Layouts | None = None):
+    """``cover``: the first page is a cover and carries no page number. ``layouts``: shared with the other
+    documents of a run (else this document's own)."""
     doc = Document()
     section = doc.sections[0]
     _page_setup(section)
@@ -335,11 +349,11 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     date_width = next((width_of(p.text) / 2 for p in paras if isinstance(p, Para) and p.style == "date"), 0)
     body = _Body(doc)
-    layouts = _Layouts(body.parent)
+    layouts = layouts or Layouts()
     break_before = False
     for k, p in enumerate(paras):
         if isinstance(p, Table):
-            _table(body, p)
+            _table(body, p, layouts)
             continue
         if p.style == "break":  # the next paragraph starts a page (no empty line carried over to it)
             if k + 1 < len(paras) and isinstance(paras[k + 1], Para):
@@ -356,7 +370,7 @@ def render(paras: list[Block], title: str, author: str, made: dt.date, cover: bo
             continue
         look = _look(paras, k, break_before, date_width)
         break_before = False
-        element = body.append(layouts.paragraph(look))
+        element = body.append(layouts.paragraph(look, body.parent))
         text = official(p.text)
         cut = text.find("。") + 1
         for run, piece in zip(element.r_lst, (text[:cut], text[cut:]) if p.style == "lead" else (text,), strict=True):
